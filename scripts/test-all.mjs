@@ -1,0 +1,52 @@
+// `npm test`: build, unit + integration tests (vitest), then end-to-end tests (Playwright, Debian chromium).
+// Neither runner prints a plain "N passed, N failed" line, so this script prints one summing both and exits
+// non-zero on any failure.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const tmp = join(root, '.tmp');
+mkdirSync(tmp, { recursive: true });
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+const run = (cmd, args, env = {}) =>
+  spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } }).status ?? 1;
+
+let passed = 0, failed = 0, skipped = 0;
+
+if (run(process.execPath, [join(root, 'scripts', 'build.mjs')]) !== 0) {
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
+
+const vitestJson = join(tmp, 'vitest.json');
+rmSync(vitestJson, { force: true });
+const vStatus = run(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile=${vitestJson}`]);
+if (existsSync(vitestJson)) {
+  const r = JSON.parse(readFileSync(vitestJson, 'utf8'));
+  passed += r.numPassedTests ?? 0;
+  failed += (r.numFailedTests ?? 0) + (r.numFailedTestSuites ?? 0);
+  skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+} else if (vStatus !== 0) failed += 1;
+if (vStatus !== 0 && failed === 0) failed += 1;
+
+const pwConfig = join(root, 'playwright.config.ts');
+if (existsSync(pwConfig)) {
+  const pwJson = join(tmp, 'playwright.json');
+  rmSync(pwJson, { force: true });
+  const pStatus = run(bin('playwright'), ['test', '--config', pwConfig, '--reporter=list,json'], {
+    PLAYWRIGHT_JSON_OUTPUT_NAME: pwJson,
+  });
+  if (existsSync(pwJson)) {
+    const s = JSON.parse(readFileSync(pwJson, 'utf8')).stats ?? {};
+    passed += (s.expected ?? 0) + (s.flaky ?? 0);
+    failed += s.unexpected ?? 0;
+    skipped += s.skipped ?? 0;
+  }
+  if (pStatus !== 0 && !existsSync(pwJson)) failed += 1;
+  else if (pStatus !== 0 && failed === 0) failed += 1;
+}
+
+console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.exit(failed > 0 ? 1 : 0);

@@ -1,0 +1,50 @@
+/**
+ * `epstudio`: the offline command line. Each subcommand lives in src-main/cli/commands/<name>.ts and exports
+ * `register(program)`; add yours to COMMANDS below. Usage errors (bad flag or value) exit with status 2 and one line
+ * naming the flag and its allowed range; runtime failures exit 1.
+ */
+import { Command, CommanderError } from 'commander';
+import { ParameterError } from '../src-core/validation.js';
+import { VERSION } from './version.js';
+import * as kerr from './cli/commands/kerr.js';
+
+type Registrar = { register(program: Command): void };
+const COMMANDS: Registrar[] = [kerr];
+
+export function buildProgram(): Command {
+  const program = new Command('epstudio')
+    .description('EP Studio: entropy production of driven-dissipative bosonic systems')
+    .version(VERSION)
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({ outputError: () => {} });
+  for (const c of COMMANDS) c.register(program);
+  for (const sub of program.commands) sub.exitOverride().configureOutput({ outputError: () => {} });
+  return program;
+}
+
+/** Exit status for an error: 2 for anything the user typed wrong, 1 otherwise. */
+export function reportError(e: unknown): number {
+  if (e instanceof CommanderError) {
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+    const msg = e.message.replace(/^error: /, '');
+    process.stderr.write(`epstudio: ${msg}\n`);
+    return e.exitCode === 0 ? 0 : 2;
+  }
+  if (e instanceof ParameterError) {
+    process.stderr.write(`epstudio: ${e.message}\n`);
+    return 2;
+  }
+  process.stderr.write(`epstudio: ${e instanceof Error ? e.message : String(e)}\n`);
+  return 1;
+}
+
+async function main(): Promise<void> {
+  try {
+    await buildProgram().parseAsync(process.argv);
+  } catch (e) {
+    process.exitCode = reportError(e);
+  }
+}
+
+await main();
