@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { liouvillianBanded } from '../../../src-core/kerr/liouvillianBanded.js';
+import { bandedLUFactor, bandedLUSolve, bandedMatVec } from '../../../src-core/linalg/bandedLU.js';
+import { toRaw, type KerrRaw } from '../../../src-core/kerr/model.js';
+
+/**
+ * Reference: L(ρ) written from the master equation itself, dρ/dt = −i[H, ρ] + 2κ(aρa† − ½{a†a, ρ}) (PHYSICS.md §1),
+ * with dense K×K matrices H, a, a† — not from the element formula the banded builder uses.
+ */
+function applyMasterEquation(raw: KerrRaw, K: number, rr: Float64Array, ri: Float64Array): { re: Float64Array; im: Float64Array } {
+  const { kappa, delta, E, U } = raw;
+  const Z = () => ({ re: new Float64Array(K * K), im: new Float64Array(K * K) });
+  const mul = (A: { re: Float64Array; im: Float64Array }, B: { re: Float64Array; im: Float64Array }) => {
+    const C = Z();
+    for (let i = 0; i < K; i++)
+      for (let k = 0; k < K; k++) {
+        const ar = A.re[i * K + k], ai = A.im[i * K + k];
+        if (ar === 0 && ai === 0) continue;
+        for (let j = 0; j < K; j++) {
+          C.re[i * K + j] += ar * B.re[k * K + j] - ai * B.im[k * K + j];
+          C.im[i * K + j] += ar * B.im[k * K + j] + ai * B.re[k * K + j];
+        }
+      }
+    return C;
+  };
+  const a = Z(), ad = Z();
+  for (let n = 1; n < K; n++) {
+    a.re[(n - 1) * K + n] = Math.sqrt(n);
+    ad.re[n * K + n - 1] = Math.sqrt(n);
+  }
+  const num = mul(ad, a);
+  const adad = mul(ad, ad), aa = mul(a, a);
+  const H = Z();
+  const adadaa = mul(adad, aa);
+  for (let p = 0; p < K * K; p++) {
+    H.re[p] = delta * num.re[p] + 0.5 * U * adadaa.re[p];
+    // iE(a† − a)
+    H.im[p] = E * (ad.re[p] - a.re[p]);
+  }
+  const rho = { re: rr, im: ri };
+  const Hr = mul(H, rho), rH = mul(rho, H);
+  const arad = mul(mul(a, rho), ad);
+  const nr = mul(num, rho), rn = mul(rho, num);
+  const out = Z();
+  for (let p = 0; p < K * K; p++) {
+    // −i(Hρ − ρH)
+    const cr = Hr.re[p] - rH.re[p], ci = Hr.im[p] - rH.im[p];
+    out.re[p] = ci + 2 * kappa * (arad.re[p] - 0.5 * (nr.re[p] + rn.re[p]));
+    out.im[p] = -cr + 2 * kappa * (arad.im[p] - 0.5 * (nr.im[p] + rn.im[p]));
+  }
+  return out;
+}
+
+function randomVec(len: number, seed: number): Float64Array {
+  let s = seed;
+  return Float64Array.from({ length: len }, () => {
+    s = (s * 16807) % 2147483647;
+    return s / 2147483647 - 0.5;
+  });
+}
+
+describe('banded Kerr Liouvillian', () => {
+  const params = [
+    { kappa: 0.5, delta: -2, u: 1, eps: 0.933, N: 5 },
+    { kappa: 0.3, delta: 1.5, u: 2, eps: 1.3, N: 2.5 },
+  ];
+  for (const p of params)
+    for (const K of [1, 2, 7, 12])
+      it(`equals the master equation applied to a random ρ (K=${K}, ε=${p.eps})`, () => {
+        const raw = toRaw(p);
+        const A = liouvillianBanded(raw, K);
+        expect(A.kl).toBe(K + 1);
+        expect(A.ku).toBe(K + 1);
+        const xr = randomVec(K * K, 11 + K), xi = randomVec(K * K, 97 + K);
+        const yr = new Float64Array(K * K), yi = new Float64Array(K * K);
+        bandedMatVec(A, xr, xi, yr, yi);
+        const ref = applyMasterEquation(raw, K, xr, xi);
+        let e = 0, s = 0;
+        for (let q = 0; q < K * K; q++) {
+          e = Math.max(e, Math.abs(yr[q] - ref.re[q]), Math.abs(yi[q] - ref.im[q]));
+          s = Math.max(s, Math.abs(ref.re[q]), Math.abs(ref.im[q]));
+        }
+        expect(e).toBeLessThanOrEqual(1e-13 * Math.max(1, s));
+      });
+
+  it('preserves the trace (identity is a left null vector) and Hermiticity', () => {
+    const K = 9;
+    const raw = toRaw({ kappa: 0.5, delta: -2, u: 1, eps: 1.1, N: 10 });
+    const A = liouvillianBanded(raw, K);
+    // Hermitian ρ
+    const xr = randomVec(K * K, 3), xi = randomVec(K * K, 5);
+    for (let m = 0; m < K; m++)
+      for (let n = 0; n <= m; n++) {
+        xr[n * K + m] = xr[m * K + n];
+        xi[n * K + m] = m === n ? 0 : -xi[m * K + n];
+      }
+    const yr = new Float64Array(K * K), yi = new Float64Array(K * K);
+    bandedMatVec(A, xr, xi, yr, yi);
+    let tr = 0, ti = 0, herm = 0;
+    for (let m = 0; m < K; m++) {
+      tr += yr[m * K + m];
+      ti += yi[m * K + m];
+      for (let n = 0; n < K; n++) herm = Math.max(herm, Math.abs(yr[m * K + n] - yr[n * K + m]), Math.abs(yi[m * K + n] + yi[n * K + m]));
+    }
+    expect(Math.abs(tr)).toBeLessThan(1e-13);
+    expect(Math.abs(ti)).toBeLessThan(1e-13);
+    expect(herm).toBeLessThan(1e-13);
+  });
+
+  it('(L − s) x = b solved by the banded LU reproduces b through the master equation', () => {
+    const K = 10;
+    const raw = toRaw({ kappa: 0.5, delta: -2, u: 1, eps: 0.9, N: 5 });
+    const s = { re: 0.05, im: -0.3 };
+    const F = bandedLUFactor(liouvillianBanded(raw, K, s));
+    const br = randomVec(K * K, 7), bi = randomVec(K * K, 8);
+    const xr = br.slice(), xi = bi.slice();
+    bandedLUSolve(F, xr, xi);
+    const Lx = applyMasterEquation(raw, K, xr, xi);
+    let e = 0;
+    for (let q = 0; q < K * K; q++) {
+      e = Math.max(e, Math.abs(Lx.re[q] - (s.re * xr[q] - s.im * xi[q]) - br[q]), Math.abs(Lx.im[q] - (s.re * xi[q] + s.im * xr[q]) - bi[q]));
+    }
+    expect(e).toBeLessThan(1e-10);
+  });
+});
