@@ -7,9 +7,10 @@ import { Command, CommanderError } from 'commander';
 import { ParameterError } from '../src-core/validation.js';
 import { VERSION } from './version.js';
 import * as kerr from './cli/commands/kerr.js';
+import * as study from './cli/commands/study.js';
 
 type Registrar = { register(program: Command): void };
-const COMMANDS: Registrar[] = [kerr];
+const COMMANDS: Registrar[] = [kerr, study];
 
 export function buildProgram(): Command {
   const program = new Command('epstudio')

@@ -16,6 +16,8 @@ export interface TaskInfo {
   params: Record<string, unknown>;
   /** Number of samples (rows) the task will produce, when known. */
   samples?: number;
+  /** State when the study (re)started: 'done' tasks of a resumed study are not recomputed (read their table). */
+  state?: TaskState;
 }
 
 export type TaskState = 'pending' | 'running' | 'done' | 'failed' | 'cancelled';

@@ -1,0 +1,184 @@
+/**
+ * Study commands: `presets`, `run <preset|spec.json> --out DIR [--workers n]`, `resume DIR`, `status DIR`,
+ * `export DIR --h5 FILE`. All of them go through src-main/studies/service.ts (the desktop uses the same service).
+ * Progress on stderr: a live bar (cli-progress) on a TTY, plain periodic lines otherwise; a summary at the end.
+ * Ctrl-C cancels cleanly (finished tasks kept, running ones checkpointed; `resume DIR` finishes the study);
+ * a second Ctrl-C exits at once (the folder stays consistent: every write is atomic).
+ */
+import type { Command } from 'commander';
+import cliProgress from 'cli-progress';
+import type { StudyEvent } from '../../api/events.js';
+import { exportStudyH5 } from '../../io/h5export.js';
+import * as service from '../../studies/service.js';
+import { num } from '../args.js';
+
+interface RunFlags {
+  out: string;
+  workers?: number;
+  checkpointSeconds?: number;
+  json?: boolean;
+}
+
+function progressRenderer(label: string) {
+  const tty = process.stderr.isTTY === true && !process.env.CI;
+  let total = 0, samples = 0, tasksTotal = 0, tasksDone = 0, tasksFailed = 0;
+  const t0 = Date.now();
+  let lastLine = 0;
+  const rowsDone = new Map<string, number>();
+  const bar = tty
+    ? new cliProgress.SingleBar(
+        {
+          stream: process.stderr,
+          format: `${label} [{bar}] {percentage}% | {value}/{total} rows | tasks {tasks} | {rate}/s | ETA {eta_formatted}`,
+          etaBuffer: 200,
+          hideCursor: true,
+          clearOnComplete: false,
+        },
+        cliProgress.Presets.shades_classic,
+      )
+    : null;
+  const payload = () => ({ tasks: `${tasksDone}/${tasksTotal}${tasksFailed ? ` (${tasksFailed} failed)` : ''}`, rate: (samples / Math.max(1e-3, (Date.now() - t0) / 1000)).toFixed(1) });
+  const line = (force = false) => {
+    const now = Date.now();
+    if (!force && now - lastLine < 2000) return;
+    lastLine = now;
+    const el = (now - t0) / 1000;
+    const rate = samples / Math.max(el, 1e-3);
+    const eta = rate > 0 ? (total - samples) / rate : NaN;
+    process.stderr.write(
+      `${label}: ${samples}/${total} rows (${total ? ((100 * samples) / total).toFixed(1) : '0.0'}%), tasks ${tasksDone}/${tasksTotal}${tasksFailed ? ` (${tasksFailed} failed)` : ''}, ${rate.toFixed(1)} rows/s, ETA ${Number.isFinite(eta) ? eta.toFixed(0) + ' s' : '?'}\n`,
+    );
+  };
+  return {
+    onEvent(e: StudyEvent): void {
+      switch (e.type) {
+        case 'study-started':
+          tasksTotal = e.tasks.length;
+          for (const t of e.tasks) {
+            total += t.samples ?? 0;
+            if (t.state === 'done') {
+              tasksDone++;
+              samples += t.samples ?? 0;
+              rowsDone.set(t.id, t.samples ?? 0);
+            }
+          }
+          if (bar) bar.start(total, samples, payload());
+          else line(true);
+          break;
+        case 'task-progress': {
+          const prev = rowsDone.get(e.taskId) ?? 0;
+          samples += e.done - prev;
+          rowsDone.set(e.taskId, e.done);
+          break;
+        }
+        case 'task-done':
+          tasksDone++;
+          break;
+        case 'task-failed':
+          tasksFailed++;
+          if (bar) bar.stop();
+          process.stderr.write(`task ${e.taskId} failed: ${e.error}\n`);
+          if (bar) bar.start(total, samples, payload());
+          break;
+        case 'study-done':
+          if (bar) {
+            bar.update(samples, payload());
+            bar.stop();
+          } else line(true);
+          return;
+        default:
+          break;
+      }
+      if (bar) bar.update(samples, payload());
+      else line();
+    },
+  };
+}
+
+async function drive(start: (onEvent: (e: StudyEvent) => void) => service.StudyHandle, label: string, json: boolean): Promise<void> {
+  const r = progressRenderer(label);
+  const handle = start((e) => r.onEvent(e));
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts++;
+    if (interrupts === 1) {
+      process.stderr.write('\ncancelling: finishing the current samples and saving checkpoints (Ctrl-C again to quit now)\n');
+      handle.cancel();
+    } else process.exit(130);
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  try {
+    const s = await handle.done;
+    const line = `${s.status}: ${s.done}/${s.total} tasks done, ${s.failed} failed, ${s.cancelled} not finished; ${s.seconds.toFixed(1)} s with ${s.workers} worker(s); peak memory ${(s.peakRss / 2 ** 20).toFixed(0)} MiB; folder ${s.dir}`;
+    process.stderr.write(line + '\n');
+    for (const [id, err] of Object.entries(s.errors)) process.stderr.write(`  failed ${id}: ${err}\n`);
+    if (s.status === 'cancelled') process.stderr.write(`resume with: epstudio resume ${s.dir}\n`);
+    if (json) process.stdout.write(JSON.stringify(s) + '\n');
+    process.exitCode = s.status === 'completed' ? 0 : s.status === 'cancelled' ? 130 : 1;
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+  }
+}
+
+const workersOpt = num('--workers', { integer: true, min: 1, max: 256 });
+const ckptOpt = num('--checkpoint-seconds', { min: 0, max: 3600 });
+
+export function register(program: Command): void {
+  program
+    .command('presets')
+    .description('list the built-in study presets, one a line')
+    .action(() => {
+      for (const p of service.listPresets()) process.stdout.write(`${p.name.padEnd(20)} ${p.summary}\n`);
+    });
+
+  program
+    .command('run')
+    .description('run a study (a preset name or a spec.json) into a new folder')
+    .argument('<spec>', 'preset name (see `epstudio presets`) or path to a study spec JSON file')
+    .requiredOption('--out <DIR>', 'new or empty folder for the study')
+    .option('--workers <n>', 'worker threads (default: number of cores)', workersOpt)
+    .option('--checkpoint-seconds <s>', 'minimum seconds between checkpoints of a running task', ckptOpt)
+    .option('--json', 'print the summary as JSON on stdout')
+    .action(async (spec: string, o: RunFlags) => {
+      await drive((cb) => service.run(spec, o.out, { workers: o.workers, checkpointSeconds: o.checkpointSeconds }, cb), 'run', o.json === true);
+    });
+
+  program
+    .command('resume')
+    .description('finish a killed or cancelled study (finished tasks are kept, long ones continue from their checkpoint)')
+    .argument('<DIR>', 'study folder')
+    .option('--workers <n>', 'worker threads (default: number of cores)', workersOpt)
+    .option('--checkpoint-seconds <s>', 'minimum seconds between checkpoints of a running task', ckptOpt)
+    .option('--json', 'print the summary as JSON on stdout')
+    .action(async (dir: string, o: Omit<RunFlags, 'out'>) => {
+      await drive((cb) => service.resume(dir, { workers: o.workers, checkpointSeconds: o.checkpointSeconds }, cb), 'resume', o.json === true);
+    });
+
+  program
+    .command('status')
+    .description('task states of a study folder')
+    .argument('<DIR>', 'study folder')
+    .option('--json', 'print the status as JSON')
+    .action((dir: string, o: { json?: boolean }) => {
+      const s = service.status(dir);
+      if (o.json) {
+        process.stdout.write(JSON.stringify(s) + '\n');
+        return;
+      }
+      const c = s.counts;
+      process.stdout.write(`${s.name} (${s.studyId}): ${s.status}; ${c.done} done, ${c.failed} failed, ${c.running + c.pending + c.cancelled} to do, of ${s.tasks.length}\n`);
+      for (const t of s.tasks) process.stdout.write(`  ${t.state.padEnd(9)} ${t.id.padEnd(28)} ${String(t.rows).padStart(6)}/${t.samples ?? '?'}  ${t.label}${t.error ? `  error: ${t.error}` : ''}\n`);
+    });
+
+  program
+    .command('export')
+    .description('export a whole study to HDF5 (parameters as attributes, one dataset per quantity)')
+    .argument('<DIR>', 'study folder')
+    .requiredOption('--h5 <FILE>', 'output .h5 file')
+    .action(async (dir: string, o: { h5: string }) => {
+      const r = await exportStudyH5(dir, o.h5);
+      process.stderr.write(`wrote ${o.h5}: ${r.tasks} task group(s), ${r.datasets} dataset(s)\n`);
+    });
+}

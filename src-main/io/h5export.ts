@@ -1,0 +1,89 @@
+/**
+ * HDF5 export of a whole study (h5wasm, Node build): readable by h5py and any HDF5 tool.
+ *
+ *   /                      attrs: format, study, description, app_version, spec_hash, spec (JSON text)
+ *   /tasks/<taskId>        attrs: kind, label, figures, complete, and every scalar task parameter (N, epsFinal, …)
+ *                          datasets: one float64 1-D dataset per quantity (column), e.g. t, G, Pi_U, …
+ *   /figures/<fig>         the long-format figure tables, one dataset per column
+ *
+ * Unfinished tasks are exported with the rows of their checkpoint and `complete = 0`. The file is built under a
+ * temporary name and then moved into place with writeFileAtomic, so a reader never sees half a file.
+ */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import h5wasm from 'h5wasm/node';
+import { expandSpec } from '../studies/spec.js';
+import { parseTable, StudyStore } from '../studies/store.js';
+import { readTaskTable } from '../studies/service.js';
+import { writeFileAtomic } from './atomicWrite.js';
+
+export interface H5ExportResult {
+  tasks: number;
+  datasets: number;
+}
+
+function column(rows: number[][], j: number): Float64Array {
+  const out = new Float64Array(rows.length);
+  for (let i = 0; i < rows.length; i++) out[i] = rows[i][j];
+  return out;
+}
+
+export async function exportStudyH5(dir: string, file: string): Promise<H5ExportResult> {
+  const store = StudyStore.open(dir);
+  await h5wasm.ready;
+  const tmp = mkdtempSync(join(tmpdir(), 'epstudio-h5-'));
+  const tmpFile = join(tmp, 'study.h5');
+  let datasets = 0;
+  let tasks = 0;
+  try {
+    const f = new h5wasm.File(tmpFile, 'w');
+    try {
+      f.create_attribute('format', 'epstudio-study-h5');
+      f.create_attribute('study', store.spec.name);
+      f.create_attribute('description', store.spec.description ?? '');
+      f.create_attribute('app_version', store.study.appVersion);
+      f.create_attribute('spec_hash', store.study.hash);
+      f.create_attribute('spec', JSON.stringify(store.spec));
+      const tg = f.create_group('tasks');
+      for (const t of expandSpec(store.spec)) {
+        const tab = readTaskTable(dir, t.info.id);
+        if (tab.rows.length === 0) continue;
+        const g = tg.create_group(t.info.id);
+        g.create_attribute('kind', t.info.kind);
+        g.create_attribute('label', t.info.label);
+        g.create_attribute('figures', t.info.figures.join(' '));
+        g.create_attribute('complete', tab.complete ? 1 : 0);
+        for (const [k, v] of Object.entries(t.info.params)) {
+          if (typeof v === 'number') g.create_attribute(k, v);
+          else if (typeof v === 'string') g.create_attribute(k, v);
+          else if (typeof v === 'boolean') g.create_attribute(k, v ? 1 : 0);
+        }
+        for (const [k, v] of Object.entries(tab.meta)) if (k === 'K' || k === 'samples' || k === 't_final') g.create_attribute(k, Number(v));
+        tab.columns.forEach((c, j) => {
+          g.create_dataset({ name: c, data: column(tab.rows, j) });
+          datasets++;
+        });
+        tasks++;
+      }
+      const figDir = join(dir, 'figures');
+      if (existsSync(figDir)) {
+        const fg = f.create_group('figures');
+        for (const name of readdirSync(figDir).filter((x) => x.endsWith('.csv')).sort()) {
+          const tab = parseTable(readFileSync(join(figDir, name), 'utf8'));
+          const g = fg.create_group(name.replace(/\.csv$/, ''));
+          tab.columns.forEach((c, j) => {
+            g.create_dataset({ name: c, data: column(tab.rows, j) });
+            datasets++;
+          });
+        }
+      }
+    } finally {
+      f.close();
+    }
+    writeFileAtomic(file, readFileSync(tmpFile));
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  return { tasks, datasets };
+}

@@ -1,0 +1,291 @@
+/**
+ * Task executors: how one task of a study is cut into pool jobs, and how its partial results are checkpointed.
+ *
+ * Quench (seed 000 Sec. IV): propagation is sequential in time, so one trajectory runs as a chain of `propagate`
+ * jobs (a chunk of samples each, ρ moved in and out as transferables); the observables of each finished sample
+ * (Q-grid quantities, G) are independent `observables` jobs that other workers pick up while propagation goes on.
+ * The checkpoint holds the rows 0…s that are final and ρ at sample s. propagateInterval is deterministic in its
+ * inputs and ρ is saved bit for bit, so a resumed trajectory reproduces the uninterrupted one exactly, whatever the
+ * chunking, the worker count or the number of resumes.
+ *
+ * Sweeps: points are independent; chunks of points run in parallel; the checkpoint holds the finished points.
+ */
+import type { StudyEvent } from '../api/events.js';
+import { JobError } from '../jobs/pool.js';
+import { PRIORITY, type Scheduler } from '../jobs/scheduler.js';
+import type { PlanResult, PropagateResult, QuenchJobParams, RhoData, RowsResult } from '../../workers/protocol.js';
+import type { PlannedTask } from './spec.js';
+import type { Checkpoint, StudyStore } from './store.js';
+
+export interface ExecContext {
+  sched: Scheduler;
+  store: StudyStore;
+  studyId: string;
+  emit: (e: StudyEvent) => void;
+  /** Start order of the task (scheduler tie-break: earlier tasks first). */
+  order: number;
+  /** Minimum seconds between checkpoints of one task (0: at every advance). */
+  checkpointSeconds: number;
+  /** Samples per propagation job. */
+  chunk: number;
+  /** How far propagation may run ahead of the finished observables (samples), bounding memory. */
+  maxAhead: number;
+}
+
+export interface TaskOutcome {
+  state: 'done' | 'failed' | 'cancelled';
+  rows: number;
+  error?: string;
+  /** Metadata lines for the task CSV (written by the caller with the rows). */
+}
+
+const copyRho = (r: RhoData): RhoData => ({ re: r.re.slice(), im: r.im.slice() });
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+function isCancel(e: unknown): boolean {
+  return e instanceof JobError && e.cancelled;
+}
+
+export function quenchJobParams(t: PlannedTask): QuenchJobParams {
+  const q = t.quench!;
+  const p: QuenchJobParams = { kappa: q.kappa, delta: q.delta, u: q.u, N: q.N, epsInitial: q.epsInitial, epsFinal: q.epsFinal, tMax: q.tMax, dt: q.dt };
+  if (q.K !== undefined) p.K = q.K;
+  if (q.rtol !== undefined) p.rtol = q.rtol;
+  return p;
+}
+
+/** Metadata lines common to every task CSV: deterministic (no timestamps), so resumed files match. */
+function baseMeta(t: PlannedTask, ctx: ExecContext): Record<string, string | number | boolean> {
+  const meta: Record<string, string | number | boolean> = {
+    study: ctx.store.spec.name,
+    task: t.info.id,
+    kind: t.info.kind,
+    label: t.info.label,
+    app_version: ctx.store.study.appVersion,
+    spec_hash: ctx.store.study.hash,
+  };
+  for (const [k, v] of Object.entries(t.info.params)) if (typeof v !== 'object') meta[k] = v as string | number | boolean;
+  return meta;
+}
+
+export async function runQuench(t: PlannedTask, ctx: ExecContext): Promise<TaskOutcome> {
+  const id = t.info.id;
+  const q = quenchJobParams(t);
+  const tol = t.quench!.untilNess;
+  const nCols = t.columns.length;
+  const submit = <T>(job: Parameters<Scheduler['submit']>[0], prio: number, transfer?: ArrayBuffer[]) =>
+    ctx.sched.submit<T>(job, prio, ctx.order, transfer ? { transfer } : {});
+
+  let ck = ctx.store.readCheckpoint(id);
+  if (ck && (ck.kind !== 'quench' || ck.nCols !== nCols || ck.nRows < 1 || !ck.re)) ck = null;
+  let plan: PlanResult;
+  try {
+    plan = await submit<PlanResult>({ op: 'quench-plan', q, withState: !ck }, PRIORITY.plan);
+    if (ck && ck.K !== plan.K) {
+      // A checkpoint from another basis size cannot continue this plan: start over.
+      ck = null;
+      plan = await submit<PlanResult>({ op: 'quench-plan', q, withState: true }, PRIORITY.plan);
+    }
+  } catch (e) {
+    return isCancel(e) ? { state: 'cancelled', rows: 0 } : { state: 'failed', rows: 0, error: errorText(e) };
+  }
+  const K = plan.K;
+  const times = plan.times;
+  let last = times.length - 1;
+  const rows: (Float64Array | undefined)[] = [];
+  const rhos = new Map<number, RhoData>();
+  let frontier = -1;
+  let cur = 0;
+  let abort: { cancelled: boolean; error?: string } | null = null;
+  let lastCk = performance.now();
+  let wake: (() => void) | null = null;
+  const pending = new Set<Promise<unknown>>();
+
+  const writeCk = () => {
+    if (frontier < 0) return;
+    const rho = rhos.get(frontier)!;
+    const flat = new Float64Array((frontier + 1) * nCols);
+    for (let i = 0; i <= frontier; i++) flat.set(rows[i]!, i * nCols);
+    const c: Checkpoint = { kind: 'quench', nRows: frontier + 1, nCols, mask: new Uint8Array(frontier + 1).fill(1), rows: flat, K, re: rho.re, im: rho.im };
+    ctx.store.writeCheckpoint(id, c);
+    lastCk = performance.now();
+  };
+
+  const emitRow = (k: number) => {
+    const r = rows[k]!;
+    const row: Record<string, number> = {};
+    t.columns.forEach((c, j) => (row[c] = r[j]));
+    ctx.emit({ type: 'sample-ready', studyId: ctx.studyId, taskId: id, index: k, row });
+  };
+
+  let doneRows = 0;
+  let reachedNess = false;
+  const progress = () =>
+    ctx.emit({ type: 'task-progress', studyId: ctx.studyId, taskId: id, fraction: Math.min(1, doneRows / (last + 1)), done: doneRows, total: last + 1 });
+
+  const advance = () => {
+    const before = frontier;
+    while (frontier < last && rows[frontier + 1] !== undefined) frontier++;
+    if (frontier === before) return;
+    for (const k of rhos.keys()) if (k < frontier) rhos.delete(k);
+    if (frontier < last && performance.now() - lastCk >= ctx.checkpointSeconds * 1000) writeCk();
+    wake?.();
+  };
+
+  if (ck) {
+    for (let i = 0; i < ck.nRows; i++) {
+      rows[i] = ck.rows.slice(i * nCols, (i + 1) * nCols);
+      emitRow(i);
+    }
+    frontier = ck.nRows - 1;
+    cur = frontier;
+    doneRows = ck.nRows;
+    rhos.set(frontier, { re: ck.re!, im: ck.im! });
+    if (frontier > last) frontier = last;
+    progress();
+  } else {
+    rhos.set(0, plan.rho!);
+  }
+
+  const observe = (ks: number[]) => {
+    const rs = ks.map((k) => copyRho(rhos.get(k)!));
+    const p = submit<RowsResult>({ op: 'observables', q, K, rhos: rs }, PRIORITY.observables, rs.flatMap((r) => [r.re.buffer as ArrayBuffer, r.im.buffer as ArrayBuffer]))
+      .then((res) => {
+        if (abort) return;
+        ks.forEach((k, i) => {
+          if (k > last) return;
+          const r = new Float64Array(nCols);
+          r[0] = times[k];
+          r.set(res.rows.subarray(i * res.cols, (i + 1) * res.cols), 1);
+          rows[k] = r;
+          doneRows++;
+          emitRow(k);
+        });
+        progress();
+        advance();
+      })
+      .catch((e) => {
+        abort ??= { cancelled: isCancel(e), error: isCancel(e) ? undefined : errorText(e) };
+        wake?.();
+      })
+      .finally(() => pending.delete(p));
+    pending.add(p);
+  };
+
+  if (!ck) observe([0]);
+
+  // Propagation chain (the critical path). Observables batches are small so that idle workers find work.
+  const obsBatch = Math.max(1, Math.min(4, Math.ceil(ctx.chunk / 2)));
+  while (cur < last && !abort) {
+    while (!abort && cur - frontier > ctx.maxAhead) await new Promise<void>((r) => (wake = r));
+    wake = null;
+    if (abort) break;
+    const steps = Math.min(ctx.chunk, last - cur);
+    const src = copyRho(rhos.get(cur)!);
+    let res: PropagateResult;
+    try {
+      res = await submit<PropagateResult>({ op: 'propagate', q, K, rho: src, steps, withNessDistance: tol !== undefined }, PRIORITY.propagate, [
+        src.re.buffer as ArrayBuffer,
+        src.im.buffer as ArrayBuffer,
+      ]);
+    } catch (e) {
+      abort ??= { cancelled: isCancel(e), error: isCancel(e) ? undefined : errorText(e) };
+      break;
+    }
+    const fresh: number[] = [];
+    for (let j = 0; j < res.rhos.length; j++) {
+      const k = cur + 1 + j;
+      rhos.set(k, res.rhos[j]);
+      fresh.push(k);
+      if (tol !== undefined && res.dist[j] <= tol) {
+        last = k;
+        reachedNess = true;
+        break;
+      }
+    }
+    cur = fresh[fresh.length - 1];
+    for (let i = 0; i < fresh.length; i += obsBatch) observe(fresh.slice(i, i + obsBatch));
+  }
+  while (pending.size) await Promise.allSettled([...pending]);
+
+  if (abort) {
+    writeCk();
+    return abort.cancelled ? { state: 'cancelled', rows: frontier + 1 } : { state: 'failed', rows: frontier + 1, error: abort.error };
+  }
+  const meta = { ...baseMeta(t, ctx), K, samples: last + 1 };
+  if (tol !== undefined) Object.assign(meta, { reached_ness: reachedNess, t_final: times[last] });
+  ctx.store.writeResult(id, meta, t.columns, rows.slice(0, last + 1) as Float64Array[]);
+  ctx.store.removeCheckpoint(id);
+  return { state: 'done', rows: last + 1 };
+}
+
+/** Points per job: a gap point is seconds, an exact NESS point microseconds. */
+const SWEEP_CHUNK: Record<string, number> = { gap: 1, 'ness-fock': 2, 'ness-exact': 16, gaussian: 64 };
+
+export async function runSweep(t: PlannedTask, ctx: ExecContext): Promise<TaskOutcome> {
+  const id = t.info.id;
+  const s = t.sweep!;
+  const n = s.xs.length;
+  const nCols = t.columns.length;
+  let ck = ctx.store.readCheckpoint(id);
+  if (ck && (ck.kind !== 'sweep' || ck.nRows !== n || ck.nCols !== nCols)) ck = null;
+  const mask = ck ? ck.mask.slice() : new Uint8Array(n);
+  const rows = ck ? ck.rows.slice() : new Float64Array(n * nCols);
+  let doneRows = mask.reduce((a, b) => a + b, 0);
+  let lastCk = performance.now();
+  let abort: { cancelled: boolean; error?: string } | null = null;
+  const writeCk = () => {
+    ctx.store.writeCheckpoint(id, { kind: 'sweep', nRows: n, nCols, mask, rows, K: 0 });
+    lastCk = performance.now();
+  };
+  const emitRow = (i: number) => {
+    const row: Record<string, number> = {};
+    t.columns.forEach((c, j) => (row[c] = rows[i * nCols + j]));
+    ctx.emit({ type: 'sample-ready', studyId: ctx.studyId, taskId: id, index: i, row });
+  };
+  for (let i = 0; i < n; i++) if (mask[i]) emitRow(i);
+
+  const todo: number[] = [];
+  for (let i = 0; i < n; i++) if (!mask[i]) todo.push(i);
+  const size = SWEEP_CHUNK[s.sweep] ?? 1;
+  const jobs: Promise<void>[] = [];
+  for (let c = 0; c < todo.length; c += size) {
+    const idx = todo.slice(c, c + size);
+    jobs.push(
+      ctx.sched
+        .submit<RowsResult>({ op: 'points', sweep: s.sweep, fixed: s.fixed, xs: idx.map((i) => s.xs[i]) }, PRIORITY.points, ctx.order)
+        .then((res) => {
+          if (abort) return;
+          if (res.cols !== nCols) throw new Error(`worker returned ${res.cols} columns, expected ${nCols}`);
+          idx.forEach((i, j) => {
+            rows.set(res.rows.subarray(j * nCols, (j + 1) * nCols), i * nCols);
+            mask[i] = 1;
+            doneRows++;
+            emitRow(i);
+          });
+          ctx.emit({ type: 'task-progress', studyId: ctx.studyId, taskId: id, fraction: doneRows / n, done: doneRows, total: n });
+          if (doneRows < n && performance.now() - lastCk >= ctx.checkpointSeconds * 1000) writeCk();
+        })
+        .catch((e) => {
+          if (!abort) {
+            abort = { cancelled: isCancel(e), error: isCancel(e) ? undefined : errorText(e) };
+            // A failed point fails the task: drop its other queued points (they would be wasted work).
+          }
+        }),
+    );
+  }
+  await Promise.all(jobs);
+  if (abort) {
+    const a = abort as { cancelled: boolean; error?: string };
+    if (doneRows > 0) writeCk();
+    return a.cancelled ? { state: 'cancelled', rows: doneRows } : { state: 'failed', rows: doneRows, error: a.error };
+  }
+  const table: Float64Array[] = [];
+  for (let i = 0; i < n; i++) table.push(rows.subarray(i * nCols, (i + 1) * nCols));
+  ctx.store.writeResult(id, { ...baseMeta(t, ctx), points: n }, t.columns, table);
+  ctx.store.removeCheckpoint(id);
+  return { state: 'done', rows: n };
+}

@@ -1,0 +1,71 @@
+/**
+ * Long-format tables per figure (figures/<fig>.csv), built from the finished task CSVs (read back from disk, so a
+ * resumed study writes the same bytes as an uninterrupted one). One row per (task, sample): the identifying
+ * parameters first, then the figure's quantity. Seed 000: Fig. 2 |<a>|/√N (exact NESS), Fig. 3 the gap λ,
+ * Figs. 4–8 G, Φ/N, Φ_q, Π_d, Π_U against t (Eqs. 22–25, 27). Seed 004 Fig. 3: Π_s with the insets' μ_b.
+ */
+import type { PlannedTask } from './spec.js';
+import type { StudyStore } from './store.js';
+
+interface FigureDef {
+  /** Identifying columns taken from the task parameters (quench) or the rows (sweeps). */
+  keys: string[];
+  /** Quantities: [output column, function of the row (by column name) and the task's parameters]. */
+  values: [string, (row: Record<string, number>, p: Record<string, unknown>) => number][];
+}
+
+const col = (c: string) => (r: Record<string, number>) => r[c];
+const QUENCH_KEYS = ['N', 'eps_i', 'eps_f', 't'];
+
+export const FIGURES: Record<string, FigureDef> = {
+  fig2: { keys: ['N', 'eps'], values: [['alpha_abs', col('alpha_abs')]] },
+  fig3: { keys: ['N', 'eps'], values: [['gap', col('gap')]] },
+  fig4: { keys: QUENCH_KEYS, values: [['G', col('G')]] },
+  fig5: { keys: QUENCH_KEYS, values: [['Phi_over_N', (r, p) => r.Phi / Number(p.N)]] },
+  fig6: { keys: QUENCH_KEYS, values: [['Phi_q', col('Phi_q')]] },
+  fig7: { keys: QUENCH_KEYS, values: [['Pi_d', col('Pi_d')]] },
+  fig8: { keys: QUENCH_KEYS, values: [['Pi_U', col('Pi_U')]] },
+  'g-fig3a': { keys: ['x'], values: [['Pi_s', col('Pi_s')], ['mu_b', col('mu_b')]] },
+  'g-fig3b': { keys: ['x'], values: [['Pi_s', col('Pi_s')], ['mu_b', col('mu_b')]] },
+};
+
+function keyValue(k: string, row: Record<string, number>, p: Record<string, unknown>): number {
+  if (k === 'eps_i') return Number(p.epsInitial);
+  if (k === 'eps_f') return Number(p.epsFinal);
+  if (k in row) return row[k];
+  return Number(p[k]);
+}
+
+export function writeFigures(store: StudyStore, planned: PlannedTask[]): string[] {
+  const names = [...new Set(planned.flatMap((t) => t.info.figures))].sort();
+  const written: string[] = [];
+  for (const fig of names) {
+    const tasks = planned.filter((t) => t.info.figures.includes(fig) && store.hasResult(t.info.id));
+    if (tasks.length === 0) continue;
+    const def = FIGURES[fig];
+    let columns: string[];
+    const rows: (number | string)[][] = [];
+    if (def) {
+      columns = [...def.keys, ...def.values.map((v) => v[0])];
+      for (const t of tasks) {
+        const tab = store.readResult(t.info.id);
+        for (const r of tab.rows) {
+          const byName: Record<string, number> = {};
+          tab.columns.forEach((c, j) => (byName[c] = r[j]));
+          rows.push([...def.keys.map((k) => keyValue(k, byName, t.info.params)), ...def.values.map(([, f]) => f(byName, t.info.params))]);
+        }
+      }
+    } else {
+      // A figure label of the user's: every column of every task, with the task id.
+      const all = [...new Set(tasks.flatMap((t) => [...t.columns]))];
+      columns = ['task', ...all];
+      for (const t of tasks) {
+        const tab = store.readResult(t.info.id);
+        for (const r of tab.rows) rows.push([t.info.id, ...all.map((c) => (tab.columns.includes(c) ? r[tab.columns.indexOf(c)] : NaN))]);
+      }
+    }
+    store.writeFigure(fig, { study: store.spec.name, figure: fig, tasks: tasks.map((t) => t.info.id).join(' '), app_version: store.study.appVersion }, columns, rows);
+    written.push(fig);
+  }
+  return written;
+}

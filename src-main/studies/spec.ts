@@ -1,0 +1,333 @@
+/**
+ * Study spec, format version 1: a JSON document describing a set of tasks (seed 000 Figs. 2–8, seed 004 Fig. 3).
+ * Validated at the edge with zod; any problem becomes one ParameterError whose field is the JSON path
+ * (e.g. `tasks[1].epsFinal[2]`) and whose `allowed` text states the allowed range.
+ *
+ *   { "version": 1, "name": "…", "model": { "kappa": 0.5, "delta": -2, "u": 1 },
+ *     "tasks": [
+ *       { "kind": "quench", "N": [1, 5], "epsInitial": 0.5, "epsFinal": [0.6, 1.1], "tMax": 10, "dt": 0.2,
+ *         "figures": ["fig4", "fig5"], "untilNess": 1e-6?, "K": 40?, "rtol": 1e-10? },
+ *       { "kind": "ness-sweep", "method": "exact" | "fock", "entropy": false, "N": [20],
+ *         "eps": { "from": 0, "to": 1.5, "points": 151 } | [0.5, 0.6], "K": 40? },
+ *       { "kind": "gap-sweep", "N": [1, 5], "eps": { "from": 0.5, "to": 1.4, "points": 91 }, "count": 4 },
+ *       { "kind": "gaussian-sweep", "preset": "cavity-om" | "cavity-bec", "x": { "from": 0, "to": 2.5, "points": 101 },
+ *         "gammaB": 628.3? } ] }
+ *
+ * expandSpec() turns a spec into the flat list of tasks (one per N × ε_f, one per sweep curve) that the scheduler runs.
+ * Task ids are derived from the parameters, so they are stable across runs and resumes.
+ */
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { KERR_RULES, PAPER } from '../../src-core/kerr/model.js';
+import { QUENCH_COLUMNS } from '../../src-core/kerr/types.js';
+import { describeRule, ParameterError, type NumberRule } from '../../src-core/validation.js';
+import type { TaskInfo, TaskKind } from '../api/events.js';
+
+export const SPEC_VERSION = 1;
+
+/** Caps that keep a study file from asking for absurd amounts of work or memory. */
+export const LIMITS = Object.freeze({
+  listLength: 64,
+  points: 10_001,
+  samples: 1_000_000,
+  tasks: 2_000,
+  K: 400,
+});
+
+const ok = (v: number, r: NumberRule): boolean =>
+  Number.isFinite(v) &&
+  (!r.integer || Number.isInteger(v)) &&
+  (r.min === undefined || (r.exclusiveMin ? v > r.min : v >= r.min)) &&
+  (r.max === undefined || (r.exclusiveMax ? v < r.max : v <= r.max));
+
+/** A number field whose every error message is the allowed range (ParameterError's `allowed`). */
+function rnum(rule: NumberRule) {
+  const text = describeRule(rule);
+  return z.number({ error: text }).refine((v) => ok(v, rule), { error: text });
+}
+
+function rlist(rule: NumberRule, what: string) {
+  const text = `a list of 1 to ${LIMITS.listLength} ${what} (${describeRule(rule)} each)`;
+  return z
+    .array(rnum(rule), { error: text })
+    .min(1, { error: text })
+    .max(LIMITS.listLength, { error: text });
+}
+
+const Range = (rule: NumberRule) =>
+  z.strictObject(
+    {
+      from: rnum(rule),
+      to: rnum(rule),
+      points: rnum({ integer: true, min: 1, max: LIMITS.points }),
+    },
+    { error: `a list of numbers or { from, to, points } (${describeRule(rule)})` },
+  );
+
+const Points = (rule: NumberRule) =>
+  z.union([rlist(rule, 'numbers'), Range(rule)], {
+    error: `a list of numbers or { from, to, points } with ${describeRule(rule)}`,
+  });
+
+const figures = z
+  .array(z.string({ error: 'a figure label such as "fig4"' }).regex(/^[A-Za-z0-9_-]{1,32}$/, { error: 'letters, digits, _ or -' }), {
+    error: 'a list of figure labels',
+  })
+  .max(16, { error: 'at most 16 figure labels' });
+
+const NRule: NumberRule = { ...KERR_RULES.N, max: 1000 };
+const EpsRule: NumberRule = { min: 0, max: 100 };
+const KRule: NumberRule = { integer: true, min: 2, max: LIMITS.K };
+
+const Quench = z.strictObject({
+  kind: z.literal('quench'),
+  N: rlist(NRule, 'sizes N'),
+  epsInitial: rnum(EpsRule),
+  epsFinal: rlist(EpsRule, 'pumps ε_f'),
+  tMax: rnum({ min: 0, exclusiveMin: true, max: 1e5 }),
+  dt: rnum({ min: 1e-4, max: 100 }),
+  /** Stop early once max|ρ_t − ρ_NESS| ≤ untilNess (the `extended` preset); tMax stays the cap. */
+  untilNess: rnum({ min: 1e-14, max: 1 }).optional(),
+  K: rnum(KRule).optional(),
+  rtol: rnum({ min: 1e-14, max: 1e-3 }).optional(),
+  figures: figures.optional(),
+});
+
+const NessSweep = z.strictObject({
+  kind: z.literal('ness-sweep'),
+  method: z.enum(['exact', 'fock'], { error: 'one of exact, fock' }),
+  entropy: z.boolean({ error: 'true or false' }).optional(),
+  N: rlist(NRule, 'sizes N'),
+  eps: Points(EpsRule),
+  K: rnum(KRule).optional(),
+  figures: figures.optional(),
+});
+
+const GapSweep = z.strictObject({
+  kind: z.literal('gap-sweep'),
+  N: rlist(NRule, 'sizes N'),
+  eps: Points(EpsRule),
+  count: rnum({ integer: true, min: 1, max: 20 }).optional(),
+  K: rnum(KRule).optional(),
+  figures: figures.optional(),
+});
+
+const GaussianSweep = z.strictObject({
+  kind: z.literal('gaussian-sweep'),
+  preset: z.enum(['cavity-om', 'cavity-bec'], { error: 'one of cavity-om, cavity-bec' }),
+  /** cavity-om: g/κ_a; cavity-bec: (g/g_cr)² (seed 004 Fig. 3 axes). */
+  x: Points({ min: 0, max: 100 }),
+  /** γ_b (s⁻¹, angular) for cavity-bec; default that of the preset. */
+  gammaB: rnum({ min: 0, exclusiveMin: true, max: 1e12 }).optional(),
+  figures: figures.optional(),
+});
+
+const TaskSpec = z.discriminatedUnion('kind', [Quench, NessSweep, GapSweep, GaussianSweep], {
+  error: 'a task with kind one of quench, ness-sweep, gap-sweep, gaussian-sweep',
+});
+
+const Model = z.strictObject(
+  {
+    kappa: rnum(KERR_RULES.kappa).optional(),
+    delta: rnum(KERR_RULES.delta).optional(),
+    u: rnum(KERR_RULES.u).optional(),
+  },
+  { error: 'an object { kappa, delta, u }' },
+);
+
+const StudySpecSchema = z.strictObject(
+  {
+    version: z.literal(SPEC_VERSION, { error: `${SPEC_VERSION} (the only spec version)` }),
+    name: z.string({ error: 'a name of 1 to 80 characters' }).min(1, { error: 'a name of 1 to 80 characters' }).max(80, { error: 'a name of 1 to 80 characters' }),
+    description: z.string({ error: 'a text' }).max(2000, { error: 'at most 2000 characters' }).optional(),
+    model: Model.optional(),
+    tasks: z.array(TaskSpec, { error: 'a list of tasks' }).min(1, { error: 'at least one task' }).max(64, { error: 'at most 64 task groups' }),
+  },
+  { error: 'a study spec object { version: 1, name, tasks }' },
+);
+
+export type StudySpec = z.infer<typeof StudySpecSchema>;
+export type TaskSpec = z.infer<typeof TaskSpec>;
+
+function formatPath(path: readonly PropertyKey[]): string {
+  let s = '';
+  for (const p of path) s += typeof p === 'number' ? `[${p}]` : s === '' ? String(p) : `.${String(p)}`;
+  return s || '(spec)';
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = root;
+  for (const p of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[p as string];
+  }
+  return v;
+}
+
+/** Validate a parsed JSON value as a study spec; throws ParameterError(path, allowed, value). */
+export function parseSpec(input: unknown): StudySpec {
+  const r = StudySpecSchema.safeParse(input);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    if (issue.code === 'unrecognized_keys') {
+      const key = issue.keys[0];
+      throw new ParameterError(formatPath([...issue.path, key]), 'no such field here (check the spelling)', valueAt(input, [...issue.path, key]));
+    }
+    throw new ParameterError(formatPath(issue.path), issue.message, valueAt(input, issue.path));
+  }
+  const spec = r.data;
+  // Cross-field checks zod's shape cannot state, each naming its path.
+  spec.tasks.forEach((t, i) => {
+    const at = (f: string) => `tasks[${i}].${f}`;
+    if (t.kind === 'quench') {
+      if (t.dt > t.tMax) throw new ParameterError(at('dt'), `a step ≤ tMax (${t.tMax})`, t.dt);
+      if (t.tMax / t.dt + 1 > LIMITS.samples) throw new ParameterError(at('tMax'), `at most ${LIMITS.samples} samples (tMax/dt + 1)`, t.tMax);
+    }
+    if ((t.kind === 'ness-sweep' || t.kind === 'gap-sweep') && 'from' in t.eps && t.eps.to < t.eps.from)
+      throw new ParameterError(at('eps.to'), `a number ≥ eps.from (${t.eps.from})`, t.eps.to);
+    if (t.kind === 'gaussian-sweep') {
+      const xs = pointsOf(t.x);
+      const max = t.preset === 'cavity-bec' ? 1 : 100;
+      const bad = xs.findIndex((x) => (t.preset === 'cavity-bec' ? x >= max : x > max));
+      if (bad >= 0) throw new ParameterError(at('x'), t.preset === 'cavity-bec' ? '(g/g_cr)² values in [0, 1)' : 'g/κ_a values in [0, 100]', xs[bad]);
+    }
+  });
+  const tasks = expandSpec(spec);
+  if (tasks.length > LIMITS.tasks) throw new ParameterError('tasks', `at most ${LIMITS.tasks} tasks after expansion`, tasks.length);
+  const seen = new Map<string, number>();
+  for (const t of tasks) {
+    if (seen.has(t.info.id)) throw new ParameterError(`tasks[${t.group}]`, `tasks that differ from tasks[${seen.get(t.info.id)}] (duplicate task ${t.info.id})`, t.info.id);
+    seen.set(t.info.id, t.group);
+  }
+  return spec;
+}
+
+/** Parse JSON text as a spec; a JSON syntax error names the file. */
+export function parseSpecText(text: string, source = 'spec'): StudySpec {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new ParameterError(source, 'a JSON study spec (' + (e instanceof Error ? e.message : String(e)) + ')', undefined);
+  }
+  return parseSpec(json);
+}
+
+/** The x values of a list or an inclusive { from, to, points } range (points = 1 gives `from`). */
+export function pointsOf(p: number[] | { from: number; to: number; points: number }): number[] {
+  if (Array.isArray(p)) return p.slice();
+  if (p.points === 1) return [p.from];
+  const out: number[] = [];
+  for (let i = 0; i < p.points; i++) out.push(p.from + ((p.to - p.from) * i) / (p.points - 1));
+  return out;
+}
+
+/** Canonical JSON (sorted keys) so that the content hash does not depend on key order. */
+export function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return '[' + v.map(canonicalJson).join(',') + ']';
+  if (v && typeof v === 'object')
+    return '{' + Object.keys(v).sort().filter((k) => (v as Record<string, unknown>)[k] !== undefined).map((k) => JSON.stringify(k) + ':' + canonicalJson((v as Record<string, unknown>)[k])).join(',') + '}';
+  return JSON.stringify(v);
+}
+
+export function specHash(spec: StudySpec): string {
+  return createHash('sha256').update(canonicalJson(spec)).digest('hex');
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Expansion into tasks
+
+export const NESS_EXACT_COLUMNS = ['N', 'eps', 'a_re', 'a_im', 'n', 'alpha_abs'] as const;
+export const NESS_ENTROPY_COLUMNS = [...NESS_EXACT_COLUMNS, 'S_W', 'Pi_J', 'Pi_ext', 'Pi_d', 'Pi_U', 'Phi', 'Phi_ext', 'Phi_q', 'G'] as const;
+export const GAP_COLUMNS = ['N', 'eps', 'gap', 'zeta1_re', 'zeta1_im', 'nmax', 'converged'] as const;
+export const GAUSSIAN_COLUMNS = ['x', 'g', 'g_cr', 'Pi_s', 'mu_a', 'mu_b', 'n_a', 'n_b'] as const;
+/** Quench CSV columns: the engine's QUENCH_COLUMNS, then |α| (Figs. 2, 4–8 use it as the order parameter). */
+export const QUENCH_TASK_COLUMNS = [...QUENCH_COLUMNS, 'alpha_abs'] as const;
+
+export interface QuenchParams {
+  kappa: number;
+  delta: number;
+  u: number;
+  N: number;
+  epsInitial: number;
+  epsFinal: number;
+  tMax: number;
+  dt: number;
+  K?: number;
+  rtol?: number;
+  untilNess?: number;
+}
+
+export interface SweepParams {
+  sweep: 'ness-exact' | 'ness-fock' | 'gap' | 'gaussian';
+  /** Model parameters shared by all points (Kerr: kappa, delta, u, N; Gaussian: preset, gammaB). */
+  fixed: Record<string, number | string | boolean>;
+  /** The swept values (ε for Kerr, x for Gaussian). */
+  xs: number[];
+}
+
+export interface PlannedTask {
+  info: TaskInfo;
+  /** Index of the task group in spec.tasks. */
+  group: number;
+  columns: readonly string[];
+  /** Rows the task produces (quench: samples, sweep: points); for `untilNess` quenches the cap. */
+  total: number;
+  quench?: QuenchParams;
+  sweep?: SweepParams;
+}
+
+const fmt = (x: number) => String(x);
+
+export function expandSpec(spec: StudySpec): PlannedTask[] {
+  const model = {
+    kappa: spec.model?.kappa ?? PAPER.kappa,
+    delta: spec.model?.delta ?? PAPER.delta,
+    u: spec.model?.u ?? PAPER.u,
+  };
+  const out: PlannedTask[] = [];
+  spec.tasks.forEach((t, group) => {
+    const figs = t.figures ?? [];
+    const push = (kind: TaskKind, id: string, label: string, params: Record<string, unknown>, columns: readonly string[], total: number, extra: Partial<PlannedTask>) =>
+      out.push({ info: { id, kind, label, figures: figs, params, samples: total }, group, columns, total, ...extra });
+    if (t.kind === 'quench') {
+      for (const N of t.N)
+        for (const epsFinal of t.epsFinal) {
+          const q: QuenchParams = { ...model, N, epsInitial: t.epsInitial, epsFinal, tMax: t.tMax, dt: t.dt };
+          if (t.K !== undefined) q.K = t.K;
+          if (t.rtol !== undefined) q.rtol = t.rtol;
+          if (t.untilNess !== undefined) q.untilNess = t.untilNess;
+          const total = Math.round(t.tMax / t.dt) + 1;
+          const id = `quench-N${fmt(N)}-epsf${fmt(epsFinal)}` + (t.untilNess !== undefined ? '-ness' : '');
+          push('quench', id, `quench N=${N} ε_f=${epsFinal}${t.untilNess !== undefined ? ` until ${t.untilNess} of NESS` : ''}`, { ...q }, QUENCH_TASK_COLUMNS, total, { quench: q });
+        }
+    } else if (t.kind === 'ness-sweep') {
+      const xs = pointsOf(t.eps);
+      const fock = t.method === 'fock';
+      const entropy = fock && t.entropy === true;
+      for (const N of t.N) {
+        const fixed: Record<string, number | string | boolean> = { ...model, N, entropy };
+        if (t.K !== undefined) fixed.K = t.K;
+        const id = `ness-${t.method}${entropy ? '-entropy' : ''}-N${fmt(N)}`;
+        push('ness-sweep', id, `NESS (${t.method}) N=${N}, ${xs.length} pumps`, { ...fixed, method: t.method, eps: xs }, entropy ? NESS_ENTROPY_COLUMNS : NESS_EXACT_COLUMNS, xs.length, {
+          sweep: { sweep: fock ? 'ness-fock' : 'ness-exact', fixed, xs },
+        });
+      }
+    } else if (t.kind === 'gap-sweep') {
+      const xs = pointsOf(t.eps);
+      for (const N of t.N) {
+        const fixed: Record<string, number | string | boolean> = { ...model, N, count: t.count ?? 1 };
+        if (t.K !== undefined) fixed.K = t.K;
+        push('gap-sweep', `gap-N${fmt(N)}`, `Liouvillian gap N=${N}, ${xs.length} pumps`, { ...fixed, eps: xs }, GAP_COLUMNS, xs.length, { sweep: { sweep: 'gap', fixed, xs } });
+      }
+    } else {
+      const xs = pointsOf(t.x);
+      const fixed: Record<string, number | string | boolean> = { preset: t.preset };
+      if (t.gammaB !== undefined) fixed.gammaB = t.gammaB;
+      push('gaussian-sweep', `gaussian-${t.preset}`, `Gaussian ${t.preset}, ${xs.length} couplings`, { ...fixed, x: xs }, GAUSSIAN_COLUMNS, xs.length, {
+        sweep: { sweep: 'gaussian', fixed, xs },
+      });
+    }
+  });
+  return out;
+}

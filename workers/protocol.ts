@@ -1,0 +1,71 @@
+/**
+ * Messages between the pool (src-main/jobs/pool.ts) and the study worker (workers/studyWorker.ts).
+ * Density matrices travel as split re/im Float64Arrays in the transfer list (moved, not copied or JSON-encoded).
+ */
+
+export interface KerrModel {
+  kappa: number;
+  delta: number;
+  u: number;
+  N: number;
+}
+
+export interface QuenchJobParams extends KerrModel {
+  epsInitial: number;
+  epsFinal: number;
+  tMax: number;
+  dt: number;
+  K?: number;
+  rtol?: number;
+}
+
+/** ρ without its K (the job carries K). */
+export interface RhoData {
+  re: Float64Array;
+  im: Float64Array;
+}
+
+export type Job =
+  /** planQuench (+ the initial NESS at ε_i when withState). */
+  | { op: 'quench-plan'; q: QuenchJobParams; withState: boolean }
+  /** `steps` calls of propagateInterval from ρ; returns ρ after each; with nessTol also max|ρ − ρ_NESS(ε_f)|. */
+  | { op: 'propagate'; q: QuenchJobParams; K: number; rho: RhoData; steps: number; withNessDistance: boolean }
+  /** kerrObservables of each ρ at ε_f; returns one row (QUENCH_TASK_COLUMNS without t) per ρ. */
+  | { op: 'observables'; q: QuenchJobParams; K: number; rhos: RhoData[] }
+  /** Independent sweep points; returns one row of the task's columns per x. */
+  | { op: 'points'; sweep: 'ness-exact' | 'ness-fock' | 'gap' | 'gaussian'; fixed: Record<string, number | string | boolean>; xs: number[] };
+
+export interface PlanResult {
+  K: number;
+  times: Float64Array;
+  rho?: RhoData;
+}
+
+export interface PropagateResult {
+  rhos: RhoData[];
+  /** max_mn |ρ_mn − ρ^NESS_mn| after each step (empty unless asked). */
+  dist: Float64Array;
+}
+
+/** Rows, row-major, `cols` numbers each. */
+export interface RowsResult {
+  cols: number;
+  rows: Float64Array;
+}
+
+/** What a worker posts back: exactly one message per job (the pool resolves on the first message). */
+export type JobReply<T = unknown> = { ok: true; value: T } | { ok: false; error: string; cancelled?: boolean };
+
+/** Envelope the pool posts: the job, plus an optional port for progress messages ({ done, total }). */
+export interface JobEnvelope {
+  job: Job;
+  port?: import('node:worker_threads').MessagePort;
+}
+
+export interface WorkerInit {
+  /** Int32Array(1) over a SharedArrayBuffer: non-zero means "cancel": jobs stop at the next sample. */
+  cancel: SharedArrayBuffer;
+}
+
+/** Column order of the observables job's rows (QUENCH_TASK_COLUMNS without t). */
+export const OBSERVABLE_FIELDS = ['a_re', 'a_im', 'n', 'S_W', 'Pi_J', 'Pi_ext', 'Pi_d', 'Pi_U', 'Phi', 'Phi_ext', 'Phi_q', 'G', 'alpha_abs'] as const;

@@ -1,0 +1,68 @@
+/**
+ * Study worker (run by src-main/jobs/pool.ts from dist/workers/studyWorker.js): decode a job, call the engine, post
+ * exactly one reply (the pool library resolves a job with the worker's first message). Progress goes over the job's
+ * MessagePort; cancel is a shared flag checked between samples. Every error becomes { ok: false, error }, so a
+ * throwing engine call fails its job (and task), never the worker or the study. No physics here.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { Job, JobEnvelope, JobReply, RhoData, WorkerInit } from './protocol.js';
+import { gaussianPoints, nessDistance, nessPoints, gapPoints, observablesRows, propagateSamples, quenchPlan } from './engineCalls.js';
+
+const cancel = new Int32Array((workerData as WorkerInit).cancel);
+
+class Cancelled extends Error {}
+
+function checkCancel(): void {
+  if (Atomics.load(cancel, 0) !== 0) throw new Cancelled('cancelled');
+}
+
+function handle(job: Job, port: JobEnvelope['port']): { value: unknown; transfer: ArrayBuffer[] } {
+  const progress = (done: number, total: number) => (port as import('node:worker_threads').MessagePort | undefined)?.postMessage({ done, total });
+  switch (job.op) {
+    case 'quench-plan': {
+      const r = quenchPlan(job.q, job.withState);
+      const transfer: ArrayBuffer[] = [r.times.buffer as ArrayBuffer];
+      if (r.rho) transfer.push(r.rho.re.buffer as ArrayBuffer, r.rho.im.buffer as ArrayBuffer);
+      return { value: r, transfer };
+    }
+    case 'propagate': {
+      const rhos: RhoData[] = [];
+      const dist = new Float64Array(job.withNessDistance ? job.steps : 0);
+      let rho: RhoData = job.rho;
+      for (let s = 0; s < job.steps; s++) {
+        checkCancel();
+        rho = propagateSamples(job.q, job.K, rho);
+        rhos.push(rho);
+        if (job.withNessDistance) {
+          dist[s] = nessDistance(job.q, job.K, rho);
+          if (dist[s] <= 0) break;
+        }
+        progress(s + 1, job.steps);
+      }
+      return { value: { rhos, dist }, transfer: [dist.buffer as ArrayBuffer, ...rhos.flatMap((r) => [r.re.buffer as ArrayBuffer, r.im.buffer as ArrayBuffer])] };
+    }
+    case 'observables': {
+      const r = observablesRows(job.q, job.K, job.rhos, checkCancel);
+      return { value: r, transfer: [r.rows.buffer as ArrayBuffer] };
+    }
+    case 'points': {
+      const f = job.sweep === 'gaussian' ? gaussianPoints : job.sweep === 'gap' ? gapPoints : nessPoints;
+      const r = f(job.sweep, job.fixed, job.xs, checkCancel);
+      return { value: r, transfer: [r.rows.buffer as ArrayBuffer] };
+    }
+  }
+}
+
+parentPort!.on('message', (msg: JobEnvelope) => {
+  let reply: JobReply;
+  let transfer: ArrayBuffer[] = [];
+  try {
+    const out = handle(msg.job, msg.port);
+    reply = { ok: true, value: out.value };
+    transfer = out.transfer;
+  } catch (e) {
+    reply = e instanceof Cancelled ? { ok: false, error: 'cancelled', cancelled: true } : { ok: false, error: e instanceof Error ? e.message : String(e) };
+  }
+  (msg.port as import('node:worker_threads').MessagePort | undefined)?.close();
+  parentPort!.postMessage(reply, transfer);
+});
