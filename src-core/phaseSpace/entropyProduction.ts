@@ -60,14 +60,15 @@ export interface PhaseSpaceIntegrals {
 const FLOOR = 1e-14;
 
 export function integrate(f: PolarField): PhaseSpaceIntegrals {
-  const { plan, q, Dre, Dim, bound } = f;
+  const { plan, q, Dre, Dim, bound, Lr } = f;
   const R = plan.grid.radialNodes, L = plan.grid.angles;
   const { r, wr } = plan;
   let norm = 0, qlnq = 0, jj = 0, u = 0;
   for (let i = 0; i < R; i++) {
     const row = i * L, r2 = r[i] * r[i], floor = FLOOR * bound[i];
     let sn = 0, sl = 0, sj = 0, su = 0;
-    for (let l = 0; l < L; l++) {
+    const Li = Lr[i];
+    for (let l = 0; l < Li; l++) {
       const qv = q[row + l], dr = Dre[row + l], di = Dim[row + l];
       sn += qv;
       su -= 2 * r2 * di;
@@ -78,7 +79,7 @@ export function integrate(f: PolarField): PhaseSpaceIntegrals {
         su += 2 * dr * di * inv;
       }
     }
-    const w = wr[i];
+    const w = wr[i] / Li;
     norm += w * sn;
     qlnq += w * sl;
     jj += (w * sj) / r2;
@@ -98,12 +99,15 @@ export function entropyRate(fx: PolarField, frho: PolarField): number {
   const wr = frho.plan.wr;
   let s = 0;
   for (let i = 0; i < R; i++) {
+    const Li = frho.Lr[i];
+    if (fx.Lr[i] !== Li || fx.plan !== frho.plan)
+      throw new RangeError('entropyRate: both fields must share the grid (evaluate them with fullAngles)');
     let si = 0;
-    for (let l = 0; l < L; l++) {
+    for (let l = 0; l < Li; l++) {
       const qv = frho.q[i * L + l];
       if (qv > 0) si += fx.q[i * L + l] * Math.log(qv / Math.PI);
     }
-    s += wr[i] * si;
+    s += (wr[i] / Li) * si;
   }
   return -s / Math.PI;
 }

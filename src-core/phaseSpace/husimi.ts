@@ -8,7 +8,7 @@
  *   μ̄ j(r, θ) = Σ_k e^{ikθ} D_k(r),  D_k = Σ_m m c_m c_{m+k} X_{m,m+k},  D_{−k} = conj(D_k + k A_k).
  * So one O(K²) sweep of the upper triangle per radius gives both coefficient sets, and one FFT per function gives all
  * angles. The integrands of S_W, Π_J and Π_U need only q and D = μ̄ j (|j|²/q = |D|²/(r² q), μ̄² j² = D², μ̄ j = D).
- * θ is sampled at L equispaced angles (trapezoid: exact for q itself, band-limited to |k| ≤ K − 1), r at Gauss–Legendre
+ * θ is sampled at equispaced angles (trapezoid: exact for q itself, band-limited to |k| ≤ K − 1), r at Gauss–Legendre
  * nodes on [0, rMax].
  */
 import type { PolarGrid } from '../kerr/types.js';
@@ -20,7 +20,7 @@ import { gaussLegendreOn } from '../linalg/gaussLegendre.js';
 export interface PolarPlan {
   K: number;
   grid: PolarGrid;
-  /** Radial nodes r_i and weights w_i·r_i·2π/L (so Σ_{i,l} wr_i f(r_i, θ_l) ≈ ∫ f d²μ). */
+  /** Radial nodes r_i and weights w_i·r_i·2π (so Σ_i wr_i/Lr_i Σ_l f(r_i, θ_l) ≈ ∫ f d²μ). */
   r: Float64Array;
   wr: Float64Array;
   /** c_m(r_i) at i*K + m. */
@@ -45,6 +45,8 @@ export interface PolarField {
   Dim: Float64Array;
   /** Per radius: (Σ_m c_m √s_m)², s_m = ‖row m of X‖₂, a bound on |q| and on the round-off scale of q at r_i. */
   bound: Float64Array;
+  /** Per radius: number of angles Lr[i] actually sampled (θ_l = 2πl/Lr[i], l < Lr[i]; a power of two ≤ L). */
+  Lr: Int32Array;
 }
 
 const MAX_PLANS = 16;
@@ -58,12 +60,11 @@ export function polarPlan(K: number, grid: PolarGrid): PolarPlan {
   if (hit) return hit;
   const R = grid.radialNodes, L = grid.angles;
   if (!(Number.isInteger(R) && R >= 1)) throw new RangeError(`radialNodes must be a positive integer, got ${R}`);
-  if (!(L >= 2 * K - 1) || (L & (L - 1)) !== 0)
-    throw new RangeError(`angles must be a power of two ≥ 2K − 1 = ${2 * K - 1}, got ${L}`);
+  if (!(L >= 16) || (L & (L - 1)) !== 0) throw new RangeError(`angles must be a power of two ≥ 16, got ${L}`);
   if (!(grid.rMax > 0 && Number.isFinite(grid.rMax))) throw new RangeError(`rMax must be positive, got ${grid.rMax}`);
   const gl = gaussLegendreOn(R, 0, grid.rMax);
   const r = gl.x, wr = new Float64Array(R);
-  for (let i = 0; i < R; i++) wr[i] = (gl.w[i] * r[i] * 2 * Math.PI) / L;
+  for (let i = 0; i < R; i++) wr[i] = gl.w[i] * r[i] * 2 * Math.PI;
   // c_m(r) = exp(−r²/2 + m ln r − ln m!): the log form cannot overflow or underflow early for any K or r.
   const lnFact = new Float64Array(K);
   for (let m = 1; m < K; m++) lnFact[m] = lnFact[m - 1] + Math.log(m);
@@ -103,27 +104,49 @@ export function rowNorms(X: ComplexMatrix): Float64Array {
 }
 
 /**
- * Grid chosen from the state: rMax = √m* + 6.5 (m* the highest Fock level whose row of ρ is not negligible; beyond
- * rMax, q < e^{−40}), ~8 Gauss–Legendre nodes per unit radius, and angles a power of two ≥ 4K (PHYSICS.md: 4K angles
- * and ~100 nodes on [0, √K + 6] gave ~1e-12 for NESSs up to K = 70). rMax is rounded up to a multiple of 0.5 so that
- * successive samples of a trajectory share one cached plan.
+ * Grid chosen from the state:
+ * - rMax: the angle-averaged q(r) = A_0(r) = Σ_m ρ_mm c_m(r)² (exact, O(K) per r) is scanned outwards; rMax is where it
+ *   has fallen below 1e-18 of its maximum for good (beyond, q and every integrand decay like a Gaussian), rounded up
+ *   to a multiple of 0.5 so that successive samples of a trajectory share one cached plan;
+ * - radialNodes: 10 Gauss–Legendre nodes per unit radius + 10 (measured on near-critical NESSs: ~1e-10 absolute);
+ * - angles: a power of two ≥ 4K (PHYSICS.md: 4K angles gave ~1e-12 for NESSs up to K = 70). Per radius the evaluator
+ *   uses fewer (see evaluatePolar), in the same proportion to the band of q there.
  */
 export function autoPolarGrid(rho: ComplexMatrix, overrides: Partial<PolarGrid> = {}): PolarGrid {
   const K = rho.K;
-  const s = rowNorms(rho);
-  let smax = 0;
-  for (let m = 0; m < K; m++) smax = Math.max(smax, s[m]);
-  let mTop = 0;
-  for (let m = K - 1; m >= 0; m--)
-    if (s[m] > 1e-20 * smax) {
-      mTop = m;
-      break;
-    }
-  const rMax = overrides.rMax ?? Math.ceil(2 * (Math.sqrt(mTop) + 6.5)) / 2;
-  const radialNodes = overrides.radialNodes ?? Math.ceil(8 * rMax) + 8;
-  // FFT lengths are powers of two and must hold the 2K − 1 Fourier modes of q: round a requested count up.
-  const angles = nextPow2(Math.max(overrides.angles ?? 4 * K, 2 * K - 1, 32));
+  const rMax = overrides.rMax ?? Math.ceil(2 * supportRadius(rho)) / 2;
+  const radialNodes = overrides.radialNodes ?? Math.ceil(10 * rMax) + 10;
+  // FFT lengths are powers of two: round a requested count up.
+  const angles = nextPow2(Math.max(overrides.angles ?? 4 * K, 16));
   return { radialNodes, angles, rMax };
+}
+
+const lnFactCache: number[] = [0];
+function lnFact(m: number): number {
+  for (let k = lnFactCache.length; k <= m; k++) lnFactCache.push(lnFactCache[k - 1] + Math.log(k));
+  return lnFactCache[m];
+}
+
+/** Radius beyond which A_0(r) = Σ ρ_mm c_m(r)² < 1e-18 · max A_0 (scan in steps of 0.25 up to √K + 8). */
+export function supportRadius(rho: ComplexMatrix, tol = 1e-18): number {
+  const K = rho.K;
+  const rEnd = Math.sqrt(K) + 8;
+  const steps = Math.ceil(rEnd / 0.25);
+  const a0 = new Float64Array(steps + 1);
+  let amax = 0;
+  for (let s = 1; s <= steps; s++) {
+    const r = s * 0.25, r2 = r * r, lr2 = Math.log(r2);
+    let a = 0;
+    for (let m = 0; m < K; m++) {
+      const p = rho.re[m * K + m];
+      if (p > 0) a += p * Math.exp(-r2 + m * lr2 - lnFact(m));
+    }
+    a0[s] = a;
+    if (a > amax) amax = a;
+  }
+  let last = 1;
+  for (let s = 1; s <= steps; s++) if (a0[s] > tol * amax) last = s;
+  return Math.max(3, (last + 1) * 0.25);
 }
 
 /** Fresh arrays for a field on `plan` (pass as `into` to keep a field beyond the next evaluation). */
@@ -132,14 +155,31 @@ export function newPolarField(plan: PolarPlan): PolarField {
   return {
     plan, q: new Float64Array(n), Dre: new Float64Array(n), Dim: new Float64Array(n),
     bound: new Float64Array(plan.grid.radialNodes),
+    Lr: new Int32Array(plan.grid.radialNodes),
   };
 }
+
+/** Per-state scratch of dimension K: the upper-triangle diagonals of X packed contiguously (k-th at off[k]). */
+let packK = -1;
+let packRe = new Float64Array(0), packIm = new Float64Array(0), packOff = new Int32Array(0);
+let coef = new Float64Array(0);
 
 /**
  * Evaluate q and D = μ̄ j of the Hermitian matrix X on the plan's grid. The returned arrays belong to the plan and are
  * overwritten by the next call with the same plan, unless `into` (from newPolarField) is given.
+ *
+ * Angles per radius: the field at r_i is sampled at Lr[i] ≤ L equispaced angles, a power of two in the proportion
+ * 2L/nextPow2(4K) to the angular band B_i of q at that radius (largest k with |A_k| above 1e-16 of Σ|A_k|): small radii, where
+ * only a few Fock levels contribute, need far fewer angles. Coefficients are wrapped modulo Lr[i] (e^{ikθ_l} is
+ * L-periodic in k), so the samples of q and D stay exact for any Lr[i]. `fullAngles` forces Lr[i] = L (used when two
+ * fields must share sample points).
  */
-export function evaluatePolar(X: ComplexMatrix, plan: PolarPlan, into?: PolarField): PolarField {
+export function evaluatePolar(
+  X: ComplexMatrix,
+  plan: PolarPlan,
+  into?: PolarField,
+  opts: { fullAngles?: boolean } = {},
+): PolarField {
   const K = plan.K;
   if (X.K !== K) throw new RangeError(`matrix dimension ${X.K} ≠ plan dimension ${K}`);
   const R = plan.grid.radialNodes, L = plan.grid.angles;
@@ -148,12 +188,30 @@ export function evaluatePolar(X: ComplexMatrix, plan: PolarPlan, into?: PolarFie
     f = newPolarField(plan);
     fields.set(plan, f);
   }
-  const { q, Dre, Dim, bound } = f;
-  const { c, inA, inD, outA, outD, fft } = plan;
+  const { q, Dre, Dim, bound, Lr } = f;
+  const { c, inA, inD, outA, outD } = plan;
   const xr = X.re, xi = X.im;
+  if (packK !== K) {
+    packK = K;
+    packRe = new Float64Array((K * (K + 1)) / 2);
+    packIm = new Float64Array((K * (K + 1)) / 2);
+    packOff = new Int32Array(K + 1);
+    for (let k = 0; k < K; k++) packOff[k + 1] = packOff[k] + (K - k);
+    coef = new Float64Array(4 * K);
+  }
+  // Diagonal k of the upper triangle, contiguous: the per-radius sweep then streams memory.
+  for (let k = 0; k < K; k++) {
+    const o = packOff[k];
+    for (let m = 0; m + k < K; m++) {
+      packRe[o + m] = xr[m * K + m + k];
+      packIm[o + m] = xi[m * K + m + k];
+    }
+  }
   const sq = rowNorms(X);
   for (let m = 0; m < K; m++) sq[m] = Math.sqrt(sq[m]);
-  const Ar = new Float64Array(K), Ai = new Float64Array(K), Sr = new Float64Array(K), Si = new Float64Array(K);
+  // Angles per unit of band: 2 at the default L = nextPow2(4K) (measured: as accurate as 4 on near-critical NESSs,
+  // where the radial rule limits the error), scaled with L so that a refined grid refines the angles everywhere.
+  const ratio = (2 * L) / nextPow2(4 * K);
   for (let i = 0; i < R; i++) {
     const base = i * K;
     // Window [lo, hi] of Fock levels that can contribute above ~1e-18 of the bound at this radius.
@@ -168,44 +226,58 @@ export function evaluatePolar(X: ComplexMatrix, plan: PolarPlan, into?: PolarFie
     let lo = 0, hi = K - 1;
     while (lo < K && c[base + lo] * sq[lo] <= tol) lo++;
     while (hi > lo && c[base + hi] * sq[hi] <= tol) hi--;
-    inA.fill(0);
-    inD.fill(0);
-    for (let k = 0; k <= hi - lo; k++) {
+    const kMax = Math.max(hi - lo, 0);
+    let asum = 0;
+    for (let k = 0; k <= kMax; k++) {
       let ar = 0, ai = 0, dr = 0, di = 0;
+      const o = packOff[k];
       for (let m = lo; m + k <= hi; m++) {
         const t = c[base + m] * c[base + m + k];
-        const idx = m * K + m + k;
-        const x = t * xr[idx], y = t * xi[idx];
+        const x = t * packRe[o + m], y = t * packIm[o + m];
         ar += x;
         ai += y;
         dr += m * x;
         di += m * y;
       }
-      Ar[k] = ar;
-      Ai[k] = ai;
-      Sr[k] = dr;
-      Si[k] = di;
+      coef[4 * k] = ar;
+      coef[4 * k + 1] = ai;
+      coef[4 * k + 2] = dr;
+      coef[4 * k + 3] = di;
+      asum += Math.abs(ar) + Math.abs(ai);
     }
-    // Conjugated spectra into a forward FFT give Σ_k X_k e^{+ikθ_l} conjugated (read back with the sign flipped).
-    const kMax = hi - lo;
-    inA[0] = Ar[0];
-    inD[0] = Sr[0];
-    inD[1] = -Si[0];
+    let band = 0;
+    if (!opts.fullAngles) for (let k = kMax; k > 0; k--)
+      if (Math.abs(coef[4 * k]) + Math.abs(coef[4 * k + 1]) > 1e-16 * asum) {
+        band = k;
+        break;
+      }
+    const Li = opts.fullAngles ? L : Math.min(L, nextPow2(Math.max(Math.ceil(ratio * (band + 1)), 16)));
+    Lr[i] = Li;
+    // Conjugated spectra into a forward FFT give Σ_k X_k e^{+ikθ_l} conjugated (read back with the sign flipped);
+    // modes k and k ± Li share a bin (wrapped), which keeps the samples exact.
+    inA.fill(0, 0, 2 * Li);
+    inD.fill(0, 0, 2 * Li);
+    inA[0] = coef[0];
+    inD[0] = coef[2];
+    inD[1] = -coef[3];
     for (let k = 1; k <= kMax; k++) {
-      inA[2 * k] = Ar[k];
-      inA[2 * k + 1] = -Ai[k];
-      inA[2 * (L - k)] = Ar[k];
-      inA[2 * (L - k) + 1] = Ai[k];
-      inD[2 * k] = Sr[k];
-      inD[2 * k + 1] = -Si[k];
+      const ar = coef[4 * k], ai = coef[4 * k + 1], dr = coef[4 * k + 2], di = coef[4 * k + 3];
+      const p = 2 * (k % Li), n = 2 * ((Li - (k % Li)) % Li);
+      inA[p] += ar;
+      inA[p + 1] -= ai;
+      inA[n] += ar;
+      inA[n + 1] += ai;
+      inD[p] += dr;
+      inD[p + 1] -= di;
       // D_{−k} = conj(S_k + k A_k), conjugated once more for the forward transform.
-      inD[2 * (L - k)] = Sr[k] + k * Ar[k];
-      inD[2 * (L - k) + 1] = Si[k] + k * Ai[k];
+      inD[n] += dr + k * ar;
+      inD[n + 1] += di + k * ai;
     }
+    const fft = fftPlan(Li);
     fft.forward(outA, inA);
     fft.forward(outD, inD);
     const row = i * L;
-    for (let l = 0; l < L; l++) {
+    for (let l = 0; l < Li; l++) {
       q[row + l] = outA[2 * l];
       Dre[row + l] = outD[2 * l];
       Dim[row + l] = -outD[2 * l + 1];

@@ -36,9 +36,9 @@ export type KerrObservablesResult = KerrObservables & {
   verification?: GridVerification;
 };
 
-/** Grid integrals of ρ on `grid`. */
-export function phaseSpaceIntegrals(rho: ComplexMatrix, grid: PolarGrid): PhaseSpaceIntegrals {
-  return integrate(evaluatePolar(rho, polarPlan(rho.K, grid)));
+/** Grid integrals of ρ on `grid` (missing parts chosen automatically; angles rounded up to a valid FFT length). */
+export function phaseSpaceIntegrals(rho: ComplexMatrix, grid: Partial<PolarGrid> = {}): PhaseSpaceIntegrals {
+  return integrate(evaluatePolar(rho, polarPlan(rho.K, autoPolarGrid(rho, grid))));
 }
 
 /** The refined grid used by `verify`: 1.5× the radial nodes, 2× the angles, rMax + 1.5. */
