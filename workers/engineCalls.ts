@@ -10,6 +10,7 @@ import { kerrObservables } from '../src-core/phaseSpace/observables.js';
 import { gaussianNess } from '../src-core/gaussian/ness.js';
 import { PRESETS as GAUSSIAN_PRESETS } from '../src-core/gaussian/model.js';
 import { criticalCoupling } from '../src-core/gaussian/stability.js';
+import { couplingFrom } from '../src-core/gaussian/sweep.js';
 // TEMP until quench.ts lands
 type QuenchSpec = { kappa: number; delta: number; u: number; N: number; epsInitial: number; epsFinal: number; tMax: number; dt: number; K?: number; rtol?: number };
 const planQuench = (_s: QuenchSpec): { K: number; times: number[] } => { throw new Error('quench engine not available'); };
@@ -123,7 +124,7 @@ export function gaussianPoints(_sweep: string, f: Fixed, xs: number[], checkCanc
   const rows = new Float64Array(xs.length * cols);
   xs.forEach((x, i) => {
     checkCancel();
-    const g = preset.sweep.variable === 'g_over_kappa' ? x * base.kappaA : Math.sqrt(x) * crit.gCr;
+    const g = couplingFrom(preset.sweep.variable, x, base, crit.gCr);
     const r = gaussianNess({ ...base, g }, crit);
     rows.set([x, r.g, r.g_cr, r.Pi_s, r.mu_a, r.mu_b, r.n_a, r.n_b], i * cols);
   });

@@ -47,8 +47,18 @@ function handle(job: Job, port: JobEnvelope['port']): { value: unknown; transfer
     }
     case 'points': {
       const f = job.sweep === 'gaussian' ? gaussianPoints : job.sweep === 'gap' ? gapPoints : nessPoints;
-      const r = f(job.sweep, job.fixed, job.xs, checkCancel);
-      return { value: r, transfer: [r.rows.buffer as ArrayBuffer] };
+      // One point at a time, so that progress and cancel act between points.
+      let cols = 0;
+      const parts: Float64Array[] = [];
+      job.xs.forEach((x, i) => {
+        const r = f(job.sweep, job.fixed, [x], checkCancel);
+        cols = r.cols;
+        parts.push(r.rows);
+        progress(i + 1, job.xs.length);
+      });
+      const rows = new Float64Array(parts.length * cols);
+      parts.forEach((p, i) => rows.set(p, i * cols));
+      return { value: { cols, rows }, transfer: [rows.buffer as ArrayBuffer] };
     }
   }
 }

@@ -1,0 +1,61 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ParameterError } from '../../../src-core/validation.js';
+import { toCsv } from '../../../src-main/io/csv.js';
+import { getPreset } from '../../../src-main/studies/presets.js';
+import { decodeCheckpoint, encodeCheckpoint, parseTable, StudyStore } from '../../../src-main/studies/store.js';
+
+const root = mkdtempSync(join(tmpdir(), 'epstudio-store-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('study store', () => {
+  it('checkpoints round-trip bit for bit and a damaged one is refused', () => {
+    const K = 7;
+    const re = Float64Array.from({ length: K * K }, (_, i) => Math.sin(i) / 3);
+    const im = Float64Array.from({ length: K * K }, (_, i) => Math.cos(i * 1.7) * 1e-300);
+    const rows = Float64Array.from({ length: 5 * 3 }, (_, i) => (i === 4 ? -0 : i === 7 ? Number.MIN_VALUE : 1 / (i + 0.1)));
+    const bytes = encodeCheckpoint({ kind: 'quench', nRows: 5, nCols: 3, mask: new Uint8Array(5).fill(1), rows, K, re, im });
+    const c = decodeCheckpoint(bytes)!;
+    expect(c.kind).toBe('quench');
+    expect(c.K).toBe(K);
+    expect(Buffer.from(c.rows.buffer).equals(Buffer.from(rows.buffer))).toBe(true);
+    expect(Buffer.from(c.re!.buffer).equals(Buffer.from(re.buffer))).toBe(true);
+    expect(Buffer.from(c.im!.buffer).equals(Buffer.from(im.buffer))).toBe(true);
+    // any flipped byte or truncation → null (the task then restarts rather than continuing from garbage)
+    for (const at of [0, 13, 40, bytes.length - 100, bytes.length - 1]) {
+      const bad = bytes.slice();
+      bad[at] ^= 0x10;
+      expect(decodeCheckpoint(bad)).toBeNull();
+    }
+    expect(decodeCheckpoint(bytes.subarray(0, bytes.length - 9))).toBeNull();
+    const sweep = decodeCheckpoint(encodeCheckpoint({ kind: 'sweep', nRows: 9, nCols: 2, mask: Uint8Array.of(1, 0, 0, 1, 0, 0, 0, 0, 1), rows: new Float64Array(18).fill(2.5), K: 0 }))!;
+    expect(Array.from(sweep.mask)).toEqual([1, 0, 0, 1, 0, 0, 0, 0, 1]);
+    expect(sweep.re).toBeUndefined();
+  });
+
+  it('CSV numbers read back exactly (shortest round-trip form), with metadata', () => {
+    const xs = [Math.PI, -1e-310, 1 / 3, 123456789.123456789, 0.1 + 0.2, -0, NaN, Infinity, 5e-324];
+    const text = toCsv({ meta: { a: 1, b: 'x: y' }, columns: ['v', 'w'], rows: xs.map((x, i) => [x, i]) });
+    const t = parseTable(text);
+    expect(t.meta).toEqual({ a: '1', b: 'x: y' });
+    expect(t.columns).toEqual(['v', 'w']);
+    t.rows.forEach((r, i) => expect(Object.is(r[0], xs[i] === -0 ? 0 : xs[i]) || (Number.isNaN(r[0]) && Number.isNaN(xs[i]))).toBe(true));
+  });
+
+  it('creates, reopens and refuses to overwrite; cleans temporary files of a killed run; detects an edited spec', () => {
+    const dir = join(root, 's1');
+    const s = StudyStore.create(dir, getPreset('kerr-quench-demo'));
+    expect(() => StudyStore.create(dir, getPreset('kerr-quench-demo'))).toThrow(ParameterError);
+    writeFileSync(join(dir, 'tasks', '.x.csv.123.456.tmp'), 'partial');
+    const s2 = StudyStore.open(dir);
+    expect(s2.study.hash).toBe(s.study.hash);
+    expect(readdirSync(join(dir, 'tasks'))).toEqual([]);
+    const study = JSON.parse(readFileSync(join(dir, 'study.json'), 'utf8'));
+    study.spec.tasks[0].tMax = 6;
+    writeFileSync(join(dir, 'study.json'), JSON.stringify(study));
+    expect(() => StudyStore.open(dir)).toThrow(/hash/);
+    expect(() => StudyStore.open(join(root, 'nothing'))).toThrow(ParameterError);
+  });
+});
