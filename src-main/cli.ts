@@ -8,9 +8,10 @@ import { ParameterError } from '../src-core/validation.js';
 import { VERSION } from './version.js';
 import * as kerr from './cli/commands/kerr.js';
 import * as study from './cli/commands/study.js';
+import * as gaussian from './cli/commands/gaussian.js';
 
 type Registrar = { register(program: Command): void };
-const COMMANDS: Registrar[] = [kerr, study];
+const COMMANDS: Registrar[] = [kerr, study, gaussian];
 
 export function buildProgram(): Command {
   const program = new Command('epstudio')

@@ -7,6 +7,7 @@
  * number and one has a letter other than NaN/Inf); delimiter comma, semicolon, tab or spaces. Frequency ≥ 0 (the homodyne spectrum is even
  * in ω, so only f ≥ 0 is meaningful), PSD > 0 (it is fitted on a log scale), sigma > 0 if given.
  */
+import { ParameterError } from '../validation.js';
 
 export interface SpectrumData {
   /** Frequencies f in Hz (ω = 2πf). */
@@ -19,15 +20,19 @@ export interface SpectrumData {
   header?: string[];
 }
 
-/** A malformed spectrum file: says where (line, column), what was found and what is allowed. */
-export class SpectrumParseError extends Error {
+/**
+ * A malformed spectrum file: says where (line, column), what was found and what is allowed. A ParameterError, so the
+ * CLI reports it as one line with exit status 2.
+ */
+export class SpectrumParseError extends ParameterError {
   constructor(
     readonly line: number | undefined,
     readonly column: number | undefined,
     readonly detail: string,
   ) {
+    super('spectrum', 'rows of "frequency (Hz), PSD[, sigma]"', detail);
     const where = line === undefined ? '' : column === undefined ? `line ${line}: ` : `line ${line}, column ${column}: `;
-    super(`spectrum file: ${where}${detail}`);
+    this.message = `spectrum file: ${where}${detail}`;
     this.name = 'SpectrumParseError';
   }
 }
@@ -56,6 +61,8 @@ export function validateSpectrumRows(rows: string[][], lines: number[]): Spectru
   const width = rows[start].length;
   if (width < 2 || width > 3)
     throw new SpectrumParseError(lines[start], undefined, `expected 2 or 3 columns (frequency in Hz, PSD[, sigma]), got ${width}`);
+  if (header && header.length !== width)
+    throw new SpectrumParseError(lines[start], undefined, `the header has ${header.length} columns, this data row ${width}`);
   const f = new Float64Array(n);
   const psd = new Float64Array(n);
   const sigma = width === 3 ? new Float64Array(n) : undefined;

@@ -61,7 +61,7 @@ export function gaussianSweep(p: GaussianParams, o: GaussianSweepOptions, crit: 
   const lim = sweepLimit(o.variable, p, crit.gCr);
   const why = `(g_cr = ${crit.gCr.toPrecision(6)} s⁻¹, where A loses stability)`;
   for (const [k, v] of [['from', o.from], ['to', o.to]] as const)
-    if (!(v >= 0 && v < lim)) throw new ParameterError(k, `a finite number ≥ 0 and < ${lim.toPrecision(6)} ${why}`, v);
+    if (!(v >= 0 && v < lim)) throw new ParameterError(k, `a finite number ≥ 0 and < ${+lim.toPrecision(6)} ${why}`, v);
   const n = o.points;
   const r: GaussianSweep = {
     variable: o.variable,
