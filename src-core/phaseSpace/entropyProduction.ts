@@ -53,37 +53,15 @@ export interface PhaseSpaceIntegrals {
   u: number;
 }
 
-/**
- * Points where q falls below FLOOR × (the per-radius bound on |q|) carry only round-off in q and j; there
- * |j|²/q ≤ <μ|aρa†|μ>, itself negligible, so the ratio terms are dropped instead of amplifying noise.
- */
-const FLOOR = 1e-14;
-
+/** Sum the per-radius angular sums the evaluator left in the field (husimi.ts, PolarField.sums). */
 export function integrate(f: PolarField): PhaseSpaceIntegrals {
-  const { plan, q, Dre, Dim, bound, Lr } = f;
-  const R = plan.grid.radialNodes, L = plan.grid.angles;
-  const { r, wr } = plan;
+  const R = f.plan.grid.radialNodes, sums = f.sums;
   let norm = 0, qlnq = 0, jj = 0, u = 0;
   for (let i = 0; i < R; i++) {
-    const row = i * L, r2 = r[i] * r[i], floor = FLOOR * bound[i];
-    let sn = 0, sl = 0, sj = 0, su = 0;
-    const Li = Lr[i];
-    for (let l = 0; l < Li; l++) {
-      const qv = q[row + l], dr = Dre[row + l], di = Dim[row + l];
-      sn += qv;
-      su -= 2 * r2 * di;
-      if (qv > floor && qv > 0) {
-        sl += qv * Math.log(qv);
-        const inv = 1 / qv;
-        sj += (dr * dr + di * di) * inv;
-        su += 2 * dr * di * inv;
-      }
-    }
-    const w = wr[i] / Li;
-    norm += w * sn;
-    qlnq += w * sl;
-    jj += (w * sj) / r2;
-    u += w * su;
+    norm += sums[4 * i];
+    qlnq += sums[4 * i + 1];
+    jj += sums[4 * i + 2];
+    u += sums[4 * i + 3];
   }
   // S_W = −(1/π)∫ q ln q + ln π · ∫ Q
   norm /= Math.PI;

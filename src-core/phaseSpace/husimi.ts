@@ -47,6 +47,11 @@ export interface PolarField {
   bound: Float64Array;
   /** Per radius: number of angles Lr[i] actually sampled (θ_l = 2πl/Lr[i], l < Lr[i]; a power of two ≤ L). */
   Lr: Int32Array;
+  /**
+   * Per radius i, the weighted angular sums (weights of the Gauss–Legendre node × r × 2π/Lr[i]) at 4i…4i+3 of
+   * q, q ln q, |D|²/(r² q) and 2 Re D Im D/q − 2r² Im D (the integrands of ∫Q, S_W, Π_J and Π_U up to constants).
+   */
+  sums: Float64Array;
 }
 
 const MAX_PLANS = 16;
@@ -109,15 +114,15 @@ export function rowNorms(X: ComplexMatrix): Float64Array {
  *   has fallen below 1e-18 of its maximum for good (beyond, q and every integrand decay like a Gaussian), rounded up
  *   to a multiple of 0.5 so that successive samples of a trajectory share one cached plan;
  * - radialNodes: 10 Gauss–Legendre nodes per unit radius + 10 (measured on near-critical NESSs: ~1e-10 absolute);
- * - angles: a power of two ≥ 4K (PHYSICS.md: 4K angles gave ~1e-12 for NESSs up to K = 70). Per radius the evaluator
- *   uses fewer (see evaluatePolar), in the same proportion to the band of q there.
+ * - angles: the cap of the per-radius adaptive angle count (see evaluatePolar), a power of two ≥ 16K. NESSs need
+ *   ~2K at most (PHYSICS.md quotes 4K for ~1e-12); the cap only binds for nearly pure states, whose q has zeros.
  */
 export function autoPolarGrid(rho: ComplexMatrix, overrides: Partial<PolarGrid> = {}): PolarGrid {
   const K = rho.K;
   const rMax = overrides.rMax ?? Math.ceil(2 * supportRadius(rho)) / 2;
   const radialNodes = overrides.radialNodes ?? Math.ceil(10 * rMax) + 10;
   // FFT lengths are powers of two: round a requested count up.
-  const angles = nextPow2(Math.max(overrides.angles ?? 4 * K, 16));
+  const angles = nextPow2(Math.max(overrides.angles ?? 16 * K, 16));
   return { radialNodes, angles, rMax };
 }
 
@@ -156,8 +161,20 @@ export function newPolarField(plan: PolarPlan): PolarField {
     plan, q: new Float64Array(n), Dre: new Float64Array(n), Dim: new Float64Array(n),
     bound: new Float64Array(plan.grid.radialNodes),
     Lr: new Int32Array(plan.grid.radialNodes),
+    sums: new Float64Array(4 * plan.grid.radialNodes),
   };
 }
+
+/**
+ * Points where q falls below FLOOR × (the per-radius bound on |q|) carry only round-off in q and j; there
+ * |j|²/q ≤ <μ|aρa†|μ>, itself negligible, so the ratio terms are dropped instead of amplifying noise.
+ */
+const FLOOR = 1e-14;
+/**
+ * Per-radius tolerance on the angular sums, relative to the sum of the moduli of their terms (round-off of the
+ * cancelling Π_U terms sits near 1e-13 of that), plus 1e-15 absolute after weighting (see evaluatePolar).
+ */
+const ANGLE_TOL = 1e-12;
 
 /** Per-state scratch of dimension K: the upper-triangle diagonals of X packed contiguously (k-th at off[k]). */
 let packK = -1;
@@ -168,17 +185,17 @@ let coef = new Float64Array(0);
  * Evaluate q and D = μ̄ j of the Hermitian matrix X on the plan's grid. The returned arrays belong to the plan and are
  * overwritten by the next call with the same plan, unless `into` (from newPolarField) is given.
  *
- * Angles per radius: the field at r_i is sampled at Lr[i] ≤ L equispaced angles, a power of two in the proportion
- * 2L/nextPow2(4K) to the angular band B_i of q at that radius (largest k with |A_k| above 1e-16 of Σ|A_k|): small radii, where
- * only a few Fock levels contribute, need far fewer angles. Coefficients are wrapped modulo Lr[i] (e^{ikθ_l} is
- * L-periodic in k), so the samples of q and D stay exact for any Lr[i]. `fullAngles` forces Lr[i] = L (used when two
- * fields must share sample points).
+ * Angles per radius: the field at r_i is sampled at Lr[i] ≤ L equispaced angles, adaptively: starting from twice the
+ * angular band B_i of q there (largest k with |A_k| above 1e-16 of Σ|A_k|), doubled until the trapezoid sums of the
+ * integrands agree with those of every other point. Small radii and smooth (mixed) states need few angles; nearly
+ * pure states, whose q has near-zeros, get more. Coefficients are wrapped modulo Lr[i] (e^{ikθ_l} is Lr-periodic in k),
+ * so the samples stay exact for any Lr[i]. `fullAngles` forces Lr[i] = L (when two fields must share sample points).
  */
 export function evaluatePolar(
   X: ComplexMatrix,
   plan: PolarPlan,
   into?: PolarField,
-  opts: { fullAngles?: boolean } = {},
+  opts: { fullAngles?: boolean; angleFactor?: number } = {},
 ): PolarField {
   const K = plan.K;
   if (X.K !== K) throw new RangeError(`matrix dimension ${X.K} ≠ plan dimension ${K}`);
@@ -188,7 +205,7 @@ export function evaluatePolar(
     f = newPolarField(plan);
     fields.set(plan, f);
   }
-  const { q, Dre, Dim, bound, Lr } = f;
+  const { q, Dre, Dim, bound, Lr, sums } = f;
   const { c, inA, inD, outA, outD } = plan;
   const xr = X.re, xi = X.im;
   if (packK !== K) {
@@ -211,7 +228,29 @@ export function evaluatePolar(
   for (let m = 0; m < K; m++) sq[m] = Math.sqrt(sq[m]);
   // Angles per unit of band: 2 at the default L = nextPow2(4K) (measured: as accurate as 4 on near-critical NESSs,
   // where the radial rule limits the error), scaled with L so that a refined grid refines the angles everywhere.
-  const ratio = (2 * L) / nextPow2(4 * K);
+  const angleFactor = opts.angleFactor ?? 1;
+  // Conjugated spectra into a forward FFT give Σ_k X_k e^{+ikθ_l} conjugated (read back with the sign flipped);
+  // modes k and k ± Li share a bin (wrapped), which keeps the samples exact for any Li.
+  const fillSpectra = (Li: number, kMax: number): void => {
+    inA.fill(0, 0, 2 * Li);
+    inD.fill(0, 0, 2 * Li);
+    inA[0] = coef[0];
+    inD[0] = coef[2];
+    inD[1] = -coef[3];
+    for (let k = 1; k <= kMax; k++) {
+      const ar = coef[4 * k], ai = coef[4 * k + 1], dr = coef[4 * k + 2], di = coef[4 * k + 3];
+      const kk = k % Li, p = 2 * kk, n = 2 * ((Li - kk) % Li);
+      inA[p] += ar;
+      inA[p + 1] -= ai;
+      inA[n] += ar;
+      inA[n + 1] += ai;
+      inD[p] += dr;
+      inD[p + 1] -= di;
+      // D_{−k} = conj(S_k + k A_k), conjugated once more for the forward transform.
+      inD[n] += dr + k * ar;
+      inD[n + 1] += di + k * ai;
+    }
+  };
   for (let i = 0; i < R; i++) {
     const base = i * K;
     // Window [lo, hi] of Fock levels that can contribute above ~1e-18 of the bound at this radius.
@@ -246,41 +285,61 @@ export function evaluatePolar(
       asum += Math.abs(ar) + Math.abs(ai);
     }
     let band = 0;
-    if (!opts.fullAngles) for (let k = kMax; k > 0; k--)
+    for (let k = kMax; k > 0; k--)
       if (Math.abs(coef[4 * k]) + Math.abs(coef[4 * k + 1]) > 1e-16 * asum) {
         band = k;
         break;
       }
-    const Li = opts.fullAngles ? L : Math.min(L, nextPow2(Math.max(Math.ceil(ratio * (band + 1)), 16)));
-    Lr[i] = Li;
-    // Conjugated spectra into a forward FFT give Σ_k X_k e^{+ikθ_l} conjugated (read back with the sign flipped);
-    // modes k and k ± Li share a bin (wrapped), which keeps the samples exact.
-    inA.fill(0, 0, 2 * Li);
-    inD.fill(0, 0, 2 * Li);
-    inA[0] = coef[0];
-    inD[0] = coef[2];
-    inD[1] = -coef[3];
-    for (let k = 1; k <= kMax; k++) {
-      const ar = coef[4 * k], ai = coef[4 * k + 1], dr = coef[4 * k + 2], di = coef[4 * k + 3];
-      const p = 2 * (k % Li), n = 2 * ((Li - (k % Li)) % Li);
-      inA[p] += ar;
-      inA[p + 1] -= ai;
-      inA[n] += ar;
-      inA[n + 1] += ai;
-      inD[p] += dr;
-      inD[p + 1] -= di;
-      // D_{−k} = conj(S_k + k A_k), conjugated once more for the forward transform.
-      inD[n] += dr + k * ar;
-      inD[n + 1] += di + k * ai;
-    }
-    const fft = fftPlan(Li);
-    fft.forward(outA, inA);
-    fft.forward(outD, inD);
-    const row = i * L;
-    for (let l = 0; l < Li; l++) {
-      q[row + l] = outA[2 * l];
-      Dre[row + l] = outD[2 * l];
-      Dim[row + l] = -outD[2 * l + 1];
+    // Angles at this radius: start at the smallest power of two ≥ 2(band + 1) (angleFactor × that when given) and
+    // double while the trapezoid sums of the integrands on all Li points and on every other point differ by more
+    // than ANGLE_TOL (periodic trapezoid: the error of the finer rule is far below that difference), up to L.
+    let Li = opts.fullAngles ? L : Math.min(L, nextPow2(Math.max(angleFactor * 2 * (band + 1), 16)));
+    const row = i * L, r2 = plan.r[i] * plan.r[i], floor = FLOOR * bound[i];
+    for (;;) {
+      fillSpectra(Li, kMax);
+      const fft = fftPlan(Li);
+      fft.forward(outA, inA);
+      fft.forward(outD, inD);
+      let sn = 0, sl = 0, sj = 0, su = 0, el = 0, ej = 0, eu = 0, al = 0, au = 0;
+      for (let l = 0; l < Li; l++) {
+        const qv = outA[2 * l], dr = outD[2 * l], di = -outD[2 * l + 1];
+        q[row + l] = qv;
+        Dre[row + l] = dr;
+        Dim[row + l] = di;
+        sn += qv;
+        let tl = 0, tj = 0, tu = -2 * r2 * di;
+        if (qv > floor && qv > 0) {
+          const inv = 1 / qv;
+          tl = qv * Math.log(qv);
+          tj = (dr * dr + di * di) * inv;
+          tu += 2 * dr * di * inv;
+        }
+        sl += tl;
+        sj += tj;
+        su += tu;
+        al += Math.abs(tl);
+        au += Math.abs(2 * r2 * di) + Math.abs(tu);
+        if ((l & 1) === 0) {
+          el += tl;
+          ej += tj;
+          eu += tu;
+        }
+      }
+      const w = plan.wr[i] / Li;
+      const done =
+        opts.fullAngles || Li >= L ||
+        (Math.abs(sl - 2 * el) <= ANGLE_TOL * al + 1e-15 / w &&
+          Math.abs(sj - 2 * ej) <= ANGLE_TOL * sj + 1e-15 / w &&
+          Math.abs(su - 2 * eu) <= ANGLE_TOL * au + 1e-15 / w);
+      if (done) {
+        Lr[i] = Li;
+        sums[4 * i] = sn * w;
+        sums[4 * i + 1] = sl * w;
+        sums[4 * i + 2] = (sj * w) / r2;
+        sums[4 * i + 3] = su * w;
+        break;
+      }
+      Li *= 2;
     }
   }
   return f;

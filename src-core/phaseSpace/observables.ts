@@ -13,7 +13,7 @@ import { autoPolarGrid, evaluatePolar, polarPlan } from './husimi.js';
 export interface KerrObservablesOptions {
   /** Override any part of the automatic grid (autoPolarGrid). */
   grid?: Partial<PolarGrid>;
-  /** Re-evaluate the grid integrals on a refined grid and report the change (costs ~4× one evaluation). */
+  /** Re-evaluate the grid integrals on a refined grid and report the change (costs ~3× one evaluation). */
   verify?: boolean;
 }
 
@@ -37,11 +37,15 @@ export type KerrObservablesResult = KerrObservables & {
 };
 
 /** Grid integrals of ρ on `grid` (missing parts chosen automatically; angles rounded up to a valid FFT length). */
-export function phaseSpaceIntegrals(rho: ComplexMatrix, grid: Partial<PolarGrid> = {}): PhaseSpaceIntegrals {
-  return integrate(evaluatePolar(rho, polarPlan(rho.K, autoPolarGrid(rho, grid))));
+export function phaseSpaceIntegrals(
+  rho: ComplexMatrix,
+  grid: Partial<PolarGrid> = {},
+  opts: { angleFactor?: number; fullAngles?: boolean } = {},
+): PhaseSpaceIntegrals {
+  return integrate(evaluatePolar(rho, polarPlan(rho.K, autoPolarGrid(rho, grid)), undefined, opts));
 }
 
-/** The refined grid used by `verify`: 1.5× the radial nodes, 2× the angles, rMax + 1.5. */
+/** The refined grid used by `verify`: 1.5× the radial nodes, 2× the angle cap, rMax + 1.5 (and 2× the starting angles). */
 export function refinedGrid(g: PolarGrid): PolarGrid {
   return { radialNodes: Math.ceil(1.5 * g.radialNodes) + 8, angles: 2 * g.angles, rMax: g.rMax + 1.5 };
 }
@@ -82,7 +86,7 @@ export function kerrObservables(
   };
   if (opts.verify) {
     const g2 = refinedGrid(grid);
-    const I2 = phaseSpaceIntegrals(rho, g2);
+    const I2 = phaseSpaceIntegrals(rho, g2, { angleFactor: 2 });
     const dS_W = Math.abs(I2.S_W - I.S_W);
     const dPi_J = Math.abs(2 * kappa * I2.jj - Pi_J);
     const dPi_U = Math.abs(raw.U * I2.u - Pi_U);

@@ -1,0 +1,112 @@
+/**
+ * Husimi image for the app's phase-space viewer: Q(μ) = <μ|ρ|μ>/π on a Cartesian grid μ = x + iy and the dissipative
+ * current J = −κ(μQ + ∂_μ̄ Q) = −(κ/π) j, j = <μ|aρ|μ> (seed App. B; PHYSICS.md §1), on a coarser arrow grid.
+ * Direct coherent-state sandwiches, O(K²) per point: fine for display; the integrals use the polar grid (husimi.ts).
+ * `husimiCartesian` is also the naive reference the tests and the bench compare the polar evaluator against.
+ */
+import { PAPER } from '../kerr/model.js';
+import type { ComplexMatrix } from '../linalg/complexMatrix.js';
+
+/**
+ * q(μ) = <μ|X|μ> and j(μ) = <μ|aX|μ> at the points (x[p], y[p]) of a Hermitian X, by v_n = <n|μ> = e^{−|μ|²/2} μ^n/√n!
+ * (recurrence, no overflow for |μ|² < 1400) and q = v†Xv, j = v†(aX)v with (aX)_mn = √(m+1) X_{m+1,n}.
+ */
+export function husimiCartesian(
+  X: ComplexMatrix,
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+): { q: Float64Array; jre: Float64Array; jim: Float64Array } {
+  const K = X.K, P = x.length;
+  const q = new Float64Array(P), jre = new Float64Array(P), jim = new Float64Array(P);
+  const vr = new Float64Array(K), vi = new Float64Array(K);
+  const ur = new Float64Array(K), ui = new Float64Array(K); // u = X v
+  const sq = new Float64Array(K + 1);
+  for (let n = 0; n <= K; n++) sq[n] = Math.sqrt(n);
+  for (let p = 0; p < P; p++) {
+    const mr = x[p], mi = y[p];
+    vr[0] = Math.exp(-(mr * mr + mi * mi) / 2);
+    vi[0] = 0;
+    for (let n = 1; n < K; n++) {
+      vr[n] = (vr[n - 1] * mr - vi[n - 1] * mi) / sq[n];
+      vi[n] = (vr[n - 1] * mi + vi[n - 1] * mr) / sq[n];
+    }
+    for (let m = 0; m < K; m++) {
+      let sr = 0, si = 0;
+      const row = m * K;
+      for (let n = 0; n < K; n++) {
+        const a = X.re[row + n], b = X.im[row + n];
+        sr += a * vr[n] - b * vi[n];
+        si += a * vi[n] + b * vr[n];
+      }
+      ur[m] = sr;
+      ui[m] = si;
+    }
+    // q = Σ_m conj(v_m) u_m; j = Σ_m conj(v_m) √(m+1) u_{m+1}
+    let qr = 0, jr = 0, ji = 0;
+    for (let m = 0; m < K; m++) {
+      qr += vr[m] * ur[m] + vi[m] * ui[m];
+      if (m + 1 < K) {
+        const s = sq[m + 1];
+        jr += s * (vr[m] * ur[m + 1] + vi[m] * ui[m + 1]);
+        ji += s * (vr[m] * ui[m + 1] - vi[m] * ur[m + 1]);
+      }
+    }
+    q[p] = qr;
+    jre[p] = jr;
+    jim[p] = ji;
+  }
+  return { q, jre, jim };
+}
+
+export interface HusimiImageOptions {
+  xMin: number;
+  xMax: number;
+  yMin: number;
+  yMax: number;
+  /** Pixels along x and y (points include both ends of each range). */
+  nx: number;
+  ny: number;
+  /** Arrow grid for the current J (default 21 × 21 over the same box). */
+  arrows?: { nx: number; ny: number };
+  /** κ in J = −(κ/π) j (default the seed's κ = 1/2). */
+  kappa?: number;
+}
+
+export interface HusimiImage {
+  /** Q(x_c, y_r) at r*nx + c (row-major, ny × nx), x_c = xMin + c (xMax − xMin)/(nx − 1). */
+  Q: Float64Array;
+  /** Current J = −(κ/π) j on the arrow grid (row-major, arrows.ny × arrows.nx): Jx = Re J, Jy = Im J. */
+  Jx: Float64Array;
+  Jy: Float64Array;
+  arrows: { nx: number; ny: number };
+}
+
+function axis(a: number, b: number, n: number): Float64Array {
+  const t = new Float64Array(n);
+  for (let i = 0; i < n; i++) t[i] = n === 1 ? (a + b) / 2 : a + ((b - a) * i) / (n - 1);
+  return t;
+}
+
+function meshgrid(xs: Float64Array, ys: Float64Array): { x: Float64Array; y: Float64Array } {
+  const x = new Float64Array(xs.length * ys.length), y = new Float64Array(xs.length * ys.length);
+  for (let r = 0; r < ys.length; r++)
+    for (let c = 0; c < xs.length; c++) {
+      x[r * xs.length + c] = xs[c];
+      y[r * xs.length + c] = ys[r];
+    }
+  return { x, y };
+}
+
+export function husimiImage(rho: ComplexMatrix, o: HusimiImageOptions): HusimiImage {
+  for (const k of ['nx', 'ny'] as const)
+    if (!(Number.isInteger(o[k]) && o[k] >= 1)) throw new RangeError(`${k} must be a positive integer, got ${o[k]}`);
+  const arrows = o.arrows ?? { nx: 21, ny: 21 };
+  const kappa = o.kappa ?? PAPER.kappa;
+  const px = meshgrid(axis(o.xMin, o.xMax, o.nx), axis(o.yMin, o.yMax, o.ny));
+  const Q = husimiCartesian(rho, px.x, px.y).q;
+  for (let i = 0; i < Q.length; i++) Q[i] /= Math.PI;
+  const ax = meshgrid(axis(o.xMin, o.xMax, arrows.nx), axis(o.yMin, o.yMax, arrows.ny));
+  const a = husimiCartesian(rho, ax.x, ax.y);
+  const Jx = a.jre.map((v) => (-kappa / Math.PI) * v), Jy = a.jim.map((v) => (-kappa / Math.PI) * v);
+  return { Q, Jx, Jy, arrows };
+}
