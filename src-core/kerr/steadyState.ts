@@ -1,0 +1,77 @@
+/**
+ * The full NESS density matrix in the Fock basis |0>…|K−1> by a direct solve of L(ρ) = 0 (PHYSICS.md §1), not by
+ * waiting for a trajectory to relax (the bistable window's tunnelling time grows exponentially with N).
+ *
+ * Method: inverse iteration at shift 0 on the banded vectorised Liouvillian (index m*K + n). L is singular (ζ₀ = 0,
+ * the NESS), so its banded LU has a (near-)zero pivot; perturbing it to a tiny value makes one solve amplify the null
+ * vector by ~1/tiny over every other eigenvector. Cost ~K⁴ (banded LU with half-bandwidth K + 1).
+ */
+import { bandedLUFactor, bandedLUSolve } from '../linalg/bandedLU.js';
+import { zeros, type ComplexMatrix } from '../linalg/complexMatrix.js';
+import { liouvillianBanded } from './liouvillianBanded.js';
+import { applyLiouvillian } from './liouvillian.js';
+import { toRaw, type KerrParams } from './model.js';
+
+export interface NessOptions {
+  /** Inverse-iteration solves (default 2: the second removes what the first left of the next-slowest mode). */
+  iterations?: number;
+}
+
+/** Hermitian part, (ρ + ρ†)/2, in place. */
+function hermitise(rho: ComplexMatrix): void {
+  const K = rho.K;
+  for (let m = 0; m < K; m++) {
+    rho.im[m * K + m] = 0;
+    for (let n = m + 1; n < K; n++) {
+      const i = m * K + n, j = n * K + m;
+      const re = 0.5 * (rho.re[i] + rho.re[j]);
+      const im = 0.5 * (rho.im[i] - rho.im[j]);
+      rho.re[i] = re;
+      rho.re[j] = re;
+      rho.im[i] = im;
+      rho.im[j] = -im;
+    }
+  }
+}
+
+/** Divide by tr ρ (complex, so that a global phase from the solve is removed too). */
+function normaliseTrace(xr: Float64Array, xi: Float64Array, K: number): void {
+  let tr = 0, ti = 0;
+  for (let n = 0; n < K; n++) {
+    tr += xr[n * K + n];
+    ti += xi[n * K + n];
+  }
+  const d = tr * tr + ti * ti;
+  if (!(d > 0) || !Number.isFinite(d)) throw new Error('nessDensityMatrix: the null vector has zero trace (K too small?)');
+  for (let i = 0; i < xr.length; i++) {
+    const a = xr[i], b = xi[i];
+    xr[i] = (a * tr + b * ti) / d;
+    xi[i] = (b * tr - a * ti) / d;
+  }
+}
+
+/** The NESS ρ (trace 1, Hermitian) of the Kerr model truncated at K Fock levels. */
+export function nessDensityMatrix(params: KerrParams, K: number, opts: NessOptions = {}): ComplexMatrix {
+  if (!(Number.isInteger(K) && K >= 1)) throw new RangeError(`nessDensityMatrix: K must be an integer ≥ 1 (got ${K})`);
+  const raw = toRaw(params);
+  const F = bandedLUFactor(liouvillianBanded(raw, K), { perturbZeroPivots: true, inPlace: true });
+  const rho = zeros(K);
+  // Start from the maximally mixed state: it has a non-zero overlap with the NESS's left eigenvector (the trace).
+  for (let n = 0; n < K; n++) rho.re[n * K + n] = 1 / K;
+  const iterations = opts.iterations ?? 2;
+  for (let it = 0; it < iterations; it++) {
+    bandedLUSolve(F, rho.re, rho.im);
+    normaliseTrace(rho.re, rho.im, K);
+  }
+  hermitise(rho);
+  return rho;
+}
+
+/** max |L(ρ)_mn|: ≈ 0 for a steady state (the check the tests and the CLI use). */
+export function nessResidual(params: KerrParams, rho: ComplexMatrix): number {
+  const out = zeros(rho.K);
+  applyLiouvillian(toRaw(params), rho, out);
+  let r = 0;
+  for (let i = 0; i < out.re.length; i++) r = Math.max(r, Math.hypot(out.re[i], out.im[i]));
+  return r;
+}
