@@ -1,0 +1,187 @@
+/**
+ * The one API contract between the window (renderer) and the main side: every request, its response and the pushed
+ * events. Electron IPC (preload + src-main/electron/ipc.ts) and the browser host (src-main/host/server.ts) carry exactly
+ * these messages; the main side validates every request with the zod schema below before a handler runs.
+ *
+ * The renderer imports types (and the method list) only; nothing here touches Node, Electron or the DOM.
+ */
+import { z } from 'zod';
+
+const finite = z.number();
+const taskId = z.string().min(1).max(200);
+const dir = z.string().min(1).max(4096);
+const name = z
+  .string()
+  .min(1)
+  .max(200)
+  // A bare file name: no folders, no traversal; the main side decides where it goes.
+  .regex(/^[\w.\- ()=,+]+$/, 'a plain file name (letters, digits, . _ - space ( ) = , +)');
+
+export const TaskInfoSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['quench', 'ness-sweep', 'gap-sweep', 'gaussian-sweep']),
+  label: z.string(),
+  figures: z.array(z.string()),
+  params: z.record(z.string(), z.unknown()),
+  samples: z.number().optional(),
+  state: z.enum(['pending', 'running', 'done', 'failed', 'cancelled']).optional(),
+});
+
+export const StudyEventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('study-started'), studyId: z.string(), dir: z.string(), tasks: z.array(TaskInfoSchema), resumed: z.boolean() }),
+  z.object({ type: z.literal('task-started'), studyId: z.string(), taskId: z.string() }),
+  z.object({ type: z.literal('task-progress'), studyId: z.string(), taskId: z.string(), fraction: z.number(), done: z.number(), total: z.number() }),
+  z.object({ type: z.literal('sample-ready'), studyId: z.string(), taskId: z.string(), index: z.number(), row: z.record(z.string(), z.number()) }),
+  z.object({ type: z.literal('task-done'), studyId: z.string(), taskId: z.string(), seconds: z.number() }),
+  z.object({ type: z.literal('task-failed'), studyId: z.string(), taskId: z.string(), error: z.string() }),
+  z.object({
+    type: z.literal('study-done'),
+    studyId: z.string(),
+    status: z.enum(['completed', 'cancelled', 'failed']),
+    done: z.number(),
+    failed: z.number(),
+    total: z.number(),
+    seconds: z.number(),
+  }),
+]);
+
+/** The Kerr quench of seed 000 Sec. IV A as the phase-space viewer needs it (scaled parameters, Eqs. 2–3). */
+export const QuenchParamsSchema = z.object({
+  kappa: finite.positive(),
+  delta: finite,
+  u: finite.positive(),
+  epsInitial: finite.nonnegative(),
+  epsFinal: finite.nonnegative(),
+  N: finite.positive().max(1e4),
+});
+
+export const GridSchema = z.object({
+  xMin: finite,
+  xMax: finite,
+  yMin: finite,
+  yMax: finite,
+  nx: z.number().int().min(4).max(256),
+  ny: z.number().int().min(4).max(256),
+});
+
+const TableSchema = z.object({ columns: z.array(z.string()), rows: z.array(z.array(z.number())) });
+
+/**
+ * Methods: name → [request schema, response schema]. Responses are validated in tests (and are plain JSON), requests
+ * on every call.
+ */
+export const METHODS = {
+  /** Versions and where the window runs (Help → About). */
+  'app.info': [
+    z.object({}),
+    z.object({
+      app: z.string(),
+      version: z.string(),
+      host: z.enum(['electron', 'browser']),
+      node: z.string(),
+      electron: z.string().optional(),
+      chrome: z.string().optional(),
+      cores: z.number(),
+      studiesRoot: z.string(),
+    }),
+  ],
+  'studies.presets': [z.object({}), z.array(z.looseObject({ name: z.string(), description: z.string() }))],
+  /** Start a study from a preset name or a full spec (validated by the studies service). */
+  'studies.run': [
+    z.object({ preset: z.string().min(1).max(100).optional(), spec: z.unknown().optional(), workers: z.number().int().min(1).max(64).optional() }).refine(
+      (r) => (r.preset === undefined) !== (r.spec === undefined),
+      'give exactly one of preset or spec',
+    ),
+    z.object({ studyId: z.string(), dir: z.string(), tasks: z.array(TaskInfoSchema) }),
+  ],
+  'studies.cancel': [z.object({ studyId: z.string().min(1) }), z.object({ cancelled: z.boolean() })],
+  'studies.resume': [
+    z.object({ dir, workers: z.number().int().min(1).max(64).optional() }),
+    z.object({ studyId: z.string(), dir: z.string(), tasks: z.array(TaskInfoSchema) }),
+  ],
+  /** Task list and states of a study folder (the window reopens a study from this plus readTask). */
+  'studies.status': [z.object({ dir }), z.object({ dir: z.string(), tasks: z.array(TaskInfoSchema), states: z.record(z.string(), z.string()), status: z.string() })],
+  'studies.list': [
+    z.object({}),
+    z.array(z.object({ dir: z.string(), name: z.string(), status: z.string(), tasks: z.number(), done: z.number(), created: z.string().optional() })),
+  ],
+  'studies.readTask': [z.object({ dir, taskId }), TableSchema],
+  /** Pick a study folder (Electron: native dialog; browser host: the list of past runs is the picker). null = cancelled. */
+  'studies.open': [z.object({ dir: dir.optional() }), z.object({ dir: z.string() }).nullable()],
+  /** Copy a study folder elsewhere (Electron: native dialog for the target). null = cancelled. */
+  'studies.saveAs': [z.object({ dir, dest: dir.optional() }), z.object({ dir: z.string() }).nullable()],
+  /** Q(μ) and J(μ) on a Cartesian grid at time t after the quench ε_i → ε_f (computed on the main side, cached). */
+  'phaseSpace.frame': [
+    z.object({ params: QuenchParamsSchema, t: finite.nonnegative().max(1e4), grid: GridSchema }),
+    z.object({ t: z.number(), K: z.number(), nx: z.number(), ny: z.number(), Q: z.array(z.number()), Jx: z.array(z.number()), Jy: z.array(z.number()) }),
+  ],
+  /** Write a chart's data as CSV with the project's one CSV writer. */
+  'files.exportCsv': [
+    z.object({ name, columns: z.array(z.string()).min(1), rows: z.array(z.array(z.number().nullable())), meta: z.record(z.string(), z.union([z.string(), z.number()])).optional(), dir: dir.optional() }),
+    z.object({ path: z.string() }).nullable(),
+  ],
+  /** Write an exported figure (PNG as base64, SVG as text). */
+  'files.save': [
+    z.object({ name, data: z.string().max(64 * 1024 * 1024), encoding: z.enum(['utf8', 'base64']), dir: dir.optional() }),
+    z.object({ path: z.string() }).nullable(),
+  ],
+  /** Choose the folder for a whole figure set (Electron: dialog; browser host: a new folder under exports/). */
+  'files.chooseDir': [z.object({ purpose: z.string().max(100) }), z.object({ dir: z.string() }).nullable()],
+} as const satisfies Record<string, readonly [z.ZodType, z.ZodType]>;
+
+export type Method = keyof typeof METHODS;
+export const METHOD_NAMES = Object.keys(METHODS) as Method[];
+export type Req<M extends Method> = z.input<(typeof METHODS)[M][0]>;
+export type Res<M extends Method> = z.output<(typeof METHODS)[M][1]>;
+
+/** Menu commands pushed from the Electron menu to the window. */
+export const MENU_ACTIONS = ['new-study', 'open-study', 'save-study', 'export-figures', 'about'] as const;
+export type MenuAction = (typeof MENU_ACTIONS)[number];
+
+export type StudyEventMsg = z.output<typeof StudyEventSchema>;
+/** Everything the main side pushes to the window. */
+export type PushEvent = { channel: 'study'; event: StudyEventMsg } | { channel: 'menu'; action: MenuAction };
+
+/** Wire format of the browser host's WebSocket (Electron uses ipcRenderer.invoke with the same method names). */
+export type WireRequest = { id: number; method: Method; params: unknown };
+export type WireResponse = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: ApiErrorBody };
+export type WirePush = { push: PushEvent };
+
+/** An error the user can act on, across the wire: which field, what range, what was sent. */
+export interface ApiErrorBody {
+  message: string;
+  field?: string;
+  allowed?: string;
+}
+
+/** Validate a request; returns the parsed params or throws ApiError naming the first bad path. */
+export function parseRequest<M extends Method>(method: M, params: unknown): z.output<(typeof METHODS)[M][0]> {
+  const entry = METHODS[method];
+  if (!entry) throw new ApiError({ message: `unknown method ${JSON.stringify(method)}` });
+  const r = entry[0].safeParse(params ?? {});
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    const field = issue?.path.join('.') || '(request)';
+    throw new ApiError({ message: `${method}: ${field}: ${issue?.message ?? 'invalid'}`, field, allowed: issue?.message });
+  }
+  return r.data as z.output<(typeof METHODS)[M][0]>;
+}
+
+export function isMethod(m: unknown): m is Method {
+  return typeof m === 'string' && Object.prototype.hasOwnProperty.call(METHODS, m);
+}
+
+export class ApiError extends Error {
+  constructor(readonly body: ApiErrorBody) {
+    super(body.message);
+    this.name = 'ApiError';
+  }
+}
+
+/** What the preload exposes as `window.epstudio` and what the browser client implements: the same surface. */
+export interface EpStudioApi {
+  invoke<M extends Method>(method: M, params: Req<M>): Promise<Res<M>>;
+  /** Subscribe to pushed events; returns the unsubscribe function. */
+  onPush(listener: (e: PushEvent) => void): () => void;
+  readonly host: 'electron' | 'browser';
+}

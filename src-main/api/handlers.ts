@@ -1,0 +1,265 @@
+/**
+ * The main-side implementation of the API contract, shared by Electron IPC (src-main/electron/ipc.ts) and the browser
+ * host (src-main/host/server.ts). Every call goes through `dispatch`, which validates the request with the contract's
+ * schema first. Plain Node: no 'electron' import here (tests and the browser host load this file).
+ */
+import { cpSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { basename, dirname, join, resolve, sep } from 'node:path';
+import { ParameterError } from '../../src-core/validation.js';
+import { toCsv } from '../io/csv.js';
+import { writeFileAtomic } from '../io/atomicWrite.js';
+import { VERSION } from '../version.js';
+import { ApiError, parseRequest, type ApiErrorBody, type Method, type PushEvent, type Req, type Res } from './contract.js';
+import type { StudyEvent, TaskInfo } from './events.js';
+
+import * as service from '../studies/service.js';
+import type { StudyHandle, StudyStatus } from '../studies/service.js';
+import type { ComplexMatrix } from '../../src-core/linalg/complexMatrix.js';
+import type { KerrParams } from '../../src-core/kerr/model.js';
+import { nessDensityMatrix } from '../../src-core/kerr/steadyState.js';
+import { propagateInterval } from '../../src-core/kerr/propagate.js';
+// TEMPORARY until src-core/kerr/truncation.ts and src-core/phaseSpace/image.ts land (then static imports).
+type ImageFn = (rho: ComplexMatrix, g: GridP) => { Q: ArrayLike<number>; Jx: ArrayLike<number>; Jy: ArrayLike<number> };
+const pending = { truncation: '../../src-core/kerr/truncation.js', image: '../../src-core/phaseSpace/image.js' };
+let chooseK: (p: KerrParams) => number = () => {
+  throw new ApiError({ message: 'phase-space viewer: the engine has no chooseK yet' });
+};
+let husimiImage: ImageFn = () => {
+  throw new ApiError({ message: 'phase-space viewer: the engine has no husimiImage yet' });
+};
+void import(pending.truncation).then((m) => (chooseK = m.chooseK)).catch(() => undefined);
+void import(pending.image).then((m) => (husimiImage = m.husimiImage)).catch(() => undefined);
+
+// ---- phase-space frames: ρ(t) after the quench, Q(μ) and J(μ) on a Cartesian grid (main side, never the UI thread) ----
+
+type QuenchP = ReturnType<typeof parseRequest<'phaseSpace.frame'>>['params'];
+type GridP = ReturnType<typeof parseRequest<'phaseSpace.frame'>>['grid'];
+
+/**
+ * Caches ρ(t) per quench so that scrubbing and playing only propagate forward from the nearest earlier state
+ * (propagateInterval is deterministic: ρ(t) does not depend on the path of cached times beyond round-off of the
+ * adaptive steps).
+ */
+class PhaseSpaceFrames {
+  private key = '';
+  private K = 0;
+  private states: { t: number; rho: ComplexMatrix }[] = [];
+
+  private reset(p: QuenchP) {
+    const key = JSON.stringify(p);
+    if (key === this.key) return;
+    const at = (eps: number): KerrParams => ({ kappa: p.kappa, delta: p.delta, u: p.u, eps, N: p.N });
+    this.K = Math.max(chooseK(at(p.epsInitial)), chooseK(at(p.epsFinal)));
+    if (this.K > 160) throw new ApiError({ message: `phase-space viewer: N = ${p.N} needs K = ${this.K} Fock levels; the viewer handles K ≤ 160`, field: 'N' });
+    // Step 1 of the seed's protocol (Sec. IV A): start from the NESS of the initial Liouvillian.
+    this.states = [{ t: 0, rho: nessDensityMatrix(at(p.epsInitial), this.K) }];
+    this.key = key;
+  }
+
+  frame(p: QuenchP, t: number, g: GridP) {
+    this.reset(p);
+    const after = { kappa: p.kappa, delta: p.delta, u: p.u, eps: p.epsFinal, N: p.N };
+    let i = this.states.length - 1;
+    while (i > 0 && this.states[i].t > t) i--;
+    let cur = this.states[i];
+    if (cur.t < t - 1e-12) {
+      cur = { t, rho: propagateInterval(cur.rho, after, t - cur.t) };
+      this.states.splice(i + 1, 0, cur);
+      if (this.states.length > 2000) this.states.splice(1, 1);
+    }
+    const img = husimiImage(cur.rho, g);
+    return { t, K: this.K, nx: g.nx, ny: g.ny, Q: Array.from(img.Q), Jx: Array.from(img.Jx), Jy: Array.from(img.Jy) };
+  }
+}
+
+/** Native dialogs (Electron only). Each returns null when the user cancels. */
+export interface DialogPort {
+  openStudyDir(defaultPath: string): Promise<string | null>;
+  saveStudyDir(defaultPath: string): Promise<string | null>;
+  saveFile(defaultPath: string, extension: string): Promise<string | null>;
+  chooseDir(defaultPath: string, purpose: string): Promise<string | null>;
+}
+
+export interface HandlerContext {
+  host: 'electron' | 'browser';
+  /** New studies are created here; the list of past runs scans it. */
+  studiesRoot: string;
+  /** Exports land here when no dialog chooses a place (browser host). */
+  exportsRoot: string;
+  emit(e: PushEvent): void;
+  dialogs?: DialogPort;
+  versions?: { electron?: string; chrome?: string };
+  workers?: number;
+}
+
+type Impl = { [M in Method]: (p: ReturnType<typeof parseRequest<M>>) => Promise<Res<M>> };
+
+export interface Handlers {
+  dispatch(method: unknown, params: unknown): Promise<unknown>;
+  /** Cancel all running studies (window closed, host stopped). */
+  shutdown(): Promise<void>;
+  /** Resolves when every study started so far has finished (tests). */
+  idle(): Promise<void>;
+}
+
+/** TaskInfo as the contract carries it (the status' extra fields dropped). */
+function taskInfo(t: TaskInfo): TaskInfo {
+  return { id: t.id, kind: t.kind, label: t.label, figures: t.figures, params: t.params, samples: t.samples, ...(t.state ? { state: t.state } : {}) };
+}
+
+function summary(st: StudyStatus) {
+  let created: string | undefined;
+  try {
+    created = statSync(join(st.dir, 'study.json')).mtime.toISOString();
+  } catch {
+    /* vanished meanwhile */
+  }
+  return { dir: st.dir, name: st.name, status: st.status, tasks: st.tasks.length, done: st.counts.done, created };
+}
+
+export function errorBody(e: unknown): ApiErrorBody {
+  if (e instanceof ApiError) return e.body;
+  if (e instanceof ParameterError) return { message: e.message, field: e.field, allowed: e.allowed };
+  return { message: e instanceof Error ? e.message : String(e) };
+}
+
+export function createHandlers(ctx: HandlerContext): Handlers {
+  const running = new Map<string, StudyHandle>();
+  const frames = new PhaseSpaceFrames();
+  mkdirSync(ctx.studiesRoot, { recursive: true });
+  // Writes go only to the two roots and to folders the user picked in a dialog (or chooseDir handed out).
+  const writable = new Set<string>([resolve(ctx.studiesRoot), resolve(ctx.exportsRoot)]);
+  const canWrite = (d: string) => {
+    const r = resolve(d);
+    for (const w of writable) if (r === w || r.startsWith(w + sep)) return true;
+    return false;
+  };
+  const forward = (e: StudyEvent) => ctx.emit({ channel: 'study', event: e });
+
+  function track(h: StudyHandle) {
+    running.set(h.studyId, h);
+    void Promise.resolve(h.done)
+      .catch(() => undefined)
+      .finally(() => running.delete(h.studyId));
+    return { studyId: h.studyId, dir: h.dir, tasks: h.tasks.map(taskInfo) };
+  }
+
+  async function target(dir: string | undefined, name: string, ext: string): Promise<string | null> {
+    if (dir !== undefined) {
+      if (!canWrite(dir)) throw new ApiError({ message: `not a folder chosen for exports: ${dir}`, field: 'dir' });
+      return join(dir, name);
+    }
+    if (ctx.dialogs) {
+      const p = await ctx.dialogs.saveFile(join(ctx.exportsRoot, name), ext);
+      if (p) writable.add(resolve(dirname(p)));
+      return p;
+    }
+    return join(ctx.exportsRoot, name);
+  }
+
+  const impl: Impl = {
+    'app.info': async () => ({
+      app: 'EP Studio',
+      version: VERSION,
+      host: ctx.host,
+      node: process.versions.node,
+      electron: ctx.versions?.electron,
+      chrome: ctx.versions?.chrome,
+      cores: availableParallelism(),
+      studiesRoot: ctx.studiesRoot,
+    }),
+    'studies.presets': async () => service.listPresets().map((p) => ({ name: p.name, description: p.summary })),
+    'studies.run': async (p) => {
+      const label = p.preset ?? 'study';
+      const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+      const outDir = join(ctx.studiesRoot, `${label}-${stamp}`);
+      const h = service.run(p.preset ?? p.spec, outDir, { workers: p.workers ?? ctx.workers }, forward);
+      return track(h);
+    },
+    'studies.cancel': async (p) => {
+      const h = running.get(p.studyId);
+      if (!h) return { cancelled: false };
+      await h.cancel();
+      return { cancelled: true };
+    },
+    'studies.resume': async (p) => {
+      for (const h of running.values()) if (resolve(h.dir) === resolve(p.dir)) return { studyId: h.studyId, dir: h.dir, tasks: h.tasks };
+      return track(service.resume(p.dir, { workers: p.workers ?? ctx.workers }, forward));
+    },
+    'studies.status': async (p) => {
+      const st = service.status(p.dir);
+      return { dir: st.dir, tasks: st.tasks.map(taskInfo), states: Object.fromEntries(st.tasks.map((t) => [t.id, t.state])), status: st.status };
+    },
+    'studies.list': async () => service.listStudies(ctx.studiesRoot).map(summary).reverse(),
+    'studies.readTask': async (p) => {
+      const t = service.readTaskTable(p.dir, p.taskId);
+      return { columns: t.columns, rows: t.rows };
+    },
+    'studies.open': async (p) => {
+      let d: string | null | undefined = p.dir;
+      if (d === undefined) d = ctx.dialogs ? await ctx.dialogs.openStudyDir(ctx.studiesRoot) : null;
+      if (!d) return null;
+      if (!existsSync(join(d, 'study.json'))) throw new ApiError({ message: `not a study folder (no study.json): ${d}`, field: 'dir' });
+      writable.add(resolve(d));
+      return { dir: d };
+    },
+    'studies.saveAs': async (p) => {
+      if (!existsSync(join(p.dir, 'study.json'))) throw new ApiError({ message: `not a study folder (no study.json): ${p.dir}`, field: 'dir' });
+      let dest: string | null | undefined = p.dest;
+      if (dest === undefined) {
+        dest = ctx.dialogs
+          ? await ctx.dialogs.saveStudyDir(join(ctx.studiesRoot, `${basename(p.dir)}-copy`))
+          : join(ctx.studiesRoot, `${basename(p.dir)}-copy-${Date.now()}`);
+      } else if (!canWrite(dirname(dest))) throw new ApiError({ message: `cannot write there: ${dest}`, field: 'dest' });
+      if (!dest) return null;
+      if (existsSync(dest) && readdirSync(dest).length > 0) throw new ApiError({ message: `folder not empty: ${dest}`, field: 'dest' });
+      // Skip temporaries of in-flight atomic writes: the copy holds only complete files.
+      cpSync(p.dir, dest, { recursive: true, filter: (src) => !/\.tmp$/.test(src) });
+      writable.add(resolve(dest));
+      return { dir: dest };
+    },
+    'phaseSpace.frame': async (p) => frames.frame(p.params, p.t, p.grid),
+    'files.exportCsv': async (p) => {
+      const path = await target(p.dir, p.name, 'csv');
+      if (!path) return null;
+      writeFileAtomic(path, toCsv({ meta: p.meta, columns: p.columns, rows: p.rows }));
+      return { path };
+    },
+    'files.save': async (p) => {
+      const path = await target(p.dir, p.name, p.name.split('.').pop() ?? '');
+      if (!path) return null;
+      writeFileAtomic(path, p.encoding === 'base64' ? Buffer.from(p.data, 'base64') : p.data);
+      return { path };
+    },
+    'files.chooseDir': async (p) => {
+      let d: string | null;
+      if (ctx.dialogs) d = await ctx.dialogs.chooseDir(ctx.exportsRoot, p.purpose);
+      else {
+        d = join(ctx.exportsRoot, `${p.purpose.replace(/[^\w-]/g, '_') || 'export'}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+        mkdirSync(d, { recursive: true });
+      }
+      if (!d) return null;
+      if (existsSync(d) && !statSync(d).isDirectory()) throw new ApiError({ message: `not a folder: ${d}`, field: 'dir' });
+      mkdirSync(d, { recursive: true });
+      writable.add(resolve(d));
+      return { dir: d };
+    },
+  };
+
+  return {
+    async dispatch(method, params) {
+      const m = method as Method;
+      const parsed = parseRequest(m, params);
+      return (impl[m] as (x: unknown) => Promise<unknown>)(parsed);
+    },
+    async shutdown() {
+      await Promise.all([...running.values()].map((h) => Promise.resolve(h.cancel()).catch(() => undefined)));
+    },
+    async idle() {
+      await Promise.all([...running.values()].map((h) => Promise.resolve(h.done).catch(() => undefined)));
+    },
+  };
+}
+
+export type { Req };

@@ -1,0 +1,26 @@
+/** Native dialogs for the handlers' DialogPort. Each resolves to null when the user cancels. */
+import { dialog, type BrowserWindow } from 'electron';
+import type { DialogPort } from '../api/handlers.js';
+
+export function nativeDialogs(window: () => BrowserWindow | undefined): DialogPort {
+  const win = () => window() as BrowserWindow;
+  return {
+    async openStudyDir(defaultPath) {
+      const r = await dialog.showOpenDialog(win(), { title: 'Open study folder', defaultPath, properties: ['openDirectory'] });
+      return r.canceled ? null : (r.filePaths[0] ?? null);
+    },
+    async saveStudyDir(defaultPath) {
+      const r = await dialog.showSaveDialog(win(), { title: 'Save study as (new folder)', defaultPath, buttonLabel: 'Save study' });
+      return r.canceled ? null : (r.filePath ?? null);
+    },
+    async saveFile(defaultPath, extension) {
+      const filters = extension ? [{ name: extension.toUpperCase(), extensions: [extension] }] : [];
+      const r = await dialog.showSaveDialog(win(), { title: 'Export', defaultPath, filters });
+      return r.canceled ? null : (r.filePath ?? null);
+    },
+    async chooseDir(defaultPath, purpose) {
+      const r = await dialog.showOpenDialog(win(), { title: `Choose a folder for the ${purpose}`, defaultPath, properties: ['openDirectory', 'createDirectory'] });
+      return r.canceled ? null : (r.filePaths[0] ?? null);
+    },
+  };
+}

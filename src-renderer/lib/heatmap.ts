@@ -1,0 +1,68 @@
+/**
+ * Drawing helpers of the phase-space viewer. Grid convention (from the contract): value at (ix, iy) is index
+ * iy * nx + ix, x = Re μ increasing to the right, y = Im μ increasing upwards (row 0 is the bottom).
+ */
+
+/** Viridis, 9 anchors, linearly interpolated: perceptually uniform and readable in both themes. */
+const VIRIDIS = [
+  [68, 1, 84], [71, 44, 122], [59, 81, 139], [44, 113, 142], [33, 144, 141], [39, 173, 129], [92, 200, 99], [170, 220, 50], [253, 231, 37],
+];
+
+export function viridis(s: number): [number, number, number] {
+  const x = Math.min(1, Math.max(0, s)) * (VIRIDIS.length - 1);
+  const i = Math.min(VIRIDIS.length - 2, Math.floor(x));
+  const f = x - i;
+  const a = VIRIDIS[i], b = VIRIDIS[i + 1];
+  return [a[0] + f * (b[0] - a[0]), a[1] + f * (b[1] - a[1]), a[2] + f * (b[2] - a[2])];
+}
+
+/** Q scaled to its maximum (linear), flipped so that Im μ grows upwards. */
+export function colormap(Q: ArrayLike<number>, nx: number, ny: number): ImageData {
+  let max = 0;
+  for (let i = 0; i < nx * ny; i++) if (Q[i] > max) max = Q[i];
+  const img = new ImageData(nx, ny);
+  for (let iy = 0; iy < ny; iy++)
+    for (let ix = 0; ix < nx; ix++) {
+      const [r, g, b] = viridis(max > 0 ? Q[iy * nx + ix] / max : 0);
+      const o = ((ny - 1 - iy) * nx + ix) * 4;
+      img.data[o] = r;
+      img.data[o + 1] = g;
+      img.data[o + 2] = b;
+      img.data[o + 3] = 255;
+    }
+  return img;
+}
+
+/** Every `stride`-th J vector as an arrow, lengths scaled so that the largest spans 1.8 cells of the stride grid. */
+export function drawArrows(g: CanvasRenderingContext2D, Jx: ArrayLike<number>, Jy: ArrayLike<number>, nx: number, ny: number, W: number, H: number, stride: number): void {
+  let max = 0;
+  for (let i = 0; i < nx * ny; i++) max = Math.max(max, Math.hypot(Jx[i], Jy[i]));
+  if (!(max > 0)) return;
+  const cw = W / nx, ch = H / ny;
+  const scale = (1.8 * stride * Math.min(cw, ch)) / max;
+  g.save();
+  g.strokeStyle = 'rgba(255,255,255,0.85)';
+  g.fillStyle = 'rgba(255,255,255,0.85)';
+  g.lineWidth = 1.2;
+  for (let iy = Math.floor(stride / 2); iy < ny; iy += stride)
+    for (let ix = Math.floor(stride / 2); ix < nx; ix += stride) {
+      const i = iy * nx + ix;
+      const len = Math.hypot(Jx[i], Jy[i]) * scale;
+      if (len < 1.5) continue;
+      const x0 = (ix + 0.5) * cw, y0 = H - (iy + 0.5) * ch;
+      const dx = Jx[i] * scale, dy = -Jy[i] * scale;
+      const x1 = x0 + dx, y1 = y0 + dy;
+      g.beginPath();
+      g.moveTo(x0, y0);
+      g.lineTo(x1, y1);
+      g.stroke();
+      const a = Math.atan2(dy, dx), h = Math.min(6, len / 3);
+      g.beginPath();
+      g.moveTo(x1, y1);
+      g.lineTo(x1 - h * Math.cos(a - 0.5), y1 - h * Math.sin(a - 0.5));
+      g.lineTo(x1 - h * Math.cos(a + 0.5), y1 - h * Math.sin(a + 0.5));
+      g.closePath();
+      g.fill();
+    }
+  g.restore();
+}

@@ -1,0 +1,188 @@
+/**
+ * The Kerr quench form (seed 000 Sec. IV A): text fields → validated numbers, live derived values, and the study spec
+ * that `studies.run` receives. Validation uses the engine's one vocabulary (KERR_RULES, checkNumber, ParameterError),
+ * so the form, the CLI and study files report the same ranges. Pure: unit-tested in test/renderer.
+ */
+import { KERR_RULES, PAPER, toRaw, type KerrParams } from '../../src-core/kerr/model.js';
+import { bistableWindow, meanFieldSteadyStates } from '../../src-core/kerr/meanField.js';
+import { checkNumber, ParameterError, type NumberRule } from '../../src-core/validation.js';
+
+export type FieldName = 'kappa' | 'delta' | 'u' | 'epsInitial' | 'epsFinal' | 'N' | 'tMax' | 'dt';
+
+export interface FieldDef {
+  name: FieldName;
+  /** Symbol as in the seed. */
+  symbol: string;
+  label: string;
+  unit: string;
+  rule: NumberRule;
+  list: boolean;
+  help: string;
+}
+
+/** Pump range the study spec accepts (src-main/studies/spec.ts EpsRule) inside KERR_RULES.eps. */
+const EPS_RULE: NumberRule = { ...KERR_RULES.eps, max: 100 };
+/** N as study specs accept it (≤ 1000) within KERR_RULES.N. */
+const N_RULE: NumberRule = { ...KERR_RULES.N, max: 1000 };
+
+export const FIELDS: readonly FieldDef[] = [
+  { name: 'kappa', symbol: 'κ', label: 'loss rate', unit: 'amplitude rate (ħ = 1)', rule: KERR_RULES.kappa, list: false, help: 'Field decays as e^{−κt}; the seed uses κ = 1/2.' },
+  { name: 'delta', symbol: 'Δ', label: 'detuning ω_c − ω_p', unit: 'same units as κ', rule: KERR_RULES.delta, list: false, help: 'Bistable for Δ < −√3 κ; the seed uses Δ = −2.' },
+  { name: 'u', symbol: 'u', label: 'scaled Kerr interaction', unit: 'U = u/N', rule: KERR_RULES.u, list: false, help: 'The seed uses u = 1.' },
+  { name: 'epsInitial', symbol: 'ε_i', label: 'initial pump', unit: 'E = √N ε', rule: EPS_RULE, list: false, help: 'The quench starts from the NESS at ε_i (seed: 0.5).' },
+  { name: 'epsFinal', symbol: 'ε_f', label: 'final pump(s)', unit: 'E = √N ε', rule: EPS_RULE, list: true, help: 'One or more, comma-separated (seed: 0.6, 0.8, 0.933, 1.1, 1.16616, 1.3).' },
+  { name: 'N', symbol: 'N', label: 'system sizes', unit: 'dimensionless', rule: N_RULE, list: true, help: 'Comma-separated; one curve per N (seed: 1, 5, 10, 15, 20).' },
+  { name: 'tMax', symbol: 't_max', label: 'duration', unit: '1/κ units (κ = 1/2 → t)', rule: { min: 0, exclusiveMin: true, max: 1e5 }, list: false, help: 'Seed: 10 for most panels, 50 and 100 for (e), (d).' },
+  { name: 'dt', symbol: 'Δt', label: 'sample spacing', unit: 'same as t', rule: { min: 1e-4, max: 100 }, list: false, help: 'Observables every Δt (seed: 0.2).' },
+];
+
+export type FormText = Record<FieldName, string>;
+
+export interface KerrQuenchForm {
+  kappa: number;
+  delta: number;
+  u: number;
+  epsInitial: number;
+  epsFinal: number[];
+  N: number[];
+  tMax: number;
+  dt: number;
+}
+
+/** The seed's Fig. 4(a)-like quench at small N: runs in seconds. */
+export function defaultText(): FormText {
+  return {
+    kappa: String(PAPER.kappa),
+    delta: String(PAPER.delta),
+    u: String(PAPER.u),
+    epsInitial: String(PAPER.epsInitial),
+    epsFinal: '1.1',
+    N: '1, 5, 10',
+    tMax: '10',
+    dt: String(PAPER.dt),
+  };
+}
+
+/** Parse one number as typed: accepts the Unicode minus and a decimal comma-free form. */
+export function parseNumber(s: string): number | undefined {
+  const t = s.trim().replace(/\u2212/g, '-');
+  if (t === '') return undefined;
+  const v = Number(t);
+  return Number.isNaN(v) ? NaN : v;
+}
+
+export interface Validation {
+  /** Message per field (absent = valid). */
+  errors: Partial<Record<FieldName, string>>;
+  value?: KerrQuenchForm;
+}
+
+const LIMIT_SAMPLES = 1_000_000;
+
+/** Validate every field; the run stays blocked while `errors` is non-empty. */
+export function validateForm(text: FormText): Validation {
+  const errors: Partial<Record<FieldName, string>> = {};
+  const out: Partial<Record<FieldName, number | number[]>> = {};
+  for (const f of FIELDS) {
+    try {
+      if (f.list) {
+        const parts = text[f.name].split(/[,;\s]+/).filter((x) => x !== '');
+        if (parts.length === 0) throw new ParameterError(f.symbol, `one or more numbers, each ${describe(f.rule)}`, undefined);
+        if (parts.length > 64) throw new ParameterError(f.symbol, 'at most 64 values', parts.length);
+        const vals = parts.map((p) => checkNumber(f.symbol, parseNumber(p), f.rule));
+        if (new Set(vals).size !== vals.length) throw new ParameterError(f.symbol, 'distinct values', text[f.name]);
+        out[f.name] = vals;
+      } else {
+        const v = parseNumber(text[f.name]);
+        if (v === undefined) throw new ParameterError(f.symbol, describe(f.rule), undefined);
+        out[f.name] = checkNumber(f.symbol, v, f.rule);
+      }
+    } catch (e) {
+      errors[f.name] = e instanceof ParameterError ? message(e) : String(e);
+    }
+  }
+  if (!errors.tMax && !errors.dt) {
+    const samples = Math.round((out.tMax as number) / (out.dt as number)) + 1;
+    if ((out.dt as number) > (out.tMax as number)) errors.dt = 'Δt must not exceed t_max';
+    else if (samples * ((out.N as number[] | undefined)?.length ?? 1) * ((out.epsFinal as number[] | undefined)?.length ?? 1) > LIMIT_SAMPLES)
+      errors.dt = `too many samples (t_max/Δt × tasks > ${LIMIT_SAMPLES}); raise Δt`;
+  }
+  if (Object.keys(errors).length > 0) return { errors };
+  return { errors, value: out as unknown as KerrQuenchForm };
+}
+
+function describe(r: NumberRule): string {
+  try {
+    checkNumber('x', NaN, r);
+  } catch (e) {
+    return (e as ParameterError).allowed;
+  }
+  return '';
+}
+
+/** "κ must be a finite number > 0 and ≤ 1000 (got −1)": one line the user can act on. */
+function message(e: ParameterError): string {
+  const got = e.value === undefined ? 'empty' : typeof e.value === 'number' && Number.isNaN(e.value) ? 'not a number' : `got ${String(e.value)}`;
+  return `${e.field} must be ${e.allowed} (${got})`;
+}
+
+export interface Derived {
+  /** Bistable window of the mean field (Eq. 5), null when Δ ≥ −√3κ. */
+  epsMinus?: number;
+  epsPlus?: number;
+  /** Per N: raw E = √N ε_f (first ε_f), U = u/N, and the Fock truncation K. */
+  perN: { N: number; E_i: number; E_f: number[]; U: number; K: number }[];
+  /** Samples per trajectory and number of trajectories. */
+  samples: number;
+  tasks: number;
+  /** Cost model: Σ over tasks K² × samples (the propagation and the Q-grid both scale so). */
+  work: number;
+}
+
+export type ChooseK = (p: KerrParams) => number;
+
+/**
+ * Fock truncation K when the engine's chooser is not supplied: the largest mean-field photon number at ε (N·n_MF) plus
+ * six standard deviations of a coherent state, plus a margin (PHYSICS.md "Truncation").
+ */
+export function fallbackK(p: KerrParams): number {
+  const n = Math.max(0, ...meanFieldSteadyStates({ kappa: p.kappa, delta: p.delta, u: p.u, eps: p.eps }).map((s) => s.n)) * p.N;
+  return Math.ceil(n + 6 * Math.sqrt(n) + 10);
+}
+
+export function derive(f: KerrQuenchForm, chooseK: ChooseK = fallbackK): Derived {
+  const w = bistableWindow(f);
+  const samples = Math.round(f.tMax / f.dt) + 1;
+  const perN = f.N.map((N) => {
+    const base: KerrParams = { kappa: f.kappa, delta: f.delta, u: f.u, eps: f.epsInitial, N };
+    const Ks = [f.epsInitial, ...f.epsFinal].map((eps) => chooseK({ ...base, eps }));
+    return {
+      N,
+      E_i: toRaw(base).E,
+      E_f: f.epsFinal.map((eps) => toRaw({ ...base, eps }).E),
+      U: toRaw(base).U,
+      K: Math.max(...Ks),
+    };
+  });
+  const work = perN.reduce((s, r) => s + r.K * r.K * samples * f.epsFinal.length, 0);
+  return { epsMinus: w?.epsMinus, epsPlus: w?.epsPlus, perN, samples, tasks: f.N.length * f.epsFinal.length, work };
+}
+
+/** Study spec (src-main/studies/spec.ts, version 1) for this form: one quench task group. */
+export function toSpec(f: KerrQuenchForm, name = 'kerr-quench'): unknown {
+  return {
+    version: 1,
+    name,
+    model: { kappa: f.kappa, delta: f.delta, u: f.u },
+    tasks: [{ kind: 'quench', N: f.N, epsInitial: f.epsInitial, epsFinal: f.epsFinal, tMax: f.tMax, dt: f.dt, figures: ['fig4', 'fig5', 'fig6', 'fig7', 'fig8'] }],
+  };
+}
+
+/** Seconds per unit of `work` (K² × samples); refined from finished tasks (see runState.calibrate). */
+export const DEFAULT_SECONDS_PER_WORK = 2e-6;
+
+export function expectedSeconds(d: Derived, secondsPerWork: number, workers: number): number {
+  // Tasks run in parallel up to the worker count; the longest (largest K) bounds the wall time from below.
+  const longest = Math.max(0, ...d.perN.map((r) => r.K * r.K * d.samples));
+  return Math.max((d.work * secondsPerWork) / Math.max(1, workers), longest * secondsPerWork);
+}

@@ -1,0 +1,145 @@
+/**
+ * The state of one study in the window, built only from the contract's StudyEvent stream (live runs) or from a study
+ * folder's task tables (reopened studies). Pure reducer: unit-tested in test/renderer; the Svelte store wraps it.
+ */
+import type { StudyEvent, TaskInfo, TaskState } from '../../src-main/api/events.js';
+
+export interface TaskRun {
+  info: TaskInfo;
+  state: TaskState;
+  done: number;
+  total: number;
+  seconds?: number;
+  error?: string;
+  /** Result rows by sample index (quench: one per t; sweep: one per point). Holes until the sample arrives. */
+  rows: Record<string, number>[];
+}
+
+export type RunStatus = 'idle' | 'running' | 'completed' | 'cancelled' | 'failed';
+
+export interface RunState {
+  studyId?: string;
+  dir?: string;
+  status: RunStatus;
+  tasks: Record<string, TaskRun>;
+  order: string[];
+  /** ms timestamps (performance.now or Date.now: the caller's clock). */
+  startedAt?: number;
+  finishedAt?: number;
+  resumed: boolean;
+  /** Bumped on every change (cheap change detection for charts). */
+  version: number;
+}
+
+export function emptyRun(): RunState {
+  return { status: 'idle', tasks: {}, order: [], resumed: false, version: 0 };
+}
+
+export function applyEvent(s: RunState, e: StudyEvent, now: number): RunState {
+  if (e.type !== 'study-started' && s.studyId !== undefined && e.studyId !== s.studyId) return s;
+  switch (e.type) {
+    case 'study-started': {
+      const prev = s.dir === e.dir ? s.tasks : {};
+      const tasks: Record<string, TaskRun> = {};
+      for (const info of e.tasks) {
+        const old = prev[info.id];
+        tasks[info.id] = old
+          ? { ...old, info, state: old.state === 'done' ? 'done' : 'pending' }
+          : { info, state: 'pending', done: 0, total: info.samples ?? 0, rows: [] };
+      }
+      return { studyId: e.studyId, dir: e.dir, status: 'running', tasks, order: e.tasks.map((t) => t.id), startedAt: now, resumed: e.resumed, version: s.version + 1 };
+    }
+    case 'task-started':
+      return withTask(s, e.taskId, (t) => ({ ...t, state: 'running' }));
+    case 'task-progress':
+      return withTask(s, e.taskId, (t) => ({ ...t, state: t.state === 'pending' ? 'running' : t.state, done: e.done, total: e.total }));
+    case 'sample-ready':
+      return withTask(s, e.taskId, (t) => {
+        t.rows[e.index] = e.row;
+        return { ...t, done: Math.max(t.done, countRows(t.rows)) };
+      });
+    case 'task-done':
+      return withTask(s, e.taskId, (t) => ({ ...t, state: 'done', seconds: e.seconds, done: Math.max(t.done, t.total) }));
+    case 'task-failed':
+      return withTask(s, e.taskId, (t) => ({ ...t, state: 'failed', error: e.error }));
+    case 'study-done': {
+      const tasks = { ...s.tasks };
+      if (e.status !== 'completed')
+        for (const id of s.order) if (tasks[id].state === 'running' || tasks[id].state === 'pending') tasks[id] = { ...tasks[id], state: 'cancelled' };
+      return { ...s, tasks, status: e.status, finishedAt: now, version: s.version + 1 };
+    }
+  }
+}
+
+function countRows(rows: unknown[]): number {
+  let n = 0;
+  for (const r of rows) if (r) n++;
+  return n;
+}
+
+function withTask(s: RunState, id: string, f: (t: TaskRun) => TaskRun): RunState {
+  const t = s.tasks[id];
+  if (!t) return s;
+  return { ...s, tasks: { ...s.tasks, [id]: f(t) }, version: s.version + 1 };
+}
+
+export interface Progress {
+  done: number;
+  total: number;
+  /** 0…1 over all tasks' samples. */
+  fraction: number;
+  /** Seconds left, from the rate so far; undefined before the first sample or when finished. */
+  etaSeconds?: number;
+  elapsedSeconds: number;
+}
+
+export function progress(s: RunState, now: number): Progress {
+  let done = 0;
+  let total = 0;
+  for (const id of s.order) {
+    const t = s.tasks[id];
+    const tot = Math.max(t.total, 1);
+    total += tot;
+    done += t.state === 'done' ? tot : Math.min(t.done, tot);
+  }
+  const fraction = total > 0 ? done / total : 0;
+  const end = s.finishedAt ?? now;
+  const elapsedSeconds = s.startedAt === undefined ? 0 : Math.max(0, (end - s.startedAt) / 1000);
+  const etaSeconds = s.status === 'running' && fraction > 0 && fraction < 1 ? (elapsedSeconds * (1 - fraction)) / fraction : undefined;
+  return { done, total, fraction, etaSeconds, elapsedSeconds };
+}
+
+/** A reopened study: task list and states from `studies.status`, rows from `studies.readTask`. */
+export function fromTables(
+  dir: string,
+  tasks: TaskInfo[],
+  states: Record<string, string>,
+  tables: Record<string, { columns: string[]; rows: number[][] }>,
+  status: RunStatus,
+): RunState {
+  const out: Record<string, TaskRun> = {};
+  for (const info of tasks) {
+    const tab = tables[info.id];
+    const rows = tab ? tab.rows.map((r) => Object.fromEntries(tab.columns.map((c, i) => [c, r[i]]))) : [];
+    const state = (states[info.id] as TaskState | undefined) ?? 'pending';
+    out[info.id] = { info, state, done: rows.length, total: info.samples ?? rows.length, rows };
+  }
+  return { dir, status, tasks: out, order: tasks.map((t) => t.id), resumed: false, version: 1 };
+}
+
+/**
+ * Seconds per unit of work (K² × samples) measured on finished tasks, for the form's run-time estimate. Only tasks
+ * with a known K are used; returns undefined when none.
+ */
+export function calibrate(s: RunState): number | undefined {
+  let sec = 0;
+  let work = 0;
+  for (const id of s.order) {
+    const t = s.tasks[id];
+    const K = Number(t.info.params.K ?? t.info.params.nmax);
+    if (t.state !== 'done' || !t.seconds || !Number.isFinite(K)) continue;
+    sec += t.seconds;
+    work += K * K * Math.max(t.total, 1);
+  }
+  return work > 0 ? sec / work : undefined;
+}

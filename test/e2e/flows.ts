@@ -1,0 +1,262 @@
+/**
+ * The end-to-end flows, shared by the browser-host suite (host.spec.ts) and the Electron suite (electron.spec.ts):
+ * each drives the real window against the real engine and study pool.
+ */
+import { expect, test, type Page, type TestInfo } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
+
+export const DEMO_FORM = { kappa: '0.5', delta: '-2', u: '1', epsInitial: '0.5', epsFinal: '0.8, 1.1', N: '1, 5', tMax: '5', dt: '0.2' };
+/** Quench charts of one ε_f panel: G, Φ/N, Φ_q, Π_d, Π_U, S_W, |α|. */
+export const QUENCH_CHARTS = ['G', 'Phi_over_N', 'Phi_q', 'Pi_d', 'Pi_U', 'S_W', 'alpha_abs'];
+
+export async function shot(page: Page, info: TestInfo, name: string): Promise<void> {
+  const path = info.outputPath(`${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  await info.attach(name, { path, contentType: 'image/png' });
+}
+
+export async function ready(page: Page): Promise<void> {
+  await expect(page.locator('body[data-ready="true"]')).toHaveCount(1);
+}
+
+export async function fillForm(page: Page, values: Record<string, string>): Promise<void> {
+  for (const [k, v] of Object.entries(values)) await page.getByTestId(`field-${k}`).fill(v);
+}
+
+export async function waitDone(page: Page, status = 'completed', timeout = 90_000): Promise<void> {
+  await expect(page.getByTestId('run-status')).toHaveText(status, { timeout });
+}
+
+/** Every quench chart of the visible panel shows exactly `n` data curves (one per N), with samples in them. */
+export async function expectCurvesPerChart(page: Page, n: number, points: number): Promise<void> {
+  for (const key of QUENCH_CHARTS) {
+    const fig = page.locator(`figure[data-chart^="${key}-epsf"]`).first();
+    await expect(fig).toHaveAttribute('data-curves', String(n));
+    await expect(fig).toHaveAttribute('data-points', String(points));
+    // uPlot draws one legend row per series (x first); data rows are the first n after x.
+    await expect(fig.locator('.u-legend .u-series')).toHaveCount(1 + n + (await refCount(fig)));
+  }
+}
+
+async function refCount(fig: ReturnType<Page['locator']>): Promise<number> {
+  const labels = await fig.locator('.u-legend .u-series .u-label').allTextContents();
+  return labels.filter((l) => /NESS|mean field/.test(l)).length;
+}
+
+/** Click an export button of a chart and return the written path from its status line. */
+export async function exportFrom(page: Page, chartPrefix: string, kind: 'CSV' | 'PNG' | 'SVG'): Promise<string> {
+  const fig = page.locator(`figure[data-chart^="${chartPrefix}"]`).first();
+  const status = fig.locator('[data-export-status]');
+  await fig.getByRole('button', { name: kind, exact: true }).click();
+  await expect(status).toHaveText(/^wrote /, { timeout: 30_000 });
+  const text = (await status.textContent()) ?? '';
+  // The status resets only on the next export: make sure it refers to this kind.
+  expect(text.endsWith(`.${kind.toLowerCase()}`)).toBe(true);
+  return text.replace(/^wrote /, '').trim();
+}
+
+/** Width and height from a PNG's IHDR chunk, after checking the signature. */
+export function pngSize(path: string): { width: number; height: number } {
+  const b = readFileSync(path);
+  expect(b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))).toBe(true);
+  expect(b.subarray(12, 16).toString('latin1')).toBe('IHDR');
+  return { width: b.readUInt32BE(16), height: b.readUInt32BE(20) };
+}
+
+/** Parse an SVG file in the page (DOMParser) and rasterise it: a valid image of the stated size. */
+export async function svgCheck(page: Page, path: string): Promise<{ width: number; height: number; paths: number; texts: string[] }> {
+  const text = readFileSync(path, 'utf8');
+  return page.evaluate(async (src) => {
+    const doc = new DOMParser().parseFromString(src, 'image/svg+xml');
+    if (doc.querySelector('parsererror')) throw new Error('SVG does not parse');
+    const svg = doc.documentElement;
+    const url = URL.createObjectURL(new Blob([src], { type: 'image/svg+xml' }));
+    const img = new Image();
+    await new Promise<void>((ok, fail) => {
+      img.onload = () => ok();
+      img.onerror = () => fail(new Error('SVG does not load as an image'));
+      img.src = url;
+    });
+    URL.revokeObjectURL(url);
+    return {
+      width: img.naturalWidth,
+      height: img.naturalHeight,
+      paths: svg.querySelectorAll('path').length,
+      texts: [...svg.querySelectorAll('text')].map((t) => t.textContent ?? ''),
+      tag: svg.tagName,
+    };
+  }, text);
+}
+
+/** CSV → { meta lines, header, data rows } (the project's writer: `# key: value` lines, header, rows). */
+export function readCsv(path: string): { meta: string[]; header: string[]; rows: string[][] } {
+  const text = readFileSync(path, 'utf8');
+  const meta = text.split(/\r?\n/).filter((l) => l.startsWith('#'));
+  const [header, ...rows] = parse(text, { comment: '#', relax_column_count: false }) as string[][];
+  return { meta, header, rows };
+}
+
+export interface Session {
+  page: Page;
+  /** Resolves when the study pool has no running study (main side). */
+  idle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The suite: the same tests for every way the window can run. Serial, one page: the later tests reopen what the
+ * earlier ones ran.
+ */
+export function defineSuite(title: string, start: () => Promise<Session>, skipReason?: string): void {
+  test.describe(title, () => {
+    test.describe.configure({ mode: 'serial' });
+    test.skip(!!skipReason, skipReason);
+    let s: Session;
+    let page: Page;
+    let liveCsv = '';
+
+    test.beforeAll(async () => {
+      s = await start();
+      page = s.page;
+    });
+    test.afterAll(async () => {
+      await s?.close();
+    });
+
+    test('first page: instant Fig. 2 with the seed’s bistable window and derived values', async ({}, info) => {
+      await ready(page);
+      const fig2 = page.locator('figure[data-chart="fig2"]');
+      // Default form: N = 1, 5, 10 → three exact curves, plus the mean-field branches as references.
+      await expect(fig2).toHaveAttribute('data-curves', '3');
+      // Published values of the seed (Sec. IV A): ε− = 0.701373, ε+ = 1.16616.
+      await expect(page.getByTestId('derived')).toContainText('ε− = 0.701373');
+      await expect(page.getByTestId('derived')).toContainText('ε+ = 1.16616');
+      await expect(page.getByTestId('K')).toHaveCount(3);
+      await shot(page, info, 'first-page-light');
+      await page.emulateMedia({ colorScheme: 'dark' });
+      await shot(page, info, 'first-page-dark');
+      await page.emulateMedia({ colorScheme: 'light' });
+    });
+
+    test('invalid input shows the message and blocks the run', async ({}, info) => {
+      const run = page.getByTestId('run');
+      await expect(run).toBeEnabled();
+      await page.getByTestId('field-kappa').fill('-1');
+      await expect(page.getByTestId('error-kappa')).toHaveText(/κ must be a finite number > 0 .*got -1/);
+      await expect(run).toBeDisabled();
+      await page.getByTestId('field-N').fill('1, five');
+      await expect(page.getByTestId('error-N')).toContainText('not a number');
+      await page.getByTestId('field-dt').fill('20');
+      await expect(page.getByTestId('error-dt')).toContainText('Δt must not exceed t_max');
+      await shot(page, info, 'invalid-input');
+      // Enter in a field must not start a run either.
+      await page.getByTestId('field-tMax').press('Enter');
+      await expect(page.getByTestId('run-status')).toHaveCount(0);
+      await fillForm(page, { kappa: '0.5', N: '1, 5, 10', dt: '0.2' });
+      await expect(run).toBeEnabled();
+    });
+
+    test('fill the form, run: progress reaches 100 %, one curve per N in every chart', async ({}, info) => {
+      await fillForm(page, DEMO_FORM);
+      await expect(page.locator('figure[data-chart="fig2"]')).toHaveAttribute('data-curves', '2');
+      await page.getByTestId('run').click();
+      await waitDone(page);
+      await expect(page.getByTestId('overall-progress')).toHaveText('100.0 %');
+      await expectCurvesPerChart(page, 2, 26);
+      await page.getByRole('tab', { name: 'ε_f = 1.1' }).click();
+      await expectCurvesPerChart(page, 2, 26);
+      await shot(page, info, 'form-run-done');
+    });
+
+    test('kerr-quench-demo preset, CSV / PNG / SVG export and the whole figure set', async ({}, info) => {
+      await page.getByRole('tab', { name: 'Studies' }).click();
+      await page.locator('[data-preset="kerr-quench-demo"]').click();
+      await expect(page.getByRole('tab', { name: 'Kerr quench' })).toHaveAttribute('aria-selected', 'true');
+      await waitDone(page);
+      await expect(page.getByTestId('overall-progress')).toHaveText('100.0 %');
+      await expectCurvesPerChart(page, 2, 26);
+      await expect(page.locator('figure[data-chart="alpha_abs-sweep"]')).toHaveAttribute('data-curves', '2');
+      await shot(page, info, 'demo-done');
+
+      const csv = readCsv(await exportFrom(page, 'G-epsf', 'CSV'));
+      expect(csv.header).toEqual(['t', 'G [N=1]', 'G [N=5]']);
+      expect(csv.rows).toHaveLength(26);
+      expect(Number(csv.rows[25][0])).toBeCloseTo(5, 12);
+      // G ≥ 0 (Eq. 27: the Gaussian state maximises the entropy at fixed moments) and the quench starts from a NESS.
+      for (const r of csv.rows) for (const v of r.slice(1)) expect(Number(v)).toBeGreaterThanOrEqual(-1e-9);
+      liveCsv = readFileSync(await exportFrom(page, 'Phi_over_N-epsf', 'CSV'), 'utf8');
+
+      expect(pngSize(await exportFrom(page, 'G-epsf', 'PNG'))).toEqual({ width: 2400, height: 1500 });
+      const svg = await svgCheck(page, await exportFrom(page, 'Phi_over_N-epsf', 'SVG'));
+      expect({ width: svg.width, height: svg.height }).toEqual({ width: 800, height: 500 });
+      expect(svg.paths).toBeGreaterThanOrEqual(2);
+      const texts = svg.texts.join('|');
+      for (const t of ['N=1', 'N=5', 'Φ/N', 'Entropy flux Φ/N']) expect(texts).toContain(t);
+
+      await page.getByTestId('export-set').click();
+      await expect(page.getByTestId('set-status')).toHaveText(/^wrote \d+ files to /, { timeout: 60_000 });
+      const m = /^wrote (\d+) files to (.*)$/.exec((await page.getByTestId('set-status').textContent()) ?? '')!;
+      // 2 panels (ε_f) × 7 quench charts + the NESS sweep, each as CSV, SVG and PNG.
+      expect(Number(m[1])).toBe(3 * (2 * 7 + 1));
+      const { readdirSync } = await import('node:fs');
+      expect(readdirSync(m[2]).filter((f) => /\.(csv|svg|png)$/.test(f))).toHaveLength(45);
+    });
+
+    test('reopening a saved study shows the same curves', async ({}, info) => {
+      await page.getByRole('button', { name: 'Save study as…' }).click();
+      await expect(page.getByTestId('notice')).toContainText('Saved a copy of the study to ');
+      const copy = ((await page.getByTestId('notice').textContent()) ?? '').replace(/^.*Saved a copy of the study to /, '').replace(/×$/, '').trim();
+      // Forget the live state, then reopen the copy from the list of past runs.
+      await page.getByRole('button', { name: "Reset to the seed's values" }).click();
+      await expect(page.locator('figure[data-chart^="G-epsf"]')).toHaveCount(0);
+      await page.getByRole('tab', { name: 'Studies' }).click();
+      await page.locator(`button[data-open="${copy}"]`).click();
+      await expect(page.getByTestId('run-status')).toHaveText('completed');
+      await expectCurvesPerChart(page, 2, 26);
+      const again = readFileSync(await exportFrom(page, 'Phi_over_N-epsf', 'CSV'), 'utf8');
+      expect(again).toBe(liveCsv);
+      await shot(page, info, 'reopened');
+    });
+
+    test('cancel stops the pool; results stream in while it runs; resume finishes', async ({}, info) => {
+      await fillForm(page, { ...DEMO_FORM, epsFinal: '1.1', N: '1, 5, 8', tMax: '40' });
+      await page.getByTestId('run').click();
+      await expect(page.getByTestId('run-status')).toHaveText('running');
+      // Streaming: curves grow before the study ends.
+      const fig = page.locator('figure[data-chart^="G-epsf"]').first();
+      await expect.poll(async () => Number(await fig.getAttribute('data-points')), { timeout: 60_000 }).toBeGreaterThan(5);
+      await expect(page.getByTestId('run-status')).toHaveText('running');
+      await shot(page, info, 'streaming');
+      await page.getByTestId('cancel').click();
+      await waitDone(page, 'cancelled', 30_000);
+      await s.idle();
+      const before = await page.getByTestId('overall-progress').textContent();
+      expect(Number.parseFloat(before ?? '100')).toBeLessThan(100);
+      await page.waitForTimeout(1500);
+      expect(await page.getByTestId('overall-progress').textContent()).toBe(before);
+      await shot(page, info, 'cancelled');
+      await page.getByTestId('resume').click();
+      await waitDone(page, 'completed', 100_000);
+      await expect(page.getByTestId('overall-progress')).toHaveText('100.0 %');
+      await expectCurvesPerChart(page, 3, 201);
+    });
+
+    test('phase-space viewer draws Q(μ) frames computed on the main side', async ({}, info) => {
+      await fillForm(page, DEMO_FORM);
+      await page.getByRole('tab', { name: 'Phase space' }).click();
+      await expect(page.getByTestId('ps-info')).toContainText('t = 0.00', { timeout: 30_000 });
+      await page.getByTestId('ps-time').fill('3');
+      await expect(page.getByTestId('ps-info')).toContainText('t = 3.00', { timeout: 30_000 });
+      // The heat map is not blank: the canvas has more than a handful of distinct colours.
+      const colours = await page.getByTestId('ps-canvas').evaluate((c: HTMLCanvasElement) => {
+        const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+        const set = new Set<number>();
+        for (let i = 0; i < d.length; i += 64) set.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
+        return set.size;
+      });
+      expect(colours).toBeGreaterThan(20);
+      await shot(page, info, 'phase-space');
+    });
+  });
+}
