@@ -167,14 +167,15 @@ export class StudyStore {
       if (existsSync(join(dir, 'study.json'))) throw new ParameterError('--out', 'a folder without a study (this one has one: use `epstudio resume`)', dir);
       if (readdirSync(dir).some((f) => !f.startsWith('.'))) throw new ParameterError('--out', 'a new or empty folder', dir);
     }
-    mkdirSync(join(dir, 'tasks'), { recursive: true });
-    mkdirSync(join(dir, 'checkpoints'), { recursive: true });
     const study: StudyFile = { format: STUDY_FORMAT, specVersion: spec.version, appVersion: VERSION, hash: specHash(spec), spec };
     const manifest: Manifest = { format: 'epstudio-manifest', status: 'running', tasks: {} };
     const s = new StudyStore(dir, study, manifest);
-    // Manifest first: a folder with study.json always has a manifest beside it.
-    s.saveManifest();
+    // study.json first: killed before it exists, the folder holds at most a hidden temporary file, so `run` may start
+    // again there; killed after, `resume` works (the manifest is rebuilt from the task files if missing).
     writeFileAtomic(join(dir, 'study.json'), JSON.stringify(study, null, 2) + '\n');
+    s.saveManifest();
+    mkdirSync(join(dir, 'tasks'), { recursive: true });
+    mkdirSync(join(dir, 'checkpoints'), { recursive: true });
     return s;
   }
 
