@@ -1,0 +1,161 @@
+/**
+ * Fock-basis truncation: choose K from the expected photon number and guard every state against a basis that is too
+ * small (PHYSICS.md §1 "Truncation": never print a number computed in a basis too small for it).
+ *
+ * chooseK: for each pump ε the photon-number mean and spread of the exact NESS (Drummond–Walls, exactSteadyState.ts)
+ * and of the mean-field picture (every stable branch, plus the transient of a quench ε_i → ε_f, whose photon number
+ * can overshoot both steady states), then K = ⌈n + margin·σ⌉ + slack. A coherent state with n̄ = 25 has a Poisson
+ * tail of ~1e-12 beyond n̄ + 7σ + 6 and the Kerr NESS is far thinner there (measured: 1e-30 at N = 10, ε = 1.1),
+ * so the default margin leaves the guard (1e-9) a wide berth; the guard checks every state anyway.
+ */
+import type { ComplexMatrix } from '../linalg/complexMatrix.js';
+import { ParameterError } from '../validation.js';
+import { exactNess } from './exactSteadyState.js';
+import { meanFieldSteadyStates } from './meanField.js';
+import type { KerrParams } from './model.js';
+
+export interface ChooseKOptions {
+  /** Standard deviations above the mean photon number (default 7). */
+  margin?: number;
+  /** Levels added on top (default 6). */
+  slack?: number;
+  /** Smallest K returned (default 12). */
+  minK?: number;
+  /** Largest K allowed; above it chooseK throws a ParameterError naming N (default 400). */
+  maxK?: number;
+  /** Also follow the mean-field transient from each stable state at eps[0] under the pump eps[last] up to this time. */
+  quenchTime?: number;
+}
+
+export interface KChoice {
+  K: number;
+  /** Largest expected photon number met and the spread used. */
+  nExpected: number;
+  sigma: number;
+}
+
+/** Largest mean-field |α|² along dα/dt = −(κ + iΔ + iu|α|²)α + ε_f from each stable state at ε_i (RK4, step 0.01/rate). */
+export function meanFieldTransientPeak(p: { kappa: number; delta: number; u: number }, epsI: number, epsF: number, tMax: number): number {
+  let peak = 0;
+  for (const s of meanFieldSteadyStates({ ...p, eps: epsI })) {
+    if (!s.stable) continue;
+    let x = s.alpha_re, y = s.alpha_im;
+    const f = (x: number, y: number): [number, number] => {
+      const g = p.delta + p.u * (x * x + y * y);
+      return [-p.kappa * x + g * y + epsF, -p.kappa * y - g * x];
+    };
+    const rate = p.kappa + Math.abs(p.delta) + p.u * Math.max(1, 4 * (x * x + y * y)) + epsF;
+    const h = Math.min(0.01, 0.05 / rate);
+    const steps = Math.ceil(Math.min(tMax, 200 / p.kappa) / h);
+    for (let k = 0; k < steps; k++) {
+      const [a1, b1] = f(x, y);
+      const [a2, b2] = f(x + 0.5 * h * a1, y + 0.5 * h * b1);
+      const [a3, b3] = f(x + 0.5 * h * a2, y + 0.5 * h * b2);
+      const [a4, b4] = f(x + h * a3, y + h * b3);
+      x += (h / 6) * (a1 + 2 * a2 + 2 * a3 + a4);
+      y += (h / 6) * (b1 + 2 * b2 + 2 * b3 + b4);
+      peak = Math.max(peak, x * x + y * y);
+    }
+  }
+  return peak;
+}
+
+/**
+ * K for the Kerr model at the pumps `eps` (a single NESS, or a quench's ε_i and ε_f). Throws ParameterError('N', …)
+ * when the state needs more than maxK levels.
+ */
+export function chooseK(params: Omit<KerrParams, 'eps'>, eps: number[], opts: ChooseKOptions = {}): KChoice {
+  const margin = opts.margin ?? 7;
+  const slack = opts.slack ?? 6;
+  const minK = opts.minK ?? 12;
+  const maxK = opts.maxK ?? 400;
+  const N = params.N;
+  let K = minK, nExp = 0, sig = 0;
+  const consider = (n: number, s: number) => {
+    const k = Math.ceil(n + margin * s) + slack;
+    if (k > K) {
+      K = k;
+      nExp = n;
+      sig = s;
+    }
+  };
+  for (const e of eps) {
+    const ex = exactNess({ ...params, eps: e });
+    // Var n = <a†²a²> + <n> − <n>² (normal ordering).
+    const v = Math.max(0, ex.n2fact + ex.n - ex.n * ex.n);
+    consider(ex.n, Math.max(1, Math.sqrt(v)));
+    // Mean-field branches (coherent spread √n): the quench may sit on a branch the NESS weights little.
+    for (const s of meanFieldSteadyStates({ ...params, eps: e })) if (s.stable) consider(N * s.n, Math.max(1, Math.sqrt(N * s.n)));
+  }
+  if (opts.quenchTime !== undefined && eps.length >= 2) {
+    const peak = N * meanFieldTransientPeak(params, eps[0], eps[eps.length - 1], opts.quenchTime);
+    consider(peak, Math.max(1, Math.sqrt(peak)));
+  }
+  if (!Number.isFinite(K) || K > maxK)
+    throw new ParameterError(
+      'N',
+      `N and ε small enough for a Fock basis of at most ${maxK} levels (this state needs K ≈ ${Number.isFinite(K) ? K : '∞'}, expected photon number ${nExp.toPrecision(4)})`,
+      N,
+    );
+  return { K, nExpected: nExp, sigma: sig };
+}
+
+/** Σ ρ_nn over the top `levels` Fock levels n = K − levels … K − 1. */
+export function topPopulation(rho: ComplexMatrix, levels = 1): number {
+  const K = rho.K;
+  let s = 0;
+  for (let n = Math.max(0, K - levels); n < K; n++) s += rho.re[n * K + n];
+  return s;
+}
+
+/** Thrown when a state does not fit its basis: names K and the population (exit status 2 from the CLI). */
+export class TruncationError extends ParameterError {
+  constructor(
+    readonly K: number,
+    readonly population: number,
+    readonly tol: number,
+    readonly where = '',
+  ) {
+    super(
+      'K',
+      `a Fock basis holding the state: population of the top levels ≤ ${tol} (got ${population.toExponential(2)} at K = ${K}${where ? ', ' + where : ''}; raise K / --nmax)`,
+      K,
+    );
+    this.name = 'TruncationError';
+  }
+}
+
+export interface GuardOptions {
+  /** Refuse above this top-level population (default 1e-9). */
+  tol?: number;
+  /** Warn above this (default 1e-12). */
+  warnTol?: number;
+  /** Levels summed (default 2). */
+  levels?: number;
+  /** Where the state comes from, for the message (e.g. "t = 3.2"). */
+  where?: string;
+  /** Called with a one-line warning between warnTol and tol. */
+  onWarn?: (message: string) => void;
+  /** Warn instead of refusing above tol (the message then says the numbers are unreliable). */
+  warnOnly?: boolean;
+}
+
+/**
+ * The truncation guard used by the CLI and the studies: returns the top-level population; throws TruncationError
+ * above tol (or warns loudly if warnOnly), warns between warnTol and tol.
+ */
+export function guardTruncation(rho: ComplexMatrix, opts: GuardOptions = {}): number {
+  const tol = opts.tol ?? 1e-9;
+  const warnTol = opts.warnTol ?? 1e-12;
+  const pop = Math.abs(topPopulation(rho, opts.levels ?? 2));
+  const where = opts.where ? ` (${opts.where})` : '';
+  if (!(pop <= tol)) {
+    if (!opts.warnOnly) throw new TruncationError(rho.K, pop, tol, opts.where);
+    opts.onWarn?.(
+      `WARNING: top Fock levels hold ${pop.toExponential(2)} of the population at K = ${rho.K}${where}, above ${tol}: results are NOT converged in K`,
+    );
+  } else if (pop > warnTol) {
+    opts.onWarn?.(`warning: top Fock levels hold ${pop.toExponential(2)} at K = ${rho.K}${where} (> ${warnTol}); consider a larger K`);
+  }
+  return pop;
+}
