@@ -53,6 +53,8 @@ export const QuenchParamsSchema = z.object({
   epsInitial: finite.nonnegative(),
   epsFinal: finite.nonnegative(),
   N: finite.positive().max(1e4),
+  /** Duration of the quench shown (the truncation follows the mean-field transient up to it). */
+  tMax: finite.positive().max(1e5),
 });
 
 export const GridSchema = z.object({
@@ -113,7 +115,18 @@ export const METHODS = {
   /** Q(μ) and J(μ) on a Cartesian grid at time t after the quench ε_i → ε_f (computed on the main side, cached). */
   'phaseSpace.frame': [
     z.object({ params: QuenchParamsSchema, t: finite.nonnegative().max(1e4), grid: GridSchema }),
-    z.object({ t: z.number(), K: z.number(), nx: z.number(), ny: z.number(), Q: z.array(z.number()), Jx: z.array(z.number()), Jy: z.array(z.number()) }),
+    z.object({
+      t: z.number(),
+      K: z.number(),
+      nx: z.number(),
+      ny: z.number(),
+      /** Q at row-major r*nx + c, row 0 at yMin (Im μ), column 0 at xMin (Re μ). */
+      Q: z.array(z.number()),
+      /** J = −(κ/π) j on the coarser arrow grid over the same box (Re J, Im J). */
+      Jx: z.array(z.number()),
+      Jy: z.array(z.number()),
+      arrows: z.object({ nx: z.number(), ny: z.number() }),
+    }),
   ],
   /** Write a chart's data as CSV with the project's one CSV writer. */
   'files.exportCsv': [

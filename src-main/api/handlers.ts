@@ -19,17 +19,8 @@ import type { ComplexMatrix } from '../../src-core/linalg/complexMatrix.js';
 import type { KerrParams } from '../../src-core/kerr/model.js';
 import { nessDensityMatrix } from '../../src-core/kerr/steadyState.js';
 import { propagateInterval } from '../../src-core/kerr/propagate.js';
-// TEMPORARY until src-core/kerr/truncation.ts and src-core/phaseSpace/image.ts land (then static imports).
-type ImageFn = (rho: ComplexMatrix, g: GridP) => { Q: ArrayLike<number>; Jx: ArrayLike<number>; Jy: ArrayLike<number> };
-const pending = { truncation: '../../src-core/kerr/truncation.js', image: '../../src-core/phaseSpace/image.js' };
-let chooseK: (p: KerrParams) => number = () => {
-  throw new ApiError({ message: 'phase-space viewer: the engine has no chooseK yet' });
-};
-let husimiImage: ImageFn = () => {
-  throw new ApiError({ message: 'phase-space viewer: the engine has no husimiImage yet' });
-};
-void import(pending.truncation).then((m) => (chooseK = m.chooseK)).catch(() => undefined);
-void import(pending.image).then((m) => (husimiImage = m.husimiImage)).catch(() => undefined);
+import { chooseK } from '../../src-core/kerr/truncation.js';
+import { husimiImage } from '../../src-core/phaseSpace/image.js';
 
 // ---- phase-space frames: ρ(t) after the quench, Q(μ) and J(μ) on a Cartesian grid (main side, never the UI thread) ----
 
@@ -50,8 +41,8 @@ class PhaseSpaceFrames {
     const key = JSON.stringify(p);
     if (key === this.key) return;
     const at = (eps: number): KerrParams => ({ kappa: p.kappa, delta: p.delta, u: p.u, eps, N: p.N });
-    this.K = Math.max(chooseK(at(p.epsInitial)), chooseK(at(p.epsFinal)));
-    if (this.K > 160) throw new ApiError({ message: `phase-space viewer: N = ${p.N} needs K = ${this.K} Fock levels; the viewer handles K ≤ 160`, field: 'N' });
+    // The same truncation rule as the study's quench tasks (NESS at ε_i and ε_f plus the mean-field transient).
+    this.K = chooseK({ kappa: p.kappa, delta: p.delta, u: p.u, N: p.N }, [p.epsInitial, p.epsFinal], { quenchTime: p.tMax, maxK: 160 }).K;
     // Step 1 of the seed's protocol (Sec. IV A): start from the NESS of the initial Liouvillian.
     this.states = [{ t: 0, rho: nessDensityMatrix(at(p.epsInitial), this.K) }];
     this.key = key;
@@ -68,8 +59,8 @@ class PhaseSpaceFrames {
       this.states.splice(i + 1, 0, cur);
       if (this.states.length > 2000) this.states.splice(1, 1);
     }
-    const img = husimiImage(cur.rho, g);
-    return { t, K: this.K, nx: g.nx, ny: g.ny, Q: Array.from(img.Q), Jx: Array.from(img.Jx), Jy: Array.from(img.Jy) };
+    const img = husimiImage(cur.rho, { ...g, kappa: p.kappa, arrows: { nx: 21, ny: 21 } });
+    return { t, K: this.K, nx: g.nx, ny: g.ny, Q: Array.from(img.Q), Jx: Array.from(img.Jx), Jy: Array.from(img.Jy), arrows: img.arrows };
   }
 }
 

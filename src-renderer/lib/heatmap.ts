@@ -33,23 +33,27 @@ export function colormap(Q: ArrayLike<number>, nx: number, ny: number): ImageDat
   return img;
 }
 
-/** Every `stride`-th J vector as an arrow, lengths scaled so that the largest spans 1.8 cells of the stride grid. */
-export function drawArrows(g: CanvasRenderingContext2D, Jx: ArrayLike<number>, Jy: ArrayLike<number>, nx: number, ny: number, W: number, H: number, stride: number): void {
+/**
+ * J on its arrow grid (nx × ny points including both box edges, row 0 at the bottom) as arrows; lengths scaled so
+ * that the largest spans 0.9 of the grid spacing.
+ */
+export function drawArrows(g: CanvasRenderingContext2D, Jx: ArrayLike<number>, Jy: ArrayLike<number>, nx: number, ny: number, W: number, H: number): void {
   let max = 0;
   for (let i = 0; i < nx * ny; i++) max = Math.max(max, Math.hypot(Jx[i], Jy[i]));
   if (!(max > 0)) return;
-  const cw = W / nx, ch = H / ny;
-  const scale = (1.8 * stride * Math.min(cw, ch)) / max;
+  // Arrow points sit on the pixel grid's end points: x_c = c/(nx − 1) of the box, as the heat map's pixels.
+  const cw = W / Math.max(1, nx - 1), ch = H / Math.max(1, ny - 1);
+  const scale = (0.9 * Math.min(cw, ch)) / max;
   g.save();
   g.strokeStyle = 'rgba(255,255,255,0.85)';
   g.fillStyle = 'rgba(255,255,255,0.85)';
   g.lineWidth = 1.2;
-  for (let iy = Math.floor(stride / 2); iy < ny; iy += stride)
-    for (let ix = Math.floor(stride / 2); ix < nx; ix += stride) {
+  for (let iy = 0; iy < ny; iy++)
+    for (let ix = 0; ix < nx; ix++) {
       const i = iy * nx + ix;
       const len = Math.hypot(Jx[i], Jy[i]) * scale;
       if (len < 1.5) continue;
-      const x0 = (ix + 0.5) * cw, y0 = H - (iy + 0.5) * ch;
+      const x0 = ix * cw, y0 = H - iy * ch;
       const dx = Jx[i] * scale, dy = -Jy[i] * scale;
       const x1 = x0 + dx, y1 = y0 + dy;
       g.beginPath();

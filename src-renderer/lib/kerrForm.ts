@@ -4,7 +4,8 @@
  * so the form, the CLI and study files report the same ranges. Pure: unit-tested in test/renderer.
  */
 import { KERR_RULES, PAPER, toRaw, type KerrParams } from '../../src-core/kerr/model.js';
-import { bistableWindow, meanFieldSteadyStates } from '../../src-core/kerr/meanField.js';
+import { bistableWindow } from '../../src-core/kerr/meanField.js';
+import { chooseK } from '../../src-core/kerr/truncation.js';
 import { checkNumber, ParameterError, type NumberRule } from '../../src-core/validation.js';
 
 export type FieldName = 'kappa' | 'delta' | 'u' | 'epsInitial' | 'epsFinal' | 'N' | 'tMax' | 'dt';
@@ -75,12 +76,14 @@ export interface Validation {
   /** Message per field (absent = valid). */
   errors: Partial<Record<FieldName, string>>;
   value?: KerrQuenchForm;
+  /** Derived values (present exactly when `value` is). */
+  derived?: Derived;
 }
 
 const LIMIT_SAMPLES = 1_000_000;
 
 /** Validate every field; the run stays blocked while `errors` is non-empty. */
-export function validateForm(text: FormText): Validation {
+export function validateForm(text: FormText, kOf: ChooseK = engineK): Validation {
   const errors: Partial<Record<FieldName, string>> = {};
   const out: Partial<Record<FieldName, number | number[]>> = {};
   for (const f of FIELDS) {
@@ -108,7 +111,15 @@ export function validateForm(text: FormText): Validation {
       errors.dt = `too many samples (t_max/Δt × tasks > ${LIMIT_SAMPLES}); raise Δt`;
   }
   if (Object.keys(errors).length > 0) return { errors };
-  return { errors, value: out as unknown as KerrQuenchForm };
+  const value = out as unknown as KerrQuenchForm;
+  try {
+    // The truncation is part of validity: a state that needs more Fock levels than the engine allows cannot run.
+    return { errors, value, derived: derive(value, kOf) };
+  } catch (e) {
+    if (!(e instanceof ParameterError)) throw e;
+    errors[e.field === 'N' ? 'N' : 'epsFinal'] = `${e.field === 'N' ? 'N' : 'ε_f'} too large: ${e.allowed}`;
+    return { errors };
+  }
 }
 
 function describe(r: NumberRule): string {
@@ -131,7 +142,7 @@ export interface Derived {
   epsMinus?: number;
   epsPlus?: number;
   /** Per N: raw E = √N ε_f (first ε_f), U = u/N, and the Fock truncation K. */
-  perN: { N: number; E_i: number; E_f: number[]; U: number; K: number }[];
+  perN: { N: number; E_i: number; E_f: number[]; U: number; K: number; Ks: number[] }[];
   /** Samples per trajectory and number of trajectories. */
   samples: number;
   tasks: number;
@@ -139,32 +150,31 @@ export interface Derived {
   work: number;
 }
 
-export type ChooseK = (p: KerrParams) => number;
+/** K for one quench ε_i → ε_f at size N (the engine's chooser, src-core/kerr/truncation.ts). */
+export type ChooseK = (p: Omit<KerrParams, 'eps'>, epsInitial: number, epsFinal: number, tMax: number) => number;
 
 /**
- * Fock truncation K when the engine's chooser is not supplied: the largest mean-field photon number at ε (N·n_MF) plus
- * six standard deviations of a coherent state, plus a margin (PHYSICS.md "Truncation").
+ * The engine's truncation: exact-NESS and mean-field photon numbers at ε_i and ε_f plus the mean-field transient of
+ * the quench, several standard deviations above (PHYSICS.md "Truncation").
  */
-export function fallbackK(p: KerrParams): number {
-  const n = Math.max(0, ...meanFieldSteadyStates({ kappa: p.kappa, delta: p.delta, u: p.u, eps: p.eps }).map((s) => s.n)) * p.N;
-  return Math.ceil(n + 6 * Math.sqrt(n) + 10);
-}
+export const engineK: ChooseK = (p, epsInitial, epsFinal, tMax) => chooseK(p, [epsInitial, epsFinal], { quenchTime: tMax }).K;
 
-export function derive(f: KerrQuenchForm, chooseK: ChooseK = fallbackK): Derived {
+export function derive(f: KerrQuenchForm, kOf: ChooseK = engineK): Derived {
   const w = bistableWindow(f);
   const samples = Math.round(f.tMax / f.dt) + 1;
   const perN = f.N.map((N) => {
     const base: KerrParams = { kappa: f.kappa, delta: f.delta, u: f.u, eps: f.epsInitial, N };
-    const Ks = [f.epsInitial, ...f.epsFinal].map((eps) => chooseK({ ...base, eps }));
+    const Ks = f.epsFinal.map((eps) => kOf({ kappa: f.kappa, delta: f.delta, u: f.u, N }, f.epsInitial, eps, f.tMax));
     return {
       N,
       E_i: toRaw(base).E,
       E_f: f.epsFinal.map((eps) => toRaw({ ...base, eps }).E),
       U: toRaw(base).U,
       K: Math.max(...Ks),
+      Ks,
     };
   });
-  const work = perN.reduce((s, r) => s + r.K * r.K * samples * f.epsFinal.length, 0);
+  const work = perN.reduce((s, r) => s + r.Ks.reduce((a, K) => a + K * K * samples, 0), 0);
   return { epsMinus: w?.epsMinus, epsPlus: w?.epsPlus, perN, samples, tasks: f.N.length * f.epsFinal.length, work };
 }
 
