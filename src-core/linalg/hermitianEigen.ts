@@ -179,6 +179,13 @@ export function hermitianEigenvalues(A: ComplexMatrix): Float64Array {
   const d = new Float64Array(K), e = new Float64Array(K);
   if (K === 0) return d;
   hermitianTridiagonal(A, d, e);
+  // QL chases from the bottom: it converges fast and keeps the small eigenvalues accurate when the matrix is graded
+  // with its large entries at the bottom. A density matrix in the Fock basis is graded the other way (populations fall
+  // with n, by ~30 orders of magnitude for a converged K), so flip such a matrix.
+  if (Math.abs(d[0]) > Math.abs(d[K - 1])) {
+    d.reverse();
+    e.subarray(0, K - 1).reverse();
+  }
   tridiagonalEigenvalues(d, e, K);
   d.sort();
   return d;

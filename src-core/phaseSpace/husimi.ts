@@ -172,9 +172,11 @@ export function newPolarField(plan: PolarPlan): PolarField {
 const FLOOR = 1e-14;
 /**
  * Per-radius tolerance on the angular sums, relative to the sum of the moduli of their terms (round-off of the
- * cancelling Π_U terms sits near 1e-13 of that), plus 1e-15 absolute after weighting (see evaluatePolar).
+ * cancelling Π_U terms sits near 1e-13 of that), or ANGLE_ABS absolute after weighting (see evaluatePolar).
  */
 const ANGLE_TOL = 1e-12;
+/** Absolute per-radius tolerance after weighting: ~100 radii then add at most ~1e-11 to any integral. */
+const ANGLE_ABS = 1e-13;
 
 /** Per-state scratch of dimension K: the upper-triangle diagonals of X packed contiguously (k-th at off[k]). */
 let packK = -1;
@@ -187,7 +189,7 @@ let coef = new Float64Array(0);
  *
  * Angles per radius: the field at r_i is sampled at Lr[i] ≤ L equispaced angles, adaptively: starting from twice the
  * angular band B_i of q there (largest k with |A_k| above 1e-16 of Σ|A_k|), doubled until the trapezoid sums of the
- * integrands agree with those of every other point. Small radii and smooth (mixed) states need few angles; nearly
+ * integrands agree with those of every other point (at most twice, and never beyond L). Small radii and smooth (mixed) states need few angles; nearly
  * pure states, whose q has near-zeros, get more. Coefficients are wrapped modulo Lr[i] (e^{ikθ_l} is Lr-periodic in k),
  * so the samples stay exact for any Lr[i]. `fullAngles` forces Lr[i] = L (when two fields must share sample points).
  */
@@ -292,8 +294,11 @@ export function evaluatePolar(
       }
     // Angles at this radius: start at the smallest power of two ≥ 2(band + 1) (angleFactor × that when given) and
     // double while the trapezoid sums of the integrands on all Li points and on every other point differ by more
-    // than ANGLE_TOL (periodic trapezoid: the error of the finer rule is far below that difference), up to L.
+    // than ANGLE_TOL (periodic trapezoid: the error of the finer rule is far below that difference).
     let Li = opts.fullAngles ? L : Math.min(L, nextPow2(Math.max(angleFactor * 2 * (band + 1), 16)));
+    // At most two doublings: where q sits near its round-off floor the sums never settle, and 8(B + 1) angles
+    // already exceed PHYSICS.md's 4K rule for the band B ≤ K − 1.
+    const LiMax = Math.min(L, 4 * Li);
     const row = i * L, r2 = plan.r[i] * plan.r[i], floor = FLOOR * bound[i];
     for (;;) {
       fillSpectra(Li, kMax);
@@ -327,10 +332,10 @@ export function evaluatePolar(
       }
       const w = plan.wr[i] / Li;
       const done =
-        opts.fullAngles || Li >= L ||
-        (Math.abs(sl - 2 * el) <= ANGLE_TOL * al + 1e-15 / w &&
-          Math.abs(sj - 2 * ej) <= ANGLE_TOL * sj + 1e-15 / w &&
-          Math.abs(su - 2 * eu) <= ANGLE_TOL * au + 1e-15 / w);
+        opts.fullAngles || Li >= LiMax ||
+        (Math.abs(sl - 2 * el) <= ANGLE_TOL * al + ANGLE_ABS / w &&
+          Math.abs(sj - 2 * ej) <= ANGLE_TOL * sj + ANGLE_ABS / w &&
+          Math.abs(su - 2 * eu) <= ANGLE_TOL * au + ANGLE_ABS / w);
       if (done) {
         Lr[i] = Li;
         sums[4 * i] = sn * w;

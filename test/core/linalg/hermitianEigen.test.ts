@@ -120,6 +120,36 @@ describe('hermitianEigenvalues', () => {
     expect(sign).toBe(d.sign);
   });
 
+  it('converges on a graded density matrix (populations falling by 30 orders, as a converged NESS in the Fock basis)', () => {
+    const K = 150, rnd = lcg(99), rank = 40;
+    const gr = new Float64Array(K * rank), gi = new Float64Array(K * rank);
+    for (let m = 0; m < K; m++)
+      for (let j = 0; j < rank; j++) {
+        const sc = Math.pow(10, -m / 10);
+        gr[m * rank + j] = rnd() * sc;
+        gi[m * rank + j] = rnd() * sc;
+      }
+    const re = new Float64Array(K * K), im = new Float64Array(K * K);
+    for (let m = 0; m < K; m++)
+      for (let n = 0; n < K; n++)
+        for (let j = 0; j < rank; j++) {
+          re[m * K + n] += gr[m * rank + j] * gr[n * rank + j] + gi[m * rank + j] * gi[n * rank + j];
+          im[m * K + n] += gi[m * rank + j] * gr[n * rank + j] - gr[m * rank + j] * gi[n * rank + j];
+        }
+    const ev = hermitianEigenvalues({ K, re, im });
+    let tr = 0, tr2 = 0, s = 0, s2 = 0;
+    for (let i = 0; i < K; i++) {
+      tr += re[i * K + i];
+      for (let j = 0; j < K; j++) tr2 += re[i * K + j] ** 2 + im[i * K + j] ** 2;
+      s += ev[i];
+      s2 += ev[i] ** 2;
+    }
+    expect(Math.abs(s - tr) / tr).toBeLessThan(1e-13);
+    expect(Math.abs(s2 - tr2) / tr2).toBeLessThan(1e-13);
+    // rank 40: the other 110 eigenvalues vanish to round-off of the largest
+    for (let i = 0; i < K - rank; i++) expect(Math.abs(ev[i])).toBeLessThan(1e-15 * ev[K - 1]);
+  });
+
   it('handles already-tridiagonal, rank-one and 1×1 / 2×2 inputs', () => {
     // rank-one projector |ψ><ψ| with ‖ψ‖ = 1: eigenvalues {0, …, 0, 1}
     const K = 9, rnd = lcg(5);

@@ -177,7 +177,7 @@ describe('grid convergence', () => {
   });
 
   it('integrals do not depend on how many angles beyond the band are sampled', () => {
-    const rho = randomState(24, 5, 12, 2);
+    const rho = randomState(24, 5, 12);
     const g = autoPolarGrid(rho);
     const plan = polarPlan(24, g);
     const a = integrate(evaluatePolar(rho, plan, newPolarField(plan)));
