@@ -74,9 +74,14 @@ function hyp0F2(c: C, d: C, z: number): Scaled {
       sAbs /= BIG;
       sLog += LOG_BIG;
     }
-    if (k > kPast) {
-      // Past kPast the term ratio decreases monotonically: once it is < 1/2 the tail is below twice the term.
-      if (Math.hypot(rr, ri) < 0.5 && Math.log(tAbs) + tLog - (Math.log(sAbs) + sLog) < -40) break;
+    // The tail is below twice the term once every later ratio is < 1/2. Past kPast the ratio decreases
+    // monotonically; before it, |c+j| ≥ |Im c| and |d+j| ≥ |Im d| bound every later ratio by z/(|Im c||Im d|(k+2))
+    // (this ends the sum early when U → 0, where −Re x ~ 1/U is huge but no second hump exists).
+    if (Math.hypot(rr, ri) < 0.5 && Math.log(tAbs) + tLog - (Math.log(sAbs) + sLog) < -40) {
+      if (k > kPast) break;
+      const mc = k + 1 <= -c.re ? Math.abs(c.im) : Math.hypot(c.re + k + 1, c.im);
+      const md = k + 1 <= -d.re ? Math.abs(d.im) : Math.hypot(d.re + k + 1, d.im);
+      if (z / (mc * md * (k + 2)) < 0.5) break;
     }
   }
   return { re: sRe, im: sIm, logScale: sLog };
