@@ -11,11 +11,9 @@ import { gaussianNess } from '../src-core/gaussian/ness.js';
 import { PRESETS as GAUSSIAN_PRESETS } from '../src-core/gaussian/model.js';
 import { criticalCoupling } from '../src-core/gaussian/stability.js';
 import { couplingFrom } from '../src-core/gaussian/sweep.js';
-// TEMP until quench.ts lands
-type QuenchSpec = { kappa: number; delta: number; u: number; N: number; epsInitial: number; epsFinal: number; tMax: number; dt: number; K?: number; rtol?: number };
-const planQuench = (_s: QuenchSpec): { K: number; times: number[] } => { throw new Error('quench engine not available'); };
-const quenchInitialState = (_s: QuenchSpec, _K: number): ComplexMatrix => { throw new Error('quench engine not available'); };
-import { propagateInterval } from '../src-core/kerr/propagate.js';
+import { planQuench, propagateInterval, quenchInitialState, type QuenchSpec } from '../src-core/kerr/quench.js';
+import { chooseK, guardTruncation } from '../src-core/kerr/truncation.js';
+import { trace } from '../src-core/linalg/complexMatrix.js';
 import { liouvillianSpectrum } from '../src-core/kerr/spectrum.js';
 import { OBSERVABLE_FIELDS, type PlanResult, type QuenchJobParams, type RhoData, type RowsResult } from './protocol.js';
 
@@ -29,11 +27,10 @@ function quenchSpec(q: QuenchJobParams): QuenchSpec {
 }
 
 export function quenchPlan(q: QuenchJobParams, withState: boolean): PlanResult {
-  const spec = quenchSpec(q);
-  const plan = planQuench(spec);
-  const times = Float64Array.from(plan.times);
+  const plan = planQuench(quenchSpec(q));
+  const times = plan.times.slice();
   if (!withState) return { K: plan.K, times };
-  const rho = quenchInitialState(spec, plan.K);
+  const rho = quenchInitialState(plan);
   return { K: plan.K, times, rho: { re: rho.re, im: rho.im } };
 }
 
@@ -57,13 +54,24 @@ export function nessDistance(q: QuenchJobParams, K: number, rho: RhoData): numbe
   return d;
 }
 
-export function observablesRows(q: QuenchJobParams, K: number, rhos: RhoData[], checkCancel: () => void): RowsResult {
+/**
+ * Observables of the samples ks (times ts), with the checks of the engine's serial runQuench: trace within 1e-8 (else
+ * the integration failed) and the truncation guard (TruncationError when the top Fock levels hold > 1e-9), so a
+ * number from a basis too small is never written. Sample 0 is the NESS at ε_i and is evaluated with those parameters.
+ */
+export function observablesRows(q: QuenchJobParams, K: number, rhos: RhoData[], ks: number[], ts: number[], checkCancel: () => void): RowsResult {
   const cols = OBSERVABLE_FIELDS.length;
   const rows = new Float64Array(rhos.length * cols);
-  const p = finalParams(q);
+  const pf = finalParams(q);
+  const pi: KerrParams = { ...pf, eps: q.epsInitial };
   rhos.forEach((r, i) => {
     checkCancel();
-    const o = kerrObservables({ K, re: r.re, im: r.im }, p);
+    const rho = { K, re: r.re, im: r.im };
+    const tr = trace(rho);
+    const trErr = Math.hypot(tr.re - 1, tr.im);
+    if (!(trErr <= 1e-8)) throw new Error(`quench: |tr ρ − 1| = ${trErr.toExponential(2)} at t = ${ts[i]} (integration failed)`);
+    guardTruncation(rho, { where: `t = ${ts[i]}` });
+    const o = kerrObservables(rho, ks[i] === 0 ? pi : pf);
     OBSERVABLE_FIELDS.forEach((f, j) => (rows[i * cols + j] = o[f]));
   });
   return { cols, rows };
@@ -89,8 +97,10 @@ export function nessPoints(sweep: string, f: Fixed, xs: number[], checkCancel: (
       rows.set([e.a_re, e.a_im, e.n, e.alpha_abs], o + 2);
       return;
     }
-    const K = f.K !== undefined ? Number(f.K) : planQuench({ kappa: p.kappa, delta: p.delta, u: p.u, N: p.N, epsInitial: eps, epsFinal: eps, tMax: 1, dt: 1 }).K;
-    const ob = kerrObservables(nessDensityMatrix(p, K), p);
+    const K = f.K !== undefined ? Number(f.K) : chooseK({ kappa: p.kappa, delta: p.delta, u: p.u, N: p.N }, [eps]).K;
+    const rho = nessDensityMatrix(p, K);
+    guardTruncation(rho, { where: `ε = ${eps}` });
+    const ob = kerrObservables(rho, p);
     rows.set([ob.a_re, ob.a_im, ob.n, ob.alpha_abs], o + 2);
     if (entropy) rows.set([ob.S_W, ob.Pi_J, ob.Pi_ext, ob.Pi_d, ob.Pi_U, ob.Phi, ob.Phi_ext, ob.Phi_q, ob.G], o + 6);
   });

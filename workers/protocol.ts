@@ -31,7 +31,7 @@ export type Job =
   /** `steps` calls of propagateInterval from ρ; returns ρ after each; with nessTol also max|ρ − ρ_NESS(ε_f)|. */
   | { op: 'propagate'; q: QuenchJobParams; K: number; rho: RhoData; steps: number; withNessDistance: boolean }
   /** kerrObservables of each ρ at ε_f; returns one row (QUENCH_TASK_COLUMNS without t) per ρ. */
-  | { op: 'observables'; q: QuenchJobParams; K: number; rhos: RhoData[] }
+  | { op: 'observables'; q: QuenchJobParams; K: number; rhos: RhoData[]; ks: number[]; ts: number[] }
   /** Independent sweep points; returns one row of the task's columns per x. */
   | { op: 'points'; sweep: 'ness-exact' | 'ness-fock' | 'gap' | 'gaussian'; fixed: Record<string, number | string | boolean>; xs: number[] };
 

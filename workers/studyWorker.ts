@@ -42,7 +42,7 @@ function handle(job: Job, port: JobEnvelope['port']): { value: unknown; transfer
       return { value: { rhos, dist }, transfer: [dist.buffer as ArrayBuffer, ...rhos.flatMap((r) => [r.re.buffer as ArrayBuffer, r.im.buffer as ArrayBuffer])] };
     }
     case 'observables': {
-      const r = observablesRows(job.q, job.K, job.rhos, checkCancel);
+      const r = observablesRows(job.q, job.K, job.rhos, job.ks, job.ts, checkCancel);
       return { value: r, transfer: [r.rows.buffer as ArrayBuffer] };
     }
     case 'points': {

@@ -152,7 +152,7 @@ export async function runQuench(t: PlannedTask, ctx: ExecContext): Promise<TaskO
 
   const observe = (ks: number[]) => {
     const rs = ks.map((k) => copyRho(rhos.get(k)!));
-    const p = submit<RowsResult>({ op: 'observables', q, K, rhos: rs }, PRIORITY.observables, rs.flatMap((r) => [r.re.buffer as ArrayBuffer, r.im.buffer as ArrayBuffer]))
+    const p = submit<RowsResult>({ op: 'observables', q, K, rhos: rs, ks, ts: ks.map((k) => times[k]) }, PRIORITY.observables, rs.flatMap((r) => [r.re.buffer as ArrayBuffer, r.im.buffer as ArrayBuffer]))
       .then((res) => {
         if (abort) return;
         ks.forEach((k, i) => {

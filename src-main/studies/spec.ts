@@ -182,6 +182,9 @@ export function parseSpec(input: unknown): StudySpec {
     if (t.kind === 'quench') {
       if (t.dt > t.tMax) throw new ParameterError(at('dt'), `a step ≤ tMax (${t.tMax})`, t.dt);
       if (t.tMax / t.dt + 1 > LIMITS.samples) throw new ParameterError(at('tMax'), `at most ${LIMITS.samples} samples (tMax/dt + 1)`, t.tMax);
+      // The engine samples t_i = i·Δt up to tMax inclusive (planQuench): tMax must be a whole number of steps.
+      const ratio = t.tMax / t.dt;
+      if (Math.abs(ratio - Math.round(ratio)) > 1e-9 * Math.max(1, ratio)) throw new ParameterError(at('dt'), `a divisor of tMax = ${t.tMax} (tMax/dt a whole number)`, t.dt);
     }
     if ((t.kind === 'ness-sweep' || t.kind === 'gap-sweep') && 'from' in t.eps && t.eps.to < t.eps.from)
       throw new ParameterError(at('eps.to'), `a number ≥ eps.from (${t.eps.from})`, t.eps.to);

@@ -66,6 +66,7 @@ describe('study spec v1', () => {
     [(s: any) => (s.tasks[0].epsFinal = []), 'tasks[0].epsFinal', /list of 1 to/],
     [(s: any) => (s.tasks[0].dt = 0), 'tasks[0].dt', /≥ 0.0001/],
     [(s: any) => (s.tasks[0].dt = 5), 'tasks[0].dt', /≤ tMax/],
+    [(s: any) => (s.tasks[0].dt = 0.3), 'tasks[0].dt', /divisor of tMax/],
     [(s: any) => (s.tasks[0].tMax = 'ten'), 'tasks[0].tMax', /finite number/],
     [(s: any) => (s.tasks[0].Nn = 3), 'tasks[0].Nn', /no such field/],
     [(s: any) => (s.tasks[1].method = 'dense'), 'tasks[1].method', /exact, fock/],
