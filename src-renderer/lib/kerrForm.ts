@@ -189,7 +189,7 @@ export function toSpec(f: KerrQuenchForm, name = 'kerr-quench'): unknown {
 }
 
 /** Seconds per unit of `work` (K² × samples); refined from finished tasks (see runState.calibrate). */
-export const DEFAULT_SECONDS_PER_WORK = 2e-6;
+export const DEFAULT_SECONDS_PER_WORK = 1e-5;
 
 export function expectedSeconds(d: Derived, secondsPerWork: number, workers: number): number {
   // Tasks run in parallel up to the worker count; the longest (largest K) bounds the wall time from below.

@@ -3,6 +3,7 @@
  * folder's task tables (reopened studies). Pure reducer: unit-tested in test/renderer; the Svelte store wraps it.
  */
 import type { StudyEvent, TaskInfo, TaskState } from '../../src-main/api/events.js';
+import { engineK, type ChooseK } from './kerrForm.js';
 
 export interface TaskRun {
   info: TaskInfo;
@@ -128,16 +129,24 @@ export function fromTables(
 }
 
 /**
- * Seconds per unit of work (K² × samples) measured on finished tasks, for the form's run-time estimate. Only tasks
- * with a known K are used; returns undefined when none.
+ * Seconds per unit of work (K² × samples, the form's cost model) measured on the finished quench tasks, for the form's
+ * run-time estimate; K from the task's own value or the engine's chooser. Undefined when nothing finished.
  */
-export function calibrate(s: RunState): number | undefined {
+export function calibrate(s: RunState, kOf: ChooseK = engineK): number | undefined {
   let sec = 0;
   let work = 0;
   for (const id of s.order) {
     const t = s.tasks[id];
-    const K = Number(t.info.params.K ?? t.info.params.nmax);
-    if (t.state !== 'done' || !t.seconds || !Number.isFinite(K)) continue;
+    const p = t.info.params as Record<string, number>;
+    if (t.info.kind !== 'quench' || t.state !== 'done' || !t.seconds) continue;
+    let K = Number(p.K);
+    if (!Number.isFinite(K)) {
+      try {
+        K = kOf({ kappa: p.kappa, delta: p.delta, u: p.u, N: p.N }, p.epsInitial, p.epsFinal, p.tMax);
+      } catch {
+        continue;
+      }
+    }
     sec += t.seconds;
     work += K * K * Math.max(t.total, 1);
   }

@@ -1,0 +1,119 @@
+/**
+ * The Kerr form's validation and derived values: the one validation layer (KERR_RULES/checkNumber), the seed's
+ * published bistable window, the size scaling E = √N ε, U = u/N, and the engine's truncation.
+ */
+import { describe, expect, it } from 'vitest';
+import { KERR_RULES, PAPER } from '../../src-core/kerr/model.js';
+import { chooseK } from '../../src-core/kerr/truncation.js';
+import { checkNumber, ParameterError } from '../../src-core/validation.js';
+import { defaultText, derive, expectedSeconds, parseNumber, toSpec, validateForm, type FormText } from '../../src-renderer/lib/kerrForm.js';
+import { parseSpec } from '../../src-main/studies/spec.js';
+
+const form = (over: Partial<FormText> = {}): FormText => ({ ...defaultText(), ...over });
+
+describe('validateForm', () => {
+  it('accepts the seed values and parses lists', () => {
+    const v = validateForm(form({ N: '1, 5,10;15 20', epsFinal: '0.6,0.8, 0.933 1.1 1.16616 1.3' }));
+    expect(v.errors).toEqual({});
+    expect(v.value?.N).toEqual([...PAPER.Ns]);
+    expect(v.value?.epsFinal).toEqual([...PAPER.epsFinal]);
+    expect(v.value?.kappa).toBe(PAPER.kappa);
+  });
+
+  it('reports the same allowed range as the engine’s rule (one validation layer)', () => {
+    let allowed = '';
+    try {
+      checkNumber('κ', -1, KERR_RULES.kappa);
+    } catch (e) {
+      allowed = (e as ParameterError).allowed;
+    }
+    const v = validateForm(form({ kappa: '-1' }));
+    expect(v.value).toBeUndefined();
+    expect(v.errors.kappa).toBe(`κ must be ${allowed} (got -1)`);
+    expect(allowed).toContain('> 0');
+  });
+
+  it('names every bad field at once and blocks the run', () => {
+    const v = validateForm(form({ kappa: '', u: '0', N: '1, x', epsFinal: '', dt: '-0.1' }));
+    expect(Object.keys(v.errors).sort()).toEqual(['N', 'dt', 'epsFinal', 'kappa', 'u']);
+    expect(v.errors.kappa).toContain('(empty)');
+    expect(v.errors.N).toContain('not a number');
+    expect(v.value).toBeUndefined();
+    expect(v.derived).toBeUndefined();
+  });
+
+  it('checks Δt against t_max and duplicate list entries', () => {
+    expect(validateForm(form({ tMax: '1', dt: '2' })).errors.dt).toBe('Δt must not exceed t_max');
+    expect(validateForm(form({ N: '5, 5' })).errors.N).toContain('distinct');
+  });
+
+  it('accepts the Unicode minus and exponents', () => {
+    expect(parseNumber('−2')).toBe(-2);
+    expect(parseNumber(' 1e-3 ')).toBe(1e-3);
+    expect(parseNumber('')).toBeUndefined();
+    expect(Number.isNaN(parseNumber('abc'))).toBe(true);
+  });
+
+  it('turns a truncation the engine refuses into a message on N', () => {
+    const v = validateForm(form({ N: '1000', epsFinal: '1.3' }));
+    expect(v.value).toBeUndefined();
+    expect(v.errors.N).toMatch(/^N too large: .*at most 400 levels/);
+  });
+});
+
+describe('derive', () => {
+  const v = validateForm(form({ N: '1, 5, 10', epsFinal: '0.8, 1.1' })).value!;
+  const d = derive(v);
+
+  it('gives the seed’s bistable window ε− = 0.701373, ε+ = 1.16616 (Sec. IV A)', () => {
+    expect(d.epsMinus).toBeCloseTo(0.701373, 6);
+    expect(d.epsPlus).toBeCloseTo(1.16616, 5);
+  });
+
+  it('scales E = √N ε and U = u/N (Sec. II B)', () => {
+    for (const r of d.perN) {
+      expect(r.E_i).toBeCloseTo(Math.sqrt(r.N) * 0.5, 14);
+      expect(r.E_f).toEqual([Math.sqrt(r.N) * 0.8, Math.sqrt(r.N) * 1.1]);
+      expect(r.U).toBeCloseTo(1 / r.N, 15);
+    }
+  });
+
+  it('takes K from the engine’s chooser, growing with N', () => {
+    for (const r of d.perN) {
+      const ks = [0.8, 1.1].map((e) => chooseK({ kappa: 0.5, delta: -2, u: 1, N: r.N }, [0.5, e], { quenchTime: 10 }).K);
+      expect(r.K).toBe(Math.max(...ks));
+    }
+    expect(d.perN[2].K).toBeGreaterThan(d.perN[0].K);
+  });
+
+  it('counts trajectories and samples; no bistable window for Δ ≥ −√3 κ', () => {
+    expect(d.tasks).toBe(6);
+    expect(d.samples).toBe(51);
+    const w = derive(validateForm(form({ delta: '-0.8' })).value!);
+    expect(w.epsMinus).toBeUndefined();
+  });
+
+  it('estimates the run time from the cost model: more workers never slower, never below the longest task', () => {
+    const one = expectedSeconds(d, 1e-5, 1);
+    const two = expectedSeconds(d, 1e-5, 2);
+    expect(one).toBeCloseTo(d.work * 1e-5, 12);
+    expect(two).toBeLessThanOrEqual(one);
+    const longest = Math.max(...d.perN.map((r) => r.K * r.K * d.samples)) * 1e-5;
+    expect(expectedSeconds(d, 1e-5, 64)).toBeCloseTo(longest, 12);
+  });
+});
+
+describe('toSpec', () => {
+  it('is a valid study spec (the studies service’s own parser) with one quench per N × ε_f', () => {
+    const v = validateForm(form({ N: '1, 5', epsFinal: '0.8, 1.1' })).value!;
+    const spec = parseSpec(toSpec(v));
+    expect(spec.tasks).toHaveLength(1);
+    const t = spec.tasks[0];
+    expect(t.kind).toBe('quench');
+    if (t.kind === 'quench') {
+      expect(t.N).toEqual([1, 5]);
+      expect(t.epsFinal).toEqual([0.8, 1.1]);
+      expect(t.tMax).toBe(10);
+    }
+  });
+});

@@ -1,0 +1,102 @@
+/**
+ * Chart data: one curve per N per ε_f panel, the reference lines against independent formulas (the mean-field cubic
+ * ε² = n[κ² + (Δ + u n)²], Eq. 5; Φ = 2κ<a†a>, Eq. 22), and the CSV table the export writes.
+ */
+import { describe, expect, it } from 'vitest';
+import { exactNess } from '../../src-core/kerr/exactSteadyState.js';
+import type { TaskInfo } from '../../src-main/api/events.js';
+import { applyEvent, emptyRun, type RunState } from '../../src-renderer/lib/runState.js';
+import { chartTable, fig2Chart, nessChart, OBSERVABLES, quenchChart, quenchGroups } from '../../src-renderer/lib/series.js';
+
+const model = { kappa: 0.5, delta: -2, u: 1 };
+const q = (id: string, N: number, epsFinal: number): TaskInfo => ({
+  id,
+  kind: 'quench',
+  label: id,
+  figures: [],
+  params: { ...model, N, epsInitial: 0.5, epsFinal, tMax: 0.4, dt: 0.2 },
+  samples: 3,
+});
+
+function study(): RunState {
+  const tasks = [q('n5-e11', 5, 1.1), q('n1-e11', 1, 1.1), q('n1-e08', 1, 0.8)];
+  let s = applyEvent(emptyRun(), { type: 'study-started', studyId: 'S', dir: '/d', tasks, resumed: false }, 0);
+  for (const t of tasks)
+    for (let k = 0; k < 3; k++)
+      s = applyEvent(s, { type: 'sample-ready', studyId: 'S', taskId: t.id, index: k, row: { t: 0.2 * k, G: k, Phi: 10 * k, Phi_q: 1, Pi_d: 1, Pi_U: 1, S_W: 2, alpha_abs: 0.5 } }, k);
+  return s;
+}
+
+describe('quench charts', () => {
+  const groups = quenchGroups(study());
+  it('one panel per ε_f, curves sorted by N', () => {
+    expect(groups.map((g) => g.epsFinal)).toEqual([0.8, 1.1]);
+    expect(groups[1].tasks.map((t) => t.info.params.N)).toEqual([1, 5]);
+  });
+
+  it('one curve per N in every chart; Φ/N divides by each curve’s N', () => {
+    for (const o of OBSERVABLES) {
+      const c = quenchChart(groups[1], o);
+      expect(c.series.filter((s) => !s.ref).map((s) => s.label)).toEqual(['N=1', 'N=5']);
+      expect(c.x).toEqual([0, 0.2, 0.4]);
+    }
+    const phi = quenchChart(groups[1], OBSERVABLES.find((o) => o.key === 'Phi_over_N')!);
+    expect(phi.series[0].values).toEqual([0, 10, 20]);
+    expect(phi.series[1].values).toEqual([0, 2, 4]);
+  });
+
+  it('Φ/N references: exact NESS (Eq. 22 with Drummond–Walls <a†a>) and mean field on the cubic (Eq. 5)', () => {
+    const phi = quenchChart(groups[1], OBSERVABLES.find((o) => o.key === 'Phi_over_N')!);
+    const ness = phi.series.filter((s) => s.ref === 'ness');
+    expect(ness[0].values[0]).toBeCloseTo((2 * 0.5 * exactNess({ ...model, eps: 0.5, N: 1000 }).n) / 1000, 12);
+    const mf = phi.series.filter((s) => s.ref === 'mf').map((s) => s.values[0]!);
+    // ε_f = 1.1 lies in the bistable window: two stable branches.
+    expect(mf).toHaveLength(2);
+    for (const y of mf) {
+      const n = y / (2 * 0.5);
+      expect(n * (0.25 + (-2 + n) ** 2)).toBeCloseTo(1.1 * 1.1, 10);
+    }
+  });
+
+  it('CSV table: x column then one column per series, one row per sample', () => {
+    const c = quenchChart(groups[0], OBSERVABLES[0]);
+    const t = chartTable(c);
+    expect(t.columns).toEqual(['t', 'G [N=1]']);
+    expect(t.rows).toEqual([[0, 0], [0.2, 1], [0.4, 2]]);
+  });
+});
+
+describe('Fig. 2 (instant)', () => {
+  const c = fig2Chart(model, [1, 10], 0.5, [1.1], 1.5, 151);
+  it('three mean-field branches inside the window [ε−, ε+], one outside, all on the cubic', () => {
+    const [lower, upper, middle] = c.series;
+    c.x.forEach((eps, i) => {
+      const vals = [lower.values[i], upper.values[i], middle.values[i]].filter((v): v is number => v !== null);
+      const inside = eps > 0.701373 + 1e-3 && eps < 1.16616 - 1e-3;
+      const outside = eps < 0.701373 - 1e-3 || eps > 1.16616 + 1e-3;
+      if (inside) expect(vals).toHaveLength(3);
+      if (outside) expect(vals).toHaveLength(1);
+      for (const a of vals) expect(a * a * (0.25 + (-2 + a * a) ** 2)).toBeCloseTo(eps * eps, 9);
+      if (inside) expect(lower.values[i]! < middle.values[i]! && middle.values[i]! < upper.values[i]!).toBe(true);
+    });
+  });
+
+  it('exact curves per N, ε_i and ε_f marked', () => {
+    expect(c.series.filter((s) => !s.ref).map((s) => s.label)).toEqual(['exact N=1', 'exact N=10']);
+    expect(c.vlines).toEqual([{ x: 0.5, label: 'ε_i' }, { x: 1.1, label: 'ε_f' }]);
+    const i = c.x.findIndex((x) => Math.abs(x - 1.1) < 1e-12);
+    expect(c.series[4].values[i]).toBeCloseTo(exactNess({ ...model, eps: 1.1, N: 10 }).alpha_abs, 14);
+  });
+});
+
+describe('sweep charts', () => {
+  it('NESS sweep: one curve per N on the union of ε', () => {
+    const t: TaskInfo = { id: 'n', kind: 'ness-sweep', label: 'ness N=5', figures: [], params: { sweep: 'ness-exact', fixed: { N: 5 } }, samples: 2 };
+    let s = applyEvent(emptyRun(), { type: 'study-started', studyId: 'S', dir: '/d', tasks: [t], resumed: false }, 0);
+    s = applyEvent(s, { type: 'sample-ready', studyId: 'S', taskId: 'n', index: 1, row: { N: 5, eps: 1, alpha_abs: 0.9 } }, 1);
+    s = applyEvent(s, { type: 'sample-ready', studyId: 'S', taskId: 'n', index: 0, row: { N: 5, eps: 0.5, alpha_abs: 0.2 } }, 2);
+    const c = nessChart(s)!;
+    expect(c.x).toEqual([0.5, 1]);
+    expect(c.series).toEqual([{ label: 'N=5', values: [0.2, 0.9], color: 0 }]);
+  });
+});
