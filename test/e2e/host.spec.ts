@@ -27,3 +27,61 @@ defineSuite('browser host', async () => {
     },
   };
 });
+
+import { test, expect } from '@playwright/test';
+import WebSocket from 'ws';
+
+test.describe('browser host security', () => {
+  test('127.0.0.1 only; page, assets and the API refused without the token or from another origin', async () => {
+    const { startHost } = await import('../../dist/src-main/host/server.js');
+    const data = mkdtempSync(join(tmpdir(), 'epstudio-sec-'));
+    const host = await startHost({ rendererDir: join(process.cwd(), 'dist', 'renderer'), studiesRoot: join(data, 's'), exportsRoot: join(data, 'e') });
+    try {
+      const u = new URL(host.url);
+      expect(u.hostname).toBe('127.0.0.1');
+      expect(host.token).toMatch(/^[0-9a-f]{64}$/);
+      const origin = `http://127.0.0.1:${host.port}`;
+      expect((await fetch(`${origin}/`)).status).toBe(403);
+      expect((await fetch(`${origin}/?token=${'0'.repeat(64)}`)).status).toBe(403);
+      const ok = await fetch(host.url);
+      expect(ok.status).toBe(200);
+      expect(ok.headers.get('content-security-policy')).toContain("script-src 'self'");
+      const cookie = ok.headers.get('set-cookie') ?? '';
+      expect(cookie).toMatch(/HttpOnly; SameSite=Strict/);
+      // Assets: with the cookie the page got, not without it; no path traversal.
+      const asset = /src="\.\/(assets\/[^"]+\.js)"/.exec(await ok.text())![1];
+      expect((await fetch(`${origin}/${asset}`)).status).toBe(403);
+      expect((await fetch(`${origin}/${asset}`, { headers: { cookie: cookie.split(';')[0] } })).status).toBe(200);
+      expect((await fetch(`${origin}/..%2f..%2fpackage.json?token=${host.token}`)).status).toBe(404);
+
+      const tryWs = (query: string, wsOrigin: string) =>
+        new Promise<string>((resolve) => {
+          const ws = new WebSocket(`ws://127.0.0.1:${host.port}/api${query}`, { origin: wsOrigin });
+          ws.on('open', () => {
+            ws.send(JSON.stringify({ id: 1, method: 'app.info', params: {} }));
+          });
+          ws.on('message', (m) => {
+            resolve(JSON.parse(String(m)).ok ? 'ok' : 'error');
+            ws.close();
+          });
+          ws.on('error', () => resolve('refused'));
+        });
+      expect(await tryWs('', origin)).toBe('refused');
+      expect(await tryWs(`?token=${host.token}`, 'http://evil.example')).toBe('refused');
+      expect(await tryWs(`?token=${host.token}`, origin)).toBe('ok');
+    } finally {
+      await host.close();
+    }
+  });
+
+  test('the contract is validated on the main side: a bad request names the field, nothing runs', async () => {
+    const { createHandlers } = await import('../../dist/src-main/api/handlers.js');
+    const data = mkdtempSync(join(tmpdir(), 'epstudio-val-'));
+    const h = createHandlers({ host: 'browser', studiesRoot: join(data, 's'), exportsRoot: join(data, 'e'), emit: () => undefined });
+    await expect(h.dispatch('studies.run', { preset: 'kerr-quench-demo', workers: 0 })).rejects.toThrow(/workers/);
+    await expect(h.dispatch('files.save', { name: 'x.svg', data: 'x', encoding: 'utf8', dir: '/etc' })).rejects.toThrow(/not a folder chosen for exports/);
+    await expect(h.dispatch('studies.run', { spec: { version: 1, name: 'x', tasks: [{ kind: 'quench', N: [-1], epsInitial: 0.5, epsFinal: [1], tMax: 1, dt: 0.2 }] } })).rejects.toThrow(/N/);
+    await expect(h.dispatch('no.such', {})).rejects.toThrow(/unknown method/);
+    await h.shutdown();
+  });
+});
