@@ -79,24 +79,27 @@ export function chooseK(params: Omit<KerrParams, 'eps'>, eps: number[], opts: Ch
       sig = s;
     }
   };
+  const tooLarge = () =>
+    new ParameterError(
+      'N',
+      `N and ε small enough for a Fock basis of at most ${maxK} levels (this state needs K ≈ ${Number.isFinite(K) ? K : '∞'}, expected photon number ${nExp.toPrecision(4)})`,
+      N,
+    );
+  // Mean-field branches first (coherent spread √n): cheap, and they refuse huge N before the exact sums run.
+  for (const e of eps)
+    for (const s of meanFieldSteadyStates({ ...params, eps: e })) if (s.stable) consider(N * s.n, Math.max(1, Math.sqrt(N * s.n)));
+  if (K > maxK) throw tooLarge();
   for (const e of eps) {
     const ex = exactNess({ ...params, eps: e });
     // Var n = <a†²a²> + <n> − <n>² (normal ordering).
     const v = Math.max(0, ex.n2fact + ex.n - ex.n * ex.n);
     consider(ex.n, Math.max(1, Math.sqrt(v)));
-    // Mean-field branches (coherent spread √n): the quench may sit on a branch the NESS weights little.
-    for (const s of meanFieldSteadyStates({ ...params, eps: e })) if (s.stable) consider(N * s.n, Math.max(1, Math.sqrt(N * s.n)));
   }
   if (opts.quenchTime !== undefined && eps.length >= 2) {
     const peak = N * meanFieldTransientPeak(params, eps[0], eps[eps.length - 1], opts.quenchTime);
     consider(peak, Math.max(1, Math.sqrt(peak)));
   }
-  if (!Number.isFinite(K) || K > maxK)
-    throw new ParameterError(
-      'N',
-      `N and ε small enough for a Fock basis of at most ${maxK} levels (this state needs K ≈ ${Number.isFinite(K) ? K : '∞'}, expected photon number ${nExp.toPrecision(4)})`,
-      N,
-    );
+  if (!Number.isFinite(K) || K > maxK) throw tooLarge();
   return { K, nExpected: nExp, sigma: sig };
 }
 
