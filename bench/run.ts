@@ -6,9 +6,12 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT, VERSION } from '../src-main/version.js';
 import type { BenchSection } from './types.js';
+import { run as phaseSpace } from './phaseSpace.js';
 
 type Section = { name: string; run: () => Promise<BenchSection> };
-const SECTIONS: Section[] = [];
+const SECTIONS: Section[] = [
+  { name: 'phaseSpace', run: phaseSpace },
+];
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
