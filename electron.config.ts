@@ -1,0 +1,42 @@
+/**
+ * electron-builder configuration (`npm run dist`; needs Electron's zip, so it runs where that can be downloaded, not in
+ * CI here). Linux AppImage + deb, macOS dmg, Windows nsis. The app is the compiled dist/ tree; worker threads are
+ * started from files on disk, which a packed asar cannot provide, so dist/workers (and the engine they import) are
+ * unpacked next to the archive (asarUnpack): Electron redirects those paths to app.asar.unpacked.
+ */
+import type { Configuration } from 'electron-builder';
+
+const config: Configuration = {
+  appId: 'org.epstudio.app',
+  productName: 'EP Studio',
+  copyright: 'MIT licensed',
+  directories: { output: 'out', buildResources: 'build' },
+  // Only what runs: the compiled main side, workers, engine, renderer bundle, the CLI launcher and package.json.
+  files: [
+    'package.json',
+    'bin/**',
+    'dist/src-main/**/*.js',
+    'dist/src-main/**/*.cjs',
+    'dist/src-core/**/*.js',
+    'dist/workers/**/*.js',
+    'dist/renderer/**',
+    '!dist/**/*.map',
+    '!**/*.ts',
+  ],
+  asar: true,
+  // Workers (node-worker-threads-pool → worker_threads) need real files; they import the engine, so it is unpacked too.
+  asarUnpack: ['dist/workers/**', 'dist/src-core/**'],
+  extraMetadata: { main: 'dist/src-main/electron/main.js' },
+  linux: {
+    target: ['AppImage', 'deb'],
+    category: 'Science',
+    synopsis: 'Entropy production of driven-dissipative bosonic systems',
+  },
+  deb: { depends: ['libnss3', 'libgtk-3-0'] },
+  mac: { target: ['dmg'], category: 'public.app-category.education' },
+  dmg: { title: 'EP Studio ${version}' },
+  win: { target: ['nsis'] },
+  nsis: { oneClick: false, allowToChangeInstallationDirectory: true, perMachine: false },
+};
+
+export default config;
