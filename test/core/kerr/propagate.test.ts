@@ -98,7 +98,7 @@ describe('propagateInterval (Lawson–DOP853 with exact Kerr phases)', () => {
     const pf = { ...paper, N: 5, eps: 1.1 };
     const r0 = nessDensityMatrix({ ...pf, eps: 0.5 }, 40);
     const run = evolve(r0, pf, 0.2, 6);
-    const saved = { K: 40, re: Float64Array.from(run[3].re), im: Float64Array.from(run[3].im) };
+    const saved: ComplexMatrix = { K: 40, re: Float64Array.from(run[3].re), im: Float64Array.from(run[3].im) };
     let r = saved;
     const stats = newStats();
     for (let i = 4; i <= 6; i++) {
