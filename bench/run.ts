@@ -7,10 +7,12 @@ import { join } from 'node:path';
 import { PROJECT_ROOT, VERSION } from '../src-main/version.js';
 import type { BenchSection } from './types.js';
 import { run as phaseSpace } from './phaseSpace.js';
+import { run as kerr } from './kerr.js';
 
 type Section = { name: string; run: () => Promise<BenchSection> };
 const SECTIONS: Section[] = [
   { name: 'phaseSpace', run: phaseSpace },
+  { name: 'kerr', run: kerr },
 ];
 
 async function main(): Promise<void> {
