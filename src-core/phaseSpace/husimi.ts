@@ -43,7 +43,10 @@ export interface PolarField {
   /** D = μ̄ j = r e^{−iθ} j at i*L + l. */
   Dre: Float64Array;
   Dim: Float64Array;
-  /** Per radius: (Σ_m c_m √s_m)², s_m = ‖row m of X‖₂, a bound on |q| and on the round-off scale of q at r_i. */
+  /**
+   * Per radius: (Σ_m c_m √s_m)², a bound on |q| and on the round-off scale of q at r_i, with s_m = ρ_mm for a density
+   * matrix (`psd`) and s_m = ‖row m of X‖₂ otherwise (both give |X_mn| ≤ √(s_m s_n)).
+   */
   bound: Float64Array;
   /** Per radius: number of angles Lr[i] actually sampled (θ_l = 2πl/Lr[i], l < Lr[i]; a power of two ≤ L). */
   Lr: Int32Array;
@@ -192,12 +195,14 @@ let coef = new Float64Array(0);
  * integrands agree with those of every other point (at most twice, and never beyond L). Small radii and smooth (mixed) states need few angles; nearly
  * pure states, whose q has near-zeros, get more. Coefficients are wrapped modulo Lr[i] (e^{ikθ_l} is Lr-periodic in k),
  * so the samples stay exact for any Lr[i]. `fullAngles` forces Lr[i] = L (when two fields must share sample points).
+ * `psd` declares X positive semidefinite (a density matrix): the tighter bound |ρ_mn| ≤ √(ρ_mm ρ_nn) then narrows
+ * the window of contributing Fock levels at each radius.
  */
 export function evaluatePolar(
   X: ComplexMatrix,
   plan: PolarPlan,
   into?: PolarField,
-  opts: { fullAngles?: boolean; angleFactor?: number } = {},
+  opts: { fullAngles?: boolean; angleFactor?: number; psd?: boolean } = {},
 ): PolarField {
   const K = plan.K;
   if (X.K !== K) throw new RangeError(`matrix dimension ${X.K} ≠ plan dimension ${K}`);
@@ -226,8 +231,10 @@ export function evaluatePolar(
       packIm[o + m] = xi[m * K + m + k];
     }
   }
-  const sq = rowNorms(X);
-  for (let m = 0; m < K; m++) sq[m] = Math.sqrt(sq[m]);
+  // Bound |X_mn| ≤ √(s_m s_n): for a density matrix s_m = ρ_mm (positivity), in general the row norms of X.
+  const sq = opts.psd ? new Float64Array(K) : rowNorms(X);
+  if (opts.psd) for (let m = 0; m < K; m++) sq[m] = Math.sqrt(Math.max(xr[m * K + m], 0));
+  else for (let m = 0; m < K; m++) sq[m] = Math.sqrt(sq[m]);
   // Angles per unit of band: 2 at the default L = nextPow2(4K) (measured: as accurate as 4 on near-critical NESSs,
   // where the radial rule limits the error), scaled with L so that a refined grid refines the angles everywhere.
   const angleFactor = opts.angleFactor ?? 1;

@@ -36,13 +36,13 @@ export type KerrObservablesResult = KerrObservables & {
   verification?: GridVerification;
 };
 
-/** Grid integrals of ρ on `grid` (missing parts chosen automatically; angles rounded up to a valid FFT length). */
+/** Grid integrals of the density matrix ρ on `grid` (missing parts chosen automatically; angles rounded up to a valid FFT length). */
 export function phaseSpaceIntegrals(
   rho: ComplexMatrix,
   grid: Partial<PolarGrid> = {},
   opts: { angleFactor?: number; fullAngles?: boolean } = {},
 ): PhaseSpaceIntegrals {
-  return integrate(evaluatePolar(rho, polarPlan(rho.K, autoPolarGrid(rho, grid)), undefined, opts));
+  return integrate(evaluatePolar(rho, polarPlan(rho.K, autoPolarGrid(rho, grid)), undefined, { ...opts, psd: true }));
 }
 
 /** The refined grid used by `verify`: 1.5× the radial nodes, 2× the angle cap, rMax + 1.5 (and 2× the starting angles). */
