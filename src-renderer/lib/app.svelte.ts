@@ -6,6 +6,7 @@ import { api, RemoteError } from '../api/client.js';
 import type { MenuAction, PushEvent } from '../../src-main/api/contract.js';
 import type { StudyEvent, TaskInfo } from '../../src-main/api/events.js';
 import { DEFAULT_SECONDS_PER_WORK, defaultText, toSpec, validateForm, type FormText } from './kerrForm.js';
+import { stressStudy } from './stress.js';
 import { applyEvent, calibrate, emptyRun, fromTables, type RunState, type RunStatus } from './runState.js';
 
 const CAL_KEY = 'epstudio.secondsPerWork';
@@ -44,7 +45,8 @@ class AppState {
     this.run = applyEvent(this.run, e, Date.now());
     this.now = Date.now();
     if (e.type === 'study-done') {
-      const c = calibrate(this.run);
+      // Only whole, uninterrupted runs calibrate (a resumed run's wall time covers part of the work).
+      const c = e.status === 'completed' && !this.run.resumed ? calibrate(this.run, e.seconds, this.cores) : undefined;
       if (c) {
         this.secondsPerWork = c;
         try {
@@ -78,6 +80,11 @@ class AppState {
   }
 
   async init() {
+    const stress = /^(\d+)x(\d+)$/.exec(new URLSearchParams(location.search).get('stress') ?? '');
+    if (stress) {
+      this.run = stressStudy(Math.min(100, Number(stress[1])), Math.min(100_000, Number(stress[2])));
+      this.view = this.run;
+    }
     const info = await this.call(() => api.invoke('app.info', {}));
     if (info) this.cores = info.cores;
     this.presets = (await this.call(() => api.invoke('studies.presets', {}))) ?? [];

@@ -14,6 +14,7 @@ export interface FigureOptions {
   logY?: boolean;
   /** Series labels hidden in the window's legend are left out of the figure too. */
   hidden?: ReadonlySet<string>;
+  /** Dark background (default false: figures are for print, whatever the window's theme). */
   dark?: boolean;
 }
 

@@ -129,26 +129,26 @@ export function fromTables(
 }
 
 /**
- * Seconds per unit of work (K² × samples, the form's cost model) measured on the finished quench tasks, for the form's
- * run-time estimate; K from the task's own value or the engine's chooser. Undefined when nothing finished.
+ * Seconds per unit of work (K² × samples, the form's cost model) from a finished study: its wall time × the workers
+ * it ran on (the pool keeps them all busy: propagation on one, Q-grid observables on the others) over the work of its
+ * quench tasks. K from the task's own value or the engine's chooser. Undefined when no quench task finished.
  */
-export function calibrate(s: RunState, kOf: ChooseK = engineK): number | undefined {
-  let sec = 0;
+export function calibrate(s: RunState, wallSeconds: number, workers: number, kOf: ChooseK = engineK): number | undefined {
   let work = 0;
   for (const id of s.order) {
     const t = s.tasks[id];
     const p = t.info.params as Record<string, number>;
-    if (t.info.kind !== 'quench' || t.state !== 'done' || !t.seconds) continue;
+    if (t.info.kind !== 'quench') continue;
+    if (t.state !== 'done') return undefined;
     let K = Number(p.K);
     if (!Number.isFinite(K)) {
       try {
         K = kOf({ kappa: p.kappa, delta: p.delta, u: p.u, N: p.N }, p.epsInitial, p.epsFinal, p.tMax);
       } catch {
-        continue;
+        return undefined;
       }
     }
-    sec += t.seconds;
     work += K * K * Math.max(t.total, 1);
   }
-  return work > 0 ? sec / work : undefined;
+  return work > 0 && wallSeconds > 0 ? (wallSeconds * workers) / work : undefined;
 }

@@ -109,14 +109,11 @@ describe('fromTables (reopened study)', () => {
 });
 
 describe('calibrate', () => {
-  it('seconds per K² × sample over finished quench tasks', () => {
-    const s = play([
-      started,
-      { type: 'task-done', studyId: 'S', taskId: 'a', seconds: 2 },
-    ]);
-    const c = calibrate(s, () => 10)!;
-    expect(c).toBeCloseTo(2 / (100 * 11), 15);
-    expect(calibrate(applyEvent(emptyRun(), started, 0))).toBeUndefined();
+  it('wall seconds × workers per K² × sample, only when every quench task finished', () => {
+    const s = play([started, { type: 'task-done', studyId: 'S', taskId: 'a', seconds: 2 }]);
+    expect(calibrate(s, 4, 2, () => 10)).toBeUndefined();
+    const all = applyEvent(s, { type: 'task-done', studyId: 'S', taskId: 'b', seconds: 2 }, 5000);
+    expect(calibrate(all, 4, 2, () => 10)).toBeCloseTo((4 * 2) / (2 * 100 * 11), 15);
   });
 });
 
