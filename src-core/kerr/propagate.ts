@@ -144,8 +144,8 @@ interface Work {
  * Upper triangle (n ≥ m) of M(ρ) = decay + drive + jump (the element formula of liouvillian.ts without the phase
  * −i(h_m − h_n)), reading only the upper triangle of ρ: the lower neighbours ρ_{m,m−1}, ρ_{m+1,m} are conjugates.
  */
-function applyM(w: Work, rr: Float64Array, ri: Float64Array, or: Float64Array, oi: Float64Array): void {
-  const { K, sq, E, kappa } = w;
+function applyM(w: Work, rr: Float64Array, ri: Float64Array, or: Float64Array, oi: Float64Array, rotateBack = false): void {
+  const { K, sq, E, kappa, pr, pi } = w;
   const k2 = 2 * kappa;
   w.evaluations++;
   for (let m = 0; m < K; m++) {
@@ -184,6 +184,17 @@ function applyM(w: Work, rr: Float64Array, ri: Float64Array, or: Float64Array, o
         oi[i] = E * vi + g * ri[i];
       }
     }
+    if (rotateBack) {
+      // e^{−τP} on this row (row m of the output is final once computed): multiply by conj(a_m) a_n.
+      const amr = pr[m], ami = -pi[m];
+      for (let n = m + 1, i = row + m + 1; n < K; n++, i++) {
+        const bnr = pr[n], bni = pi[n];
+        const fr = amr * bnr - ami * bni, fi = amr * bni + ami * bnr;
+        const x = or[i], y = oi[i];
+        or[i] = fr * x - fi * y;
+        oi[i] = fr * y + fi * x;
+      }
+    }
   }
 }
 
@@ -197,77 +208,79 @@ function phases(w: Work, tau: number): void {
   }
 }
 
-/** (xr, xi) ← e^{sign·τP} (xr, xi) on the upper triangle, with a_m from `phases(w, τ)`. */
-function rotate(w: Work, xr: Float64Array, xi: Float64Array, sign: 1 | -1): void {
-  const { K, pr, pi } = w;
+/**
+ * Stage value in the physical frame, fused in one pass over the upper triangle:
+ * (ur, ui) = e^{τP} (y + h Σ_j a_ij K_j), with a_m(τ) from `phases(w, τ)`.
+ */
+function stageValue(w: Work, yr: Float64Array, yi: Float64Array, terms: [number, number][], h: number): void {
+  const { K, pr, pi, ur, ui } = w;
+  const nt = terms.length;
+  const cs = new Float64Array(nt);
+  const xr: Float64Array[] = [], xi: Float64Array[] = [];
+  for (let t = 0; t < nt; t++) {
+    cs[t] = h * terms[t][1];
+    xr.push(w.kr[terms[t][0]]);
+    xi.push(w.ki[terms[t][0]]);
+  }
   for (let m = 0; m < K; m++) {
-    const amr = pr[m], ami = sign * pi[m];
-    for (let n = m + 1, i = m * K + m + 1; n < K; n++, i++) {
-      // a_m conj(a_n) (or its conjugate for sign = −1)
-      const bnr = pr[n], bni = -sign * pi[n];
+    const amr = pr[m], ami = pi[m];
+    const row = m * K;
+    for (let n = m; n < K; n++) {
+      const i = row + n;
+      let vr = yr[i], vi = yi[i];
+      for (let t = 0; t < nt; t++) {
+        vr += cs[t] * xr[t][i];
+        vi += cs[t] * xi[t][i];
+      }
+      // a_m conj(a_n)
+      const bnr = pr[n], bni = -pi[n];
       const fr = amr * bnr - ami * bni, fi = amr * bni + ami * bnr;
-      const r = xr[i], s = xi[i];
-      xr[i] = fr * r - fi * s;
-      xi[i] = fr * s + fi * r;
+      ur[i] = fr * vr - fi * vi;
+      ui[i] = fr * vi + fi * vr;
     }
   }
 }
 
-/** (tr, ti) = (yr, yi) + Σ coef_j (kr_j, ki_j) on the upper triangle. */
-function combine(
-  w: Work,
-  yr: Float64Array,
-  yi: Float64Array,
-  terms: [number, number][],
-  h: number,
-  tr: Float64Array,
-  ti: Float64Array,
-): void {
-  const K = w.K;
+/**
+ * End of a step, one pass: (nr, ni) = e^{hP}(y + h Σ b_j K_j) and the max-norms of the two error estimates
+ * h Σ E5_j K_j, h Σ E3_j K_j (in the interaction picture; e^{hP} does not change moduli). Also max|y|, max|y_new|.
+ */
+function stepEnd(w: Work, yr: Float64Array, yi: Float64Array, h: number, nr: Float64Array, ni: Float64Array): { e5: number; e3: number; scale: number } {
+  const { K, pr, pi, kr, ki } = w;
+  const b = new Float64Array(STAGES), e5c = new Float64Array(STAGES), e3c = new Float64Array(STAGES);
+  for (const [j, v] of B) b[j] = h * v;
+  for (const [j, v] of E5) e5c[j] = h * v;
+  for (const [j, v] of E3) e3c[j] = h * v;
+  let e5 = 0, e3 = 0, scale = 0;
   for (let m = 0; m < K; m++) {
-    const s = m * K + m, e = m * K + K;
-    for (let i = s; i < e; i++) {
-      tr[i] = yr[i];
-      ti[i] = yi[i];
-    }
-  }
-  for (const [j, a] of terms) {
-    const c = h * a, xr = w.kr[j], xi = w.ki[j];
-    for (let m = 0; m < K; m++) {
-      const s = m * K + m, e = m * K + K;
-      for (let i = s; i < e; i++) {
-        tr[i] += c * xr[i];
-        ti[i] += c * xi[i];
+    const amr = pr[m], ami = pi[m];
+    const row = m * K;
+    for (let n = m; n < K; n++) {
+      const i = row + n;
+      let vr = yr[i], vi = yi[i], fr5 = 0, fi5 = 0, fr3 = 0, fi3 = 0;
+      for (let j = 0; j < STAGES; j++) {
+        const xr = kr[j][i], xi = ki[j][i];
+        vr += b[j] * xr;
+        vi += b[j] * xi;
+        fr5 += e5c[j] * xr;
+        fi5 += e5c[j] * xi;
+        fr3 += e3c[j] * xr;
+        fi3 += e3c[j] * xi;
       }
+      const a5 = Math.abs(fr5) + Math.abs(fi5), a3 = Math.abs(fr3) + Math.abs(fi3);
+      if (a5 > e5) e5 = a5;
+      if (a3 > e3) e3 = a3;
+      const bnr = pr[n], bni = -pi[n];
+      const fr = amr * bnr - ami * bni, fi = amr * bni + ami * bnr;
+      const yr1 = fr * vr - fi * vi, yi1 = fr * vi + fi * vr;
+      nr[i] = yr1;
+      ni[i] = yi1;
+      const s0 = Math.abs(yr[i]) + Math.abs(yi[i]), s1 = Math.abs(yr1) + Math.abs(yi1);
+      if (s0 > scale) scale = s0;
+      if (s1 > scale) scale = s1;
     }
   }
-}
-
-/** Largest |Σ coef_j k_j| over the upper triangle (an error estimate's max-norm). */
-function maxCombination(w: Work, terms: [number, number][], h: number): number {
-  const K = w.K;
-  const { ur, ui } = w;
-  for (let m = 0; m < K; m++) {
-    const s = m * K + m, e = m * K + K;
-    for (let i = s; i < e; i++) {
-      ur[i] = 0;
-      ui[i] = 0;
-    }
-  }
-  for (const [j, a] of terms) {
-    const c = h * a, xr = w.kr[j], xi = w.ki[j];
-    for (let m = 0; m < K; m++) {
-      const s = m * K + m, e = m * K + K;
-      for (let i = s; i < e; i++) {
-        ur[i] += c * xr[i];
-        ui[i] += c * xi[i];
-      }
-    }
-  }
-  let mx = 0;
-  for (let m = 0; m < K; m++)
-    for (let i = m * K + m, e = m * K + K; i < e; i++) mx = Math.max(mx, Math.abs(ur[i]) + Math.abs(ui[i]));
-  return mx;
+  return { e5, e3, scale };
 }
 
 /** Hermitian completion from the upper triangle (the diagonal made exactly real). */
@@ -279,6 +292,35 @@ function mirror(K: number, re: Float64Array, im: Float64Array): void {
       im[n * K + m] = -im[m * K + n];
     }
   }
+}
+
+/**
+ * Scratch arrays, reused between calls of the same K to spare the allocator (~1 MB per call at K = 60). They hold no
+ * state that survives a call: every element read in a step (upper triangle of the stages) is written first in that
+ * step, so results still depend only on the arguments.
+ */
+let scratch: Work | undefined;
+function scratchFor(K: number, raw: KerrRaw): Work {
+  if (!scratch || scratch.K !== K) {
+    const n2 = K * K;
+    const f = () => new Float64Array(n2);
+    const kr: Float64Array[] = [], ki: Float64Array[] = [];
+    for (let s = 0; s < STAGES; s++) {
+      kr.push(f());
+      ki.push(f());
+    }
+    scratch = {
+      K, E: 0, kappa: 0, hd: new Float64Array(K), sq: sqrtTable(K),
+      kr, ki, ur: f(), ui: f(), mr: f(), mi: f(),
+      pr: new Float64Array(K), pi: new Float64Array(K),
+      evaluations: 0,
+    };
+  }
+  scratch.E = raw.E;
+  scratch.kappa = raw.kappa;
+  scratch.hd = hamiltonianDiagonal(raw, K);
+  scratch.evaluations = 0;
+  return scratch;
 }
 
 /**
@@ -300,21 +342,10 @@ export function propagateRaw(rho: ComplexMatrix, raw: KerrRaw, dt: number, opts:
   const K = rho.K;
   const n2 = K * K;
   const f = () => new Float64Array(n2);
-  const kr: Float64Array[] = [], ki: Float64Array[] = [];
-  for (let s = 0; s < STAGES; s++) {
-    kr.push(f());
-    ki.push(f());
-  }
-  const w: Work = {
-    K, E: raw.E, kappa: raw.kappa,
-    hd: hamiltonianDiagonal(raw, K), sq: sqrtTable(K),
-    kr, ki, ur: f(), ui: f(), mr: f(), mi: f(),
-    pr: new Float64Array(K), pi: new Float64Array(K),
-    evaluations: 0,
-  };
+  const w = scratchFor(K, raw);
+  const { kr, ki } = w;
   let yr = rho.re.slice(), yi = rho.im.slice();
   let nr = f(), ni = f();
-  const { ur, ui } = w;
   applyM(w, yr, yi, kr[0], ki[0]);
   // First trial step: a fixed function of (raw, K, dt), near the explicit stability limit of M (‖M‖ ≲ 4|E|√K + 2κK);
   // the controller takes it from there.
@@ -332,21 +363,12 @@ export function propagateRaw(rho: ComplexMatrix, raw: KerrRaw, dt: number, opts:
     }
     // Stages in the interaction picture of the step: V_i = v₀ + h Σ a_ij K_j, K_i = e^{−c_i h P} M(e^{c_i h P} V_i).
     for (let i = 1; i < STAGES; i++) {
-      combine(w, yr, yi, A[i], hs, ur, ui);
       phases(w, C[i] * hs);
-      rotate(w, ur, ui, 1);
-      applyM(w, ur, ui, kr[i], ki[i]);
-      rotate(w, kr[i], ki[i], -1);
+      stageValue(w, yr, yi, A[i], hs);
+      applyM(w, w.ur, w.ui, kr[i], ki[i], true);
     }
-    const e5 = maxCombination(w, E5, hs);
-    const e3 = maxCombination(w, E3, hs);
-    combine(w, yr, yi, B, hs, nr, ni);
     phases(w, hs);
-    rotate(w, nr, ni, 1);
-    let scale = 0;
-    for (let m = 0; m < K; m++)
-      for (let i = m * K + m, e = m * K + K; i < e; i++)
-        scale = Math.max(scale, Math.abs(yr[i]) + Math.abs(yi[i]), Math.abs(nr[i]) + Math.abs(ni[i]));
+    const { e5, e3, scale } = stepEnd(w, yr, yi, hs, nr, ni);
     const sc = atol + rtol * scale;
     const a5 = e5 / sc, a3 = e3 / sc;
     const den = Math.sqrt(a5 * a5 + 0.01 * a3 * a3);
