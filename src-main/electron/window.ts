@@ -12,7 +12,7 @@ import { APP_ORIGIN, APP_SCHEME } from './channels.js';
 
 /** Must run before app 'ready'. */
 export function registerScheme(): void {
-  protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+  protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } }]);
 }
 
 /** Serve dist/renderer on app://epstudio/ with the CSP header; nothing outside that folder. */

@@ -101,6 +101,7 @@ class AppState {
 
   private begin(r: { studyId: string; dir: string; tasks: TaskInfo[] }, resumed: boolean) {
     // The study-started event may already have arrived; otherwise start from the response.
+    this.notice = undefined;
     if (this.run.studyId !== r.studyId) this.run = applyEvent(this.run, { type: 'study-started', studyId: r.studyId, dir: r.dir, tasks: r.tasks, resumed }, Date.now());
     this.view = this.run;
     this.tab = this.tab === 'studies' ? 'quench' : this.tab;
