@@ -5,7 +5,8 @@
  * chooseK: for each pump ε the photon-number mean and spread of the exact NESS (Drummond–Walls, exactSteadyState.ts)
  * and of the mean-field picture (every stable branch, plus the transient of a quench ε_i → ε_f, whose photon number
  * can overshoot both steady states), then K = ⌈n + margin·σ⌉ + slack. A coherent state with n̄ = 25 has a Poisson
- * tail of ~1e-12 beyond n̄ + 7σ + 6 and the Kerr NESS is far thinner there (measured: 1e-30 at N = 10, ε = 1.1),
+ * tail of ~1e-9 beyond n̄ + 6σ + 6 but the Kerr NESS and quench states are far thinner there (measured at
+ * N = 10, ε 0.5 → 1.1: top-level population ≤ 1.4e-10 along the whole quench already at K = 56, chooseK gives 61),
  * so the default margin leaves the guard (1e-9) a wide berth; the guard checks every state anyway.
  */
 import type { ComplexMatrix } from '../linalg/complexMatrix.js';
@@ -15,7 +16,7 @@ import { meanFieldSteadyStates } from './meanField.js';
 import type { KerrParams } from './model.js';
 
 export interface ChooseKOptions {
-  /** Standard deviations above the mean photon number (default 7). */
+  /** Standard deviations above the mean photon number (default 6). */
   margin?: number;
   /** Levels added on top (default 6). */
   slack?: number;
@@ -65,7 +66,7 @@ export function meanFieldTransientPeak(p: { kappa: number; delta: number; u: num
  * when the state needs more than maxK levels.
  */
 export function chooseK(params: Omit<KerrParams, 'eps'>, eps: number[], opts: ChooseKOptions = {}): KChoice {
-  const margin = opts.margin ?? 7;
+  const margin = opts.margin ?? 6;
   const slack = opts.slack ?? 6;
   const minK = opts.minK ?? 12;
   const maxK = opts.maxK ?? 400;
