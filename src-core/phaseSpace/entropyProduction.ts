@@ -73,17 +73,17 @@ export function integrate(f: PolarField): PhaseSpaceIntegrals {
  * is dS_W/dt (seed Eq. 18), with X = −i[H, ρ] it is Π_U: the generic, formula-independent check of the balance.
  */
 export function entropyRate(fx: PolarField, frho: PolarField): number {
-  const R = frho.plan.grid.radialNodes, L = frho.plan.grid.angles;
+  const R = frho.plan.grid.radialNodes;
   const wr = frho.plan.wr;
   let s = 0;
   for (let i = 0; i < R; i++) {
-    const Li = frho.Lr[i];
+    const Li = frho.Lr[i], ox = fx.rowOff[i], or = frho.rowOff[i];
     if (fx.Lr[i] !== Li || fx.plan !== frho.plan)
       throw new RangeError('entropyRate: both fields must share the grid (evaluate them with fullAngles)');
     let si = 0;
     for (let l = 0; l < Li; l++) {
-      const qv = frho.q[i * L + l];
-      if (qv > 0) si += fx.q[i * L + l] * Math.log(qv / Math.PI);
+      const qv = frho.q[or + l];
+      if (qv > 0) si += fx.q[ox + l] * Math.log(qv / Math.PI);
     }
     s += (wr[i] / Li) * si;
   }

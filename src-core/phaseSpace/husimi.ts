@@ -13,7 +13,7 @@
  */
 import type { PolarGrid } from '../kerr/types.js';
 import type { ComplexMatrix } from '../linalg/complexMatrix.js';
-import { fftPlan, nextPow2, type FftPlan } from '../linalg/fft.js';
+import { fftPlan, nextPow2 } from '../linalg/fft.js';
 import { gaussLegendreOn } from '../linalg/gaussLegendre.js';
 
 /** Everything that depends only on (K, grid): cached and shared by every state of that size. */
@@ -25,9 +25,6 @@ export interface PolarPlan {
   wr: Float64Array;
   /** c_m(r_i) at i*K + m. */
   c: Float64Array;
-  cos: Float64Array;
-  sin: Float64Array;
-  fft: FftPlan;
   /** Scratch: FFT input/output (interleaved complex, 2L). */
   inA: Float64Array;
   inD: Float64Array;
@@ -35,14 +32,19 @@ export interface PolarPlan {
   outD: Float64Array;
 }
 
-/** q and D = μ̄ j on the grid (row i = radius r_i, column l = angle θ_l = 2πl/L), owned by the plan's evaluator. */
+/**
+ * q and D = μ̄ j on the grid, owned by the plan's evaluator: radius r_i sampled at θ_l = 2πl/Lr[i], l < Lr[i], stored at
+ * rowOff[i] + l (rows are packed: Lr varies with the radius; the arrays grow as needed).
+ */
 export interface PolarField {
   plan: PolarPlan;
-  /** q(r_i, θ_l) at i*L + l. */
+  /** q(r_i, θ_l) at rowOff[i] + l. */
   q: Float64Array;
-  /** D = μ̄ j = r e^{−iθ} j at i*L + l. */
+  /** D = μ̄ j = r e^{−iθ} j at rowOff[i] + l. */
   Dre: Float64Array;
   Dim: Float64Array;
+  /** Start of row i in q, Dre, Dim (length radialNodes + 1). */
+  rowOff: Int32Array;
   /**
    * Per radius: (Σ_m c_m √s_m)², a bound on |q| and on the round-off scale of q at r_i, with s_m = ρ_mm for a density
    * matrix (`psd`) and s_m = ‖row m of X‖₂ otherwise (both give |X_mn| ≤ √(s_m s_n)).
@@ -61,7 +63,7 @@ const MAX_PLANS = 16;
 const plans = new Map<string, PolarPlan>();
 const fields = new Map<PolarPlan, PolarField>();
 
-/** The cached plan for dimension K on `grid` (radialNodes ≥ 1, angles a power of two ≥ 2K − 1). */
+/** The cached plan for dimension K on `grid` (radialNodes ≥ 1, angles a power of two ≥ 16: the per-radius cap). */
 export function polarPlan(K: number, grid: PolarGrid): PolarPlan {
   const key = `${K}|${grid.radialNodes}|${grid.angles}|${grid.rMax}`;
   const hit = plans.get(key);
@@ -81,13 +83,8 @@ export function polarPlan(K: number, grid: PolarGrid): PolarPlan {
     const lr = Math.log(r[i]), h = -0.5 * r[i] * r[i];
     for (let m = 0; m < K; m++) c[i * K + m] = Math.exp(h + m * lr - 0.5 * lnFact[m]);
   }
-  const cos = new Float64Array(L), sin = new Float64Array(L);
-  for (let l = 0; l < L; l++) {
-    cos[l] = Math.cos((2 * Math.PI * l) / L);
-    sin[l] = Math.sin((2 * Math.PI * l) / L);
-  }
   const plan: PolarPlan = {
-    K, grid: { ...grid }, r, wr, c, cos, sin, fft: fftPlan(L),
+    K, grid: { ...grid }, r, wr, c,
     inA: new Float64Array(2 * L), inD: new Float64Array(2 * L),
     outA: new Float64Array(2 * L), outD: new Float64Array(2 * L),
   };
@@ -159,9 +156,10 @@ export function supportRadius(rho: ComplexMatrix, tol = 1e-18): number {
 
 /** Fresh arrays for a field on `plan` (pass as `into` to keep a field beyond the next evaluation). */
 export function newPolarField(plan: PolarPlan): PolarField {
-  const n = plan.grid.radialNodes * plan.grid.angles;
+  const n = plan.grid.radialNodes * Math.min(plan.grid.angles, 4 * plan.K + 16);
   return {
     plan, q: new Float64Array(n), Dre: new Float64Array(n), Dim: new Float64Array(n),
+    rowOff: new Int32Array(plan.grid.radialNodes + 1),
     bound: new Float64Array(plan.grid.radialNodes),
     Lr: new Int32Array(plan.grid.radialNodes),
     sums: new Float64Array(4 * plan.grid.radialNodes),
@@ -192,8 +190,8 @@ let coef = new Float64Array(0);
  *
  * Angles per radius: the field at r_i is sampled at Lr[i] ≤ L equispaced angles, adaptively: starting from twice the
  * angular band B_i of q there (largest k with |A_k| above 1e-16 of Σ|A_k|), doubled until the trapezoid sums of the
- * integrands agree with those of every other point (at most twice, and never beyond L). Small radii and smooth (mixed) states need few angles; nearly
- * pure states, whose q has near-zeros, get more. Coefficients are wrapped modulo Lr[i] (e^{ikθ_l} is Lr-periodic in k),
+ * integrands agree with those of every other point (at most twice, and never beyond L). Small radii and smooth
+ * (mixed) states need few angles; nearly pure states, whose q has near-zeros, get more. Coefficients are wrapped modulo Lr[i] (e^{ikθ_l} is Lr-periodic in k),
  * so the samples stay exact for any Lr[i]. `fullAngles` forces Lr[i] = L (when two fields must share sample points).
  * `psd` declares X positive semidefinite (a density matrix): the tighter bound |ρ_mn| ≤ √(ρ_mm ρ_nn) then narrows
  * the window of contributing Fock levels at each radius.
@@ -212,7 +210,9 @@ export function evaluatePolar(
     f = newPolarField(plan);
     fields.set(plan, f);
   }
-  const { q, Dre, Dim, bound, Lr, sums } = f;
+  const { bound, Lr, sums, rowOff } = f;
+  let { q, Dre, Dim } = f;
+  let off = 0;
   const { c, inA, inD, outA, outD } = plan;
   const xr = X.re, xi = X.im;
   if (packK !== K) {
@@ -235,8 +235,6 @@ export function evaluatePolar(
   const sq = opts.psd ? new Float64Array(K) : rowNorms(X);
   if (opts.psd) for (let m = 0; m < K; m++) sq[m] = Math.sqrt(Math.max(xr[m * K + m], 0));
   else for (let m = 0; m < K; m++) sq[m] = Math.sqrt(sq[m]);
-  // Angles per unit of band: 2 at the default L = nextPow2(4K) (measured: as accurate as 4 on near-critical NESSs,
-  // where the radial rule limits the error), scaled with L so that a refined grid refines the angles everywhere.
   const angleFactor = opts.angleFactor ?? 1;
   // Conjugated spectra into a forward FFT give Σ_k X_k e^{+ikθ_l} conjugated (read back with the sign flipped);
   // modes k and k ± Li share a bin (wrapped), which keeps the samples exact for any Li.
@@ -306,12 +304,24 @@ export function evaluatePolar(
     // At most two doublings: where q sits near its round-off floor the sums never settle, and 8(B + 1) angles
     // already exceed PHYSICS.md's 4K rule for the band B ≤ K − 1.
     const LiMax = Math.min(L, 4 * Li);
-    const row = i * L, r2 = plan.r[i] * plan.r[i], floor = FLOOR * bound[i];
+    const r2 = plan.r[i] * plan.r[i], floor = FLOOR * bound[i];
     for (;;) {
       fillSpectra(Li, kMax);
       const fft = fftPlan(Li);
       fft.forward(outA, inA);
       fft.forward(outD, inD);
+      if (off + Li > q.length) {
+        const n = Math.max(2 * q.length, off + Li);
+        const grow = (a: Float64Array) => {
+          const b = new Float64Array(n);
+          b.set(a.subarray(0, off));
+          return b;
+        };
+        f.q = q = grow(q);
+        f.Dre = Dre = grow(Dre);
+        f.Dim = Dim = grow(Dim);
+      }
+      const row = off;
       let sn = 0, sl = 0, sj = 0, su = 0, el = 0, ej = 0, eu = 0, al = 0, au = 0;
       for (let l = 0; l < Li; l++) {
         const qv = outA[2 * l], dr = outD[2 * l], di = -outD[2 * l + 1];
@@ -345,6 +355,8 @@ export function evaluatePolar(
           Math.abs(su - 2 * eu) <= ANGLE_TOL * au + ANGLE_ABS / w);
       if (done) {
         Lr[i] = Li;
+        rowOff[i] = off;
+        off += Li;
         sums[4 * i] = sn * w;
         sums[4 * i + 1] = sl * w;
         sums[4 * i + 2] = (sj * w) / r2;
@@ -354,5 +366,6 @@ export function evaluatePolar(
       Li *= 2;
     }
   }
+  rowOff[R] = off;
   return f;
 }

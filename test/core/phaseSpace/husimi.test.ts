@@ -106,7 +106,6 @@ describe('polar evaluator against direct sandwiches', () => {
     const plan = polarPlan(rho.K, grid);
     for (const fullAngles of [false, true]) {
       const f = evaluatePolar(rho, plan, newPolarField(plan), { fullAngles });
-      const L = grid.angles;
       let err = 0, scale = 0;
       for (let i = 0; i < grid.radialNodes; i += 7) {
         const Li = f.Lr[i], r = plan.r[i];
@@ -116,7 +115,8 @@ describe('polar evaluator against direct sandwiches', () => {
           // D = μ̄ j
           const Dr = r * (Math.cos(th[l]) * d.jre[l] + Math.sin(th[l]) * d.jim[l]);
           const Di = r * (Math.cos(th[l]) * d.jim[l] - Math.sin(th[l]) * d.jre[l]);
-          err = Math.max(err, Math.abs(f.q[i * L + l] - d.q[l]), Math.abs(f.Dre[i * L + l] - Dr), Math.abs(f.Dim[i * L + l] - Di));
+          const o = f.rowOff[i] + l;
+          err = Math.max(err, Math.abs(f.q[o] - d.q[l]), Math.abs(f.Dre[o] - Dr), Math.abs(f.Dim[o] - Di));
           scale = Math.max(scale, Math.abs(d.q[l]));
         }
       }
