@@ -7,6 +7,8 @@ import { applyLiouvillian } from '../../../src-core/kerr/liouvillian.js';
 import { PAPER, toRaw, type KerrParams } from '../../../src-core/kerr/model.js';
 import { nessDensityMatrix } from '../../../src-core/kerr/steadyState.js';
 import { zeros } from '../../../src-core/linalg/complexMatrix.js';
+import { entropyRate } from '../../../src-core/phaseSpace/entropyProduction.js';
+import { autoPolarGrid, evaluatePolar, newPolarField, polarPlan } from '../../../src-core/phaseSpace/husimi.js';
 import { husimiCartesian } from '../../../src-core/phaseSpace/image.js';
 import { kerrObservables, phaseSpaceIntegrals } from '../../../src-core/phaseSpace/observables.js';
 import { liouvillian } from './states.js';
@@ -48,6 +50,21 @@ describe('NESS observables: independent checks', () => {
     let d = 0;
     for (let i = 0; i < K * K; i++) d = Math.max(d, Math.abs(mine.re[i] - theirs.re[i]), Math.abs(mine.im[i] - theirs.im[i]));
     expect(d).toBeLessThan(1e-13);
+  });
+
+  it.each([
+    [0.933, 5, 40],
+    [1.1, 10, 70],
+  ])('Π_U by B7 equals −∫Q[−i[H, ρ]] ln Q on the NESS ε = %f, N = %i', (eps, N, K) => {
+    const p = at(eps, N);
+    const rho = nessDensityMatrix(p, K);
+    const grid = autoPolarGrid(rho);
+    const plan = polarPlan(K, grid);
+    const fr = evaluatePolar(rho, plan, newPolarField(plan), { fullAngles: true });
+    const fx = evaluatePolar(liouvillian(toRaw(p), rho, 'hamiltonian'), plan, newPolarField(plan), { fullAngles: true });
+    const o = kerrObservables(rho, p);
+    expect(Math.abs(o.Pi_U)).toBeGreaterThan(0.01);
+    expect(Math.abs(entropyRate(fx, fr) - o.Pi_U)).toBeLessThan(1e-9 * Math.max(1, Math.abs(o.Pi_U)));
   });
 
   it('polar integrals equal a fine Cartesian grid for the near-critical NESS (ε = 0.933, N = 5)', () => {
