@@ -126,14 +126,14 @@ interface Work {
   kappa: number;
   hd: Float64Array;
   sq: Float64Array;
-  /** Interaction-picture stage derivatives K_j. */
-  kr: Float64Array[];
-  ki: Float64Array[];
-  /** Scratch: stage value (physical) and M of it. */
+  /**
+   * Interaction-picture stage derivatives K_j, interleaved so that one element's 12 stages are adjacent:
+   * Re K_j at kb[2(i·STAGES + j)], Im at the next slot (the stage sums read them together).
+   */
+  kb: Float64Array;
+  /** Scratch: the current stage value in the physical frame. */
   ur: Float64Array;
   ui: Float64Array;
-  mr: Float64Array;
-  mi: Float64Array;
   /** Phase factors a_m(τ) = e^{−i h_m τ} for the current τ. */
   pr: Float64Array;
   pi: Float64Array;
@@ -144,8 +144,8 @@ interface Work {
  * Upper triangle (n ≥ m) of M(ρ) = decay + drive + jump (the element formula of liouvillian.ts without the phase
  * −i(h_m − h_n)), reading only the upper triangle of ρ: the lower neighbours ρ_{m,m−1}, ρ_{m+1,m} are conjugates.
  */
-function applyM(w: Work, rr: Float64Array, ri: Float64Array, or: Float64Array, oi: Float64Array, rotateBack = false): void {
-  const { K, sq, E, kappa, pr, pi } = w;
+function applyM(w: Work, rr: Float64Array, ri: Float64Array, j: number, rotateBack = false): void {
+  const { K, sq, E, kappa, pr, pi, kb } = w;
   const k2 = 2 * kappa;
   w.evaluations++;
   for (let m = 0; m < K; m++) {
@@ -158,14 +158,16 @@ function applyM(w: Work, rr: Float64Array, ri: Float64Array, or: Float64Array, o
     if (m + 1 < K) v -= 2 * sm1 * rr[d + 1];
     v *= E;
     if (m + 1 < K) v += k2 * (m + 1) * rr[d + K + 1];
-    or[d] = v - k2 * m * rr[d];
-    oi[d] = 0;
+    kb[2 * (d * STAGES + j)] = v - k2 * m * rr[d];
+    kb[2 * (d * STAGES + j) + 1] = 0;
     if (m + 1 >= K) continue;
     // n > m: every neighbour (m−1, n), (m, n±1), (m+1, n), (m+1, n+1) lies in the upper triangle.
     const hasUp = m > 0;
     const jc = k2 * sm1;
+    const amr = pr[m], ami = pi[m];
     for (let n = m + 1; n < K; n++) {
       const i = row + n;
+      const o = 2 * (i * STAGES + j);
       const g = -kappa * (m + n);
       let vr = sq[n] * rr[i - 1] - sm1 * rr[i + K];
       let vi = sq[n] * ri[i - 1] - sm1 * ri[i + K];
@@ -177,22 +179,21 @@ function applyM(w: Work, rr: Float64Array, ri: Float64Array, or: Float64Array, o
         const s = sq[n + 1];
         vr -= s * rr[i + 1];
         vi -= s * ri[i + 1];
-        or[i] = E * vr + jc * s * rr[i + K + 1] + g * rr[i];
-        oi[i] = E * vi + jc * s * ri[i + K + 1] + g * ri[i];
+        vr = E * vr + jc * s * rr[i + K + 1] + g * rr[i];
+        vi = E * vi + jc * s * ri[i + K + 1] + g * ri[i];
       } else {
-        or[i] = E * vr + g * rr[i];
-        oi[i] = E * vi + g * ri[i];
+        vr = E * vr + g * rr[i];
+        vi = E * vi + g * ri[i];
       }
-    }
-    if (rotateBack) {
-      // e^{−τP} on this row (row m of the output is final once computed): multiply by conj(a_m) a_n.
-      const amr = pr[m], ami = -pi[m];
-      for (let n = m + 1, i = row + m + 1; n < K; n++, i++) {
+      if (rotateBack) {
+        // e^{−τP}: multiply by conj(a_m) a_n
         const bnr = pr[n], bni = pi[n];
-        const fr = amr * bnr - ami * bni, fi = amr * bni + ami * bnr;
-        const x = or[i], y = oi[i];
-        or[i] = fr * x - fi * y;
-        oi[i] = fr * y + fi * x;
+        const fr = amr * bnr + ami * bni, fi = amr * bni - ami * bnr;
+        kb[o] = fr * vr - fi * vi;
+        kb[o + 1] = fr * vi + fi * vr;
+      } else {
+        kb[o] = vr;
+        kb[o + 1] = vi;
       }
     }
   }
@@ -213,24 +214,24 @@ function phases(w: Work, tau: number): void {
  * (ur, ui) = e^{τP} (y + h Σ_j a_ij K_j), with a_m(τ) from `phases(w, τ)`.
  */
 function stageValue(w: Work, yr: Float64Array, yi: Float64Array, terms: [number, number][], h: number): void {
-  const { K, pr, pi, ur, ui } = w;
+  const { K, pr, pi, ur, ui, kb } = w;
   const nt = terms.length;
-  const cs = new Float64Array(nt);
-  const xr: Float64Array[] = [], xi: Float64Array[] = [];
+  const cs = new Float64Array(nt), js = new Int32Array(nt);
   for (let t = 0; t < nt; t++) {
     cs[t] = h * terms[t][1];
-    xr.push(w.kr[terms[t][0]]);
-    xi.push(w.ki[terms[t][0]]);
+    js[t] = 2 * terms[t][0];
   }
   for (let m = 0; m < K; m++) {
     const amr = pr[m], ami = pi[m];
     const row = m * K;
     for (let n = m; n < K; n++) {
       const i = row + n;
+      const base = 2 * STAGES * i;
       let vr = yr[i], vi = yi[i];
       for (let t = 0; t < nt; t++) {
-        vr += cs[t] * xr[t][i];
-        vi += cs[t] * xi[t][i];
+        const o = base + js[t];
+        vr += cs[t] * kb[o];
+        vi += cs[t] * kb[o + 1];
       }
       // a_m conj(a_n)
       const bnr = pr[n], bni = -pi[n];
@@ -246,7 +247,7 @@ function stageValue(w: Work, yr: Float64Array, yi: Float64Array, terms: [number,
  * h Σ E5_j K_j, h Σ E3_j K_j (in the interaction picture; e^{hP} does not change moduli). Also max|y|, max|y_new|.
  */
 function stepEnd(w: Work, yr: Float64Array, yi: Float64Array, h: number, nr: Float64Array, ni: Float64Array): { e5: number; e3: number; scale: number } {
-  const { K, pr, pi, kr, ki } = w;
+  const { K, pr, pi, kb } = w;
   const b = new Float64Array(STAGES), e5c = new Float64Array(STAGES), e3c = new Float64Array(STAGES);
   for (const [j, v] of B) b[j] = h * v;
   for (const [j, v] of E5) e5c[j] = h * v;
@@ -258,8 +259,9 @@ function stepEnd(w: Work, yr: Float64Array, yi: Float64Array, h: number, nr: Flo
     for (let n = m; n < K; n++) {
       const i = row + n;
       let vr = yr[i], vi = yi[i], fr5 = 0, fi5 = 0, fr3 = 0, fi3 = 0;
+      const base = 2 * STAGES * i;
       for (let j = 0; j < STAGES; j++) {
-        const xr = kr[j][i], xi = ki[j][i];
+        const xr = kb[base + 2 * j], xi = kb[base + 2 * j + 1];
         vr += b[j] * xr;
         vi += b[j] * xi;
         fr5 += e5c[j] * xr;
@@ -304,14 +306,9 @@ function scratchFor(K: number, raw: KerrRaw): Work {
   if (!scratch || scratch.K !== K) {
     const n2 = K * K;
     const f = () => new Float64Array(n2);
-    const kr: Float64Array[] = [], ki: Float64Array[] = [];
-    for (let s = 0; s < STAGES; s++) {
-      kr.push(f());
-      ki.push(f());
-    }
     scratch = {
       K, E: 0, kappa: 0, hd: new Float64Array(K), sq: sqrtTable(K),
-      kr, ki, ur: f(), ui: f(), mr: f(), mi: f(),
+      kb: new Float64Array(2 * STAGES * n2), ur: f(), ui: f(),
       pr: new Float64Array(K), pi: new Float64Array(K),
       evaluations: 0,
     };
@@ -343,10 +340,9 @@ export function propagateRaw(rho: ComplexMatrix, raw: KerrRaw, dt: number, opts:
   const n2 = K * K;
   const f = () => new Float64Array(n2);
   const w = scratchFor(K, raw);
-  const { kr, ki } = w;
   let yr = rho.re.slice(), yi = rho.im.slice();
   let nr = f(), ni = f();
-  applyM(w, yr, yi, kr[0], ki[0]);
+  applyM(w, yr, yi, 0);
   // First trial step: a fixed function of (raw, K, dt), near the explicit stability limit of M (‖M‖ ≲ 4|E|√K + 2κK);
   // the controller takes it from there.
   const normM = 4 * Math.abs(raw.E) * Math.sqrt(K) + 2 * raw.kappa * K + 1e-300;
@@ -365,7 +361,7 @@ export function propagateRaw(rho: ComplexMatrix, raw: KerrRaw, dt: number, opts:
     for (let i = 1; i < STAGES; i++) {
       phases(w, C[i] * hs);
       stageValue(w, yr, yi, A[i], hs);
-      applyM(w, w.ur, w.ui, kr[i], ki[i], true);
+      applyM(w, w.ur, w.ui, i, true);
     }
     phases(w, hs);
     const { e5, e3, scale } = stepEnd(w, yr, yi, hs, nr, ni);
@@ -379,7 +375,7 @@ export function propagateRaw(rho: ComplexMatrix, raw: KerrRaw, dt: number, opts:
       t = last ? dt : t + hs;
       steps++;
       // FSAL is not part of DOP853's stages: M at the new point is the next step's first stage.
-      if (t < dt) applyM(w, yr, yi, kr[0], ki[0]);
+      if (t < dt) applyM(w, yr, yi, 0);
       const fac = err === 0 ? 4 : Math.min(4, Math.max(0.333, 0.9 * Math.pow(err, -1 / 8)));
       if (!last) h = hs * fac;
     } else {
