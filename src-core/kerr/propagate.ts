@@ -16,8 +16,8 @@
  *    construction (the explicit part conserves it exactly: its columns sum to zero).
  *  - Evaluations of M over the quench: Lawson–DOPRI5 87 000 (58 steps per Δt = 0.2, accuracy-limited);
  *    an exponential (ETD, φ-function) Krogstad scheme with step doubling 69 000, but its trace drifted by 3e-7 and
- *    <a†a>(50) was off by 4e-7 relative; Lawson–DOP853 24 000 (8 steps per Δt), trace exact, <a†a>(50) equal to the
- *    rtol-1e-13 run to 5e-13 relative. The steps are set by accuracy (the Kerr dephasing across the state's width
+ *    <a†a>(50) was off by 4e-7 relative; Lawson–DOP853 24 000 (8 steps per Δt), trace exact, <a†a>(50) equal to
+ *    Lawson–DOPRI5's to 3e-12 and <a†a>(5) to the rtol-1e-13 run's to 6e-13 relative. The steps are set by accuracy (the Kerr dephasing across the state's width
  *    and the drive, rates ~10), not by stability.
  *  - Both ρ and every stage are Hermitian (e^{τP} and M preserve Hermiticity, the coefficients are real), so only the
  *    upper triangle n ≥ m is computed; the two lower neighbours M needs are read as conjugates.
