@@ -9,9 +9,10 @@ import { VERSION } from './version.js';
 import * as kerr from './cli/commands/kerr.js';
 import * as study from './cli/commands/study.js';
 import * as gaussian from './cli/commands/gaussian.js';
+import * as spectrum from './cli/commands/spectrum.js';
 
 type Registrar = { register(program: Command): void };
-const COMMANDS: Registrar[] = [kerr, study, gaussian];
+const COMMANDS: Registrar[] = [kerr, study, gaussian, spectrum];
 
 export function buildProgram(): Command {
   const program = new Command('epstudio')

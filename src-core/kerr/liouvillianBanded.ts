@@ -33,7 +33,10 @@ export function liouvillianBanded(raw: KerrRaw, K: number, shift: { re: number; 
       if (m + 1 < K) re[row + K] = -E * sq[m + 1]; // ρ_{m+1,n}
       if (n + 1 < K) re[row + 1] = -E * sq[n + 1]; // ρ_{m,n+1}
       if (n >= 1) re[row - 1] = E * sq[n]; // ρ_{m,n−1}
-      if (m + 1 < K && n + 1 < K) re[row + K + 1] = 2 * kappa * sq[m + 1] * sq[n + 1]; // jump term ρ_{m+1,n+1}
+      // jump term ρ_{m+1,n+1}; √((m+1)(n+1)) rather than √(m+1)·√(n+1) so that on the diagonal (m = n) it is the
+      // exact integer m+1 and the columns of the stored matrix sum to zero exactly (trace preservation in floating point:
+      // ζ₀ = 0 is then an exact eigenvalue of the stored matrix, which the tiny gaps of the bistable window need)
+      if (m + 1 < K && n + 1 < K) re[row + K + 1] = 2 * kappa * Math.sqrt((m + 1) * (n + 1));
     }
   }
   return A;

@@ -1,0 +1,449 @@
+/**
+ * The slowest Liouvillian eigenvalues of the Kerr model and the gap λ = min_{k≥1} |Re ζ_k| (seed 000 Sec. II D,
+ * Fig. 3; PHYSICS.md §1 "Liouvillian spectrum").
+ *
+ * Method: shift-invert Krylov–Schur Arnoldi on OP = (L − σ)⁻¹, with L the banded vectorised Liouvillian
+ * (liouvillianBanded.ts) factored once by the banded complex LU (O(K⁴)), so each Krylov step is one O(K³) solve.
+ * ζ₀ = 0 (the NESS) is deflated exactly by working in the traceless subspace: every right eigenvector with ζ_k ≠ 0 is
+ * traceless (1ᵀL = 0, the trace is the left eigenvector of ζ₀, so ζ_k tr ρ_k = 1ᵀLρ_k = 0) and OP maps traceless
+ * matrices to traceless ones (1ᵀ(L − σ)⁻¹ = −1ᵀ/σ); each Krylov vector is projected back onto it (x ← x − tr(x)·1/K)
+ * to remove round-off. The stored L has exactly zero column sums (see liouvillianBanded.ts), so this is exact.
+ *
+ * Shift: σ real > 0, right of the spectrum. ζ nearest σ come first; the |Re ζ| ordering is then done on nev ≥ 2·count
+ * eigenvalues (a complex pair −κ ± iω can be slower than a real mode of larger |ζ|, e.g. ε = 0.6, N = 10). Default
+ * σ₀ = 1e-3·κ: the shift-invert error in ζ is ~ tol·|ζ − σ|, i.e. relative tol·(1 + σ/λ), so gaps down to ~1e-7·κ
+ * (deep in the bistable window at N = 20, λ ≈ 4e-7) come out to ~1e-9 relative in one pass. Below TINY·σ₀ a second
+ * pass at σ = |ζ₁| resolves the gap to full relative accuracy. The price of a small σ is round-off injected along
+ * ρ_ss by the projection, relative eps·|ζ_k|/σ ≈ 1e-12 for the O(1) modes: harmless.
+ *
+ * K (Fock cut-off) is chosen by the convergence of the eigenvalues themselves: start from the mean-field upper-branch
+ * photon number plus a margin, and grow K until the wanted eigenvalues change by less than `tol` (relative) between
+ * consecutive K. The eigenvectors (differences of the two branches' states) need more Fock states than the NESS does.
+ */
+import { bandedLUFactor, bandedLUSolve } from '../linalg/bandedLU.js';
+import { krylovSchur } from '../linalg/arnoldi.js';
+import { ParameterError, checkNumber } from '../validation.js';
+import { liouvillianBanded } from './liouvillianBanded.js';
+import { bistableWindow, meanFieldSteadyStates } from './meanField.js';
+import { exactNess } from './exactSteadyState.js';
+import { toRaw, validateKerrParams, type KerrParams, type KerrRaw } from './model.js';
+
+export interface Complex {
+  re: number;
+  im: number;
+}
+
+export interface SpectrumOptions {
+  /** Number of slowest eigenvalues ζ₁…ζ_count (ζ₀ = 0 excluded). Default 4. */
+  count?: number;
+  /** Fixed Fock cut-off K (no convergence loop). Default: automatic. */
+  K?: number;
+  /** Relative change of the eigenvalues between consecutive K that counts as converged. Default 1e-7. */
+  tol?: number;
+  /** Shift σ of the shift-invert (overrides the automatic choice and the second pass). */
+  shift?: Complex;
+  /** Largest K the automatic choice may use (default 160: the banded LU then needs ~0.16 GB). */
+  kMax?: number;
+  /** First K of the automatic choice (default: from the mean-field photon number). */
+  kStart?: number;
+}
+
+export interface KStep {
+  K: number;
+  eigenvalues: Complex[];
+  gap: number;
+  converged: boolean;
+  /** Largest relative change of the eigenvalues from the previous K (NaN for the first). */
+  change: number;
+}
+
+export interface LiouvillianSpectrum {
+  /** ζ₁…ζ_count, slowest first (smallest |Re ζ|; ties by |Im ζ|, then Im ≥ 0 first). */
+  eigenvalues: Complex[];
+  /** λ = |Re ζ₁|. */
+  gap: number;
+  /** Fock cut-off used. */
+  K: number;
+  /** Arnoldi converged and (automatic K) the eigenvalues converged in K. */
+  converged: boolean;
+  /** Error estimates |δζ_k| / |ζ_k| from the Arnoldi residuals (‖OP y − θy‖/|θ| · |ζ − σ| / |ζ|). */
+  residuals: number[];
+  /** The K sequence tried by the automatic choice (one entry for a fixed K). */
+  kHistory: KStep[];
+  /** Why it did not converge, if it did not. */
+  note?: string;
+}
+
+const COUNT_RULE = { min: 1, max: 50, integer: true };
+/** Default shift σ₀ = SIGMA0·κ (right of the spectrum, close to ζ₀ = 0 so that tiny gaps dominate OP). */
+const SIGMA0 = 1e-3;
+/** Second pass when |ζ| < TINY·σ₀ (relative error of the first pass would exceed ~tol/TINY). */
+const TINY = 1e-4;
+/** Extra shifts up the imaginary axis allowed for the |Re ζ| ordering check. */
+const MAX_EXTRA_SHIFTS = 6;
+const K_RULE = { min: 2, max: 400, integer: true };
+
+/** Order: smallest |Re ζ| first; ties (|Δ|Re|| ≤ 1e-12 scale) by |Im ζ|, then Im ≥ 0 first. */
+function slowestFirst(a: Complex, b: Complex): number {
+  const d = Math.abs(a.re) - Math.abs(b.re);
+  const tieScale = 1e-10 * Math.max(Math.abs(a.re), Math.abs(b.re), 1e-300);
+  if (Math.abs(d) > tieScale) return d;
+  const e = Math.abs(a.im) - Math.abs(b.im);
+  if (Math.abs(e) > 1e-10 * Math.max(Math.abs(a.im), Math.abs(b.im), 1e-300)) return e;
+  return b.im - a.im;
+}
+
+interface PassResult {
+  zetas: Complex[];
+  errs: number[];
+  converged: boolean;
+}
+
+/** One shift-invert pass at fixed K: the nev eigenvalues of L nearest σ, ζ₀ deflated. */
+function shiftInvertPass(raw: KerrRaw, K: number, sigma: Complex, nev: number, count: number, arnoldiTol: number): PassResult {
+  const n = K * K;
+  const F = bandedLUFactor(liouvillianBanded(raw, K, sigma), { perturbZeroPivots: true, inPlace: true });
+  const project = (xr: Float64Array, xi: Float64Array): void => {
+    let tr = 0, ti = 0;
+    for (let m = 0; m < K; m++) {
+      tr += xr[m * K + m];
+      ti += xi[m * K + m];
+    }
+    tr /= K;
+    ti /= K;
+    for (let m = 0; m < K; m++) {
+      xr[m * K + m] -= tr;
+      xi[m * K + m] -= ti;
+    }
+  };
+  const nevEff = Math.min(nev, n - 2);
+  const toZeta = (t: Complex): Complex => {
+    const t2 = t.re * t.re + t.im * t.im;
+    return { re: sigma.re + t.re / t2, im: sigma.im - t.im / t2 };
+  };
+  // Tight tolerance on the count slowest (by |Re ζ|) and on their conjugate partners, loose (1e-7) on the others, which
+  // only decide the ordering: Arnoldi need not polish eigenvalues it will not report.
+  const accept = (values: Complex[], residuals: number[]): boolean => {
+    const idx = values.map((_, i) => i).sort((a, b) => slowestFirst(toZeta(values[a]), toZeta(values[b])));
+    const tight = new Set(idx.slice(0, count));
+    for (let i = 0; i < idx.length; i++) if (residuals[idx[i]] > (tight.has(idx[i]) ? arnoldiTol : Math.max(arnoldiTol, 1e-7))) return false;
+    return true;
+  };
+  const res = krylovSchur(n, (xr, xi) => bandedLUSolve(F, xr, xi), {
+    nev: nevEff,
+    tol: arnoldiTol,
+    accept,
+    project,
+    vectors: false,
+    maxRestarts: 300,
+  });
+  const zetas: Complex[] = [];
+  const errs: number[] = [];
+  for (let i = 0; i < res.values.length; i++) {
+    const z = toZeta(res.values[i]); // ζ = σ + 1/θ
+    const dist = Math.hypot(z.re - sigma.re, z.im - sigma.im);
+    zetas.push(z);
+    errs.push((res.residuals[i] * dist) / Math.max(Math.hypot(z.re, z.im), 1e-300));
+  }
+  return { zetas, errs, converged: res.converged };
+}
+
+/**
+ * Half-height Y of the strip where slow modes can sit: the linearised (Bogoliubov) frequencies about a mean-field state
+ * with U·n = x are ω(x) = √((Δ + 2x)² − x²) (real part of the Jacobian's eigenvalues −κ ± iω, PHYSICS.md §1 mean field);
+ * the slow Liouvillian modes (|Re ζ| ≲ κ) are −κ + i(±ω) and tunnelling modes near the real axis. Y = 1.1·max ω + κ over
+ * x ∈ [0, U·nMax] (a generous heuristic bound, not a theorem: it decides how many eigenvalues near σ are searched).
+ */
+export function imaginaryExtent(raw: KerrRaw, nMax: number): number {
+  let w = 0;
+  const xMax = raw.U * Math.max(nMax, 0);
+  for (let i = 0; i <= 64; i++) {
+    const x = (xMax * i) / 64;
+    const a = raw.delta + 2 * x;
+    w = Math.max(w, Math.sqrt(Math.max(0, a * a - x * x)));
+  }
+  return 1.1 * w + raw.kappa;
+}
+
+interface Found {
+  z: Complex;
+  e: number;
+}
+
+/** Add eigenvalues not yet in the list (same within 1e-8 relative: keep the better error estimate). */
+function merge(into: Found[], more: Found[]): void {
+  for (const f of more) {
+    const j = into.findIndex((g) => Math.hypot(g.z.re - f.z.re, g.z.im - f.z.im) <= 1e-8 * Math.max(Math.hypot(f.z.re, f.z.im), 1e-300));
+    if (j < 0) into.push(f);
+    else if (f.e < into[j].e) into[j] = f;
+  }
+}
+
+/**
+ * Whether the discs |ζ − σ_j| ≤ R_j cover the rectangle −rc ≤ Re ζ ≤ 0, 0 ≤ Im ζ ≤ Y (conjugation symmetry covers
+ * Im < 0); returns the lowest uncovered Im, or null if covered. Checked on a grid fine against the discs' size.
+ */
+function lowestUncovered(discs: { c: Complex; R: number }[], rc: number, Y: number): number | null {
+  const nx = 8, ny = 200;
+  for (let j = 0; j <= ny; j++) {
+    const y = (Y * j) / ny;
+    for (let i = 0; i <= nx; i++) {
+      const x = (-rc * i) / nx;
+      if (!discs.some((d) => Math.hypot(x - d.c.re, y - d.c.im) <= d.R)) return y;
+    }
+  }
+  return null;
+}
+
+/** The count slowest eigenvalues at a fixed K. */
+export function spectrumAtK(
+  raw: KerrRaw,
+  K: number,
+  count: number,
+  opts: { shift?: Complex; arnoldiTol?: number; imagExtent?: number } = {},
+): { eigenvalues: Complex[]; residuals: number[]; converged: boolean; complete: boolean; searched: number; shifts: Complex[] } {
+  const n = K * K;
+  if (count > n - 3) throw new ParameterError('count', `an integer ≤ K² − 3 = ${n - 3} at K = ${K}`, count);
+  const arnoldiTol = opts.arnoldiTol ?? 1e-12;
+  const sigma0 = opts.shift ?? { re: SIGMA0 * raw.kappa, im: 0 };
+  const Y = opts.imagExtent ?? imaginaryExtent(raw, K / 2);
+  const nev = Math.min(n - 3, count + 6);
+  const found: Found[] = [];
+  const discs: { c: Complex; R: number }[] = [];
+  const shifts: Complex[] = [];
+  let converged = true;
+  const pass = (sigma: Complex, nevHere: number, countHere: number): Found[] => {
+    const p = shiftInvertPass(raw, K, sigma, nevHere, countHere, arnoldiTol);
+    converged = converged && p.converged;
+    shifts.push(sigma);
+    let R = 0;
+    for (const z of p.zetas) R = Math.max(R, Math.hypot(z.re - sigma.re, z.im - sigma.im));
+    discs.push({ c: sigma, R });
+    return p.zetas.map((z, i) => ({ z, e: p.errs[i] }));
+  };
+  merge(found, pass(sigma0, nev, count));
+  // Shift-invert finds the eigenvalues nearest σ, but "slowest" means smallest |Re ζ|: a complex pair −κ ± iω can be
+  // slower than a real mode of smaller |ζ| (ε = 0.6, N = 10). Add shifts up the imaginary axis until the searched discs
+  // cover the strip |Re ζ| ≤ |Re ζ_count|, 0 ≤ Im ζ ≤ Y (Im < 0 by conjugation symmetry), so no slower mode can hide.
+  let complete = false;
+  for (let extra = 0; ; extra++) {
+    const sorted = found.map((f) => f.z).sort(slowestFirst);
+    const rc = Math.abs(sorted[Math.min(count, sorted.length) - 1].re);
+    const yu = lowestUncovered(discs, rc, Y);
+    if (yu === null) {
+      complete = true;
+      break;
+    }
+    if (extra >= MAX_EXTRA_SHIFTS || opts.shift) break;
+    const last = discs[discs.length - 1];
+    const yc = Math.min(Y, yu + 0.5 * last.R);
+    merge(found, pass({ re: sigma0.re, im: yc }, nev, count));
+  }
+  if (!opts.shift) {
+    // extremely small gap: resolve the slow modes with a shift next to them (relative accuracy tol instead of tol·σ/λ)
+    const cut = sigma0.re * TINY;
+    const tiny = found.filter((p) => Math.hypot(p.z.re, p.z.im) < cut);
+    if (tiny.length > 0) {
+      const z1 = tiny.reduce((a, b) => (Math.hypot(a.z.re, a.z.im) < Math.hypot(b.z.re, b.z.im) ? a : b)).z;
+      const sigma2 = { re: Math.max(Math.abs(z1.re), 1e-300), im: 0 };
+      const p2 = shiftInvertPass(raw, K, sigma2, Math.min(n - 3, tiny.length + 2), tiny.length, arnoldiTol);
+      converged = converged && p2.converged;
+      const fine = p2.zetas.map((z, i) => ({ z, e: p2.errs[i] })).filter((p) => Math.hypot(p.z.re, p.z.im) < 10 * cut);
+      const keep = found.filter((p) => Math.hypot(p.z.re, p.z.im) >= 10 * cut);
+      found.length = 0;
+      found.push(...keep, ...fine);
+    }
+  }
+  // L(ρ†) = L(ρ)†: the spectrum is closed under conjugation. Pair each complex eigenvalue with its partner and make
+  // the pair exactly symmetric (so the ordering cannot flip between the two members), or add a missing partner.
+  const out: Found[] = [];
+  const used = new Set<number>();
+  for (let i = 0; i < found.length; i++) {
+    if (used.has(i)) continue;
+    const p = found[i];
+    const scale = Math.max(Math.hypot(p.z.re, p.z.im), 1e-300);
+    if (Math.abs(p.z.im) <= 1e-6 * scale) {
+      out.push({ z: { re: p.z.re, im: 0 }, e: p.e });
+      continue;
+    }
+    let j = -1;
+    for (let q = 0; q < found.length; q++)
+      if (q !== i && !used.has(q) && Math.hypot(found[q].z.re - p.z.re, found[q].z.im + p.z.im) <= 1e-6 * scale) j = q;
+    const re = j >= 0 ? 0.5 * (p.z.re + found[j].z.re) : p.z.re;
+    const im = j >= 0 ? 0.5 * (Math.abs(p.z.im) + Math.abs(found[j].z.im)) : Math.abs(p.z.im);
+    const e = j >= 0 ? Math.max(p.e, found[j].e) : p.e;
+    if (j >= 0) used.add(j);
+    used.add(i);
+    out.push({ z: { re, im }, e }, { z: { re, im: -im }, e });
+  }
+  out.sort((a, b) => slowestFirst(a.z, b.z));
+  const chosen = out.slice(0, count);
+  return {
+    eigenvalues: chosen.map((p) => p.z),
+    residuals: chosen.map((p) => p.e),
+    converged,
+    complete,
+    searched: out.length,
+    shifts,
+  };
+}
+
+function whyNot(r: { converged: boolean; complete: boolean; searched: number }): string {
+  return !r.converged
+    ? 'Arnoldi did not reach its residual tolerance'
+    : `the ${r.searched} eigenvalues searched near the shift may miss a slower mode with a large imaginary part`;
+}
+
+/** Largest relative distance from each of `b` to its nearest in `a` (matching is by nearest, not by index). */
+function maxRelativeChange(a: Complex[], b: Complex[]): number {
+  let worst = 0;
+  for (const z of b) {
+    let best = Infinity;
+    for (const w of a) best = Math.min(best, Math.hypot(z.re - w.re, z.im - w.im));
+    worst = Math.max(worst, best / Math.max(Math.hypot(z.re, z.im), 1e-300));
+  }
+  return worst;
+}
+
+/**
+ * The photon number the slow eigenvectors must hold: the largest mean-field branch N·n at ε, and, just below the
+ * window (0.8·ε− ≤ ε < ε−), the upper branch's turning point N·n+ (its "ghost" still carries a slow mode there: at
+ * N = 20, ε = 0.65 the gap is 0.335 with the ghost resolved and 0.502 without it, and both look converged in K if the
+ * basis cannot reach it). The larger of that and the exact NESS mean.
+ */
+export function photonScale(params: KerrParams): number {
+  const { kappa, delta, u, eps, N } = params;
+  const states = meanFieldSteadyStates({ kappa, delta, u, eps });
+  let nUp = states.length ? Math.max(...states.map((s) => s.n)) : 0;
+  const win = bistableWindow({ kappa, delta, u });
+  if (win && eps < win.epsMinus && eps >= 0.8 * win.epsMinus) nUp = Math.max(nUp, win.nPlus);
+  let n = nUp * N;
+  try {
+    // at small N the exact mean can exceed the mean-field branch (the variance is no guide: the NESS is bimodal)
+    const ex = exactNess(params);
+    if (Number.isFinite(ex.n)) n = Math.max(n, ex.n);
+  } catch {
+    /* the exact formula is a refinement only */
+  }
+  return n;
+}
+
+/**
+ * Starting (and smallest accepted) cut-off: photonScale plus ~6 coherent-state standard deviations and a floor. Never
+ * start below it: a basis that cannot hold the upper branch gives a wrong gap that is nevertheless stable in K.
+ */
+export function initialCutoff(params: KerrParams): number {
+  const n = photonScale(params);
+  return Math.max(12, Math.ceil(n + 6 * Math.sqrt(n) + 10));
+}
+
+/** The count slowest Liouvillian eigenvalues (ζ₀ = 0 excluded) and the gap, with K chosen by their convergence. */
+export function liouvillianSpectrum(params: KerrParams, opts: SpectrumOptions = {}): LiouvillianSpectrum {
+  validateKerrParams(params);
+  const count = checkNumber('count', opts.count ?? 4, COUNT_RULE);
+  const tol = checkNumber('tol', opts.tol ?? 1e-7, { min: 1e-14, max: 1e-2 });
+  if (opts.shift && !(Number.isFinite(opts.shift.re) && Number.isFinite(opts.shift.im)))
+    throw new ParameterError('shift', 'a finite complex number', opts.shift);
+  const raw = toRaw(params);
+  const arnoldiTol = Math.min(1e-12, tol * 1e-3);
+  const Y = imaginaryExtent(raw, photonScale(params));
+  const run = (K: number) => spectrumAtK(raw, K, count, { shift: opts.shift, arnoldiTol, imagExtent: Y });
+  if (opts.K !== undefined) {
+    const K = checkNumber('K', opts.K, K_RULE);
+    const r = run(K);
+    const gap = Math.abs(r.eigenvalues[0].re);
+    const ok = r.converged && r.complete;
+    return {
+      eigenvalues: r.eigenvalues,
+      gap,
+      K,
+      converged: ok,
+      residuals: r.residuals,
+      kHistory: [{ K, eigenvalues: r.eigenvalues, gap, converged: ok, change: NaN }],
+      note: ok ? undefined : whyNot(r),
+    };
+  }
+  const kMax = checkNumber('kMax', opts.kMax ?? 160, K_RULE);
+  const k0 = initialCutoff(params);
+  let K = Math.min(kMax, Math.max(k0, opts.kStart !== undefined ? checkNumber('kStart', opts.kStart, K_RULE) : k0));
+  const count3 = Math.ceil(Math.sqrt(count + 3)) + 1; // K² must exceed nev comfortably
+  K = Math.max(K, count3);
+  const history: KStep[] = [];
+  let prev: { eigenvalues: Complex[] } | undefined;
+  for (;;) {
+    const r = run(K);
+    const change = prev ? maxRelativeChange(prev.eigenvalues, r.eigenvalues) : NaN;
+    history.push({ K, eigenvalues: r.eigenvalues, gap: Math.abs(r.eigenvalues[0].re), converged: r.converged && r.complete, change });
+    const kConverged = prev !== undefined && change <= tol;
+    if (kConverged || K >= kMax) {
+      const ok = kConverged && r.converged && r.complete;
+      return {
+        eigenvalues: r.eigenvalues,
+        gap: Math.abs(r.eigenvalues[0].re),
+        K,
+        converged: ok,
+        residuals: r.residuals,
+        kHistory: history,
+        note: ok
+          ? undefined
+          : !kConverged
+            ? `eigenvalues not converged in K by K = ${K} (last relative change ${change.toExponential(2)} > ${tol})`
+            : whyNot(r),
+      };
+    }
+    prev = r;
+    K = Math.min(kMax, K + Math.max(6, Math.ceil(0.12 * K)));
+  }
+}
+
+/** λ = |Re ζ₁| with the same options (count defaults to 1 here: only the slowest mode is needed). */
+export function liouvillianGap(params: KerrParams, opts: SpectrumOptions = {}): number {
+  return liouvillianSpectrum(params, { count: 1, ...opts }).gap;
+}
+
+export interface GapPoint {
+  N: number;
+  eps: number;
+  gap: number;
+  K: number;
+  zeta1: Complex;
+  converged: boolean;
+}
+
+export interface GapSweepOptions extends Omit<SpectrumOptions, 'count' | 'K'> {
+  /** Called after each point (progress, streaming). */
+  onPoint?: (p: GapPoint, index: number, total: number) => void;
+}
+
+/** Evenly spaced pumps from..to inclusive (points ≥ 2), or [from] for points = 1. */
+export function pumpGrid(from: number, to: number, points: number): number[] {
+  if (points === 1) return [from];
+  return Array.from({ length: points }, (_, i) => from + ((to - from) * i) / (points - 1));
+}
+
+/**
+ * The gap against the pump for several N (seed Fig. 3). Pure: no I/O; progress through onPoint. Along each N the
+ * previous point's K (less one step) seeds the next one, so most points need only two cut-offs.
+ */
+export function gapSweep(
+  base: Omit<KerrParams, 'eps' | 'N'>,
+  Ns: number[],
+  epsList: number[],
+  opts: GapSweepOptions = {},
+): GapPoint[] {
+  const out: GapPoint[] = [];
+  const total = Ns.length * epsList.length;
+  for (const N of Ns) {
+    let lastK: number | undefined;
+    for (const eps of epsList) {
+      const params = validateKerrParams({ ...base, N, eps });
+      // start one step below the previous point's K (never below this point's own floor, see initialCutoff)
+      const s = liouvillianSpectrum(params, { ...opts, count: 1, kStart: lastK === undefined ? undefined : lastK - 8 });
+      lastK = s.K;
+      const p: GapPoint = { N, eps, gap: s.gap, K: s.K, zeta1: s.eigenvalues[0], converged: s.converged };
+      out.push(p);
+      opts.onPoint?.(p, out.length - 1, total);
+    }
+  }
+  return out;
+}
