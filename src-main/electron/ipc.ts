@@ -4,21 +4,11 @@
  * against the contract's zod schema. Errors travel as values ({ ok: false, error }) so the field and allowed range
  * survive the trip.
  */
-import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
+import { ipcMain, type BrowserWindow } from 'electron';
 import { METHOD_NAMES } from '../api/contract.js';
 import { errorBody, type Handlers } from '../api/handlers.js';
-import { APP_ORIGIN, CHANNEL_PREFIX } from './channels.js';
-
-export function senderAllowed(e: IpcMainInvokeEvent, win: BrowserWindow | undefined): boolean {
-  if (!win || win.isDestroyed() || e.sender !== win.webContents) return false;
-  const frame = e.senderFrame;
-  if (!frame || frame !== win.webContents.mainFrame) return false;
-  try {
-    return new URL(frame.url).origin === APP_ORIGIN;
-  } catch {
-    return false;
-  }
-}
+import { CHANNEL_PREFIX } from './channels.js';
+import { senderAllowed } from './guards.js';
 
 export function registerIpc(handlers: Handlers, window: () => BrowserWindow | undefined): () => void {
   for (const m of METHOD_NAMES) {

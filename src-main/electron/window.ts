@@ -9,6 +9,7 @@ import { join, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { contentSecurityPolicy } from '../host/server.js';
 import { APP_ORIGIN, APP_SCHEME } from './channels.js';
+import { isAppUrl } from './guards.js';
 
 /** Must run before app 'ready'. */
 export function registerScheme(): void {
@@ -20,7 +21,7 @@ export function serveRenderer(rendererDir: string): void {
   const root = normalize(rendererDir);
   protocol.handle(APP_SCHEME, async (req) => {
     const url = new URL(req.url);
-    if (url.origin !== APP_ORIGIN) return new Response('not found', { status: 404 });
+    if (!isAppUrl(req.url)) return new Response('not found', { status: 404 });
     const file = normalize(join(root, decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname)));
     if (!file.startsWith(root + sep) || !existsSync(file)) return new Response('not found', { status: 404 });
     const r = await net.fetch(pathToFileURL(file).toString());
@@ -37,10 +38,10 @@ export function hardenContents(): void {
   session.defaultSession.setPermissionCheckHandler(() => false);
   app.on('web-contents-created', (_e, contents) => {
     contents.on('will-navigate', (ev, url) => {
-      if (new URL(url).origin !== APP_ORIGIN) ev.preventDefault();
+      if (!isAppUrl(url)) ev.preventDefault();
     });
     contents.on('will-redirect', (ev, url) => {
-      if (new URL(url).origin !== APP_ORIGIN) ev.preventDefault();
+      if (!isAppUrl(url)) ev.preventDefault();
     });
     contents.on('will-attach-webview', (ev) => ev.preventDefault());
     contents.setWindowOpenHandler(({ url }) => {

@@ -6,6 +6,7 @@
 import { KERR_RULES, PAPER, toRaw, type KerrParams } from '../../src-core/kerr/model.js';
 import { bistableWindow } from '../../src-core/kerr/meanField.js';
 import { chooseK } from '../../src-core/kerr/truncation.js';
+import { EPS_C_SEED, steepestSlope } from '../../src-core/kerr/critical.js';
 import { checkNumber, ParameterError, type NumberRule } from '../../src-core/validation.js';
 
 export type FieldName = 'kappa' | 'delta' | 'u' | 'epsInitial' | 'epsFinal' | 'N' | 'tMax' | 'dt';
@@ -142,7 +143,9 @@ export interface Derived {
   epsMinus?: number;
   epsPlus?: number;
   /** Per N: raw E = √N ε_f (first ε_f), U = u/N, and the Fock truncation K. */
-  perN: { N: number; E_i: number; E_f: number[]; U: number; K: number; Ks: number[] }[];
+  perN: { N: number; E_i: number; E_f: number[]; U: number; K: number; Ks: number[]; epsC?: number }[];
+  /** The seed's numerical ε_c (Sec. IV A), shown beside ours. */
+  epsCSeed: number;
   /** Samples per trajectory and number of trajectories. */
   samples: number;
   tasks: number;
@@ -172,10 +175,32 @@ export function derive(f: KerrQuenchForm, kOf: ChooseK = engineK): Derived {
       U: toRaw(base).U,
       K: Math.max(...Ks),
       Ks,
+      epsC: w ? criticalPump(f, N) : undefined,
     };
   });
   const work = perN.reduce((s, r) => s + r.Ks.reduce((a, K) => a + K * K * samples, 0), 0);
-  return { epsMinus: w?.epsMinus, epsPlus: w?.epsPlus, perN, samples, tasks: f.N.length * f.epsFinal.length, work };
+  return { epsMinus: w?.epsMinus, epsPlus: w?.epsPlus, perN, samples, tasks: f.N.length * f.epsFinal.length, work, epsCSeed: EPS_C_SEED };
+}
+
+const epsCCache = new Map<string, number>();
+
+/**
+ * ε_c at size N, defined as the pump of steepest exact |<a>|/√N (src-core/kerr/critical.ts; the other definition, the
+ * gap minimum, needs Liouvillian spectra and comes with a gap-sweep study). Memoised: the form recomputes per key.
+ */
+export function criticalPump(p: { kappa: number; delta: number; u: number }, N: number): number | undefined {
+  const key = `${p.kappa}|${p.delta}|${p.u}|${N}`;
+  let v = epsCCache.get(key);
+  if (v === undefined) {
+    try {
+      v = steepestSlope({ kappa: p.kappa, delta: p.delta, u: p.u, N }, { xtol: 1e-4, scanPoints: 61 }).eps_c;
+    } catch {
+      return undefined;
+    }
+    if (epsCCache.size > 200) epsCCache.clear();
+    epsCCache.set(key, v);
+  }
+  return v;
 }
 
 /** Study spec (src-main/studies/spec.ts, version 1) for this form: one quench task group. */

@@ -156,3 +156,24 @@ test.describe('charts under load', () => {
     }
   });
 });
+
+test.describe('electron guards (plain functions, no Electron needed)', () => {
+  test('IPC only from our window’s main frame on app://epstudio; navigation only within it', async () => {
+    const { senderAllowed, isAppUrl } = await import('../../dist/src-main/electron/guards.js');
+    const main = { url: 'app://epstudio/index.html' };
+    const wc = { mainFrame: main };
+    const win = { isDestroyed: () => false, webContents: wc };
+    expect(senderAllowed({ sender: wc, senderFrame: main }, win)).toBe(true);
+    expect(senderAllowed({ sender: {}, senderFrame: main }, win)).toBe(false);
+    expect(senderAllowed({ sender: wc, senderFrame: { url: 'app://epstudio/index.html' } }, win)).toBe(false);
+    expect(senderAllowed({ sender: wc, senderFrame: null }, win)).toBe(false);
+    const navigated = { url: 'https://example.com/' };
+    expect(senderAllowed({ sender: { mainFrame: navigated }, senderFrame: navigated }, { isDestroyed: () => false, webContents: { mainFrame: navigated } })).toBe(false);
+    expect(senderAllowed({ sender: wc, senderFrame: main }, { ...win, isDestroyed: () => true })).toBe(false);
+    expect(senderAllowed({ sender: wc, senderFrame: main }, undefined)).toBe(false);
+    expect(isAppUrl('app://epstudio/assets/x.js')).toBe(true);
+    expect(isAppUrl('app://epstudio.evil.com/')).toBe(false);
+    expect(isAppUrl('app://user@epstudio/')).toBe(false);
+    for (const u of ['file:///etc/passwd', 'https://epstudio/', 'app://other/', 'javascript:alert(1)', 'not a url']) expect(isAppUrl(u)).toBe(false);
+  });
+});

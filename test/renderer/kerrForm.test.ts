@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { KERR_RULES, PAPER } from '../../src-core/kerr/model.js';
 import { chooseK } from '../../src-core/kerr/truncation.js';
 import { checkNumber, ParameterError } from '../../src-core/validation.js';
-import { defaultText, derive, expectedSeconds, parseNumber, toSpec, validateForm, type FormText } from '../../src-renderer/lib/kerrForm.js';
+import { criticalPump, defaultText, derive, expectedSeconds, parseNumber, toSpec, validateForm, type FormText } from '../../src-renderer/lib/kerrForm.js';
 import { parseSpec } from '../../src-main/studies/spec.js';
 
 const form = (over: Partial<FormText> = {}): FormText => ({ ...defaultText(), ...over });
@@ -115,5 +115,18 @@ describe('toSpec', () => {
       expect(t.epsFinal).toEqual([0.8, 1.1]);
       expect(t.tMax).toBe(10);
     }
+  });
+});
+
+describe('criticalPump', () => {
+  it('approaches the seed’s ε_c = 0.933 from above as N grows, inside the bistable window', () => {
+    const Ns = [5, 10, 20, 100];
+    const eps = Ns.map((N) => criticalPump(PAPER, N)!);
+    for (let i = 1; i < eps.length; i++) expect(eps[i]).toBeLessThan(eps[i - 1]);
+    for (const e of eps) expect(e).toBeGreaterThan(0.933 - 1e-3);
+    expect(Math.abs(eps[3] - 0.933)).toBeLessThan(5e-3);
+    const d = derive(validateForm(form({ N: '5, 10' })).value!);
+    expect(d.perN.map((r) => r.epsC)).toEqual([eps[0], eps[1]]);
+    expect(d.epsCSeed).toBe(0.933);
   });
 });
