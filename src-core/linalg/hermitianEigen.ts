@@ -138,7 +138,7 @@ export function tridiagonalEigenvalues(d: Float64Array, e: Float64Array, n = d.l
         if (Math.abs(e[m]) <= Number.EPSILON * dd) break;
       }
       if (m === l) break;
-      if (++iter > 60) throw new Error('tridiagonalEigenvalues: QL iteration did not converge');
+      if (++iter > 200) throw new Error('tridiagonalEigenvalues: QL iteration did not converge');
       let g = (d[l + 1] - d[l]) / (2 * e[l]);
       let r = Math.hypot(g, 1);
       g = d[m] - d[l] + e[l] / (g + (g >= 0 ? Math.abs(r) : -Math.abs(r)));

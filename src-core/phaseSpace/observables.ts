@@ -36,7 +36,10 @@ export type KerrObservablesResult = KerrObservables & {
   verification?: GridVerification;
 };
 
-/** Grid integrals of the density matrix ρ on `grid` (missing parts chosen automatically; angles rounded up to a valid FFT length). */
+/**
+ * Grid integrals of the density matrix ρ on `grid` (missing parts chosen automatically; angles rounded up to a valid
+ * FFT length).
+ */
 export function phaseSpaceIntegrals(
   rho: ComplexMatrix,
   grid: Partial<PolarGrid> = {},
