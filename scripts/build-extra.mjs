@@ -3,9 +3,12 @@
 import { build as esbuild } from 'esbuild';
 import { build as viteBuild } from 'vite';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+// The contract's method list from tsc's output (this script runs after tsc): the preload gets it as a constant.
+const { METHOD_NAMES } = await import(pathToFileURL(join(root, 'dist/src-main/api/contract.js')).href);
 
 await esbuild({
   entryPoints: [join(root, 'src-main/electron/preload.ts')],
@@ -16,6 +19,7 @@ await esbuild({
   target: 'node20',
   // Sandboxed preloads may require only 'electron' (and a few polyfilled modules): bundle everything else.
   external: ['electron'],
+  define: { __EPSTUDIO_METHODS__: JSON.stringify(METHOD_NAMES) },
   sourcemap: true,
   logLevel: 'warning',
 });

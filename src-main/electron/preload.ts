@@ -4,10 +4,15 @@
  * pushed events. No Node or Electron object reaches the page; the main side validates every request again.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { METHOD_NAMES, type ApiErrorBody, type EpStudioApi, type PushEvent } from '../api/contract.js';
+import type { ApiErrorBody, EpStudioApi, PushEvent } from '../api/contract.js';
 import { CHANNEL_PREFIX, PUSH_CHANNEL } from './channels.js';
 
-const allowed = new Set<string>(METHOD_NAMES);
+/**
+ * The contract's method names, injected at bundle time from METHOD_NAMES (scripts/build-extra.mjs): the preload stays
+ * small (no zod in it) and cannot drift from the contract.
+ */
+declare const __EPSTUDIO_METHODS__: string[];
+const allowed = new Set<string>(__EPSTUDIO_METHODS__);
 
 const api: EpStudioApi = {
   host: 'electron',

@@ -177,3 +177,49 @@ test.describe('electron guards (plain functions, no Electron needed)', () => {
     for (const u of ['file:///etc/passwd', 'https://epstudio/', 'app://other/', 'javascript:alert(1)', 'not a url']) expect(isAppUrl(u)).toBe(false);
   });
 });
+
+test.describe('preload (bundled CommonJS, run in a sandbox-like vm with a fake electron)', () => {
+  test('exposes exactly the contract: window.epstudio = { host, invoke, onPush }, only contract methods reach IPC', async () => {
+    const vm = await import('node:vm');
+    const { readFileSync } = await import('node:fs');
+    const { METHOD_NAMES } = await import('../../dist/src-main/api/contract.js');
+    const src = readFileSync(join(process.cwd(), 'dist', 'src-main', 'electron', 'preload.cjs'), 'utf8');
+    const exposed: Record<string, unknown> = {};
+    const calls: [string, unknown][] = [];
+    const required: string[] = [];
+    const fakeElectron = {
+      contextBridge: { exposeInMainWorld: (k: string, v: unknown) => (exposed[k] = v) },
+      ipcRenderer: {
+        invoke: async (ch: string, p: unknown) => {
+          calls.push([ch, p]);
+          return (p as { fail?: boolean } | undefined)?.fail ? { ok: false, error: { message: 'boom', field: 'x' } } : { ok: true, result: 42 };
+        },
+        on: () => undefined,
+        removeListener: () => undefined,
+      },
+    };
+    const module = { exports: {} };
+    vm.runInNewContext(src, {
+      module,
+      exports: module.exports,
+      require: (m: string) => {
+        required.push(m);
+        if (m !== 'electron') throw new Error(`sandboxed preload may not require ${m}`);
+        return fakeElectron;
+      },
+    });
+    expect(required).toEqual(['electron']);
+    expect(Object.keys(exposed)).toEqual(['epstudio']);
+    const api = exposed.epstudio as { host: string; invoke: (m: string, p: unknown) => Promise<unknown>; onPush: (l: unknown) => () => void };
+    expect(Object.keys(api).sort()).toEqual(['host', 'invoke', 'onPush']);
+    expect(api.host).toBe('electron');
+    // Promises from the vm's realm: re-wrap so that expect().rejects recognises them.
+    const call = (m: string, p: unknown) => new Promise((ok, fail) => api.invoke(m, p).then(ok, fail));
+    for (const m of METHOD_NAMES) expect(await call(m, {})).toBe(42);
+    expect(calls.map((c) => c[0])).toEqual(METHOD_NAMES.map((m: string) => `epstudio:${m}`));
+    await expect(call('fs.readFile', { path: '/etc/passwd' })).rejects.toThrow(/unknown method/);
+    expect(calls).toHaveLength(METHOD_NAMES.length);
+    await expect(call('studies.list', { fail: true })).rejects.toThrow('boom');
+    expect(typeof api.onPush(() => undefined)).toBe('function');
+  });
+});
