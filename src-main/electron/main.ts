@@ -3,7 +3,7 @@
  * The study pool and all file access live here (src-main/api/handlers.ts); the renderer reaches them only through the
  * contract.
  */
-import { app, BrowserWindow, Menu } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu } from 'electron';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHandlers } from '../api/handlers.js';
@@ -44,7 +44,7 @@ void app.whenReady().then(() => {
     dialogs: process.env.EPSTUDIO_NO_DIALOGS ? undefined : nativeDialogs(() => win),
     versions: { electron: process.versions.electron, chrome: process.versions.chrome },
   });
-  registerIpc(handlers, () => win);
+  registerIpc(ipcMain, handlers, () => win);
   Menu.setApplicationMenu(buildMenu((action: MenuAction) => push({ channel: 'menu', action }), process.platform === 'darwin'));
   win = createWindow(join(here, 'preload.cjs'));
   win.on('closed', () => (win = undefined));

@@ -223,3 +223,35 @@ test.describe('preload (bundled CommonJS, run in a sandbox-like vm with a fake e
     expect(typeof api.onPush(() => undefined)).toBe('function');
   });
 });
+
+test.describe('IPC adapter (fake ipcMain, real handlers)', () => {
+  test('one handler per method; sender checked before validation; errors come back as values naming the field', async () => {
+    const { registerIpc } = await import('../../dist/src-main/electron/ipc.js');
+    const { createHandlers } = await import('../../dist/src-main/api/handlers.js');
+    const { METHOD_NAMES } = await import('../../dist/src-main/api/contract.js');
+    const data = mkdtempSync(join(tmpdir(), 'epstudio-ipc-'));
+    let dispatched = 0;
+    const real = createHandlers({ host: 'electron', studiesRoot: join(data, 's'), exportsRoot: join(data, 'e'), emit: () => undefined });
+    const handlers = { ...real, dispatch: (m: unknown, p: unknown) => (dispatched++, real.dispatch(m, p)) };
+    const table = new Map<string, (e: unknown, p: unknown) => Promise<{ ok: boolean; result?: unknown; error?: { message: string; field?: string } }>>();
+    const ipcMain = { handle: (ch: string, fn: never) => table.set(ch, fn), removeHandler: (ch: string) => table.delete(ch) };
+    const main = { url: 'app://epstudio/index.html' };
+    const wc = { mainFrame: main };
+    const win = { isDestroyed: () => false, webContents: wc };
+    const off = registerIpc(ipcMain, handlers, () => win);
+    expect([...table.keys()]).toEqual(METHOD_NAMES.map((m: string) => `epstudio:${m}`));
+    const good = { sender: wc, senderFrame: main };
+    const info = await table.get('epstudio:app.info')!(good, {});
+    expect(info.ok).toBe(true);
+    expect((info.result as { host: string }).host).toBe('electron');
+    const refused = await table.get('epstudio:app.info')!({ sender: {}, senderFrame: main }, {});
+    expect(refused).toEqual({ ok: false, error: { message: 'refused: IPC from an unknown sender' } });
+    expect(dispatched).toBe(1);
+    const bad = await table.get('epstudio:studies.readTask')!(good, { dir: '', taskId: 'x' });
+    expect(bad.ok).toBe(false);
+    expect(bad.error?.field).toBe('dir');
+    off();
+    expect(table.size).toBe(0);
+    await real.shutdown();
+  });
+});
