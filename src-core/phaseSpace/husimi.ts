@@ -142,10 +142,19 @@ export function supportRadius(rho: ComplexMatrix, tol = 1e-18): number {
   for (let s = 1; s <= steps; s++) {
     const r = s * 0.25, r2 = r * r, lr2 = Math.log(r2);
     let a = 0;
-    for (let m = 0; m < K; m++) {
-      const p = rho.re[m * K + m];
-      if (p > 0) a += p * Math.exp(-r2 + m * lr2 - lnFact(m));
-    }
+    if (r2 < 600) {
+      // c_m² = e^{−r²} r^{2m}/m! by recurrence (no underflow of e^{−r²} below r² ≈ 700)
+      let c2 = Math.exp(-r2);
+      for (let m = 0; m < K; m++) {
+        if (m > 0) c2 *= r2 / m;
+        const p = rho.re[m * K + m];
+        if (p > 0) a += p * c2;
+      }
+    } else
+      for (let m = 0; m < K; m++) {
+        const p = rho.re[m * K + m];
+        if (p > 0) a += p * Math.exp(-r2 + m * lr2 - lnFact(m));
+      }
     a0[s] = a;
     if (a > amax) amax = a;
   }
