@@ -175,18 +175,36 @@ export function nessChart(s: RunState): ChartData | undefined {
   return sweepChart(tasks, 'alpha_abs', 'Exact NESS |<a>|/√N against ε (Fig. 2)', '|α|', false);
 }
 
-function sweepChart(tasks: TaskRun[], key: string, title: string, yLabel: string, logOk: boolean): ChartData {
+/** Seed 004 Fig. 3 from gaussian-sweep tasks: Π_s (Eq. 4) and μ_b against the preset's sweep axis. */
+export function gaussianCharts(s: RunState): ChartData[] {
+  const tasks = s.order.map((id) => s.tasks[id]).filter((t) => t.info.kind === 'gaussian-sweep');
+  const out: ChartData[] = [];
+  for (const t of tasks) {
+    const fixed = (t.info.params.fixed ?? {}) as Record<string, unknown>;
+    const preset = String(fixed.preset ?? t.info.label);
+    const xLabel = preset === 'cavity-bec' ? '(g/g_cr)²' : 'g/κ_a';
+    for (const [key, yLabel, name] of [['Pi_s', 'Π_s', 'Entropy production Π_s (seed 004 Eq. 4, Fig. 3)'], ['mu_b', 'μ_b', 'μ_b (Fig. 3 inset)']] as const) {
+      const c = sweepChart([t], key, `${name}, ${preset}`, yLabel, key === 'Pi_s', 'x', xLabel);
+      c.series = c.series.map((se) => ({ ...se, label: preset }));
+      c.id = `${key}-${preset}`.replace(/[^\w.-]+/g, '_');
+      out.push(c);
+    }
+  }
+  return out;
+}
+
+function sweepChart(tasks: TaskRun[], key: string, title: string, yLabel: string, logOk: boolean, xKey = 'eps', xLabel = 'ε'): ChartData {
   const xs = new Set<number>();
-  for (const t of tasks) for (const r of t.rows) if (r && Number.isFinite(r.eps)) xs.add(r.eps);
+  for (const t of tasks) for (const r of t.rows) if (r && Number.isFinite(r[xKey])) xs.add(r[xKey]);
   const x = [...xs].sort((a, b) => a - b);
   const index = new Map(x.map((v, i) => [v, i]));
   const series = tasks.map((t, i) => {
     const values = new Array<number | null>(x.length).fill(null);
-    for (const r of t.rows) if (r && index.has(r.eps) && Number.isFinite(r[key])) values[index.get(r.eps)!] = r[key];
+    for (const r of t.rows) if (r && index.has(r[xKey]) && Number.isFinite(r[key])) values[index.get(r[xKey])!] = r[key];
     const N = num(t.info.params.N) ?? num((t.info.params.fixed as Record<string, unknown> | undefined)?.N) ?? num(t.rows.find(Boolean)?.N);
     return { label: N === undefined ? t.info.label : `N=${fmt(N)}`, values, color: i };
   });
-  return { id: `${key}-sweep`, title, xLabel: 'ε', xKey: 'eps', yLabel, x, series, logOk };
+  return { id: `${key}-sweep`, title, xLabel, xKey, yLabel, x, series, logOk };
 }
 
 /**

@@ -100,3 +100,20 @@ describe('sweep charts', () => {
     expect(c.series).toEqual([{ label: 'N=5', values: [0.2, 0.9], color: 0 }]);
   });
 });
+
+describe('Gaussian sweep charts (seed 004 Fig. 3)', () => {
+  it('Π_s and μ_b against the preset’s axis', async () => {
+    const { gaussianCharts } = await import('../../src-renderer/lib/series.js');
+    const t: TaskInfo = { id: 'g', kind: 'gaussian-sweep', label: 'cavity-om', figures: [], params: { sweep: 'gaussian', fixed: { preset: 'cavity-om' } }, samples: 2 };
+    let s = applyEvent(emptyRun(), { type: 'study-started', studyId: 'S', dir: '/d', tasks: [t], resumed: false }, 0);
+    s = applyEvent(s, { type: 'sample-ready', studyId: 'S', taskId: 'g', index: 0, row: { x: 0, Pi_s: 0, mu_b: 0 } }, 1);
+    s = applyEvent(s, { type: 'sample-ready', studyId: 'S', taskId: 'g', index: 1, row: { x: 0.49, Pi_s: 2, mu_b: -1 } }, 2);
+    const [pi, mu] = gaussianCharts(s);
+    expect(pi.xLabel).toBe('g/κ_a');
+    expect(pi.xKey).toBe('x');
+    expect(pi.x).toEqual([0, 0.49]);
+    expect(pi.series).toEqual([{ label: 'cavity-om', values: [0, 2], color: 0 }]);
+    expect(mu.series[0].values).toEqual([0, -1]);
+    expect(pi.id).not.toBe(mu.id);
+  });
+});
