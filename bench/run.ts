@@ -8,11 +8,15 @@ import { PROJECT_ROOT, VERSION } from '../src-main/version.js';
 import type { BenchSection } from './types.js';
 import { run as phaseSpace } from './phaseSpace.js';
 import { run as kerr } from './kerr.js';
+import { run as studies } from './studies.js';
+import { run as gaussian } from './gaussian.js';
 
 type Section = { name: string; run: () => Promise<BenchSection> };
 const SECTIONS: Section[] = [
   { name: 'phaseSpace', run: phaseSpace },
   { name: 'kerr', run: kerr },
+  { name: 'studies', run: studies },
+  { name: 'gaussian', run: gaussian },
 ];
 
 async function main(): Promise<void> {
