@@ -80,7 +80,7 @@ const SIGMA0 = 1e-3;
 /** Second pass when |ζ| < TINY·σ₀ (relative error of the first pass would exceed ~tol/TINY). */
 const TINY = 1e-4;
 /** Extra shifts up the imaginary axis allowed for the |Re ζ| ordering check. */
-const MAX_EXTRA_SHIFTS = 6;
+const MAX_EXTRA_SHIFTS = 12;
 const K_RULE = { min: 2, max: 400, integer: true };
 
 /** Order: smallest |Re ζ| first; ties (|Δ|Re|| ≤ 1e-12 scale) by |Im ζ|, then Im ≥ 0 first. */
@@ -100,7 +100,15 @@ interface PassResult {
 }
 
 /** One shift-invert pass at fixed K: the nev eigenvalues of L nearest σ, ζ₀ deflated. */
-function shiftInvertPass(raw: KerrRaw, K: number, sigma: Complex, nev: number, count: number, arnoldiTol: number): PassResult {
+function shiftInvertPass(
+  raw: KerrRaw,
+  K: number,
+  sigma: Complex,
+  nev: number,
+  count: number,
+  arnoldiTol: number,
+  tightBelow = Infinity,
+): PassResult {
   const n = K * K;
   const F = bandedLUFactor(liouvillianBanded(raw, K, sigma), { perturbZeroPivots: true, inPlace: true });
   const project = (xr: Float64Array, xi: Float64Array): void => {
@@ -125,7 +133,7 @@ function shiftInvertPass(raw: KerrRaw, K: number, sigma: Complex, nev: number, c
   // only decide the ordering: Arnoldi need not polish eigenvalues it will not report.
   const accept = (values: Complex[], residuals: number[]): boolean => {
     const idx = values.map((_, i) => i).sort((a, b) => slowestFirst(toZeta(values[a]), toZeta(values[b])));
-    const tight = new Set(idx.slice(0, count));
+    const tight = new Set(idx.slice(0, count).filter((i) => Math.abs(toZeta(values[i]).re) <= tightBelow));
     for (let i = 0; i < idx.length; i++) if (residuals[idx[i]] > (tight.has(idx[i]) ? arnoldiTol : Math.max(arnoldiTol, 1e-7))) return false;
     return true;
   };
@@ -151,8 +159,10 @@ function shiftInvertPass(raw: KerrRaw, K: number, sigma: Complex, nev: number, c
 /**
  * Half-height Y of the strip where slow modes can sit: the linearised (Bogoliubov) frequencies about a mean-field state
  * with U·n = x are ω(x) = √((Δ + 2x)² − x²) (real part of the Jacobian's eigenvalues −κ ± iω, PHYSICS.md §1 mean field);
- * the slow Liouvillian modes (|Re ζ| ≲ κ) are −κ + i(±ω) and tunnelling modes near the real axis. Y = 1.1·max ω + κ over
- * x ∈ [0, U·nMax] (a generous heuristic bound, not a theorem: it decides how many eigenvalues near σ are searched).
+ * the Liouvillian modes near a branch are ≈ −jκ + i·(sums of j terms ±ω), j = 1, 2, …, plus tunnelling modes near the
+ * real axis. This returns Ω = 1.1·max ω over x ∈ [0, U·nMax]; modes with |Re ζ| ≤ r are searched up to
+ * |Im ζ| ≤ Y(r) = max(1, r/κ)·Ω + κ (a heuristic bound, not a theorem: it decides how far up the imaginary axis the
+ * extra shifts go; the Arnoldi vs dense tests check it).
  */
 export function imaginaryExtent(raw: KerrRaw, nMax: number): number {
   let w = 0;
@@ -162,7 +172,7 @@ export function imaginaryExtent(raw: KerrRaw, nMax: number): number {
     const a = raw.delta + 2 * x;
     w = Math.max(w, Math.sqrt(Math.max(0, a * a - x * x)));
   }
-  return 1.1 * w + raw.kappa;
+  return 1.1 * w;
 }
 
 interface Found {
@@ -206,14 +216,15 @@ export function spectrumAtK(
   if (count > n - 3) throw new ParameterError('count', `an integer ≤ K² − 3 = ${n - 3} at K = ${K}`, count);
   const arnoldiTol = opts.arnoldiTol ?? 1e-12;
   const sigma0 = opts.shift ?? { re: SIGMA0 * raw.kappa, im: 0 };
-  const Y = opts.imagExtent ?? imaginaryExtent(raw, K / 2);
+  const Omega = opts.imagExtent ?? imaginaryExtent(raw, K / 2);
+  const stripHeight = (rc: number) => Math.max(1, rc / raw.kappa) * Omega + raw.kappa;
   const nev = Math.min(n - 3, count + 6);
   const found: Found[] = [];
   const discs: { c: Complex; R: number }[] = [];
   const shifts: Complex[] = [];
   let converged = true;
-  const pass = (sigma: Complex, nevHere: number, countHere: number): Found[] => {
-    const p = shiftInvertPass(raw, K, sigma, nevHere, countHere, arnoldiTol);
+  const pass = (sigma: Complex, nevHere: number, countHere: number, tightBelow?: number): Found[] => {
+    const p = shiftInvertPass(raw, K, sigma, nevHere, countHere, arnoldiTol, tightBelow);
     converged = converged && p.converged;
     shifts.push(sigma);
     let R = 0;
@@ -229,6 +240,7 @@ export function spectrumAtK(
   for (let extra = 0; ; extra++) {
     const sorted = found.map((f) => f.z).sort(slowestFirst);
     const rc = Math.abs(sorted[Math.min(count, sorted.length) - 1].re);
+    const Y = stripHeight(rc);
     const yu = lowestUncovered(discs, rc, Y);
     if (yu === null) {
       complete = true;
@@ -237,7 +249,8 @@ export function spectrumAtK(
     if (extra >= MAX_EXTRA_SHIFTS || opts.shift) break;
     const last = discs[discs.length - 1];
     const yc = Math.min(Y, yu + 0.5 * last.R);
-    merge(found, pass({ re: sigma0.re, im: yc }, nev, count));
+    // only modes slower than the current count-th need the tight tolerance here; the rest just bound the disc
+    merge(found, pass({ re: sigma0.re, im: yc }, nev, count, rc * (1 + 1e-6)));
   }
   if (!opts.shift) {
     // extremely small gap: resolve the slow modes with a shift next to them (relative accuracy tol instead of tol·σ/λ)
@@ -345,7 +358,8 @@ export function liouvillianSpectrum(params: KerrParams, opts: SpectrumOptions = 
   if (opts.shift && !(Number.isFinite(opts.shift.re) && Number.isFinite(opts.shift.im)))
     throw new ParameterError('shift', 'a finite complex number', opts.shift);
   const raw = toRaw(params);
-  const arnoldiTol = Math.min(1e-12, tol * 1e-3);
+  // Arnoldi residual → relative error of ζ₁ ≈ res·(1 + σ/λ) ≤ 1e2·res above the second-pass threshold
+  const arnoldiTol = Math.min(1e-9, Math.max(1e-13, tol * 1e-3));
   const Y = imaginaryExtent(raw, photonScale(params));
   const run = (K: number) => spectrumAtK(raw, K, count, { shift: opts.shift, arnoldiTol, imagExtent: Y });
   if (opts.K !== undefined) {
