@@ -3,23 +3,31 @@ import { dialog, type BrowserWindow } from 'electron';
 import type { DialogPort } from '../api/handlers.js';
 
 export function nativeDialogs(window: () => BrowserWindow | undefined): DialogPort {
-  const win = () => window() as BrowserWindow;
+  // Modal to the window when there is one.
+  const open = (o: Electron.OpenDialogOptions) => {
+    const w = window();
+    return w ? dialog.showOpenDialog(w, o) : dialog.showOpenDialog(o);
+  };
+  const save = (o: Electron.SaveDialogOptions) => {
+    const w = window();
+    return w ? dialog.showSaveDialog(w, o) : dialog.showSaveDialog(o);
+  };
   return {
     async openStudyDir(defaultPath) {
-      const r = await dialog.showOpenDialog(win(), { title: 'Open study folder', defaultPath, properties: ['openDirectory'] });
+      const r = await open({ title: 'Open study folder', defaultPath, properties: ['openDirectory'] });
       return r.canceled ? null : (r.filePaths[0] ?? null);
     },
     async saveStudyDir(defaultPath) {
-      const r = await dialog.showSaveDialog(win(), { title: 'Save study as (new folder)', defaultPath, buttonLabel: 'Save study' });
+      const r = await save({ title: 'Save study as (new folder)', defaultPath, buttonLabel: 'Save study' });
       return r.canceled ? null : (r.filePath ?? null);
     },
     async saveFile(defaultPath, extension) {
       const filters = extension ? [{ name: extension.toUpperCase(), extensions: [extension] }] : [];
-      const r = await dialog.showSaveDialog(win(), { title: 'Export', defaultPath, filters });
+      const r = await save({ title: 'Export', defaultPath, filters });
       return r.canceled ? null : (r.filePath ?? null);
     },
     async chooseDir(defaultPath, purpose) {
-      const r = await dialog.showOpenDialog(win(), { title: `Choose a folder for the ${purpose}`, defaultPath, properties: ['openDirectory', 'createDirectory'] });
+      const r = await open({ title: `Choose a folder for the ${purpose}`, defaultPath, properties: ['openDirectory', 'createDirectory'] });
       return r.canceled ? null : (r.filePaths[0] ?? null);
     },
   };

@@ -5,9 +5,9 @@
  */
 import { app, BrowserWindow, net, protocol, session, shell } from 'electron';
 import { existsSync } from 'node:fs';
-import { join, normalize, sep } from 'node:path';
+import { extname, join, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { contentSecurityPolicy } from '../host/server.js';
+import { CONTENT_TYPES, contentSecurityPolicy } from '../host/server.js';
 import { APP_ORIGIN, APP_SCHEME } from './channels.js';
 import { isAppUrl } from './guards.js';
 
@@ -28,6 +28,7 @@ export function serveRenderer(rendererDir: string): void {
     const headers = new Headers(r.headers);
     headers.set('Content-Security-Policy', contentSecurityPolicy());
     headers.set('X-Content-Type-Options', 'nosniff');
+    headers.set('Content-Type', CONTENT_TYPES[extname(file)] ?? 'application/octet-stream');
     return new Response(r.body, { status: r.status, headers });
   });
 }

@@ -36,7 +36,8 @@ export interface Host {
   close(): Promise<void>;
 }
 
-const TYPES: Record<string, string> = {
+/** Content types of the renderer's files (module scripts need a JavaScript type); shared with the Electron app:// handler. */
+export const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
@@ -122,7 +123,7 @@ export async function startHost(opts: HostOptions): Promise<Host> {
       res.end('not found\n');
       return;
     }
-    res.writeHead(200, { ...headers, 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    res.writeHead(200, { ...headers, 'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream' });
     if (req.method === 'HEAD') res.end();
     else createReadStream(file).pipe(res);
   });
