@@ -1,0 +1,211 @@
+/**
+ * Pure logic of the Gaussian panel (seed 004): the form in the units of the seed's Table I (ν/2π in MHz, kHz, Hz),
+ * its validation messages, and the chart data of Fig. 3 (Π_s with the μ_b inset) and of the output spectrum with an
+ * imported measurement over the fitted model. The engine calls are instant, so the panel calls them directly.
+ */
+import { checkNumber, ParameterError } from '../../src-core/validation.js';
+import { DAMPINGS, PRESETS, TWO_PI, type Damping, type GaussianParams, type GaussianPreset, type SweepVariable } from '../../src-core/gaussian/model.js';
+import { gaussianNess, type GaussianNess } from '../../src-core/gaussian/ness.js';
+import { criticalCoupling, type CriticalCoupling } from '../../src-core/gaussian/stability.js';
+import { couplingFrom, gaussianSweep, sweepLimit } from '../../src-core/gaussian/sweep.js';
+import { frequencyGrid, outputSpectrum, toAngular } from '../../src-core/gaussian/spectrum.js';
+import type { FitResult } from '../../src-core/gaussian/fit.js';
+import type { SpectrumData } from '../../src-core/gaussian/spectrumText.js';
+import type { ChartData } from '../lib/series.js';
+
+export type PresetId = GaussianPreset['id'];
+
+/** The form, in the units shown (Table I lists ν = ω/2π). */
+export interface GaussianForm {
+  preset: PresetId;
+  damping: Damping;
+  omegaA_MHz: number;
+  kappaA_kHz: number;
+  omegaB_kHz: number;
+  gammaB_Hz: number;
+  Tb_K: number;
+  chiB_kHz: number;
+  /** The preset's sweep variable: g/κ_a (cavity-om) or (g/g_cr)² (cavity-bec). */
+  coupling: number;
+  /** Homodyne angle θ in rad. */
+  theta: number;
+  /** Points of the Fig. 3 curves. */
+  points: number;
+}
+
+/** The numeric fields of the form. */
+export type NumericKey = { [K in keyof GaussianForm]: GaussianForm[K] extends number ? K : never }[keyof GaussianForm];
+
+export interface FieldSpec {
+  key: NumericKey;
+  label: string;
+  unit: string;
+  /** Form value × scale = engine value (s⁻¹ angular, K). */
+  scale: number;
+  rule: { min?: number; max?: number; exclusiveMin?: boolean; integer?: boolean };
+}
+
+export const FIELDS: readonly FieldSpec[] = [
+  { key: 'omegaA_MHz', label: 'ω_a/2π', unit: 'MHz', scale: TWO_PI * 1e6, rule: { min: -1e5, max: 1e5 } },
+  { key: 'kappaA_kHz', label: 'κ_a/2π', unit: 'kHz', scale: TWO_PI * 1e3, rule: { min: 0, exclusiveMin: true, max: 1e8 } },
+  { key: 'omegaB_kHz', label: 'ω_b/2π', unit: 'kHz', scale: TWO_PI * 1e3, rule: { min: 0, exclusiveMin: true, max: 1e8 } },
+  { key: 'gammaB_Hz', label: 'γ_b/2π', unit: 'Hz', scale: TWO_PI, rule: { min: 0, exclusiveMin: true, max: 1e11 } },
+  { key: 'Tb_K', label: 'T_b', unit: 'K', scale: 1, rule: { min: 0, max: 1e6 } },
+  { key: 'chiB_kHz', label: 'χ_b/2π (squeezing of b)', unit: 'kHz', scale: TWO_PI * 1e3, rule: { min: -1e8, max: 1e8 } },
+  { key: 'theta', label: 'homodyne angle θ', unit: 'rad', scale: 1, rule: { min: -10, max: 10 } },
+  { key: 'points', label: 'points per curve', unit: '', scale: 1, rule: { min: 2, max: 20000, integer: true } },
+];
+
+export const COUPLING_LABEL: Record<SweepVariable, string> = { g_over_kappa: 'g/κ_a', g2_over_gcr2: '(g/g_cr)²' };
+
+export function formFromPreset(id: PresetId): GaussianForm {
+  const pr = PRESETS[id];
+  const p = pr.params;
+  return {
+    preset: id,
+    damping: p.damping,
+    omegaA_MHz: p.omegaA / (TWO_PI * 1e6),
+    kappaA_kHz: p.kappaA / (TWO_PI * 1e3),
+    omegaB_kHz: p.omegaB / (TWO_PI * 1e3),
+    gammaB_Hz: p.gammaB / TWO_PI,
+    Tb_K: p.Tb,
+    chiB_kHz: (p.chiB ?? 0) / (TWO_PI * 1e3),
+    coupling: pr.example,
+    theta: pr.theta,
+    points: 400,
+  };
+}
+
+export interface FieldError {
+  field: keyof GaussianForm;
+  message: string;
+}
+
+export interface Evaluation {
+  errors: FieldError[];
+  variable: SweepVariable;
+  /** Parameters with g = 0, when the model fields are valid. */
+  base?: GaussianParams;
+  crit?: CriticalCoupling;
+  /** Largest allowed coupling value (exclusive), where g reaches g_cr. */
+  limit?: number;
+  /** Parameters at the chosen coupling, and the NESS there, when everything is valid. */
+  params?: GaussianParams;
+  ness?: GaussianNess;
+}
+
+/** Validate the form and evaluate the NESS; every problem becomes a message naming the field, its unit and range. */
+export function evaluate(f: GaussianForm): Evaluation {
+  const variable = PRESETS[f.preset].sweep.variable;
+  const errors: FieldError[] = [];
+  for (const s of FIELDS) {
+    try {
+      checkNumber(`${s.label}${s.unit ? ` (${s.unit})` : ''}`, f[s.key], s.rule);
+    } catch (e) {
+      errors.push({ field: s.key, message: (e as Error).message });
+    }
+  }
+  if (!DAMPINGS.includes(f.damping)) errors.push({ field: 'damping', message: `damping: allowed: one of ${DAMPINGS.join(', ')}` });
+  if (errors.length) return { errors, variable };
+  const base: GaussianParams = {
+    omegaA: f.omegaA_MHz * TWO_PI * 1e6,
+    kappaA: f.kappaA_kHz * TWO_PI * 1e3,
+    omegaB: f.omegaB_kHz * TWO_PI * 1e3,
+    gammaB: f.gammaB_Hz * TWO_PI,
+    Tb: f.Tb_K,
+    chiB: f.chiB_kHz * TWO_PI * 1e3,
+    g: 0,
+    damping: f.damping,
+  };
+  const crit = criticalCoupling(base);
+  if (!(crit.gCr > 0)) {
+    errors.push({ field: 'omegaA_MHz', message: 'A is unstable already at g = 0: check ω_a (red detuning, ω_a > 0) and |χ_b| < ω_b' });
+    return { errors, variable, base, crit };
+  }
+  const limit = sweepLimit(variable, base, crit.gCr);
+  const label = COUPLING_LABEL[variable];
+  if (!(Number.isFinite(f.coupling) && f.coupling >= 0 && f.coupling < limit)) {
+    errors.push({
+      field: 'coupling',
+      message: `${label}: got ${f.coupling}; allowed: ≥ 0 and < ${+limit.toPrecision(6)} (g_cr = ${crit.gCr.toPrecision(6)} s⁻¹, where A loses stability)`,
+    });
+    return { errors, variable, base, crit, limit };
+  }
+  const params = { ...base, g: couplingFrom(variable, f.coupling, base, crit.gCr) };
+  try {
+    return { errors, variable, base, crit, limit, params, ness: gaussianNess(params, crit) };
+  } catch (e) {
+    if (!(e instanceof ParameterError)) throw e;
+    errors.push({ field: 'coupling', message: e.message });
+    return { errors, variable, base, crit, limit };
+  }
+}
+
+/**
+ * Fig. 3: Π_s against the preset's axis over its range (clipped below g_cr), and the inset's μ_b, with the form's
+ * working point marked.
+ */
+export function fig3Charts(f: GaussianForm, ev: Evaluation): { pi: ChartData; muB: ChartData } | undefined {
+  if (!ev.base || !ev.crit || ev.limit === undefined) return undefined;
+  const pr = PRESETS[f.preset];
+  const to = Math.min(pr.sweep.to, 0.99 * ev.limit);
+  const s = gaussianSweep(ev.base, { variable: ev.variable, from: pr.sweep.from, to, points: f.points }, ev.crit);
+  const x = Array.from(s.x);
+  const xLabel = COUPLING_LABEL[ev.variable];
+  const vlines = ev.params && f.coupling <= to ? [{ x: f.coupling, label: 'working point' }] : [];
+  const common = { xLabel, xKey: ev.variable, x, vlines };
+  return {
+    pi: {
+      ...common,
+      id: `gaussian-fig3-Pi_s-${f.preset}`,
+      title: `Entropy production Π_s = μ_a + μ_b (seed 004 Eq. 4, Fig. 3), ${f.preset}`,
+      yLabel: 'Π_s (s⁻¹)',
+      series: [
+        { label: 'Π_s', values: Array.from(s.Pi_s), color: 0 },
+        { label: 'μ_a', values: Array.from(s.mu_a), color: 1 },
+      ],
+      logOk: true,
+    },
+    muB: {
+      ...common,
+      id: `gaussian-fig3-mu_b-${f.preset}`,
+      title: `Inset: μ_b (flow to the ${f.preset === 'cavity-om' ? 'mechanical' : 'atomic'} bath; < 0 is cooling)`,
+      yLabel: 'μ_b (s⁻¹)',
+      series: [{ label: 'μ_b', values: Array.from(s.mu_b), color: 2 }],
+      logOk: false,
+    },
+  };
+}
+
+/**
+ * The output homodyne spectrum: the model at the form's parameters (scaled by the fitted gain when there is a fit),
+ * the imported measurement, and the fitted model, on the measurement's frequencies (or 0 … 2 ω_b/2π without one).
+ */
+export function spectrumChart(f: GaussianForm, ev: Evaluation, measured?: SpectrumData, fit?: FitResult): ChartData | undefined {
+  if (!ev.params) return undefined;
+  const fr = measured ? measured.f : frequencyGrid(0, (2 * ev.params.omegaB) / TWO_PI, 600);
+  const order = Array.from(fr.keys()).sort((a, b) => fr[a] - fr[b]);
+  const x = order.map((i) => fr[i]);
+  const gain = fit?.gain ?? 1;
+  const model = outputSpectrum(ev.params, toAngular(x), { theta: f.theta });
+  const series: ChartData['series'] = [{ label: fit ? 'model at the form (× fitted gain)' : 'model (shot noise = 1)', values: Array.from(model, (v) => v * gain), ref: 'ness' }];
+  if (measured) series.unshift({ label: 'measured', values: order.map((i) => measured.psd[i]), color: 0 });
+  if (measured && fit) series.push({ label: 'fitted model', values: order.map((i) => fit.model[i]), color: 3 });
+  return {
+    id: `gaussian-spectrum-${f.preset}`,
+    title: `Output-field homodyne spectrum, θ = ${+f.theta.toFixed(3)} rad (input–output theory; seed 004 Fig. 2)`,
+    xLabel: 'frequency (Hz)',
+    xKey: 'frequency',
+    yLabel: 'PSD',
+    x,
+    series,
+    logOk: true,
+  };
+}
+
+/** Human-readable number for the readouts. */
+export function fmt(v: number, digits = 5): string {
+  if (!Number.isFinite(v)) return String(v);
+  const a = Math.abs(v);
+  return a !== 0 && (a >= 1e5 || a < 1e-3) ? v.toExponential(digits - 1) : String(+v.toPrecision(digits));
+}
