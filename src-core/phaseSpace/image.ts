@@ -1,8 +1,8 @@
 /**
  * Husimi image for the app's phase-space viewer: Q(μ) = <μ|ρ|μ>/π on a Cartesian grid μ = x + iy and the dissipative
  * current J = −κ(μQ + ∂_μ̄ Q) = −(κ/π) j, j = <μ|aρ|μ> (seed App. B; PHYSICS.md §1), on a coarser arrow grid.
- * Direct coherent-state sandwiches, O(K²) per point: fine for display; the integrals use the polar grid (husimi.ts).
- * `husimiCartesian` is also the naive reference the tests and the bench compare the polar evaluator against.
+ * Per point a windowed pass over the upper triangle of ρ (husimiDensity); the integrals use the polar grid (husimi.ts).
+ * `husimiCartesian` (full direct sandwiches, O(K²) per point) is the naive reference of the tests and the bench.
  */
 import { PAPER } from '../kerr/model.js';
 import type { ComplexMatrix } from '../linalg/complexMatrix.js';
@@ -58,6 +58,80 @@ export function husimiCartesian(
   return { q, jre, jim };
 }
 
+/**
+ * The same q and j for a density matrix ρ (Hermitian, positive semidefinite), fast enough for the viewer: with
+ * v_m = <m|μ>, conj(v_{m−1})√m = conj(v_m) m/μ̄, so q = Σ conj(v_m) ρ_mn v_n and μ̄ j = Σ m conj(v_m) ρ_mn v_n come from
+ * one pass over the upper triangle (the pair (n, m) is the conjugate of (m, n)), restricted to the Fock levels whose
+ * bound |v_m| √ρ_mm exceeds 1e-17 of its maximum at that |μ| (|ρ_mn| ≤ √(ρ_mm ρ_nn)).
+ */
+export function husimiDensity(
+  rho: ComplexMatrix,
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+): { q: Float64Array; jre: Float64Array; jim: Float64Array } {
+  const K = rho.K, P = x.length, re = rho.re, im = rho.im;
+  const q = new Float64Array(P), jre = new Float64Array(P), jim = new Float64Array(P);
+  const vr = new Float64Array(K), vi = new Float64Array(K), sp = new Float64Array(K);
+  for (let m = 0; m < K; m++) sp[m] = Math.sqrt(Math.max(re[m * K + m], 0));
+  const lnFact = new Float64Array(K);
+  for (let m = 1; m < K; m++) lnFact[m] = lnFact[m - 1] + Math.log(m);
+  for (let p = 0; p < P; p++) {
+    const mr = x[p], mi = y[p], r2 = mr * mr + mi * mi;
+    if (r2 < 1e-24) {
+      // μ = 0: q = ρ_00, j = <0|aρ|0> = ρ_10
+      q[p] = re[0];
+      jre[p] = K > 1 ? re[K] : 0;
+      jim[p] = K > 1 ? im[K] : 0;
+      continue;
+    }
+    // window from |v_m| = e^{−r²/2} r^m/√m! (log form: no overflow), then v_m on it by recurrence
+    const lr = 0.5 * Math.log(r2);
+    let gmax = 0;
+    for (let m = 0; m < K; m++) {
+      const g = Math.exp(-0.5 * r2 + m * lr - 0.5 * lnFact[m]) * sp[m];
+      vr[m] = g; // temporary: the bound
+      if (g > gmax) gmax = g;
+    }
+    const tol = 1e-17 * gmax;
+    let lo = 0, hi = K - 1;
+    while (lo < K && vr[lo] <= tol) lo++;
+    while (hi > lo && vr[hi] <= tol) hi--;
+    if (gmax === 0) continue;
+    // v_lo = e^{−r²/2} μ^lo/√lo!, phase lo·θ
+    const th = Math.atan2(mi, mr), amp = Math.exp(-0.5 * r2 + lo * lr - 0.5 * lnFact[lo]);
+    vr[lo] = amp * Math.cos(lo * th);
+    vi[lo] = amp * Math.sin(lo * th);
+    for (let n = lo + 1; n <= hi; n++) {
+      const s = 1 / Math.sqrt(n);
+      vr[n] = (vr[n - 1] * mr - vi[n - 1] * mi) * s;
+      vi[n] = (vr[n - 1] * mi + vi[n - 1] * mr) * s;
+    }
+    let s0 = 0, s1r = 0, s1i = 0;
+    for (let m = lo; m <= hi; m++) {
+      const row = m * K, amr = vr[m], ami = -vi[m]; // conj(v_m)
+      // diagonal
+      const dm = re[row + m] * (amr * amr + ami * ami);
+      s0 += dm;
+      s1r += m * dm;
+      for (let n = m + 1; n <= hi; n++) {
+        // t = conj(v_m) ρ_mn v_n
+        const a = re[row + n], b = im[row + n];
+        const wr = a * vr[n] - b * vi[n], wi = a * vi[n] + b * vr[n];
+        const tr = amr * wr - ami * wi, ti = amr * wi + ami * wr;
+        s0 += 2 * tr;
+        // m t + n conj(t)
+        s1r += (m + n) * tr;
+        s1i += (m - n) * ti;
+      }
+    }
+    q[p] = s0;
+    // j = (μ̄ j)/μ̄ = (s1)·μ/|μ|²
+    jre[p] = (s1r * mr - s1i * mi) / r2;
+    jim[p] = (s1r * mi + s1i * mr) / r2;
+  }
+  return { q, jre, jim };
+}
+
 export interface HusimiImageOptions {
   xMin: number;
   xMax: number;
@@ -97,16 +171,17 @@ function meshgrid(xs: Float64Array, ys: Float64Array): { x: Float64Array; y: Flo
   return { x, y };
 }
 
+/** Q and J of the density matrix ρ for the viewer. */
 export function husimiImage(rho: ComplexMatrix, o: HusimiImageOptions): HusimiImage {
   for (const k of ['nx', 'ny'] as const)
     if (!(Number.isInteger(o[k]) && o[k] >= 1)) throw new RangeError(`${k} must be a positive integer, got ${o[k]}`);
   const arrows = o.arrows ?? { nx: 21, ny: 21 };
   const kappa = o.kappa ?? PAPER.kappa;
   const px = meshgrid(axis(o.xMin, o.xMax, o.nx), axis(o.yMin, o.yMax, o.ny));
-  const Q = husimiCartesian(rho, px.x, px.y).q;
+  const Q = husimiDensity(rho, px.x, px.y).q;
   for (let i = 0; i < Q.length; i++) Q[i] /= Math.PI;
   const ax = meshgrid(axis(o.xMin, o.xMax, arrows.nx), axis(o.yMin, o.yMax, arrows.ny));
-  const a = husimiCartesian(rho, ax.x, ax.y);
+  const a = husimiDensity(rho, ax.x, ax.y);
   const Jx = a.jre.map((v) => (-kappa / Math.PI) * v), Jy = a.jim.map((v) => (-kappa / Math.PI) * v);
   return { Q, Jx, Jy, arrows };
 }

@@ -1,7 +1,7 @@
 /** husimiImage: the viewer's Cartesian Q and current J against closed forms for a coherent state. */
 import { describe, expect, it } from 'vitest';
-import { husimiImage } from '../../../src-core/phaseSpace/image.js';
-import { coherent, fock } from './states.js';
+import { husimiCartesian, husimiDensity, husimiImage } from '../../../src-core/phaseSpace/image.js';
+import { coherent, fock, randomState } from './states.js';
 
 describe('husimiImage', () => {
   it('coherent |β>: Q = e^{−|μ−β|²}/π and J = −(κ/π) β q', () => {
@@ -36,6 +36,20 @@ describe('husimiImage', () => {
         expect(img.Jx[r * 5 + c]).toBeCloseTo((-1 / Math.PI) * e * m2 * x, 15);
         expect(img.Jy[r * 5 + c]).toBeCloseTo((-1 / Math.PI) * e * m2 * y, 15);
       }
+  });
+
+  it('the windowed Hermitian evaluator equals the full direct sandwiches (incl. μ = 0 and far points)', () => {
+    for (const [K, seed, nTop, rank] of [[12, 1, 6, 12], [40, 2, 25, 3], [60, 3, 40, 60]]) {
+      const rho = randomState(K, seed, nTop, rank);
+      const xs = [0, 1e-13, 0.3, -2, 4.5, 0, -7, 9], ys = [0, 0, -0.2, 1.5, 3, -6, -7, 0.5];
+      const a = husimiDensity(rho, xs, ys), b = husimiCartesian(rho, xs, ys);
+      for (let p = 0; p < xs.length; p++) {
+        const scale = 1e-13 * Math.max(1, Math.abs(b.q[p]));
+        expect(Math.abs(a.q[p] - b.q[p])).toBeLessThan(scale);
+        expect(Math.abs(a.jre[p] - b.jre[p])).toBeLessThan(K * scale);
+        expect(Math.abs(a.jim[p] - b.jim[p])).toBeLessThan(K * scale);
+      }
+    }
   });
 
   it('rejects a non-integer pixel count', () => {
