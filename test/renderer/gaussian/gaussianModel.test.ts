@@ -1,0 +1,69 @@
+// The Gaussian panel's pure logic: the form's Table-I units convert exactly to the engine's angular rates, validation
+// names the field with its unit and range (and g_cr for the coupling), and the chart data carry the engine's numbers.
+import { describe, expect, it } from 'vitest';
+import { PRESETS } from '../../../src-core/gaussian/model.js';
+import { gaussianNess } from '../../../src-core/gaussian/ness.js';
+import { criticalCoupling } from '../../../src-core/gaussian/stability.js';
+import { gaussianSweep } from '../../../src-core/gaussian/sweep.js';
+import { outputSpectrum } from '../../../src-core/gaussian/spectrum.js';
+import { evaluate, fig3Charts, formFromPreset, spectrumChart } from '../../../src-renderer/gaussian/gaussianModel.js';
+
+describe('Gaussian panel model', () => {
+  it('a preset round-trips through the form units (ν/2π in MHz, kHz, Hz) to the engine parameters', () => {
+    for (const id of ['cavity-om', 'cavity-bec'] as const) {
+      const f = formFromPreset(id);
+      const ev = evaluate(f);
+      expect(ev.errors).toEqual([]);
+      const p = PRESETS[id].params;
+      for (const k of ['omegaA', 'kappaA', 'omegaB', 'gammaB', 'Tb'] as const) expect(Math.abs(ev.params![k] / p[k] - 1)).toBeLessThan(1e-14);
+      expect(f.kappaA_kHz).toBeCloseTo(id === 'cavity-om' ? 435.849 : 1250, 9);
+      const g = id === 'cavity-om' ? 0.49 * p.kappaA : Math.sqrt(0.93) * criticalCoupling(p).gCr;
+      expect(Math.abs(ev.ness!.Pi_s / gaussianNess({ ...p, g }).Pi_s - 1)).toBeLessThan(1e-10);
+    }
+  });
+
+  it('validation messages name the field, its unit and the allowed range; the coupling names g_cr', () => {
+    const bad = evaluate({ ...formFromPreset('cavity-om'), kappaA_kHz: -1, points: 2.5 });
+    expect(bad.ness).toBeUndefined();
+    expect(bad.errors.map((e) => e.field).sort()).toEqual(['kappaA_kHz', 'points']);
+    expect(bad.errors.find((e) => e.field === 'kappaA_kHz')!.message).toMatch(/κ_a\/2π \(kHz\): got -1; allowed: a finite number > 0/);
+    const past = evaluate({ ...formFromPreset('cavity-bec'), coupling: 1.02 });
+    expect(past.errors).toHaveLength(1);
+    expect(past.errors[0].message).toMatch(/\(g\/g_cr\)²: got 1\.02; allowed: ≥ 0 and < 1 \(g_cr = 2\.2343\d*e\+6 s⁻¹/);
+    const om = evaluate({ ...formFromPreset('cavity-om'), coupling: 3.2 });
+    expect(om.errors[0].message).toMatch(/g\/κ_a: got 3\.2; allowed: ≥ 0 and < 3\.0983/);
+    const empty = evaluate({ ...formFromPreset('cavity-om'), Tb_K: null as unknown as number });
+    expect(empty.errors[0].message).toMatch(/T_b \(K\)/);
+  });
+
+  it('Fig. 3 charts carry the engine sweep (Π_s, μ_a; μ_b inset) and mark the working point', () => {
+    const f = { ...formFromPreset('cavity-bec'), points: 50 };
+    const ev = evaluate(f);
+    const c = fig3Charts(f, ev)!;
+    const s = gaussianSweep(PRESETS['cavity-bec'].params, { ...PRESETS['cavity-bec'].sweep, points: 50 });
+    expect(c.pi.x).toHaveLength(50);
+    expect(c.pi.x[49]).toBeCloseTo(0.99, 12);
+    c.pi.series[0].values.forEach((v, i) => expect(Math.abs(v! - s.Pi_s[i])).toBeLessThanOrEqual(1e-10 * s.Pi_s[i]));
+    expect(c.muB.series[0].values[10]).toBeCloseTo(s.mu_b[10], 6);
+    expect(c.pi.vlines).toEqual([{ x: 0.93, label: 'working point' }]);
+    expect(c.pi.xKey).toBe('g2_over_gcr2');
+  });
+
+  it('the spectrum chart sorts an imported measurement by frequency and keeps the fitted model aligned with it', () => {
+    const f = formFromPreset('cavity-om');
+    const ev = evaluate(f);
+    const freqs = Float64Array.of(2e6, 1e6, 1.5e6);
+    const S = outputSpectrum(ev.params!, Array.from(freqs, (x) => 2 * Math.PI * x), { theta: f.theta });
+    const measured = { f: freqs, psd: S.map((v) => 2 * v) };
+    const fakeFit = { gain: 2, model: S.map((v) => 2 * v) } as never;
+    const c = spectrumChart(f, ev, measured, fakeFit)!;
+    expect(c.x).toEqual([1e6, 1.5e6, 2e6]);
+    const meas = c.series.find((s) => s.label === 'measured')!.values;
+    const fit = c.series.find((s) => s.label === 'fitted model')!.values;
+    const model = c.series.find((s) => s.label.startsWith('model'))!.values;
+    expect(meas).toEqual([2 * S[1], 2 * S[2], 2 * S[0]]);
+    expect(fit).toEqual(meas);
+    model.forEach((v, i) => expect(Math.abs(v! / meas[i]! - 1)).toBeLessThan(1e-12));
+    expect(spectrumChart(f, ev)!.x).toHaveLength(600);
+  });
+});
