@@ -163,3 +163,28 @@ export function exactNess(params: KerrParams): ExactNess {
     n2fact: n2.re,
   };
 }
+
+/**
+ * ln <a†^k a^k> (factorial moments of the photon number) for k = 0 … kMax in the exact NESS, in log form so that
+ * high orders neither overflow nor underflow: <a†^k a^k> = |ξ|^{2k} / |(x)_k|² · F(x̄ + k, x + k)/F(x̄, x), and
+ * F(x̄ + k, x + k) has positive real terms |(x + k)_j|^{-2} z^j/j!. They bound the photon-number tail
+ * (truncation.ts): P(n ≥ K) ≤ <a†^k a^k> · (K − k)!/K! for every k ≤ K.
+ */
+export function exactFactorialMomentsLog(params: KerrParams, kMax: number): Float64Array {
+  const { xi, x, z } = drummondWallsParameters(params);
+  const out = new Float64Array(kMax + 1);
+  const F0 = normalisation(x, z);
+  const lnF0 = Math.log(F0.re) + F0.logScale;
+  const lnXi2 = Math.log(xi.re * xi.re + xi.im * xi.im);
+  let lnPoch = 0; // ln |(x)_k|²
+  for (let k = 0; k <= kMax; k++) {
+    if (k > 0) lnPoch += Math.log((x.re + k - 1) ** 2 + x.im * x.im);
+    if (z === 0) {
+      out[k] = k === 0 ? 0 : -Infinity;
+      continue;
+    }
+    const F = hyp0F2({ re: x.re + k, im: -x.im }, { re: x.re + k, im: x.im }, z);
+    out[k] = k * lnXi2 - lnPoch + Math.log(F.re) + F.logScale - lnF0;
+  }
+  return out;
+}
