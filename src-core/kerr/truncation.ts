@@ -4,10 +4,10 @@
  *
  * chooseK: for each pump ε the photon-number mean and spread of the exact NESS (Drummond–Walls, exactSteadyState.ts)
  * and of the mean-field picture (every stable branch, plus the transient of a quench ε_i → ε_f, whose photon number
- * can overshoot both steady states), then K = ⌈n + margin·σ⌉ + slack. A coherent state with n̄ = 25 has a Poisson
- * tail of ~1e-9 beyond n̄ + 6σ + 6 but the Kerr NESS and quench states are far thinner there (measured at
- * N = 10, ε 0.5 → 1.1: top-level population ≤ 1.4e-10 along the whole quench already at K = 56, chooseK gives 61),
- * so the default margin leaves the guard (1e-9) a wide berth; the guard checks every state anyway.
+ * can overshoot both steady states), K = ⌈n + margin·σ⌉ + slack; and, because mean and spread miss heavy tails (below
+ * ε− the exact NESS leaks towards the upper branch), the K where a rigorous bound on the exact NESS tail from its
+ * factorial moments falls below 1e-14 (tailBoundK). Measured at N = 10, ε 0.5 → 1.1: top-level population ≤ 1.4e-10
+ * along the whole quench already at K = 56; chooseK gives 61. The guard checks every state anyway.
  */
 import type { ComplexMatrix } from '../linalg/complexMatrix.js';
 import { ParameterError } from '../validation.js';
