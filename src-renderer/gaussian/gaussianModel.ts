@@ -154,15 +154,17 @@ export function fig3Charts(f: GaussianForm, ev: Evaluation): { pi: ChartData; mu
   const xLabel = COUPLING_LABEL[ev.variable];
   const vlines = ev.params && f.coupling <= to ? [{ x: f.coupling, label: 'working point' }] : [];
   const common = { xLabel, xKey: ev.variable, x, vlines };
+  const pi = unitScale([s.Pi_s, s.mu_a]);
+  const mb = unitScale([s.mu_b]);
   return {
     pi: {
       ...common,
       id: `gaussian-fig3-Pi_s-${f.preset}`,
       title: `Entropy production Π_s = μ_a + μ_b (seed 004 Eq. 4, Fig. 3), ${f.preset}`,
-      yLabel: 'Π_s (s⁻¹)',
+      yLabel: `Π_s (${pi.unit})`,
       series: [
-        { label: 'Π_s', values: Array.from(s.Pi_s), color: 0 },
-        { label: 'μ_a', values: Array.from(s.mu_a), color: 1 },
+        { label: 'Π_s', values: Array.from(s.Pi_s, (v) => v / pi.factor), color: 0 },
+        { label: 'μ_a', values: Array.from(s.mu_a, (v) => v / pi.factor), color: 1 },
       ],
       logOk: true,
     },
@@ -170,8 +172,8 @@ export function fig3Charts(f: GaussianForm, ev: Evaluation): { pi: ChartData; mu
       ...common,
       id: `gaussian-fig3-mu_b-${f.preset}`,
       title: `Inset: μ_b (flow to the ${f.preset === 'cavity-om' ? 'mechanical' : 'atomic'} bath; < 0 is cooling)`,
-      yLabel: 'μ_b (s⁻¹)',
-      series: [{ label: 'μ_b', values: Array.from(s.mu_b), color: 2 }],
+      yLabel: `μ_b (${mb.unit})`,
+      series: [{ label: 'μ_b', values: Array.from(s.mu_b, (v) => v / mb.factor), color: 2 }],
       logOk: false,
     },
   };
@@ -201,6 +203,20 @@ export function spectrumChart(f: GaussianForm, ev: Evaluation, measured?: Spectr
     series,
     logOk: true,
   };
+}
+
+const SUPERSCRIPT: Record<string, string> = { '-': '⁻', 0: '⁰', 1: '¹', 2: '²', 3: '³', 4: '⁴', 5: '⁵', 6: '⁶', 7: '⁷', 8: '⁸', 9: '⁹' };
+
+/**
+ * A power of ten (a multiple of 3) that keeps axis ticks short, with its unit text: rates of 10¹⁰ s⁻¹ would not fit the
+ * axis. The unit is part of the y label, hence of the exported CSV's column names.
+ */
+export function unitScale(cols: ArrayLike<number>[]): { factor: number; unit: string } {
+  let m = 0;
+  for (const c of cols) for (let i = 0; i < c.length; i++) if (Number.isFinite(c[i])) m = Math.max(m, Math.abs(c[i]));
+  const e = m > 0 ? 3 * Math.floor(Math.log10(m) / 3) : 0;
+  if (e < 6 && e > -4) return { factor: 1, unit: 's⁻¹' };
+  return { factor: 10 ** e, unit: `10${[...String(e)].map((ch) => SUPERSCRIPT[ch]).join('')} s⁻¹` };
 }
 
 /** Human-readable number for the readouts. */

@@ -43,8 +43,11 @@ describe('Gaussian panel model', () => {
     const s = gaussianSweep(PRESETS['cavity-bec'].params, { ...PRESETS['cavity-bec'].sweep, points: 50 });
     expect(c.pi.x).toHaveLength(50);
     expect(c.pi.x[49]).toBeCloseTo(0.99, 12);
-    c.pi.series[0].values.forEach((v, i) => expect(Math.abs(v! - s.Pi_s[i])).toBeLessThanOrEqual(1e-10 * s.Pi_s[i]));
-    expect(c.muB.series[0].values[10]).toBeCloseTo(s.mu_b[10], 6);
+    // Π_s up to 2·10⁶ s⁻¹ here: plotted in units of 10⁶ s⁻¹, named in the y label (hence in the CSV header)
+    expect(c.pi.yLabel).toBe('Π_s (10⁶ s⁻¹)');
+    c.pi.series[0].values.forEach((v, i) => expect(Math.abs(v! * 1e6 - s.Pi_s[i])).toBeLessThanOrEqual(1e-10 * s.Pi_s[i]));
+    expect(c.muB.yLabel).toBe('μ_b (s⁻¹)'); // below 10⁶: unscaled
+    expect(c.muB.series[0].values[10]!).toBeCloseTo(s.mu_b[10], 6);
     expect(c.pi.vlines).toEqual([{ x: 0.93, label: 'working point' }]);
     expect(c.pi.xKey).toBe('g2_over_gcr2');
   });
