@@ -57,6 +57,10 @@ export class WorkerPool {
       channel = new MessageChannel();
       const cb = opts.onProgress;
       channel.port1.on('message', (m: { done: number; total: number }) => cb(m));
+      // The worker closes its end after its last progress message (before replying), which closes ours: closing it
+      // here on the reply could drop progress still in flight (the two channels are not ordered). unref: an
+      // orphaned port (worker crashed) must not keep the process alive.
+      channel.port1.unref();
       envelope.port = channel.port2;
       transfer.push(channel.port2);
     }
@@ -68,8 +72,6 @@ export class WorkerPool {
     } catch (e) {
       if (e instanceof JobError) throw e;
       throw new JobError(`worker crashed: ${e instanceof Error ? e.message : String(e)}`);
-    } finally {
-      channel?.port1.close();
     }
   }
 

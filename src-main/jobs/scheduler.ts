@@ -15,6 +15,7 @@ interface Queued {
   /** Secondary key: the task's start order (earlier tasks first), then submission order. */
   order: number;
   seq: number;
+  tag?: string;
   opts: RunOptions;
   resolve: (v: unknown) => void;
   reject: (e: unknown) => void;
@@ -25,8 +26,9 @@ export class Scheduler {
   private running = 0;
   private seq = 0;
   private isCancelled = false;
-  /** Wall time each worker slot spent busy (s), for the bench. */
+  /** Wall time the workers spent on jobs (s), in total and per tag (the task id), for the summary and the bench. */
   busySeconds = 0;
+  readonly busyByTag = new Map<string, number>();
 
   constructor(readonly pool: WorkerPool) {}
 
@@ -34,10 +36,10 @@ export class Scheduler {
     return this.isCancelled;
   }
 
-  submit<T>(job: Job, priority: number, order: number, opts: RunOptions = {}): Promise<T> {
+  submit<T>(job: Job, priority: number, order: number, opts: RunOptions = {}, tag?: string): Promise<T> {
     if (this.isCancelled) return Promise.reject(new JobError('cancelled', true));
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ job, priority, order, seq: this.seq++, opts, resolve: resolve as (v: unknown) => void, reject });
+      this.queue.push({ job, priority, order, seq: this.seq++, opts, tag, resolve: resolve as (v: unknown) => void, reject });
       this.pump();
     });
   }
@@ -56,7 +58,9 @@ export class Scheduler {
         .run(q.job, q.opts)
         .then(q.resolve, q.reject)
         .finally(() => {
-          this.busySeconds += (performance.now() - t0) / 1000;
+          const dt = (performance.now() - t0) / 1000;
+          this.busySeconds += dt;
+          if (q.tag !== undefined) this.busyByTag.set(q.tag, (this.busyByTag.get(q.tag) ?? 0) + dt);
           this.running--;
           this.pump();
         });

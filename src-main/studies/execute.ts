@@ -77,7 +77,7 @@ export async function runQuench(t: PlannedTask, ctx: ExecContext): Promise<TaskO
   const tol = t.quench!.untilNess;
   const nCols = t.columns.length;
   const submit = <T>(job: Parameters<Scheduler['submit']>[0], prio: number, transfer?: ArrayBuffer[]) =>
-    ctx.sched.submit<T>(job, prio, ctx.order, transfer ? { transfer } : {});
+    ctx.sched.submit<T>(job, prio, ctx.order, transfer ? { transfer } : {}, id);
 
   let ck = ctx.store.readCheckpoint(id);
   if (ck && (ck.kind !== 'quench' || ck.nCols !== nCols || ck.nRows < 1 || !ck.re)) ck = null;
@@ -256,7 +256,7 @@ export async function runSweep(t: PlannedTask, ctx: ExecContext): Promise<TaskOu
     const idx = todo.slice(c, c + size);
     jobs.push(
       ctx.sched
-        .submit<RowsResult>({ op: 'points', sweep: s.sweep, fixed: s.fixed, xs: idx.map((i) => s.xs[i]) }, PRIORITY.points, ctx.order)
+        .submit<RowsResult>({ op: 'points', sweep: s.sweep, fixed: s.fixed, xs: idx.map((i) => s.xs[i]) }, PRIORITY.points, ctx.order, {}, id)
         .then((res) => {
           if (abort) return;
           if (res.cols !== nCols) throw new Error(`worker returned ${res.cols} columns, expected ${nCols}`);

@@ -49,8 +49,10 @@ export interface StudySummary {
   total: number;
   /** Wall time of this session (s). */
   seconds: number;
-  /** Per task: wall time from start to end in this session (s). */
+  /** Per task: wall time from start to end in this session (s), including waits for a free worker. */
   taskSeconds: Record<string, number>;
+  /** Per task: worker time spent on its jobs in this session (s): its compute cost. */
+  taskComputeSeconds: Record<string, number>;
   errors: Record<string, string>;
   /** Peak resident memory of the process (bytes; workers are threads, so included). */
   peakRss: number;
@@ -203,7 +205,13 @@ function start(store: StudyStore, resumed: boolean, opts: StudyRunOptions, onEve
       }
       const seconds = (performance.now() - ts) / 1000;
       taskSeconds[id] = seconds;
-      store.setTask(id, { state: out.state, rows: out.rows, ...(out.error ? { error: out.error } : {}), seconds: +seconds.toFixed(3) });
+      store.setTask(id, {
+        state: out.state,
+        rows: out.rows,
+        ...(out.error ? { error: out.error } : {}),
+        seconds: +seconds.toFixed(3),
+        computeSeconds: +(sched.busyByTag.get(id) ?? 0).toFixed(3),
+      });
       if (out.state === 'done') emit({ type: 'task-done', studyId, taskId: id, seconds });
       else if (out.state === 'failed') {
         errors[id] = out.error ?? 'failed';
@@ -244,6 +252,7 @@ function start(store: StudyStore, resumed: boolean, opts: StudyRunOptions, onEve
       total: planned.length,
       seconds,
       taskSeconds,
+      taskComputeSeconds: Object.fromEntries([...sched.busyByTag].map(([k, v]) => [k, v])),
       errors,
       peakRss,
       busySeconds: sched.busySeconds,

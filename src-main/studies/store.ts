@@ -39,8 +39,10 @@ export interface TaskRecord {
   /** Rows finished (in the CSV when done, in the checkpoint otherwise). */
   rows: number;
   error?: string;
-  /** Compute time of the last session that worked on it (s); informational, not a result. */
+  /** Wall time of the last session that worked on it (s); informational, not a result. */
   seconds?: number;
+  /** Worker time spent on its jobs in that session (s). */
+  computeSeconds?: number;
 }
 
 export interface Manifest {

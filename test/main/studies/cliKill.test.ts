@@ -1,7 +1,7 @@
 // kill -9 at random moments during real CLI runs (child processes), then resume: the result files must equal those of an
 // uninterrupted run byte for byte, and every intermediate state of the folder must be readable (needs `npm run build`).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -62,5 +62,38 @@ describe('study CLI under kill -9', () => {
     }
     expect(kills).toBeGreaterThanOrEqual(12);
     expect(interrupted).toBeGreaterThanOrEqual(10);
+  });
+
+  it('Ctrl-C (SIGINT) cancels cleanly: exit 130, a consistent cancelled folder, and resume finishes it identically', async () => {
+    const spec = join(root, 'small-int.json');
+    writeFileSync(spec, JSON.stringify(SMALL_SPEC));
+    const ref = join(root, 'ref-int');
+    expect(cli('run', spec, '--out', ref, '--workers', '2').status).toBe(0);
+    const dir = join(root, 'sigint');
+    const child = spawn(process.execPath, [BIN, 'run', spec, '--out', dir, '--workers', '2', '--checkpoint-seconds', '0'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, CI: '1' },
+    });
+    let err = '';
+    const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
+    // interrupt as soon as the first trajectory has written a checkpoint
+    const timer = setInterval(() => {
+      if (existsSync(join(dir, 'checkpoints')) && readdirSync(join(dir, 'checkpoints')).some((f) => f.startsWith('quench-'))) {
+        clearInterval(timer);
+        child.kill('SIGINT');
+      }
+    }, 20);
+    child.stderr.on('data', (d) => (err += d));
+    const code = await exited;
+    clearInterval(timer);
+    expect(code, err).toBe(130);
+    expect(err).toMatch(/cancelling/);
+    expect(err).toMatch(/resume with: epstudio resume/);
+    const st = JSON.parse(cli('status', dir, '--json').stdout);
+    expect(st.status).toBe('cancelled');
+    expect(st.counts.done).toBeLessThan(st.tasks.length);
+    expect([...filesOf(dir).keys()].filter((k) => k.endsWith('.tmp'))).toEqual([]);
+    expect(cli('resume', dir).status).toBe(0);
+    expect(expectSameFiles(resultFiles(ref), resultFiles(dir))).toEqual([]);
   });
 });

@@ -122,4 +122,22 @@ describe('study service', () => {
     expect(existsSync(join(root, 'x1')) || existsSync(join(root, 'x2')) || existsSync(join(root, 'x3'))).toBe(false);
     expect(() => service.run(SMALL_SPEC, join(root, 'w1'))).toThrow(/resume/);
   });
+
+  it('untilNess: a quench stops at the first sample within the tolerance of the NESS at ε_f', async () => {
+    const spec = { version: 1, name: 'relax', tasks: [{ kind: 'quench', N: [1], epsInitial: 0.5, epsFinal: [1.1], tMax: 100, dt: 0.2, untilNess: 1e-5 }] };
+    const dir = join(root, 'relax');
+    const s = await service.run(spec, dir, { workers: 2 }).done;
+    expect(s.status).toBe('completed');
+    const t = service.readTaskTable(dir, 'quench-N1-epsf1.1-ness');
+    expect(t.meta.reached_ness).toBe('true');
+    // max|ρ − ρ_NESS| decays like e^{−λt} with λ ≈ 0.16 here: 1e-5 is reached near t ≈ 62
+    expect(t.rows.length).toBeLessThan(501);
+    expect(t.rows.at(-1)![0]).toBeGreaterThan(50);
+    expect(t.rows.length).toBeGreaterThan(5);
+    // the last state's moments agree with the exact NESS at ε_f (Drummond–Walls, independent of the Fock basis)
+    const last = t.rows.at(-1)!;
+    const ex = exactNess({ kappa: 0.5, delta: -2, u: 1, N: 1, eps: 1.1 });
+    expect(Math.abs(last[t.columns.indexOf('n')] - ex.n)).toBeLessThan(1e-3);
+    expect(Math.abs(last[t.columns.indexOf('a_re')] - ex.a_re)).toBeLessThan(1e-3);
+  });
 });
