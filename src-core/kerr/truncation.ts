@@ -166,7 +166,7 @@ export class TruncationError extends ParameterError {
 export interface GuardOptions {
   /** Refuse above this top-level population (default 1e-9). */
   tol?: number;
-  /** Warn above this (default 1e-12). */
+  /** Warn above this (default 1e-10: below it the truncation error of an observable is ≲ 1e-9 relative). */
   warnTol?: number;
   /** Levels summed (default 2). */
   levels?: number;
@@ -184,7 +184,7 @@ export interface GuardOptions {
  */
 export function guardTruncation(rho: ComplexMatrix, opts: GuardOptions = {}): number {
   const tol = opts.tol ?? 1e-9;
-  const warnTol = opts.warnTol ?? 1e-12;
+  const warnTol = opts.warnTol ?? 1e-10;
   const pop = Math.abs(topPopulation(rho, opts.levels ?? 2));
   const where = opts.where ? ` (${opts.where})` : '';
   if (!(pop <= tol)) {
