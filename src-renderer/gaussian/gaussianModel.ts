@@ -61,15 +61,17 @@ export const COUPLING_LABEL: Record<SweepVariable, string> = { g_over_kappa: 'g/
 export function formFromPreset(id: PresetId): GaussianForm {
   const pr = PRESETS[id];
   const p = pr.params;
+  // Table I's numbers back from the angular rates (12 digits: drop the round-off of × 2π ÷ 2π from the display).
+  const r = (v: number) => +v.toPrecision(12);
   return {
     preset: id,
     damping: p.damping,
-    omegaA_MHz: p.omegaA / (TWO_PI * 1e6),
-    kappaA_kHz: p.kappaA / (TWO_PI * 1e3),
-    omegaB_kHz: p.omegaB / (TWO_PI * 1e3),
-    gammaB_Hz: p.gammaB / TWO_PI,
+    omegaA_MHz: r(p.omegaA / (TWO_PI * 1e6)),
+    kappaA_kHz: r(p.kappaA / (TWO_PI * 1e3)),
+    omegaB_kHz: r(p.omegaB / (TWO_PI * 1e3)),
+    gammaB_Hz: r(p.gammaB / TWO_PI),
     Tb_K: p.Tb,
-    chiB_kHz: (p.chiB ?? 0) / (TWO_PI * 1e3),
+    chiB_kHz: r((p.chiB ?? 0) / (TWO_PI * 1e3)),
     coupling: pr.example,
     theta: pr.theta,
     points: 400,
