@@ -6,9 +6,22 @@
  */
 
 /** Index of X_ij (i ≤ j) among the n(n+1)/2 unknowns, row-wise upper triangle. */
-function triIndex(n: number, i: number, j: number): number {
-  if (i > j) [i, j] = [j, i];
-  return i * n - (i * (i - 1)) / 2 + (j - i);
+function triIndexOf(n: number, i: number, j: number): number {
+  const a = Math.min(i, j);
+  const b = Math.max(i, j);
+  return a * n - (a * (a - 1)) / 2 + (b - a);
+}
+
+/** triIndex tables per n (the solver's hot loop looks indices up rather than computing them). */
+const TRI = new Map<number, Int32Array>();
+function triTable(n: number): Int32Array {
+  let t = TRI.get(n);
+  if (!t) {
+    t = new Int32Array(n * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) t[i * n + j] = triIndexOf(n, i, j);
+    TRI.set(n, t);
+  }
+  return t;
 }
 
 /** Dense LU with partial pivoting in place (row-major m×m); returns the pivot rows, throws if singular. */
@@ -64,13 +77,14 @@ function luSolve(LU: Float64Array, m: number, piv: Int32Array, b: Float64Array):
 /** The vectorised operator: row (i ≤ j) of vec(A X + X Aᵀ) = Σ_k A_ik X_kj + Σ_k A_jk X_ik. */
 function buildOperator(A: Float64Array, n: number, M: Float64Array): void {
   const m = (n * (n + 1)) / 2;
+  const T = triTable(n);
   M.fill(0);
   for (let i = 0; i < n; i++) {
     for (let j = i; j < n; j++) {
-      const row = triIndex(n, i, j) * m;
+      const row = T[i * n + j] * m;
       for (let k = 0; k < n; k++) {
-        M[row + triIndex(n, k, j)] += A[i * n + k];
-        M[row + triIndex(n, i, k)] += A[j * n + k];
+        M[row + T[k * n + j]] += A[i * n + k];
+        M[row + T[i * n + k]] += A[j * n + k];
       }
     }
   }
@@ -94,27 +108,20 @@ export function lyapunovResidual(A: Float64Array, X: Float64Array, C: Float64Arr
  */
 export function solveLyapunov(A: Float64Array, C: Float64Array, n = 4): Float64Array {
   const m = (n * (n + 1)) / 2;
+  const T = triTable(n);
   const M = new Float64Array(m * m);
   const piv = new Int32Array(m);
   buildOperator(A, n, M);
   luFactor(M, m, piv);
   const b = new Float64Array(m);
-  for (let i = 0; i < n; i++) for (let j = i; j < n; j++) b[triIndex(n, i, j)] = -C[i * n + j];
+  for (let i = 0; i < n; i++) for (let j = i; j < n; j++) b[T[i * n + j]] = -C[i * n + j];
   luSolve(M, m, piv, b);
   const X = new Float64Array(n * n);
-  const unpack = (v: Float64Array, sign: number) => {
-    for (let i = 0; i < n; i++)
-      for (let j = i; j < n; j++) {
-        const x = sign * v[triIndex(n, i, j)];
-        X[i * n + j] += x;
-        if (j !== i) X[j * n + i] += x;
-      }
-  };
-  unpack(b, 1);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) X[i * n + j] = b[T[i * n + j]];
   // One step of iterative refinement: solve for the correction from the residual R = A X + X Aᵀ + C.
   const R = lyapunovResidual(A, X, C, n);
-  for (let i = 0; i < n; i++) for (let j = i; j < n; j++) b[triIndex(n, i, j)] = R[i * n + j];
+  for (let i = 0; i < n; i++) for (let j = i; j < n; j++) b[T[i * n + j]] = R[i * n + j];
   luSolve(M, m, piv, b);
-  unpack(b, -1);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) X[i * n + j] -= b[T[i * n + j]];
   return X;
 }
