@@ -182,7 +182,8 @@ export function createHandlers(ctx: HandlerContext): Handlers {
       const st = service.status(p.dir);
       return { dir: st.dir, tasks: st.tasks.map(taskInfo), states: Object.fromEntries(st.tasks.map((t) => [t.id, t.state])), status: st.status };
     },
-    'studies.list': async () => service.listStudies(ctx.studiesRoot).map(summary).reverse(),
+    // Newest first (folder names do not sort by time: a form run and a preset run have different prefixes).
+    'studies.list': async () => service.listStudies(ctx.studiesRoot).map(summary).sort((a, b) => (b.created ?? '').localeCompare(a.created ?? '')),
     'studies.readTask': async (p) => {
       const t = service.readTaskTable(p.dir, p.taskId);
       return { columns: t.columns, rows: t.rows };

@@ -115,6 +115,8 @@ export function defineSuite(title: string, start: () => Promise<Session>, skipRe
     let s: Session;
     let page: Page;
     let liveCsv = '';
+    /** Study folders created so far in this session (runs and saved copies): the list of past runs shows them all. */
+    let folders = 0;
 
     test.beforeAll(async () => {
       s = await start();
@@ -161,6 +163,7 @@ export function defineSuite(title: string, start: () => Promise<Session>, skipRe
       await fillForm(page, DEMO_FORM);
       await expect(page.locator('figure[data-chart="fig2"]')).toHaveAttribute('data-curves', '2');
       await page.getByTestId('run').click();
+      folders++;
       await waitDone(page);
       await expect(page.getByTestId('overall-progress')).toHaveText('100.0 %');
       await expectCurvesPerChart(page, 2, 26);
@@ -172,6 +175,7 @@ export function defineSuite(title: string, start: () => Promise<Session>, skipRe
     test('kerr-quench-demo preset, CSV / PNG / SVG export and the whole figure set', async ({}, info) => {
       await page.getByRole('tab', { name: 'Studies' }).click();
       await page.locator('[data-preset="kerr-quench-demo"]').click();
+      folders++;
       await expect(page.getByRole('tab', { name: 'Kerr quench' })).toHaveAttribute('aria-selected', 'true');
       await waitDone(page);
       await expect(page.getByTestId('overall-progress')).toHaveText('100.0 %');
@@ -206,6 +210,7 @@ export function defineSuite(title: string, start: () => Promise<Session>, skipRe
     test('reopening a saved study shows the same curves', async ({}, info) => {
       await page.getByRole('button', { name: 'Save study as…' }).click();
       await expect(page.getByTestId('notice')).toContainText('Saved a copy of the study to ');
+      folders++;
       const copy = ((await page.getByTestId('notice').textContent()) ?? '').replace(/^.*Saved a copy of the study to /, '').replace(/×$/, '').trim();
       // Forget the live state, then reopen the copy from the list of past runs.
       await page.getByRole('button', { name: "Reset to the seed's values" }).click();
@@ -222,6 +227,7 @@ export function defineSuite(title: string, start: () => Promise<Session>, skipRe
     test('cancel stops the pool; results stream in while it runs; resume finishes', async ({}, info) => {
       await fillForm(page, { ...DEMO_FORM, epsFinal: '1.1', N: '1, 5, 8', tMax: '40' });
       await page.getByTestId('run').click();
+      folders++;
       await expect(page.getByTestId('run-status')).toHaveText('running');
       // Streaming: curves grow before the study ends.
       const fig = page.locator('figure[data-chart^="G-epsf"]').first();
@@ -240,6 +246,45 @@ export function defineSuite(title: string, start: () => Promise<Session>, skipRe
       await waitDone(page, 'completed', 100_000);
       await expect(page.getByTestId('overall-progress')).toHaveText('100.0 %');
       await expectCurvesPerChart(page, 3, 201);
+    });
+
+    test('keyboard: tabs by arrow keys, form to Run by Tab; Studies lists presets and past runs; About shows versions', async ({}, info) => {
+      await page.getByRole('tab', { name: 'Kerr quench' }).click();
+      await page.getByRole('tab', { name: 'Kerr quench' }).focus();
+      await page.keyboard.press('ArrowRight');
+      await expect(page.getByRole('tab', { name: 'Phase space' })).toBeFocused();
+      await page.keyboard.press('ArrowRight');
+      await expect(page.getByRole('tab', { name: 'Studies' })).toHaveAttribute('aria-selected', 'true');
+      await expect(page.locator('[data-preset="kerr-quench-demo"]')).toBeVisible();
+      await expect(page.locator('[data-testid="past-runs"] tbody tr[data-dir]')).toHaveCount(folders);
+      // Newest first.
+      const created = await page.locator('[data-testid="past-runs"] tbody tr[data-dir] td:nth-child(4)').allTextContents();
+      expect(created.map((c) => Date.parse(c))).toEqual([...created.map((c) => Date.parse(c))].sort((a, b) => b - a));
+      await shot(page, info, 'studies');
+      // The Gaussian panel (another engineer's component) mounts as a tab when it exists.
+      const gaussian = page.getByRole('tab', { name: 'Gaussian oscillators' });
+      if ((await gaussian.count()) > 0) {
+        await gaussian.click();
+        await expect(page.getByRole('tabpanel')).toBeVisible();
+        await shot(page, info, 'gaussian-tab');
+        await page.getByRole('tab', { name: 'Studies' }).click();
+        await page.getByRole('tab', { name: 'Studies' }).focus();
+      }
+      await page.keyboard.press('ArrowLeft');
+      await page.keyboard.press('ArrowLeft');
+      await expect(page.getByRole('tab', { name: 'Kerr quench' })).toHaveAttribute('aria-selected', 'true');
+      await page.getByTestId('field-dt').focus();
+      let reached = false;
+      for (let i = 0; i < 4 && !reached; i++) {
+        await page.keyboard.press('Tab');
+        reached = await page.getByTestId('run').evaluate((el) => el === document.activeElement);
+      }
+      expect(reached).toBe(true);
+      await page.getByRole('button', { name: 'About' }).click();
+      await expect(page.getByTestId('about-version')).toHaveText(/^\d+\.\d+\.\d+/);
+      await shot(page, info, 'about');
+      await page.keyboard.press('Escape');
+      await expect(page.getByTestId('about-version')).toHaveCount(0);
     });
 
     test('phase-space viewer draws Q(μ) frames computed on the main side', async ({}, info) => {
