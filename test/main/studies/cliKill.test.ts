@@ -4,7 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../../src-main/version.js';
 import { parseTable } from '../../../src-main/studies/store.js';
 import { expectSameFiles, filesOf, resultFiles, SMALL_SPEC } from './helpers.js';
@@ -16,12 +16,16 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 const cli = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, CI: '1' } });
 
 describe('study CLI under kill -9', () => {
-  it('kill -9 at 12 random moments, then resume: the same files byte for byte, nothing lost', async () => {
-    const spec = join(root, 'small.json');
+  // One uninterrupted reference run for both tests.
+  const spec = join(root, 'small.json');
+  let reference: Map<string, Buffer>;
+  beforeAll(() => {
     writeFileSync(spec, JSON.stringify(SMALL_SPEC));
-    const ref = join(root, 'ref');
-    expect(cli('run', spec, '--out', ref, '--workers', '2').status).toBe(0);
-    const reference = resultFiles(ref);
+    const r = cli('run', spec, '--out', join(root, 'ref'), '--workers', '2');
+    expect(r.status, r.stderr).toBe(0);
+    reference = resultFiles(join(root, 'ref'));
+  });
+  it('kill -9 at 12 random moments, then resume: the same files byte for byte, nothing lost', async () => {
 
     let seed = 987654321;
     const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
@@ -65,10 +69,6 @@ describe('study CLI under kill -9', () => {
   });
 
   it('Ctrl-C (SIGINT) cancels cleanly: exit 130, a consistent cancelled folder, and resume finishes it identically', async () => {
-    const spec = join(root, 'small-int.json');
-    writeFileSync(spec, JSON.stringify(SMALL_SPEC));
-    const ref = join(root, 'ref-int');
-    expect(cli('run', spec, '--out', ref, '--workers', '2').status).toBe(0);
     const dir = join(root, 'sigint');
     const child = spawn(process.execPath, [BIN, 'run', spec, '--out', dir, '--workers', '2', '--checkpoint-seconds', '0'], {
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -94,6 +94,6 @@ describe('study CLI under kill -9', () => {
     expect(st.counts.done).toBeLessThan(st.tasks.length);
     expect([...filesOf(dir).keys()].filter((k) => k.endsWith('.tmp'))).toEqual([]);
     expect(cli('resume', dir).status).toBe(0);
-    expect(expectSameFiles(resultFiles(ref), resultFiles(dir))).toEqual([]);
+    expect(expectSameFiles(reference, resultFiles(dir))).toEqual([]);
   });
 });
