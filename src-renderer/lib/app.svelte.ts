@@ -7,7 +7,7 @@ import type { MenuAction, PushEvent } from '../../src-main/api/contract.js';
 import type { StudyEvent, TaskInfo } from '../../src-main/api/events.js';
 import { DEFAULT_SECONDS_PER_WORK, defaultText, toSpec, validateForm, type FormText } from './kerrForm.js';
 import { stressStudy } from './stress.js';
-import { applyEvent, calibrate, emptyRun, fromTables, type RunState, type RunStatus } from './runState.js';
+import { applyEvent, calibrate, emptyRun, fromTables, missingRows, withRows, type RunState, type RunStatus } from './runState.js';
 
 const CAL_KEY = 'epstudio.secondsPerWork';
 
@@ -44,6 +44,7 @@ class AppState {
   private onEvent(e: StudyEvent) {
     this.run = applyEvent(this.run, e, Date.now());
     this.now = Date.now();
+    if (e.type === 'study-started' && e.resumed) void this.loadFinished(e.dir);
     if (e.type === 'study-done') {
       // Only whole, uninterrupted runs calibrate (a resumed run's wall time covers part of the work).
       const c = e.status === 'completed' && !this.run.resumed ? calibrate(this.run, e.seconds, this.cores) : undefined;
@@ -67,6 +68,15 @@ class AppState {
         this.view = this.run;
       }, 150);
     }
+  }
+
+  /** Rows of finished tasks that this window has not seen (resume after a restart): read from the study folder. */
+  private async loadFinished(dir: string) {
+    for (const id of missingRows(this.run)) {
+      const tab = await this.call(() => api.invoke('studies.readTask', { dir, taskId: id }));
+      if (tab && this.run.dir === dir) this.run = withRows(this.run, id, tab);
+    }
+    this.view = this.run;
   }
 
   async call<T>(f: () => Promise<T>): Promise<T | undefined> {

@@ -44,9 +44,12 @@ export function applyEvent(s: RunState, e: StudyEvent, now: number): RunState {
       const tasks: Record<string, TaskRun> = {};
       for (const info of e.tasks) {
         const old = prev[info.id];
+        // A resumed study reports finished tasks as state 'done' and never recomputes them (their rows come from
+        // the folder: see withRows).
+        const finished = info.state === 'done' || old?.state === 'done';
         tasks[info.id] = old
-          ? { ...old, info, state: old.state === 'done' ? 'done' : 'pending' }
-          : { info, state: 'pending', done: 0, total: info.samples ?? 0, rows: [] };
+          ? { ...old, info, state: finished ? 'done' : 'pending' }
+          : { info, state: finished ? 'done' : 'pending', done: 0, total: info.samples ?? 0, rows: [] };
       }
       return { studyId: e.studyId, dir: e.dir, status: 'running', tasks, order: e.tasks.map((t) => t.id), startedAt: now, resumed: e.resumed, version: s.version + 1 };
     }
@@ -70,6 +73,16 @@ export function applyEvent(s: RunState, e: StudyEvent, now: number): RunState {
       return { ...s, tasks, status: e.status, finishedAt: now, version: s.version + 1 };
     }
   }
+}
+
+/** Finished tasks without rows in memory (a resumed study reopened in a fresh window): read them from the folder. */
+export function missingRows(s: RunState): string[] {
+  return s.order.filter((id) => s.tasks[id].state === 'done' && countRows(s.tasks[id].rows) === 0);
+}
+
+/** Fill a task's rows from its table (columns → keys). */
+export function withRows(s: RunState, id: string, table: { columns: string[]; rows: number[][] }): RunState {
+  return withTask(s, id, (t) => ({ ...t, rows: table.rows.map((r) => Object.fromEntries(table.columns.map((c, i) => [c, r[i]]))), done: table.rows.length }));
 }
 
 function countRows(rows: unknown[]): number {

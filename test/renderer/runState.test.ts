@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { StudyEvent, TaskInfo } from '../../src-main/api/events.js';
 import { ApiError, METHODS, METHOD_NAMES, parseRequest, StudyEventSchema } from '../../src-main/api/contract.js';
-import { applyEvent, calibrate, emptyRun, fromTables, progress, type RunState } from '../../src-renderer/lib/runState.js';
+import { applyEvent, calibrate, emptyRun, fromTables, missingRows, progress, withRows, type RunState } from '../../src-renderer/lib/runState.js';
 
 const task = (id: string, N: number, samples: number): TaskInfo => ({
   id,
@@ -90,6 +90,18 @@ describe('applyEvent / progress', () => {
     expect(s.tasks.a.state).toBe('done');
     expect(s.tasks.a.rows[0].t).toBe(0);
     expect(s.tasks.b.state).toBe('pending');
+  });
+
+  it('a resumed study in a fresh window: finished tasks are done, their rows are read from the folder', () => {
+    const resumed: StudyEvent = { type: 'study-started', studyId: 'S', dir: '/d', tasks: [{ ...tasks[0], state: 'done' }, tasks[1]], resumed: true };
+    let s = applyEvent(emptyRun(), resumed, 0);
+    expect(s.tasks.a.state).toBe('done');
+    expect(s.tasks.b.state).toBe('pending');
+    expect(missingRows(s)).toEqual(['a']);
+    s = withRows(s, 'a', { columns: ['t', 'G'], rows: [[0, 1], [0.2, 2]] });
+    expect(s.tasks.a.rows[1]).toEqual({ t: 0.2, G: 2 });
+    expect(missingRows(s)).toEqual([]);
+    expect(progress(s, 1).fraction).toBe(0.5);
   });
 
   it('a failed task carries its error', () => {
