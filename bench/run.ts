@@ -10,6 +10,7 @@ import { run as phaseSpace } from './phaseSpace.js';
 import { run as kerr } from './kerr.js';
 import { run as studies } from './studies.js';
 import { run as gaussian } from './gaussian.js';
+import { run as spectrum } from './spectrum.js';
 
 type Section = { name: string; run: () => Promise<BenchSection> };
 const SECTIONS: Section[] = [
@@ -17,6 +18,7 @@ const SECTIONS: Section[] = [
   { name: 'kerr', run: kerr },
   { name: 'studies', run: studies },
   { name: 'gaussian', run: gaussian },
+  { name: 'spectrum', run: spectrum },
 ];
 
 async function main(): Promise<void> {
