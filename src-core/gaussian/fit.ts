@@ -230,7 +230,20 @@ export function fitSpectrum(data: SpectrumData, o: FitOptions): FitResult {
   const chi2 = chi2Of(model);
   const dof = N - p;
   const s2 = data.sigma ? 1 : chi2 / dof;
-  const Ct = inverse(J.transpose().mmul(J)).mul(s2);
+  // A parameter the data do not constrain (its Jacobian column vanishes, e.g. g when the spectrum's frequencies miss
+  // the resonances) leaves JᵀJ singular: say which, rather than print meaningless error bars.
+  const norms = free.map((_, k) => Math.hypot(...J.getColumn(k)));
+  const flat = free.filter((_, k) => !(norms[k] > 1e-8 * Math.max(...norms, 1e-300)));
+  const why = (names: string) =>
+    new ParameterError('free', `parameters the spectrum constrains; it does not determine ${names} (check the preset, the frequency range and --free)`, free.join(','));
+  if (flat.length > 0) throw why(flat.join(', '));
+  let Ct: Matrix;
+  try {
+    Ct = inverse(J.transpose().mmul(J)).mul(s2);
+  } catch {
+    throw why(`${free.join(', ')} independently (JᵀJ is singular)`);
+  }
+  if (!Ct.diag().every((d) => Number.isFinite(d) && d >= 0)) throw why(`${free.join(', ')} independently (JᵀJ is ill-conditioned)`);
 
   // Propagate: natural parameters and derived observables are functions of t; G = ∂(…)/∂t by central differences.
   const derivedAt = (tt: number[]) => {

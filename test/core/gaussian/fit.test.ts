@@ -98,5 +98,8 @@ describe('fitSpectrum round trip', () => {
     expect(() => fitSpectrum(data, { start: p, free: ['bogus' as never] })).toThrow(/free/);
     expect(() => fitSpectrum({ f: data.f.slice(0, 2), psd: data.psd.slice(0, 2) }, { start: p, free: ['g', 'gain'] })).toThrow(/more data points/);
     expect(() => fitSpectrum(data, { start: { ...p, g: 10 * criticalCoupling(p).gCr } })).toThrow(/g_cr/);
+    // The BEC's resonances (kHz) are far below these MHz frequencies: g is not determined, said rather than σ = NaN.
+    const bec = { ...BEC.params, g: 0.5 * criticalCoupling(BEC.params).gCr };
+    expect(() => fitSpectrum(data, { start: bec, free: ['g', 'gain'] })).toThrow(/does not determine g/);
   });
 });
