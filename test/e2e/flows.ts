@@ -242,6 +242,14 @@ export function defineSuite(title: string, start: () => Promise<Session>, skipRe
       await page.waitForTimeout(1500);
       expect(await page.getByTestId('overall-progress').textContent()).toBe(before);
       await shot(page, info, 'cancelled');
+      // Resume from a fresh window state: forget everything, reopen the cancelled study from the past runs (its
+      // finished tasks and checkpoints), then resume it.
+      const dir = ((await page.getByTestId('study-dir').textContent()) ?? '').trim();
+      await page.getByRole('button', { name: "Reset to the seed's values" }).click();
+      await page.getByRole('tab', { name: 'Studies' }).click();
+      await page.locator(`button[data-open="${dir}"]`).click();
+      await expect(page.getByTestId('run-status')).toHaveText('cancelled');
+      await expect(page.getByTestId('resume')).toBeEnabled();
       await page.getByTestId('resume').click();
       await waitDone(page, 'completed', 100_000);
       await expect(page.getByTestId('overall-progress')).toHaveText('100.0 %');
