@@ -1,7 +1,7 @@
 // NESS observables of seed 004 Eq. (4) against exact limits and closed forms (PHYSICS.md §2).
 import { describe, expect, it } from 'vitest';
-import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
-import { driftMatrix, HBAR, K_B, PRESETS, thermalOccupation, type GaussianParams } from '../../../src-core/gaussian/model.js';
+import { EigenvalueDecomposition, inverse, Matrix } from 'ml-matrix';
+import { diffusionMatrix, driftMatrix, HBAR, K_B, PRESETS, thermalOccupation, type GaussianParams } from '../../../src-core/gaussian/model.js';
 import { gaussianNess } from '../../../src-core/gaussian/ness.js';
 import { criticalCoupling, InstabilityError } from '../../../src-core/gaussian/stability.js';
 import { gaussianSweep } from '../../../src-core/gaussian/sweep.js';
@@ -144,6 +144,38 @@ describe('NESS and Eq. (4)', () => {
     const gOm = criticalCoupling(OM.params).gCr;
     const o = (d: number) => gaussianNess({ ...OM.params, g: gOm * (1 - d) }).Pi_s * d;
     expect(Math.abs(o(1e-6) / o(1e-5) - 1)).toBeLessThan(1e-3);
+  });
+
+  it('Π_s of Eq. 4 equals the Wigner entropy production 2∫ J_irrᵀ D⁺ J_irr / W of the Gaussian NESS (Π = Φ)', () => {
+    // J_irr = (A_irr + ½ D σ⁻¹) x W for W ∝ exp(−½ xᵀσ⁻¹x), so Π = 2 tr[(A_irr + ½Dσ⁻¹)ᵀ D⁺ (A_irr + ½Dσ⁻¹) σ]. This
+    // uses σ⁻¹ and no flux formula: it checks μ_a + μ_b (with Brownian friction 2γ_b on p_b) against the production.
+    const cases: GaussianParams[] = [
+      { ...OM.params, g: 0.49 * OM.params.kappaA },
+      { ...OM.params, g: 2.29 * OM.params.kappaA },
+      { ...BEC.params, g: Math.sqrt(0.93) * criticalCoupling(BEC.params).gCr },
+      // dimensionless sets where μ_b is ~10 % of Π_s (so a wrong factor in μ_b cannot hide): n_T ≈ 2.8
+      { omegaA: 1, kappaA: 0.3, omegaB: 0.8, gammaB: 0.1, Tb: 2e-11, g: 0.5, damping: 'brownian' },
+      { omegaA: 1, kappaA: 0.3, omegaB: 0.8, gammaB: 0.1, Tb: 2e-11, g: 0.5, damping: 'symmetric' },
+      { omegaA: 1, kappaA: 0.3, omegaB: 0.8, gammaB: 0.1, Tb: 2e-11, g: 0.5, chiB: 0.3, damping: 'symmetric' },
+    ];
+    for (const p of cases) {
+      const r = gaussianNess(p);
+      const A = driftMatrix(p);
+      const D = diffusionMatrix(p);
+      const Airr = Matrix.zeros(4, 4);
+      const Dm = Matrix.zeros(4, 4);
+      const Dp = Matrix.zeros(4, 4);
+      for (let i = 0; i < 4; i++) {
+        Airr.set(i, i, A[i * 5]); // the damping is the diagonal of A; the rest is Hamiltonian (reversible)
+        Dm.set(i, i, D[i * 5]);
+        Dp.set(i, i, D[i * 5] > 0 ? 1 / D[i * 5] : 0);
+      }
+      const S = new Matrix(4, 4);
+      for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) S.set(i, j, r.sigma[i * 4 + j]);
+      const K = Airr.clone().add(Dm.mmul(inverse(S)).mul(0.5));
+      const Pi = 2 * K.transpose().mmul(Dp).mmul(K).mmul(S).trace();
+      expect(Math.abs(Pi / r.Pi_s - 1)).toBeLessThan(1e-6);
+    }
   });
 
   it('agrees with the direct (not excess-split) covariance where n_a is not small', () => {
