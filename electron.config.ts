@@ -24,8 +24,9 @@ const config: Configuration = {
     '!**/*.ts',
   ],
   asar: true,
-  // Workers (node-worker-threads-pool → worker_threads) need real files; they import the engine, so it is unpacked too.
-  asarUnpack: ['dist/workers/**', 'dist/src-core/**'],
+  // Workers (node-worker-threads-pool → worker_threads) need real files; they import the engine and its three
+  // pure-JS packages, so those are unpacked too (the pool must start dist/workers from app.asar.unpacked).
+  asarUnpack: ['dist/workers/**', 'dist/src-core/**', 'node_modules/fft.js/**', 'node_modules/ml-matrix/**', 'node_modules/ml-levenberg-marquardt/**'],
   extraMetadata: { main: 'dist/src-main/electron/main.js' },
   linux: {
     target: ['AppImage', 'deb'],
