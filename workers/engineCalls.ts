@@ -14,7 +14,7 @@ import { couplingFrom } from '../src-core/gaussian/sweep.js';
 import { planQuench, propagateInterval, quenchInitialState, type QuenchSpec } from '../src-core/kerr/quench.js';
 import { chooseK, guardTruncation } from '../src-core/kerr/truncation.js';
 import { trace } from '../src-core/linalg/complexMatrix.js';
-import { liouvillianSpectrum } from '../src-core/kerr/spectrum.js';
+import { gapSweep, liouvillianSpectrum } from '../src-core/kerr/spectrum.js';
 import { OBSERVABLE_FIELDS, type PlanResult, type QuenchJobParams, type RhoData, type RowsResult } from './protocol.js';
 
 const finalParams = (q: QuenchJobParams): KerrParams => ({ kappa: q.kappa, delta: q.delta, u: q.u, N: q.N, eps: q.epsFinal });
@@ -109,18 +109,31 @@ export function nessPoints(sweep: string, f: Fixed, xs: number[], checkCancel: (
 
 /**
  * Gap sweep points (seed Fig. 3): λ = |Re ζ₁|, ζ₁, the K chosen by the eigenvalues' convergence, and whether they
- * converged. Each point starts its K search afresh (not warm-started from the previous pump as gapSweep does), so a
- * point's value does not depend on how the sweep was cut into jobs or resumed.
+ * converged. A job is a fixed block of consecutive pumps (the scheduler cuts the sweep into the same blocks on every
+ * run and resume), evaluated by the engine's gapSweep, which seeds each K search from the previous pump's K: so the
+ * values depend only on the block, never on the worker count or on resuming.
  */
-export function gapPoints(_sweep: string, f: Fixed, xs: number[], checkCancel: () => void): RowsResult {
+export function gapPoints(_sweep: string, f: Fixed, xs: number[], checkCancel: () => void, progress?: (done: number, total: number) => void): RowsResult {
   const cols = 7;
   const rows = new Float64Array(xs.length * cols);
-  xs.forEach((eps, i) => {
-    checkCancel();
-    const p = kerrAt(f, eps);
-    const r = liouvillianSpectrum(p, f.K !== undefined ? { count: Number(f.count ?? 1), K: Number(f.K) } : { count: Number(f.count ?? 1) });
-    rows.set([p.N, eps, r.gap, r.eigenvalues[0].re, r.eigenvalues[0].im, r.K, r.converged ? 1 : 0], i * cols);
+  const N = Number(f.N);
+  if (f.K !== undefined) {
+    xs.forEach((eps, i) => {
+      checkCancel();
+      const r = liouvillianSpectrum(kerrAt(f, eps), { count: 1, K: Number(f.K) });
+      rows.set([N, eps, r.gap, r.eigenvalues[0].re, r.eigenvalues[0].im, r.K, r.converged ? 1 : 0], i * cols);
+      progress?.(i + 1, xs.length);
+    });
+    return { cols, rows };
+  }
+  checkCancel();
+  const pts = gapSweep({ kappa: Number(f.kappa), delta: Number(f.delta), u: Number(f.u) }, [N], xs, {
+    onPoint: (_p, i, total) => {
+      progress?.(i + 1, total);
+      checkCancel();
+    },
   });
+  pts.forEach((p, i) => rows.set([p.N, p.eps, p.gap, p.zeta1.re, p.zeta1.im, p.K, p.converged ? 1 : 0], i * cols));
   return { cols, rows };
 }
 

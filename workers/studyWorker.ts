@@ -46,7 +46,12 @@ function handle(job: Job, port: JobEnvelope['port']): { value: unknown; transfer
       return { value: r, transfer: [r.rows.buffer as ArrayBuffer] };
     }
     case 'points': {
-      const f = job.sweep === 'gaussian' ? gaussianPoints : job.sweep === 'gap' ? gapPoints : nessPoints;
+      if (job.sweep === 'gap') {
+        // One engine call for the block (it warm-starts K along the pumps); progress and cancel between pumps.
+        const r = gapPoints(job.sweep, job.fixed, job.xs, checkCancel, progress);
+        return { value: r, transfer: [r.rows.buffer as ArrayBuffer] };
+      }
+      const f = job.sweep === 'gaussian' ? gaussianPoints : nessPoints;
       // One point at a time, so that progress and cancel act between points.
       let cols = 0;
       const parts: Float64Array[] = [];

@@ -222,8 +222,8 @@ export async function runQuench(t: PlannedTask, ctx: ExecContext): Promise<TaskO
   return { state: 'done', rows: last + 1 };
 }
 
-/** Points per job: a gap point is seconds, an exact NESS point microseconds. */
-const SWEEP_CHUNK: Record<string, number> = { gap: 1, 'ness-fock': 2, 'ness-exact': 16, gaussian: 64 };
+/** Points per job: a gap point takes up to seconds (blocks of 8 share their K search), an exact NESS point microseconds. */
+const SWEEP_CHUNK: Record<string, number> = { gap: 8, 'ness-fock': 2, 'ness-exact': 16, gaussian: 64 };
 
 export async function runSweep(t: PlannedTask, ctx: ExecContext): Promise<TaskOutcome> {
   const id = t.info.id;
@@ -248,12 +248,14 @@ export async function runSweep(t: PlannedTask, ctx: ExecContext): Promise<TaskOu
   };
   for (let i = 0; i < n; i++) if (mask[i]) emitRow(i);
 
-  const todo: number[] = [];
-  for (let i = 0; i < n; i++) if (!mask[i]) todo.push(i);
+  // Fixed blocks of consecutive points, the same on every run and resume (a gap block warm-starts K along its pumps,
+  // so its values depend on the block): a block's points are recorded together, so blocks are never split.
   const size = SWEEP_CHUNK[s.sweep] ?? 1;
   const jobs: Promise<void>[] = [];
-  for (let c = 0; c < todo.length; c += size) {
-    const idx = todo.slice(c, c + size);
+  for (let b = 0; b < n; b += size) {
+    const idx: number[] = [];
+    for (let i = b; i < Math.min(n, b + size); i++) if (!mask[i]) idx.push(i);
+    if (idx.length === 0) continue;
     jobs.push(
       ctx.sched
         .submit<RowsResult>({ op: 'points', sweep: s.sweep, fixed: s.fixed, xs: idx.map((i) => s.xs[i]) }, PRIORITY.points, ctx.order, {}, id)

@@ -9,7 +9,7 @@
  *         "figures": ["fig4", "fig5"], "untilNess": 1e-6?, "K": 40?, "rtol": 1e-10? },
  *       { "kind": "ness-sweep", "method": "exact" | "fock", "entropy": false, "N": [20],
  *         "eps": { "from": 0, "to": 1.5, "points": 151 } | [0.5, 0.6], "K": 40? },
- *       { "kind": "gap-sweep", "N": [1, 5], "eps": { "from": 0.5, "to": 1.4, "points": 91 }, "count": 4 },
+ *       { "kind": "gap-sweep", "N": [1, 5], "eps": { "from": 0.5, "to": 1.4, "points": 91 }, "K": 60? },
  *       { "kind": "gaussian-sweep", "preset": "cavity-om" | "cavity-bec", "x": { "from": 0, "to": 2.5, "points": 101 },
  *         "gammaB": 628.3? } ] }
  *
@@ -107,7 +107,6 @@ const GapSweep = z.strictObject({
   kind: z.literal('gap-sweep'),
   N: rlist(NRule, 'sizes N'),
   eps: Points(EpsRule),
-  count: rnum({ integer: true, min: 1, max: 20 }).optional(),
   K: rnum(KRule).optional(),
   figures: figures.optional(),
 });
@@ -319,7 +318,7 @@ export function expandSpec(spec: StudySpec): PlannedTask[] {
     } else if (t.kind === 'gap-sweep') {
       const xs = pointsOf(t.eps);
       for (const N of t.N) {
-        const fixed: Record<string, number | string | boolean> = { ...model, N, count: t.count ?? 1 };
+        const fixed: Record<string, number | string | boolean> = { ...model, N };
         if (t.K !== undefined) fixed.K = t.K;
         push('gap-sweep', `gap-N${fmt(N)}`, `Liouvillian gap N=${N}, ${xs.length} pumps`, { ...fixed, eps: xs }, GAP_COLUMNS, xs.length, { sweep: { sweep: 'gap', fixed, xs } });
       }

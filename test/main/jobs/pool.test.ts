@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { exactNess } from '../../../src-core/kerr/exactSteadyState.js';
 import { PRESETS } from '../../../src-core/gaussian/model.js';
 import { gaussianSweep } from '../../../src-core/gaussian/sweep.js';
+import { gapSweep } from '../../../src-core/kerr/spectrum.js';
 import { JobError, WorkerPool } from '../../../src-main/jobs/pool.js';
 import { PRIORITY, Scheduler } from '../../../src-main/jobs/scheduler.js';
 import type { RowsResult } from '../../../workers/protocol.js';
@@ -36,6 +37,18 @@ describe('worker pool', () => {
     const ness = await pool.run<RowsResult>({ op: 'points', sweep: 'ness-exact', fixed: { kappa: 0.5, delta: -2, u: 1, N: 10 }, xs: [0.933] });
     const e = exactNess({ kappa: 0.5, delta: -2, u: 1, N: 10, eps: 0.933 });
     expect(Array.from(ness.rows)).toEqual([10, 0.933, e.a_re, e.a_im, e.n, e.alpha_abs]);
+  });
+
+  it('a gap block on a worker equals the engine gapSweep over the same pumps, bit for bit', async () => {
+    const pool = newPool(1);
+    const xs = [0.9, 1.0, 1.1];
+    const r = await pool.run<RowsResult>({ op: 'points', sweep: 'gap', fixed: { kappa: 0.5, delta: -2, u: 1, N: 1 }, xs });
+    const ref = gapSweep({ kappa: 0.5, delta: -2, u: 1 }, [1], xs);
+    expect(r.cols).toBe(7);
+    ref.forEach((p, i) => {
+      expect(Array.from(r.rows.subarray(i * 7, i * 7 + 7))).toEqual([1, p.eps, p.gap, p.zeta1.re, p.zeta1.im, p.K, p.converged ? 1 : 0]);
+      expect(p.gap).toBeGreaterThan(0);
+    });
   });
 
   it('a job that throws in the worker rejects with its error; the pool keeps working', async () => {
