@@ -51,5 +51,11 @@ export function readSpectrumCsv(path: string): SpectrumData {
   } catch (e) {
     throw new ParameterError('--spectrum', `a readable CSV file of "frequency (Hz), PSD[, sigma]" (${(e as NodeJS.ErrnoException).code ?? 'unreadable'})`, path);
   }
-  return parseSpectrumCsv(text);
+  try {
+    return parseSpectrumCsv(text);
+  } catch (e) {
+    // Name the flag and the file: "--spectrum data.csv: line 3, column 2: PSD "x"; allowed: …".
+    if (e instanceof SpectrumParseError) e.message = e.message.replace(/^spectrum file/, `--spectrum ${path}`);
+    throw e;
+  }
 }

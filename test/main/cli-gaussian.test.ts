@@ -135,7 +135,7 @@ describe('epstudio gaussian-spectrum → gaussian-fit', () => {
 
   it('malformed spectrum files: exit 2 with the line and column', () => {
     const files: [string, string, RegExp][] = [
-      ['nonnum.csv', 'frequency,PSD\n1,2\n2,x\n3,4\n', /line 3, column 2: PSD "x"/],
+      ['nonnum.csv', 'frequency,PSD\n1,2\n2,x\n3,4\n', /--spectrum nonnum.csv: line 3, column 2: PSD "x"/],
       ['onecol.csv', '1\n2\n3\n', /line 1: expected 2 or 3 columns/],
       ['negf.csv', '1,2\n-2,3\n3,4\n', /line 2, column 1: frequency "-2"; allowed: a finite number ≥ 0/],
       ['nan.csv', '1,2\n2,NaN\n3,4\n', /line 2, column 2: PSD "NaN"/],
