@@ -163,7 +163,7 @@ export function fig3Charts(f: GaussianForm, ev: Evaluation): { pi: ChartData; mu
       ...common,
       id: `gaussian-fig3-Pi_s-${f.preset}`,
       title: `Entropy production Π_s = μ_a + μ_b (seed 004 Eq. 4, Fig. 3), ${f.preset}`,
-      yLabel: `Π_s (${pi.unit})`,
+      yLabel: `entropy rate (${pi.unit})`,
       series: [
         { label: 'Π_s', values: Array.from(s.Pi_s, (v) => v / pi.factor), color: 0 },
         { label: 'μ_a', values: Array.from(s.mu_a, (v) => v / pi.factor), color: 1 },

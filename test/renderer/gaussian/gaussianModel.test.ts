@@ -44,7 +44,7 @@ describe('Gaussian panel model', () => {
     expect(c.pi.x).toHaveLength(50);
     expect(c.pi.x[49]).toBeCloseTo(0.99, 12);
     // Π_s up to 2·10⁶ s⁻¹ here: plotted in units of 10⁶ s⁻¹, named in the y label (hence in the CSV header)
-    expect(c.pi.yLabel).toBe('Π_s (10⁶ s⁻¹)');
+    expect(c.pi.yLabel).toBe('entropy rate (10⁶ s⁻¹)');
     c.pi.series[0].values.forEach((v, i) => expect(Math.abs(v! * 1e6 - s.Pi_s[i])).toBeLessThanOrEqual(1e-10 * s.Pi_s[i]));
     expect(c.muB.yLabel).toBe('μ_b (s⁻¹)'); // below 10⁶: unscaled
     expect(c.muB.series[0].values[10]!).toBeCloseTo(s.mu_b[10], 6);
