@@ -10,16 +10,15 @@ import { ParameterError } from '../../src-core/validation.js';
 import { toCsv } from '../io/csv.js';
 import { writeFileAtomic } from '../io/atomicWrite.js';
 import { VERSION } from '../version.js';
-import { ApiError, parseRequest, type ApiErrorBody, type Method, type PushEvent, type Req, type Res } from './contract.js';
+import { ApiError, parseRequest, type ApiErrorBody, type Method, type PushEvent, type Res } from './contract.js';
 import type { StudyEvent, TaskInfo } from './events.js';
-
 import * as service from '../studies/service.js';
 import type { StudyHandle, StudyStatus } from '../studies/service.js';
 import type { ComplexMatrix } from '../../src-core/linalg/complexMatrix.js';
 import type { KerrParams } from '../../src-core/kerr/model.js';
 import { nessDensityMatrix } from '../../src-core/kerr/steadyState.js';
 import { propagateInterval } from '../../src-core/kerr/propagate.js';
-import { chooseK } from '../../src-core/kerr/truncation.js';
+import { chooseK, guardTruncation } from '../../src-core/kerr/truncation.js';
 import { husimiImage } from '../../src-core/phaseSpace/image.js';
 
 // ---- phase-space frames: ρ(t) after the quench, Q(μ) and J(μ) on a Cartesian grid (main side, never the UI thread) ----
@@ -59,6 +58,8 @@ class PhaseSpaceFrames {
       this.states.splice(i + 1, 0, cur);
       if (this.states.length > 2000) this.states.splice(1, 1);
     }
+    // The studies' guard: no frame from a basis too small for the state (PHYSICS.md "Truncation").
+    guardTruncation(cur.rho, { where: `phase-space frame at t = ${t}` });
     const img = husimiImage(cur.rho, { ...g, kappa: p.kappa, arrows: { nx: 21, ny: 21 } });
     return { t, K: this.K, nx: g.nx, ny: g.ny, Q: Array.from(img.Q), Jx: Array.from(img.Jx), Jy: Array.from(img.Jy), arrows: img.arrows };
   }
@@ -254,4 +255,3 @@ export function createHandlers(ctx: HandlerContext): Handlers {
   };
 }
 
-export type { Req };
