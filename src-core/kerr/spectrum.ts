@@ -100,6 +100,9 @@ interface PassResult {
 }
 
 /** One shift-invert pass at fixed K: the nev eigenvalues of L nearest σ, ζ₀ deflated. */
+/** Residual tolerance of the eigenvalues a pass only needs for the ordering and the searched radius. */
+const LOOSE = 1e-5;
+
 /** Krylov dimension per pass: 16…40 gave the same solve counts over a pump sweep at N = 10 (~50 per pass). */
 const NCV = (nev: number): number => Math.max(2 * nev + 10, 24);
 
@@ -137,12 +140,12 @@ function shiftInvertPass(
     const t2 = t.re * t.re + t.im * t.im;
     return { re: sigma.re + t.re / t2, im: sigma.im - t.im / t2 };
   };
-  // Tight tolerance on the count slowest (by |Re ζ|) and on their conjugate partners, loose (1e-7) on the others, which
+  // Tight tolerance on the count slowest (by |Re ζ|) and on their conjugate partners, loose (LOOSE) on the others, which
   // only decide the ordering: Arnoldi need not polish eigenvalues it will not report.
   const accept = (values: Complex[], residuals: number[]): boolean => {
     const idx = values.map((_, i) => i).sort((a, b) => slowestFirst(toZeta(values[a]), toZeta(values[b])));
     const tight = new Set(idx.slice(0, count).filter((i) => Math.abs(toZeta(values[i]).re) <= tightBelow));
-    for (let i = 0; i < idx.length; i++) if (residuals[idx[i]] > (tight.has(idx[i]) ? arnoldiTol : Math.max(arnoldiTol, 1e-7))) return false;
+    for (let i = 0; i < idx.length; i++) if (residuals[idx[i]] > (tight.has(idx[i]) ? arnoldiTol : Math.max(arnoldiTol, LOOSE))) return false;
     return true;
   };
   const res = krylovSchur(n, (xr, xi) => (spectrumWork.solves++, bandedLUSolve(F, xr, xi)), {
@@ -214,54 +217,109 @@ function lowestUncovered(discs: { c: Complex; R: number }[], rc: number, Y: numb
   return null;
 }
 
-/** The count slowest eigenvalues at a fixed K. */
-export function spectrumAtK(
-  raw: KerrRaw,
-  K: number,
-  count: number,
-  opts: { shift?: Complex; arnoldiTol?: number; imagExtent?: number } = {},
-): { eigenvalues: Complex[]; residuals: number[]; converged: boolean; complete: boolean; searched: number; shifts: Complex[] } {
+interface AtKOptions {
+  shift?: Complex;
+  arnoldiTol?: number;
+  imagExtent?: number;
+  /** Run the imaginary-axis shifts of the |Re ζ| ordering check (default true). */
+  coverage?: boolean;
+}
+
+/** Work state of one K: the eigenvalues found so far and the discs searched. */
+interface AtKState {
+  raw: KerrRaw;
+  K: number;
+  count: number;
+  opts: AtKOptions;
+  sigma0: Complex;
+  arnoldiTol: number;
+  found: Found[];
+  discs: { c: Complex; R: number }[];
+  shifts: Complex[];
+  converged: boolean;
+  complete: boolean;
+  covered: boolean;
+}
+
+export interface AtKResult {
+  eigenvalues: Complex[];
+  residuals: number[];
+  converged: boolean;
+  /** The searched discs cover the strip where a slower mode could hide (false if the check was skipped or failed). */
+  complete: boolean;
+  searched: number;
+  shifts: Complex[];
+}
+
+function passInto(st: AtKState, sigma: Complex, tightBelow?: number): void {
+  const n = st.K * st.K;
+  const p = shiftInvertPass(st.raw, st.K, sigma, Math.min(n - 3, st.count + 6), st.count, st.arnoldiTol, tightBelow);
+  st.converged = st.converged && p.converged;
+  st.shifts.push(sigma);
+  let R = 0;
+  for (const z of p.zetas) R = Math.max(R, Math.hypot(z.re - sigma.re, z.im - sigma.im));
+  st.discs.push({ c: sigma, R });
+  merge(
+    st.found,
+    p.zetas.map((z, i) => ({ z, e: p.errs[i] })),
+  );
+}
+
+function startAtK(raw: KerrRaw, K: number, count: number, opts: AtKOptions): AtKState {
   const n = K * K;
   if (count > n - 3) throw new ParameterError('count', `an integer ≤ K² − 3 = ${n - 3} at K = ${K}`, count);
-  const arnoldiTol = opts.arnoldiTol ?? 1e-12;
-  const sigma0 = opts.shift ?? { re: SIGMA0 * raw.kappa, im: 0 };
-  const Omega = opts.imagExtent ?? imaginaryExtent(raw, K / 2);
-  const stripHeight = (rc: number) => Math.max(1, rc / raw.kappa) * Omega + raw.kappa;
-  const nev = Math.min(n - 3, count + 6);
-  const found: Found[] = [];
-  const discs: { c: Complex; R: number }[] = [];
-  const shifts: Complex[] = [];
-  let converged = true;
-  const pass = (sigma: Complex, nevHere: number, countHere: number, tightBelow?: number): Found[] => {
-    const p = shiftInvertPass(raw, K, sigma, nevHere, countHere, arnoldiTol, tightBelow);
-    converged = converged && p.converged;
-    shifts.push(sigma);
-    let R = 0;
-    for (const z of p.zetas) R = Math.max(R, Math.hypot(z.re - sigma.re, z.im - sigma.im));
-    discs.push({ c: sigma, R });
-    return p.zetas.map((z, i) => ({ z, e: p.errs[i] }));
+  const st: AtKState = {
+    raw,
+    K,
+    count,
+    opts,
+    sigma0: opts.shift ?? { re: SIGMA0 * raw.kappa, im: 0 },
+    arnoldiTol: opts.arnoldiTol ?? 1e-12,
+    found: [],
+    discs: [],
+    shifts: [],
+    converged: true,
+    complete: false,
+    covered: false,
   };
-  merge(found, pass(sigma0, nev, count));
-  // Shift-invert finds the eigenvalues nearest σ, but "slowest" means smallest |Re ζ|: a complex pair −κ ± iω can be
-  // slower than a real mode of smaller |ζ| (ε = 0.6, N = 10). Add shifts up the imaginary axis until the searched discs
-  // cover the strip |Re ζ| ≤ |Re ζ_count|, 0 ≤ Im ζ ≤ Y (Im < 0 by conjugation symmetry), so no slower mode can hide.
-  let complete = false;
+  passInto(st, st.sigma0);
+  return st;
+}
+
+/**
+ * Shift-invert finds the eigenvalues nearest σ, but "slowest" means smallest |Re ζ|: a complex pair −κ ± iω can be
+ * slower than a real mode of smaller |ζ| (ε = 0.6, N = 10). Add shifts up the imaginary axis until the searched discs
+ * cover the strip |Re ζ| ≤ |Re ζ_count|, 0 ≤ Im ζ ≤ Y (Im < 0 by conjugation symmetry), so no slower mode can hide.
+ */
+function coverStrip(st: AtKState): void {
+  if (st.covered) return;
+  st.covered = true;
+  const Omega = st.opts.imagExtent ?? imaginaryExtent(st.raw, st.K / 2);
+  const kappa = st.raw.kappa;
   for (let extra = 0; ; extra++) {
-    const sorted = found.map((f) => f.z).sort(slowestFirst);
-    const rc = Math.abs(sorted[Math.min(count, sorted.length) - 1].re);
-    const Y = stripHeight(rc);
-    const yu = lowestUncovered(discs, rc, Y);
+    const sorted = st.found.map((f) => f.z).sort(slowestFirst);
+    const rc = Math.abs(sorted[Math.min(st.count, sorted.length) - 1].re);
+    const Y = Math.max(1, rc / kappa) * Omega + kappa;
+    const yu = lowestUncovered(st.discs, rc, Y);
     if (yu === null) {
-      complete = true;
-      break;
+      st.complete = true;
+      return;
     }
-    if (extra >= MAX_EXTRA_SHIFTS || opts.shift) break;
-    const last = discs[discs.length - 1];
+    if (extra >= MAX_EXTRA_SHIFTS || st.opts.shift) return;
+    const last = st.discs[st.discs.length - 1];
     const yc = Math.min(Y, yu + 0.5 * last.R);
     // only modes slower than the current count-th need the tight tolerance here; the rest just bound the disc
-    merge(found, pass({ re: sigma0.re, im: yc }, nev, count, rc * (1 + 1e-6)));
+    passInto(st, { re: st.sigma0.re, im: yc }, rc * (1 + 1e-6));
   }
-  if (!opts.shift) {
+}
+
+/** The count slowest from the state: tiny-gap second pass, conjugate pairing, |Re ζ| ordering. */
+function finishAtK(st: AtKState): AtKResult {
+  const { raw, K, count, sigma0, arnoldiTol } = st;
+  const n = K * K;
+  let found = st.found.slice();
+  let converged = st.converged;
+  if (!st.opts.shift) {
     // extremely small gap: resolve the slow modes with a shift next to them (relative accuracy tol instead of tol·σ/λ)
     const cut = sigma0.re * TINY;
     const tiny = found.filter((p) => Math.hypot(p.z.re, p.z.im) < cut);
@@ -271,9 +329,7 @@ export function spectrumAtK(
       const p2 = shiftInvertPass(raw, K, sigma2, Math.min(n - 3, tiny.length + 2), tiny.length, arnoldiTol);
       converged = converged && p2.converged;
       const fine = p2.zetas.map((z, i) => ({ z, e: p2.errs[i] })).filter((p) => Math.hypot(p.z.re, p.z.im) < 10 * cut);
-      const keep = found.filter((p) => Math.hypot(p.z.re, p.z.im) >= 10 * cut);
-      found.length = 0;
-      found.push(...keep, ...fine);
+      found = found.filter((p) => Math.hypot(p.z.re, p.z.im) >= 10 * cut).concat(fine);
     }
   }
   // L(ρ†) = L(ρ)†: the spectrum is closed under conjugation. Pair each complex eigenvalue with its partner and make
@@ -304,10 +360,17 @@ export function spectrumAtK(
     eigenvalues: chosen.map((p) => p.z),
     residuals: chosen.map((p) => p.e),
     converged,
-    complete,
+    complete: st.complete,
     searched: out.length,
-    shifts,
+    shifts: st.shifts.slice(),
   };
+}
+
+/** The count slowest eigenvalues at a fixed K (with the |Re ζ| ordering check unless coverage: false). */
+export function spectrumAtK(raw: KerrRaw, K: number, count: number, opts: AtKOptions = {}): AtKResult {
+  const st = startAtK(raw, K, count, opts);
+  if (opts.coverage !== false) coverStrip(st);
+  return finishAtK(st);
 }
 
 function whyNot(r: { converged: boolean; complete: boolean; searched: number }): string {
@@ -369,11 +432,11 @@ export function liouvillianSpectrum(params: KerrParams, opts: SpectrumOptions = 
   const raw = toRaw(params);
   // Arnoldi residual → relative error of ζ₁ ≈ res·(1 + σ/λ) ≤ 1e2·res above the second-pass threshold
   const arnoldiTol = Math.min(1e-9, Math.max(1e-13, tol * 1e-3));
-  const Y = imaginaryExtent(raw, photonScale(params));
-  const run = (K: number) => spectrumAtK(raw, K, count, { shift: opts.shift, arnoldiTol, imagExtent: Y });
+  const Omega = imaginaryExtent(raw, photonScale(params));
+  const atK = { shift: opts.shift, arnoldiTol, imagExtent: Omega };
   if (opts.K !== undefined) {
     const K = checkNumber('K', opts.K, K_RULE);
-    const r = run(K);
+    const r = spectrumAtK(raw, K, count, atK);
     const gap = Math.abs(r.eigenvalues[0].re);
     const ok = r.converged && r.complete;
     return {
@@ -393,11 +456,27 @@ export function liouvillianSpectrum(params: KerrParams, opts: SpectrumOptions = 
   K = Math.max(K, count3);
   const history: KStep[] = [];
   let prev: { eigenvalues: Complex[] } | undefined;
+  // The imaginary-axis shifts (coverStrip) cost one LU each; they run on the K that is about to be accepted, and on
+  // every K once they have found a slower mode than the real shift alone (then the K comparison needs them).
+  let coverAlways = false;
   for (;;) {
-    const r = run(K);
-    const change = prev ? maxRelativeChange(prev.eigenvalues, r.eigenvalues) : NaN;
+    const st = startAtK(raw, K, count, atK);
+    if (coverAlways) coverStrip(st);
+    let r = finishAtK(st);
+    let change = prev ? maxRelativeChange(prev.eigenvalues, r.eigenvalues) : NaN;
+    let kConverged = prev !== undefined && change <= tol;
+    if ((kConverged || K >= kMax) && !st.covered) {
+      coverStrip(st);
+      const r2 = finishAtK(st);
+      if (maxRelativeChange(r.eigenvalues, r2.eigenvalues) > 1e-12) {
+        // a slower mode turned up at large Im: compare like with like from now on
+        coverAlways = true;
+        change = prev ? maxRelativeChange(prev.eigenvalues, r2.eigenvalues) : NaN;
+        kConverged = false;
+      }
+      r = r2;
+    }
     history.push({ K, eigenvalues: r.eigenvalues, gap: Math.abs(r.eigenvalues[0].re), converged: r.converged && r.complete, change });
-    const kConverged = prev !== undefined && change <= tol;
     if (kConverged || K >= kMax) {
       const ok = kConverged && r.converged && r.complete;
       return {
