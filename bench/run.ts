@@ -11,6 +11,7 @@ import { run as kerr } from './kerr.js';
 import { run as studies } from './studies.js';
 import { run as gaussian } from './gaussian.js';
 import { run as spectrum } from './spectrum.js';
+import { run as desktop } from './desktop.js';
 
 type Section = { name: string; run: () => Promise<BenchSection> };
 const SECTIONS: Section[] = [
@@ -19,6 +20,7 @@ const SECTIONS: Section[] = [
   { name: 'studies', run: studies },
   { name: 'gaussian', run: gaussian },
   { name: 'spectrum', run: spectrum },
+  { name: 'desktop', run: desktop },
 ];
 
 async function main(): Promise<void> {
