@@ -9,8 +9,10 @@
  * matrices to traceless ones (1ᵀ(L − σ)⁻¹ = −1ᵀ/σ); each Krylov vector is projected back onto it (x ← x − tr(x)·1/K)
  * to remove round-off. The stored L has exactly zero column sums (see liouvillianBanded.ts), so this is exact.
  *
- * Shift: σ real > 0, right of the spectrum. ζ nearest σ come first; the |Re ζ| ordering is then done on nev ≥ 2·count
- * eigenvalues (a complex pair −κ ± iω can be slower than a real mode of larger |ζ|, e.g. ε = 0.6, N = 10). Default
+ * Shift: σ real > 0, right of the spectrum; shift-invert finds the count + 6 eigenvalues nearest σ. "Slowest" is by
+ * |Re ζ|, and a complex pair −κ ± iω can be slower than a real mode nearer 0 (ε = 0.6, N = 10), so further shifts
+ * σ + iy up the imaginary axis are added until the searched discs cover the strip where a slower mode could be
+ * (coverStrip; a heuristic strip height from the mean-field frequencies, checked against dense spectra). Default
  * σ₀ = 1e-3·κ: the shift-invert error in ζ is ~ tol·|ζ − σ|, i.e. relative tol·(1 + σ/λ), so gaps down to ~1e-7·κ
  * (deep in the bistable window at N = 20, λ ≈ 4e-7) come out to ~1e-9 relative in one pass. Below TINY·σ₀ a second
  * pass at σ = |ζ₁| resolves the gap to full relative accuracy. The price of a small σ is round-off injected along
@@ -99,7 +101,6 @@ interface PassResult {
   converged: boolean;
 }
 
-/** One shift-invert pass at fixed K: the nev eigenvalues of L nearest σ, ζ₀ deflated. */
 /** Residual tolerance of the eigenvalues a pass only needs for the ordering and the searched radius. */
 const LOOSE = 1e-5;
 
@@ -109,6 +110,7 @@ const NCV = (nev: number): number => Math.max(2 * nev + 10, 24);
 /** Work counters (cumulative; the bench reads and resets them). They never influence a result. */
 export const spectrumWork = { factorizations: 0, solves: 0, factorizedSize: 0 };
 
+/** One shift-invert pass at fixed K: the nev eigenvalues of L nearest σ, ζ₀ deflated. */
 function shiftInvertPass(
   raw: KerrRaw,
   K: number,
@@ -140,8 +142,8 @@ function shiftInvertPass(
     const t2 = t.re * t.re + t.im * t.im;
     return { re: sigma.re + t.re / t2, im: sigma.im - t.im / t2 };
   };
-  // Tight tolerance on the count slowest (by |Re ζ|) and on their conjugate partners, loose (LOOSE) on the others, which
-  // only decide the ordering: Arnoldi need not polish eigenvalues it will not report.
+  // Tight tolerance on the count slowest (by |Re ζ|, and only below tightBelow), loose (LOOSE) on the others, which only
+  // decide the ordering and the searched radius: Arnoldi need not polish eigenvalues it will not report.
   const accept = (values: Complex[], residuals: number[]): boolean => {
     const idx = values.map((_, i) => i).sort((a, b) => slowestFirst(toZeta(values[a]), toZeta(values[b])));
     const tight = new Set(idx.slice(0, count).filter((i) => Math.abs(toZeta(values[i]).re) <= tightBelow));
