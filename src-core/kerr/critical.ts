@@ -239,7 +239,12 @@ export function criticalLargeN(
   const steepestNs = opts.steepestNs ?? [100, 1000, 3000];
   const gapNs = opts.gapNs ?? [4, 6, 8, 10];
   const steepest = steepestNs.map((N) => steepestSlope({ ...base, N }, opts));
-  const gap_min = gapNs.map((N) => gapMinimum({ ...base, N }, opts));
+  // for N ≥ 4 the gap minimum lies well inside the mean-field window: a coarser scan of [ε−, ε+] suffices there
+  const win = bistableWindow(base);
+  const gapOpts: CriticalOptions = win
+    ? { from: win.epsMinus, to: win.epsPlus, scanPoints: 7, xtol: 1e-4, ...opts }
+    : opts;
+  const gap_min = gapNs.map((N) => gapMinimum({ ...base, N }, gapOpts));
   return {
     steepest,
     eps_c_steepest_extrapolated: extrapolateInverseN(steepestNs, steepest.map((s) => s.eps_c)),
