@@ -77,8 +77,8 @@ export interface StudyStatus {
   name: string;
   hash: string;
   appVersion: string;
-  /** Manifest status; 'running' also when the process that ran it was killed (resume it). */
-  status: 'running' | 'completed' | 'cancelled' | 'failed';
+  /** 'running' while a live process runs it; 'interrupted' when that process died (kill -9, crash): resume it. */
+  status: 'running' | 'interrupted' | 'completed' | 'cancelled' | 'failed';
   tasks: TaskStatus[];
   counts: Record<TaskState, number>;
 }
@@ -99,6 +99,9 @@ export function loadSpec(specOrPreset: string | unknown): StudySpec {
   }
   return parseSpec(specOrPreset);
 }
+
+/** Study folders this process is running (the `.lock` pid guards against other processes). */
+const ACTIVE = new Set<string>();
 
 const studyIdOf = (store: StudyStore) => `${basename(resolve(store.dir))}-${store.study.hash.slice(0, 8)}`;
 
@@ -161,6 +164,10 @@ function start(store: StudyStore, resumed: boolean, opts: StudyRunOptions, onEve
       todo.push(t);
     }
   }
+  const key = resolve(store.dir);
+  if (ACTIVE.has(key)) throw new ParameterError('DIR', 'a study not already running in this process (cancel or wait for it)', store.dir);
+  store.lock();
+  ACTIVE.add(key);
   store.manifest.status = 'running';
   store.saveManifest();
 
@@ -240,6 +247,7 @@ function start(store: StudyStore, resumed: boolean, opts: StudyRunOptions, onEve
     if (status !== 'cancelled') writeFigures(store, planned);
     store.manifest.status = status;
     store.saveManifest();
+    store.unlock();
     const seconds = (performance.now() - t0) / 1000;
     emit({ type: 'study-done', studyId, status, done: nDone, failed: nFailed, total: planned.length, seconds });
     return {
@@ -260,11 +268,19 @@ function start(store: StudyStore, resumed: boolean, opts: StudyRunOptions, onEve
     };
   })();
 
+  // Whatever happens (even a bug above), the workers stop and the folder is released.
+  const guarded = done.finally(async () => {
+    ACTIVE.delete(key);
+    clearInterval(memTimer);
+    store.unlock();
+    await pool.destroy();
+  });
+
   return {
     studyId,
     dir: store.dir,
     tasks: infos,
-    done,
+    done: guarded,
     cancel: () => {
       if (cancelRequested) return;
       cancelRequested = true;
@@ -287,7 +303,7 @@ export function status(dir: string): StudyStatus {
     name: store.spec.name,
     hash: store.study.hash,
     appVersion: store.study.appVersion,
-    status: store.manifest.status,
+    status: store.manifest.status === 'running' && store.runningPid() === null && !ACTIVE.has(resolve(dir)) ? 'interrupted' : store.manifest.status,
     tasks,
     counts,
   };

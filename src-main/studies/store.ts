@@ -13,7 +13,7 @@
  * result files (study.json, tasks/, figures/) of a resumed study are byte-identical to those of an uninterrupted one.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { ParameterError } from '../../src-core/validation.js';
@@ -208,6 +208,38 @@ export class StudyStore {
       for (const f of readdirSync(d)) if (f.startsWith('.') && f.endsWith('.tmp')) rmSync(join(d, f), { force: true });
     }
     return new StudyStore(dir, study, manifest);
+  }
+
+  /**
+   * The process running this study, if it is alive: `.lock` holds its pid (a hidden file, not a result). A lock left
+   * by a killed process names a dead pid and is ignored.
+   */
+  runningPid(): number | null {
+    let pid: number;
+    try {
+      pid = Number(JSON.parse(readFileSync(join(this.dir, '.lock'), 'utf8')).pid);
+    } catch {
+      return null;
+    }
+    if (!Number.isInteger(pid) || pid <= 0) return null;
+    try {
+      process.kill(pid, 0);
+      return pid;
+    } catch (e) {
+      return (e as NodeJS.ErrnoException).code === 'EPERM' ? pid : null;
+    }
+  }
+
+  /** Claim the folder for this process; refuses while another live process runs it. */
+  lock(): void {
+    const other = this.runningPid();
+    if (other !== null && other !== process.pid)
+      throw new ParameterError('DIR', `a study no other process is running (process ${other} is running it; wait or stop it first)`, this.dir);
+    writeFileSync(join(this.dir, '.lock'), JSON.stringify({ pid: process.pid }));
+  }
+
+  unlock(): void {
+    if (this.runningPid() === process.pid) rmSync(join(this.dir, '.lock'), { force: true });
   }
 
   saveManifest(): void {

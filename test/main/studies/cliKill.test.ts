@@ -52,6 +52,8 @@ describe('study CLI under kill -9', () => {
           const st = cli('status', dir, '--json');
           if (st.status === 0) {
             const s = JSON.parse(st.stdout);
+            // a run killed mid-way is reported as interrupted (its pid in .lock is dead), never as running
+            expect(['interrupted', 'completed', 'cancelled']).toContain(s.status);
             for (const t of s.tasks.filter((x: { state: string }) => x.state === 'done')) {
               const tab = parseTable(readFileSync(join(dir, 'tasks', `${t.id}.csv`), 'utf8'));
               expect(tab.rows.length).toBe(t.samples);
@@ -95,5 +97,21 @@ describe('study CLI under kill -9', () => {
     expect([...filesOf(dir).keys()].filter((k) => k.endsWith('.tmp'))).toEqual([]);
     expect(cli('resume', dir).status).toBe(0);
     expect(expectSameFiles(reference, resultFiles(dir))).toEqual([]);
+  });
+
+  it('a second process may not run a study folder that a live process is running', async () => {
+    const long = join(root, 'long.json');
+    writeFileSync(long, JSON.stringify({ version: 1, name: 'long', tasks: [{ kind: 'quench', N: [10], epsInitial: 0.5, epsFinal: [1.1], tMax: 40, dt: 0.2 }] }));
+    const dir = join(root, 'busy');
+    const child = spawn(process.execPath, [BIN, 'run', long, '--out', dir, '--workers', '1'], { stdio: 'ignore' });
+    const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
+    while (!existsSync(join(dir, '.lock'))) await new Promise((r) => setTimeout(r, 20));
+    const second = cli('resume', dir);
+    child.kill('SIGKILL');
+    expect(await exited).toBeNull();
+    expect(second.status).toBe(2);
+    expect(second.stderr).toMatch(/process \d+ is running it/);
+    // once that process is dead, its stale lock is ignored
+    expect(JSON.parse(cli('status', dir, '--json').stdout).status).toBe('interrupted');
   });
 });

@@ -69,6 +69,9 @@ describe('study service', () => {
         h.cancel();
       }
     });
+    // while it runs, the folder is claimed: a second process (or window) cannot resume it at the same time
+    expect(() => service.resume(dir)).toThrow(/already running/);
+    expect(service.status(dir).status).toBe('running');
     const s = await h.done;
     expect(s.status).toBe('cancelled');
     const st = service.status(dir);
