@@ -18,6 +18,13 @@ export interface FigureOptions {
   dark?: boolean;
 }
 
+/** The live chart's colours: curves from the palette by N, mean field red, NESS lines in the foreground or their N's colour. */
+function colorOf(s: ChartData['series'][number], fg: string): string {
+  if (s.ref === 'mf') return '#d62728';
+  if (s.ref === 'ness') return s.color === undefined ? fg : PALETTE[s.color % PALETTE.length];
+  return PALETTE[(s.color ?? 0) % PALETTE.length];
+}
+
 interface Pt {
   x: number;
   y: number;
@@ -35,7 +42,7 @@ export function figureSvg(c: ChartData, o: FigureOptions = {}): SVGSVGElement {
       const y = s.values[k];
       if (y !== null && Number.isFinite(y) && (!o.logY || y > 0)) pts.push({ x, y });
     });
-    const color = s.ref ? (s.ref === 'mf' ? '#d62728' : fg) : PALETTE[(s.color ?? 0) % PALETTE.length];
+    const color = colorOf(s, fg);
     marks.push(
       Plot.line(pts, {
         x: 'x',
@@ -52,7 +59,7 @@ export function figureSvg(c: ChartData, o: FigureOptions = {}): SVGSVGElement {
   }
   // Legend inside the frame (top right), one coloured line per series: part of the SVG itself.
   shown.forEach((s, i) => {
-    const color = s.ref ? (s.ref === 'mf' ? '#d62728' : fg) : PALETTE[(s.color ?? 0) % PALETTE.length];
+    const color = colorOf(s, fg);
     const dash = s.ref === 'ness' ? '– – ' : s.ref === 'mf' ? '–·– ' : '━━ ';
     marks.push(
       Plot.text([`${dash}${s.label}`], {

@@ -40,6 +40,8 @@ export interface Observable {
   logOk: boolean;
   /** Reference values in the thermodynamic limit (exact NESS at large N, mean field) at pump ε. */
   ness?(p: ModelP, eps: number): number;
+  /** The exact NESS value at ε_f for each curve's own N (drawn dashed in the curve's colour). */
+  nessAtN?(p: ModelP, eps: number, N: number): number;
   mf?(p: ModelP, eps: number): number[];
 }
 
@@ -65,7 +67,20 @@ export const OBSERVABLES: readonly Observable[] = [
     ness: (p, eps) => (2 * p.kappa * exactNess({ ...p, eps, N: N_LIMIT }).n) / N_LIMIT,
     mf: (p, eps) => meanFieldSteadyStates({ ...p, eps }).filter((s) => s.stable).map((s) => 2 * p.kappa * s.n),
   },
-  { key: 'Phi_q', title: 'Quantum entropy flux Φ_q (Eq. 23, Fig. 6)', yLabel: 'Φ_q', figure: 'fig6', value: (r) => r.Phi_q, logOk: true },
+  {
+    key: 'Phi_q',
+    title: 'Quantum entropy flux Φ_q (Eq. 23, Fig. 6)',
+    yLabel: 'Φ_q',
+    figure: 'fig6',
+    value: (r) => r.Phi_q,
+    logOk: true,
+    // Φ_q = 2κ(<a†a> − |<a>|²) of the exact NESS (Eqs. 6, 23) at each N: where every curve relaxes to. It is not
+    // intensive, so the seed's thermodynamic-limit line has no analogue here.
+    nessAtN: (p, eps, N) => {
+      const e = exactNess({ ...p, eps, N });
+      return 2 * p.kappa * (e.n - (e.a_re * e.a_re + e.a_im * e.a_im));
+    },
+  },
   { key: 'Pi_d', title: 'Dissipative entropy production Π_d (Eq. 24, Fig. 7)', yLabel: 'Π_d', figure: 'fig7', value: (r) => r.Pi_d, logOk: true },
   { key: 'Pi_U', title: 'Unitary entropy production Π_U (Eq. 25, Fig. 8)', yLabel: 'Π_U', figure: 'fig8', value: (r) => r.Pi_U, logOk: false },
   { key: 'S_W', title: 'Wehrl entropy S_W (Eq. 10)', yLabel: 'S_W', figure: 'sw', value: (r) => r.S_W, logOk: false },
@@ -147,6 +162,11 @@ export function quenchChart(g: QuenchGroup, o: Observable): ChartData {
       series.push({ label: `NESS ε_i=${fmt(g.epsInitial)}`, values: flat(o.ness(g.model, g.epsInitial)), ref: 'ness' });
       series.push({ label: `NESS ε_f=${fmt(g.epsFinal)}`, values: flat(o.ness(g.model, g.epsFinal)), ref: 'ness' });
     }
+    if (o.nessAtN)
+      g.tasks.forEach((task, i) => {
+        const N = num(task.info.params.N) ?? 1;
+        series.push({ label: `NESS ε_f, N=${fmt(N)}`, values: flat(o.nessAtN!(g.model, g.epsFinal, N)), ref: 'ness', color: i });
+      });
     if (o.mf) o.mf(g.model, g.epsFinal).forEach((y, i) => series.push({ label: `mean field ε_f${i ? ` (branch ${i + 1})` : ''}`, values: flat(y), ref: 'mf' }));
   }
   return {

@@ -117,3 +117,16 @@ describe('Gaussian sweep charts (seed 004 Fig. 3)', () => {
     expect(pi.id).not.toBe(mu.id);
   });
 });
+
+describe('Φ_q references', () => {
+  it('one exact-NESS line per N at ε_f: 2κ(<a†a> − |<a>|²) (Eqs. 6, 23), in the curve’s colour', () => {
+    const groups = quenchGroups(study());
+    const c = quenchChart(groups[1], OBSERVABLES.find((o) => o.key === 'Phi_q')!);
+    const refs = c.series.filter((s) => s.ref === 'ness');
+    expect(refs.map((s) => [s.label, s.color])).toEqual([['NESS ε_f, N=1', 0], ['NESS ε_f, N=5', 1]]);
+    const e = exactNess({ ...model, eps: 1.1, N: 5 });
+    expect(refs[1].values[0]).toBeCloseTo(2 * 0.5 * (e.n - e.a_re ** 2 - e.a_im ** 2), 12);
+    // Quantum fluctuations are non-negative: <a†a> ≥ |<a>|² (Cauchy–Schwarz).
+    for (const r of refs) expect(r.values[0]!).toBeGreaterThan(0);
+  });
+});
