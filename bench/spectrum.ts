@@ -13,6 +13,12 @@ import { timeIt, type BenchRow, type BenchSection } from './types.js';
 
 const PAPER = { kappa: 0.5, delta: -2, u: 1 };
 
+/** CPU seconds of this process (user + system): on a shared, loaded machine a fairer figure than wall time. */
+const cpu = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+
 /** Dense complex LU with partial pivoting (the baseline the banded LU replaces), in place on split re/im. */
 function denseLU(n: number, re: Float64Array, im: Float64Array): void {
   for (let k = 0; k < n; k++) {
@@ -53,15 +59,15 @@ export async function run(): Promise<BenchSection> {
   {
     const p = { ...PAPER, N: 20, eps: 0.933 };
     let s = liouvillianSpectrum(p, { count: 1 });
-    const t0 = performance.now();
+    const t0 = performance.now(), c0 = cpu();
     s = liouvillianSpectrum(p, { count: 1 });
-    const t = (performance.now() - t0) / 1000;
+    const t = (performance.now() - t0) / 1000, c = cpu() - c0;
     rows.push({
       name: `gap N=20 ε=0.933 (K=${s.K}, tried ${s.kHistory.map((h) => h.K).join('→')})`,
       value: t,
       unit: 's',
       target: '≤ 2 s',
-      note: `λ = ${s.gap.toExponential(6)}, converged ${s.converged}`,
+      note: `λ = ${s.gap.toExponential(6)}, converged ${s.converged}; CPU ${c.toFixed(2)} s`,
     });
     // accuracy: independent reference at K + 16 with the shift at the gap (a different factorisation and Krylov space)
     const ref = spectrumAtK(toRaw(p), s.K + 16, 1, { shift: { re: s.gap, im: 0 } });
@@ -74,7 +80,7 @@ export async function run(): Promise<BenchSection> {
     const K = 30, n = K * K;
     const raw = toRaw({ ...PAPER, N: 10, eps: 0.933 });
     const B = liouvillianBanded(raw, K, { re: 5e-4, im: 0 });
-    const tBand = timeIt(() => bandedLUFactor(B), 3);
+    const tBand = timeIt(() => bandedLUFactor(B), 5);
     const dre = new Float64Array(n * n), dim = new Float64Array(n * n);
     const fill = () => {
       dre.fill(0);
@@ -104,25 +110,28 @@ export async function run(): Promise<BenchSection> {
   {
     const all = pumpGrid(0.5, 1.4, 91);
     const subset = all.filter((_, i) => i % 9 === 0);
-    let total = 0;
-    const perK: { N: number; K: number; t: number }[] = [];
+    let total = 0, totalCpu = 0;
+    const perK: { N: number; K: number; t: number; c: number }[] = [];
     for (const N of [1, 5, 10, 15, 20]) {
-      let tLast = performance.now();
+      let tLast = performance.now(), cLast = cpu();
       const pts: GapPoint[] = gapSweep(PAPER, [N], subset, {
         onPoint: (p) => {
-          const now = performance.now();
-          perK.push({ N, K: p.K, t: (now - tLast) / 1000 });
+          const now = performance.now(), cNow = cpu();
+          perK.push({ N, K: p.K, t: (now - tLast) / 1000, c: cNow - cLast });
           tLast = now;
+          cLast = cNow;
         },
       });
       const t = perK.filter((x) => x.N === N).reduce((a, x) => a + x.t, 0);
+      const c = perK.filter((x) => x.N === N).reduce((a, x) => a + x.c, 0);
       total += (t * all.length) / subset.length;
+      totalCpu += (c * all.length) / subset.length;
       const ks = pts.map((p) => p.K);
       rows.push({
         name: `Fig. 3 sweep N=${N}: time per point (K ${Math.min(...ks)}…${Math.max(...ks)})`,
         value: t / subset.length,
         unit: 's',
-        note: `${subset.length} of 91 pumps; all converged: ${pts.every((p) => p.converged)}; min λ = ${Math.min(...pts.map((p) => p.gap)).toExponential(3)}`,
+        note: `${subset.length} of 91 pumps; CPU ${(c / subset.length).toFixed(2)} s/point; all converged: ${pts.every((p) => p.converged)}; min λ = ${Math.min(...pts.map((p) => p.gap)).toExponential(3)}`,
       });
     }
     rows.push({
@@ -130,16 +139,21 @@ export async function run(): Promise<BenchSection> {
       value: total,
       unit: 's',
       target: '≤ 120 s',
-      note: 'EXTRAPOLATED from 11 of 91 pumps per N (the full sweep is too long for a routine bench run); neighbours seed K, so the dense sweep is if anything cheaper per point',
+      note: `EXTRAPOLATED from 11 of 91 pumps per N (the full sweep is too long for a routine bench run); CPU ${totalCpu.toFixed(0)} s; neighbours seed K, so the dense sweep is if anything cheaper per point`,
     });
     // time per point against K (binned)
-    const bins = new Map<number, number[]>();
+    const bins = new Map<number, { t: number; c: number }[]>();
     for (const x of perK) {
       const b = Math.round(x.K / 20) * 20;
-      bins.set(b, [...(bins.get(b) ?? []), x.t]);
+      bins.set(b, [...(bins.get(b) ?? []), x]);
     }
-    for (const [b, ts] of [...bins.entries()].sort((a, c) => a[0] - c[0]))
-      rows.push({ name: `time per point at K ≈ ${b}`, value: ts.reduce((a, x) => a + x, 0) / ts.length, unit: 's', note: `${ts.length} points` });
+    for (const [b, xs] of [...bins.entries()].sort((a, c) => a[0] - c[0]))
+      rows.push({
+        name: `time per point at K ≈ ${b}`,
+        value: xs.reduce((a, x) => a + x.t, 0) / xs.length,
+        unit: 's',
+        note: `${xs.length} points; CPU ${(xs.reduce((a, x) => a + x.c, 0) / xs.length).toFixed(2)} s/point`,
+      });
   }
 
   // Work per point (solves and factorisations), from the engine's counters, for one representative pump.
