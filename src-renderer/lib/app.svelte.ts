@@ -5,7 +5,7 @@
 import { api, RemoteError } from '../api/client.js';
 import type { MenuAction, PushEvent } from '../../src-main/api/contract.js';
 import type { StudyEvent, TaskInfo } from '../../src-main/api/events.js';
-import { DEFAULT_SECONDS_PER_WORK, defaultText, toSpec, validateForm, type FormText } from './kerrForm.js';
+import { DEFAULT_SECONDS_PER_WORK, defaultText, formFromTasks, toSpec, validateForm, type FormText } from './kerrForm.js';
 import { stressStudy } from './stress.js';
 import { applyEvent, calibrate, emptyRun, fromTables, missingRows, withRows, type RunState, type RunStatus } from './runState.js';
 
@@ -128,7 +128,10 @@ class AppState {
   async runPreset(preset: string) {
     if (this.running) return;
     const r = await this.call(() => api.invoke('studies.run', { preset }));
-    if (r) this.begin(r, false);
+    if (r) {
+      this.begin(r, false);
+      this.form = formFromTasks(r.tasks) ?? this.form;
+    }
   }
 
   async cancel() {
@@ -160,6 +163,7 @@ class AppState {
       const status = (['completed', 'cancelled', 'failed'].includes(st.status) ? st.status : 'cancelled') as RunStatus;
       this.run = fromTables(picked.dir, st.tasks, st.states, tables, status);
       this.view = this.run;
+      this.form = formFromTasks(st.tasks) ?? this.form;
       this.tab = 'quench';
       this.notice = `Opened ${picked.dir}`;
     } finally {

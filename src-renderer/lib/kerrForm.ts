@@ -203,6 +203,27 @@ export function criticalPump(p: { kappa: number; delta: number; u: number }, N: 
   return v;
 }
 
+/**
+ * The form for a study's quench tasks (reopened study or preset run), so that the form, Fig. 2 and the phase-space
+ * viewer describe what the charts show. Lists collect every N and ε_f; t_max is the longest. Undefined without quenches.
+ */
+export function formFromTasks(tasks: { kind: string; params: Record<string, unknown> }[]): FormText | undefined {
+  const q = tasks.filter((t) => t.kind === 'quench').map((t) => t.params as Record<string, number>);
+  if (q.length === 0) return undefined;
+  const uniq = (xs: number[]) => [...new Set(xs)].sort((a, b) => a - b);
+  const p = q[0];
+  return {
+    kappa: String(p.kappa),
+    delta: String(p.delta),
+    u: String(p.u),
+    epsInitial: String(p.epsInitial),
+    epsFinal: uniq(q.map((x) => x.epsFinal)).join(', '),
+    N: uniq(q.map((x) => x.N)).join(', '),
+    tMax: String(Math.max(...q.map((x) => x.tMax))),
+    dt: String(p.dt),
+  };
+}
+
 /** Study spec (src-main/studies/spec.ts, version 1) for this form: one quench task group. */
 export function toSpec(f: KerrQuenchForm, name = 'kerr-quench'): unknown {
   return {

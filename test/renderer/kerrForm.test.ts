@@ -130,3 +130,14 @@ describe('criticalPump', () => {
     expect(d.epsCSeed).toBe(0.933);
   });
 });
+
+describe('formFromTasks', () => {
+  it('describes a study’s quenches: every N and ε_f, the longest t_max; valid again', async () => {
+    const { formFromTasks } = await import('../../src-renderer/lib/kerrForm.js');
+    const q = (N: number, epsFinal: number, tMax: number) => ({ kind: 'quench', params: { kappa: 0.5, delta: -2, u: 1, N, epsInitial: 0.5, epsFinal, tMax, dt: 0.2 } });
+    const f = formFromTasks([q(5, 1.1, 100), q(1, 0.6, 10), q(5, 0.6, 10), { kind: 'ness-sweep', params: {} }])!;
+    expect(f).toEqual({ kappa: '0.5', delta: '-2', u: '1', epsInitial: '0.5', epsFinal: '0.6, 1.1', N: '1, 5', tMax: '100', dt: '0.2' });
+    expect(validateForm(f).errors).toEqual({});
+    expect(formFromTasks([{ kind: 'gap-sweep', params: {} }])).toBeUndefined();
+  });
+});
