@@ -82,6 +82,14 @@ test.describe('browser host security', () => {
     await expect(h.dispatch('files.save', { name: 'x.svg', data: 'x', encoding: 'utf8', dir: '/etc' })).rejects.toThrow(/not a folder chosen for exports/);
     await expect(h.dispatch('studies.run', { spec: { version: 1, name: 'x', tasks: [{ kind: 'quench', N: [-1], epsInitial: 0.5, epsFinal: [1], tMax: 1, dt: 0.2 }] } })).rejects.toThrow(/N/);
     await expect(h.dispatch('no.such', {})).rejects.toThrow(/unknown method/);
+    // Responses match the contract's response schemas (what the renderer's types promise).
+    const { METHODS } = await import('../../dist/src-main/api/contract.js');
+    for (const [m, p] of [['app.info', {}], ['studies.presets', {}], ['studies.list', {}], ['files.chooseDir', { purpose: 'figures' }]] as const) {
+      const r = METHODS[m][1].safeParse(await h.dispatch(m, p));
+      expect(r.success, `${m}: ${JSON.stringify(r.error?.issues)}`).toBe(true);
+    }
+    const presets = (await h.dispatch('studies.presets', {})) as { name: string }[];
+    expect(presets.map((x) => x.name)).toContain('kerr-quench-demo');
     await h.shutdown();
   });
 });
