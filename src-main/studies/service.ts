@@ -6,13 +6,16 @@
  *   loadSpec(specOrPreset): StudySpec             preset name, path to a JSON file, or a spec object (validated)
  *   run(specOrPreset, outDir, { workers?, checkpointSeconds? }, onEvent?): StudyHandle
  *   resume(dir, { workers? }, onEvent?): StudyHandle          finishes a killed or cancelled study
- *   status(dir): StudyStatus                                 states of every task, read from the folder
+ *   status(dir): StudyStatus                                 states of every task, read from the folder; status
+ *                                                            'running' (a live process runs it) or 'interrupted' (killed)
  *   readTaskTable(dir, taskId): { columns, rows, meta, complete }   a finished task's CSV, or the checkpoint so far
  *   listStudies(rootDir): StudyStatus[]                      the study folders directly inside rootDir
  *
  * StudyHandle = { studyId, dir, tasks: TaskInfo[], done: Promise<StudySummary>, cancel() }.
  * `run` and `resume` throw ParameterError synchronously for a bad spec or folder (nothing is written then);
  * afterwards failures are values: a task that throws in a worker ends as 'failed' with its error, the others go on.
+ * A folder is claimed while it runs (`.lock` with the pid; an in-process set for the desktop): a second run or resume
+ * of it throws ParameterError('DIR', …) until the first ends or its process dies.
  * `cancel()` stops at the next sample: finished tasks keep their CSV, running ones keep a checkpoint, and
  * `resume(dir)` finishes the study with files byte-identical to an uninterrupted run.
  * Events: study-started (tasks carry `state`, for resumed ones) → task-started / task-progress / sample-ready /
