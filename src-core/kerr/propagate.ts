@@ -1,6 +1,18 @@
 /**
  * Lindblad evolution dρ/dt = L(ρ) of the Kerr model in the Fock basis with error control (PHYSICS.md §1).
  *
+ * Default method ('taylor'): L is constant over a sample interval (the pump is switched once, at t = 0), so
+ * ρ(t + Δt) = e^{Δt L} ρ exactly. It is summed as a Taylor series on s = ⌈Δt‖L‖/θ⌉ equal substeps (θ = 6, ‖L‖ the
+ * largest row sum of |L| in the element basis), each series stopped once two successive terms fall below rtol·max|ρ|.
+ * One term is one fused O(K²) pass (apply L on the upper triangle, scale, accumulate). Measured on the N = 10,
+ * ε 0.5 → 1.1, t ≤ 50, Δt = 0.2 quench (K = 61, ‖L‖ ≈ 230, 9 substeps per Δt): 15 700 applications of L (63 per Δt)
+ * against DOP853's 24 000 stage evaluations at rtol 1e-10, each ~3× cheaper (no stage sums, no phase rotations);
+ * propagation 0.58 s against 3.3 s wall at load 8.5 on 2 cores; max|Δρ| against Lawson–DOP853 at rtol 1e-13 8.8e-14
+ * over t ≤ 2, and every quench observable within 3e-10 relative of the tight reference (was 2.7e-9 with DOP853).
+ * Lowering DOP853's rtol instead does not pay: at 1e-8 it needs 1259 steps and G (whose von Neumann entropy is
+ * sensitive to absolute errors in the small eigenvalues) is then off by 3e-6 relative.
+ *
+ * Second method ('dop853', kept as the independent check of the tests):
  * Splitting L = P + M. P is the Hamiltonian part of the stiff diagonal bracket, P(ρ)_mn = −i(h_m − h_n) ρ_mn
  * (|h_m − h_n| grows like U K²/2, the stiffest scale), integrated exactly: e^{τP} ρ = A ρ A†, A = diag(e^{−i h_m τ}),
  * O(K) sines/cosines per τ. M = the decay −κ(m + n)ρ_mn, the drive and the jump term is left to an explicit
@@ -23,7 +35,8 @@
  *    upper triangle n ≥ m is computed; the two lower neighbours M needs are read as conjugates.
  *
  * Determinism contract: `propagateInterval` advances one sample interval; its result depends only on its arguments
- * (the first trial step is a fixed function of the parameters, K and dt; nothing survives between calls). A trajectory
+ * (Taylor: the substeps are a function of the parameters, K and dt; DOP853: so is the first trial step; nothing
+ * survives between calls). A trajectory
  * resumed from the ρ saved at sample k is therefore bit-identical to an uninterrupted one.
  */
 import type { ComplexMatrix } from '../linalg/complexMatrix.js';
@@ -32,10 +45,18 @@ import { hamiltonianDiagonal, sqrtTable } from './liouvillian.js';
 import { toRaw, type KerrParams, type KerrRaw } from './model.js';
 
 export interface PropagateOptions {
-  /** Relative tolerance per step, on the scale max|ρ_mn| (default 1e-10). */
+  /**
+   * Relative tolerance per step, on the scale max|ρ_mn| (default 1e-10). Taylor: a substep's series stops once two
+   * successive terms fall below it; DOP853: the local error estimate.
+   */
   rtol?: number;
   /** Absolute tolerance per step (default 1e-12). */
   atol?: number;
+  /**
+   * 'taylor' (default): the exact exponential of the constant L by its Taylor series on substeps (fastest);
+   * 'dop853': Lawson–DOP853 with the Kerr phases integrated exactly (the independent second method of the tests).
+   */
+  method?: 'taylor' | 'dop853';
   /** Give up after this many steps in one interval (default 1e6). */
   maxSteps?: number;
   /** Counters, incremented (output only: they never influence the result). */
@@ -337,6 +358,9 @@ export function propagateRaw(rho: ComplexMatrix, raw: KerrRaw, dt: number, opts:
   if (!(rtol > 0 && rtol < 1)) throw new ParameterError('rtol', 'a number in (0, 1)', rtol);
   if (!(atol > 0 && Number.isFinite(atol))) throw new ParameterError('atol', 'a finite number > 0', atol);
   if (!(dt > 0 && Number.isFinite(dt))) throw new ParameterError('dt', 'a finite number > 0', dt);
+  const method = opts.method ?? 'taylor';
+  if (method === 'taylor') return propagateTaylor(rho, raw, dt, rtol, opts.stats);
+  if (method !== 'dop853') throw new ParameterError('method', "'taylor' or 'dop853'", method);
   const maxSteps = opts.maxSteps ?? 1_000_000;
   const K = rho.K;
   const n2 = K * K;
@@ -389,6 +413,158 @@ export function propagateRaw(rho: ComplexMatrix, raw: KerrRaw, dt: number, opts:
     opts.stats.steps += steps;
     opts.stats.rejected += rejected;
     opts.stats.evaluations += w.evaluations;
+  }
+  mirror(K, yr, yi);
+  return { K, re: yr, im: yi };
+}
+
+// ---- Taylor series of e^{τL} (the default method) ----
+
+/**
+ * Largest row sum of |L| in the element basis: ‖L(X)‖_max ≤ normL · ‖X‖_max. Sets the substep τ so that
+ * τ·normL ≤ THETA, which bounds the growth of the Taylor terms (τ‖L‖)^k/k! ≤ e^{THETA}/√(2π THETA) (round-off) and
+ * guarantees their eventual fall.
+ */
+function liouvillianNormBound(raw: KerrRaw, K: number, hd: Float64Array, sq: Float64Array): number {
+  const E = Math.abs(raw.E), k = raw.kappa;
+  let best = 0;
+  for (let m = 0; m < K; m++)
+    for (let n = m; n < K; n++) {
+      let s = Math.abs(hd[m] - hd[n]) + k * (m + n);
+      s += E * ((m > 0 ? sq[m] : 0) + (m + 1 < K ? sq[m + 1] : 0) + (n + 1 < K ? sq[n + 1] : 0) + (n > 0 ? sq[n] : 0));
+      if (m + 1 < K && n + 1 < K) s += 2 * k * sq[m + 1] * sq[n + 1];
+      if (s > best) best = s;
+    }
+  return best;
+}
+
+/**
+ * θ = τ‖L‖ per substep. Measured on the N = 10, ε 0.5 → 1.1 quench (K = 61, ‖L‖ ≈ 230, Δt = 0.2): terms per Δt
+ * 87 with one substep (θ ≈ 46), 77 with 4, 67 with 8 (θ ≈ 5.8), 96 with 16: the terms needed per substep fall
+ * super-exponentially once k > θ, while each substep costs a few terms of overhead.
+ */
+const THETA = 6;
+/** A substep whose series has not converged after this many terms indicates a bug (θ = 6 needs ≲ 40). */
+const MAX_TERMS = 200;
+
+let tScratch: { K: number; vr: Float64Array; vi: Float64Array; wr: Float64Array; wi: Float64Array } | undefined;
+
+/**
+ * One Taylor term, fused: w = f·L(v) on the upper triangle (lower neighbours read as conjugates, the diagonal real),
+ * y += w. Returns max |w_mn| (|Re| + |Im|). L(v)_mn = [−i(h_m − h_n) − κ(m + n)] v_mn + drive + jump (liouvillian.ts).
+ */
+function taylorTerm(
+  K: number, E: number, kappa: number, hd: Float64Array, sq: Float64Array, f: number,
+  vr: Float64Array, vi: Float64Array, wr: Float64Array, wi: Float64Array, yr: Float64Array, yi: Float64Array,
+): number {
+  const k2 = 2 * kappa;
+  const Ef = E * f;
+  let mx = 0;
+  for (let m = 0; m < K; m++) {
+    const row = m * K;
+    const sm = sq[m], sm1 = sq[m + 1];
+    const d = row + m;
+    // Diagonal (real): E(2√m Re v_{m−1,m} − 2√(m+1) Re v_{m,m+1}) + 2κ(m+1) v_{m+1,m+1} − 2κm v_mm.
+    let v = 0;
+    if (m > 0) v += 2 * sm * vr[d - K];
+    if (m + 1 < K) v -= 2 * sm1 * vr[d + 1];
+    v *= E;
+    if (m + 1 < K) v += k2 * (m + 1) * vr[d + K + 1];
+    v = f * (v - k2 * m * vr[d]);
+    wr[d] = v;
+    wi[d] = 0;
+    yr[d] += v;
+    const av = Math.abs(v);
+    if (av > mx) mx = av;
+    if (m + 1 >= K) continue;
+    const hm = hd[m];
+    const jc = k2 * sm1 * f;
+    // Row m − 1 does not exist for m = 0: read row m instead, weighted by 0.
+    const smf = m > 0 ? sm : 0, up = m > 0 ? -K : 0;
+    const nLast = K - 1;
+    // n from m+1 to K−2: all five neighbours (m−1, n), (m, n±1), (m+1, n), (m+1, n+1) in the upper triangle.
+    for (let n = m + 1; n < nLast; n++) {
+      const i = row + n;
+      const s1 = sq[n + 1];
+      const g = -kappa * (m + n) * f, w = (hm - hd[n]) * f;
+      const xr = vr[i], xi = vi[i];
+      const ar = sq[n] * vr[i - 1] - sm1 * vr[i + K] + smf * vr[i + up] - s1 * vr[i + 1];
+      const ai = sq[n] * vi[i - 1] - sm1 * vi[i + K] + smf * vi[i + up] - s1 * vi[i + 1];
+      const or = Ef * ar + jc * s1 * vr[i + K + 1] + g * xr + w * xi;
+      const oi = Ef * ai + jc * s1 * vi[i + K + 1] + g * xi - w * xr;
+      wr[i] = or;
+      wi[i] = oi;
+      yr[i] += or;
+      yi[i] += oi;
+      const a = Math.abs(or) + Math.abs(oi);
+      if (a > mx) mx = a;
+    }
+    // n = K − 1 (m < K − 1): no (m, n+1) or (m+1, n+1) neighbour.
+    {
+      const n = nLast, i = row + n;
+      const g = -kappa * (m + n) * f, w = (hm - hd[n]) * f;
+      const xr = vr[i], xi = vi[i];
+      const ar = sq[n] * vr[i - 1] - sm1 * vr[i + K] + smf * vr[i + up];
+      const ai = sq[n] * vi[i - 1] - sm1 * vi[i + K] + smf * vi[i + up];
+      const or = Ef * ar + g * xr + w * xi;
+      const oi = Ef * ai + g * xi - w * xr;
+      wr[i] = or;
+      wi[i] = oi;
+      yr[i] += or;
+      yi[i] += oi;
+      const a = Math.abs(or) + Math.abs(oi);
+      if (a > mx) mx = a;
+    }
+  }
+  return mx;
+}
+
+/**
+ * ρ(t + dt) = e^{dt·L} ρ by s = ⌈dt‖L‖/θ⌉ equal substeps τ, each summing Σ_k (τL)^k ρ / k! until two successive terms
+ * fall below rtol·max|ρ|. L is constant after the quench, so the series is the exact propagator up to that truncation;
+ * every term is traceless and Hermitian (L preserves both), so trace and Hermiticity hold to round-off. s and τ
+ * depend only on (raw, K, dt): deterministic, as the contract requires.
+ */
+function propagateTaylor(rho: ComplexMatrix, raw: KerrRaw, dt: number, rtol: number, stats?: PropagateStats): ComplexMatrix {
+  const K = rho.K;
+  const n2 = K * K;
+  const hd = hamiltonianDiagonal(raw, K);
+  const sq = sqrtTable(K);
+  const normL = liouvillianNormBound(raw, K, hd, sq);
+  const substeps = Math.max(1, Math.ceil((dt * normL) / THETA));
+  const tau = dt / substeps;
+  if (!tScratch || tScratch.K !== K) {
+    const f = () => new Float64Array(n2);
+    tScratch = { K, vr: f(), vi: f(), wr: f(), wi: f() };
+  }
+  let { vr, vi, wr, wi } = tScratch;
+  const yr = rho.re.slice(), yi = rho.im.slice();
+  let evaluations = 0;
+  for (let s = 0; s < substeps; s++) {
+    let scale = 0;
+    for (let m = 0; m < K; m++)
+      for (let n = m; n < K; n++) {
+        const i = m * K + n;
+        vr[i] = yr[i];
+        vi[i] = yi[i];
+        const a = Math.abs(yr[i]) + Math.abs(yi[i]);
+        if (a > scale) scale = a;
+      }
+    const tol = rtol * scale;
+    let small = 0, k = 1;
+    for (; k <= MAX_TERMS; k++) {
+      const mx = taylorTerm(K, raw.E, raw.kappa, hd, sq, tau / k, vr, vi, wr, wi, yr, yi);
+      evaluations++;
+      [vr, wr] = [wr, vr];
+      [vi, wi] = [wi, vi];
+      if (!(mx <= tol)) small = 0;
+      else if (++small >= 2) break;
+    }
+    if (k > MAX_TERMS) throw new Error(`propagateInterval: Taylor series did not converge in ${MAX_TERMS} terms (τ‖L‖ = ${(tau * normL).toFixed(2)})`);
+  }
+  if (stats) {
+    stats.steps += substeps;
+    stats.evaluations += evaluations;
   }
   mirror(K, yr, yi);
   return { K, re: yr, im: yi };
