@@ -201,10 +201,14 @@ export function defineSuite(title: string, start: () => Promise<Session>, skipRe
       await page.getByTestId('export-set').click();
       await expect(page.getByTestId('set-status')).toHaveText(/^wrote \d+ files to /, { timeout: 60_000 });
       const m = /^wrote (\d+) files to (.*)$/.exec((await page.getByTestId('set-status').textContent()) ?? '')!;
-      // 2 panels (ε_f) × 7 quench charts + the NESS sweep, each as CSV, SVG and PNG.
-      expect(Number(m[1])).toBe(3 * (2 * 7 + 1));
+      // Every ε_f panel × 7 quench charts + the study's other figures (here the Fig. 2 NESS sweep), each as CSV, SVG, PNG.
+      const panels = await page.getByRole('tab', { name: /^ε_f = / }).count();
+      const others = (await page.locator('figure[data-chart]').count()) - 1 - QUENCH_CHARTS.length; // minus the instant Fig. 2
+      expect(panels).toBe(2);
+      expect(others).toBeGreaterThanOrEqual(1);
+      expect(Number(m[1])).toBe(3 * (panels * QUENCH_CHARTS.length + others));
       const { readdirSync } = await import('node:fs');
-      expect(readdirSync(m[2]).filter((f) => /\.(csv|svg|png)$/.test(f))).toHaveLength(45);
+      expect(readdirSync(m[2]).filter((f) => /\.(csv|svg|png)$/.test(f))).toHaveLength(Number(m[1]));
     });
 
     test('reopening a saved study shows the same curves', async ({}, info) => {
