@@ -163,7 +163,8 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     }),
     'studies.presets': async () => service.listPresets().map((p) => ({ name: p.name, description: p.summary })),
     'studies.run': async (p) => {
-      const label = p.preset ?? 'study';
+      const specName = (p.spec as { name?: unknown } | undefined)?.name;
+      const label = (p.preset ?? (typeof specName === 'string' ? specName : 'study')).replace(/[^\w.-]+/g, '_').slice(0, 60) || 'study';
       const stamp = new Date().toISOString().replace(/[:.]/g, '-');
       const outDir = join(ctx.studiesRoot, `${label}-${stamp}`);
       const h = service.run(p.preset ?? p.spec, outDir, { workers: p.workers ?? ctx.workers }, forward);
