@@ -2,10 +2,10 @@
  * Lindblad evolution dρ/dt = L(ρ) of the Kerr model in the Fock basis with error control (PHYSICS.md §1).
  *
  * Default method ('taylor'): L is constant over a sample interval (the pump is switched once, at t = 0), so
- * ρ(t + Δt) = e^{Δt L} ρ exactly. It is summed as a Taylor series on s = ⌈Δt‖L‖/θ⌉ equal substeps (θ = 6, ‖L‖ the
+ * ρ(t + Δt) = e^{Δt L} ρ exactly. It is summed as a Taylor series on s = ⌈Δt‖L‖/θ⌉ equal substeps (θ = 5, ‖L‖ the
  * largest row sum of |L| in the element basis), each series stopped once two successive terms fall below rtol·max|ρ|.
  * One term is one fused O(K²) pass (apply L on the upper triangle, scale, accumulate). Measured on the N = 10,
- * ε 0.5 → 1.1, t ≤ 50, Δt = 0.2 quench (K = 61, ‖L‖ ≈ 230, 9 substeps per Δt): 15 700 applications of L (63 per Δt)
+ * ε 0.5 → 1.1, t ≤ 50, Δt = 0.2 quench (K = 61, ‖L‖ ≈ 230, 11 substeps per Δt): 14 600 applications of L (58 per Δt)
  * against DOP853's 24 000 stage evaluations at rtol 1e-10, each ~3× cheaper (no stage sums, no phase rotations);
  * propagation 0.58 s against 3.3 s wall at load 8.5 on 2 cores; max|Δρ| against Lawson–DOP853 at rtol 1e-13 8.8e-14
  * over t ≤ 2, and every quench observable within 3e-10 relative of the tight reference (was 2.7e-9 with DOP853).
@@ -439,11 +439,12 @@ function liouvillianNormBound(raw: KerrRaw, K: number, hd: Float64Array, sq: Flo
 }
 
 /**
- * θ = τ‖L‖ per substep. Measured on the N = 10, ε 0.5 → 1.1 quench (K = 61, ‖L‖ ≈ 230, Δt = 0.2): terms per Δt
- * 87 with one substep (θ ≈ 46), 77 with 4, 67 with 8 (θ ≈ 5.8), 96 with 16: the terms needed per substep fall
+ * θ = τ‖L‖ per substep. Measured on the N = 10, ε 0.5 → 1.1 quench (K = 61, ‖L‖ ≈ 230, Δt = 0.2), applications of L
+ * over t ≤ 50: θ = 2: 28 300; 3: 18 900; 4: 14 800; 5: 14 600; 6: 15 700; 8: 16 750; 12: 18 760 (and G's error grew to
+ * 9e-8 relative at 12, round-off of the larger intermediate terms). The terms needed per substep fall
  * super-exponentially once k > θ, while each substep costs a few terms of overhead.
  */
-const THETA = 6;
+const THETA = 5;
 /** A substep whose series has not converged after this many terms indicates a bug (θ = 6 needs ≲ 40). */
 const MAX_TERMS = 200;
 
