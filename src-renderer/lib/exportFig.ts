@@ -4,7 +4,7 @@
  * axis labels are in both.
  */
 import * as Plot from '@observablehq/plot';
-import type { ChartData } from './series.js';
+import { yExtent, type ChartData } from './series.js';
 import { PALETTE } from './theme.js';
 
 /** Figure size in CSS px (≈ 8 × 5 in at 100 px/in) and the raster scale: 2400 × 1500 px ≈ 300 dpi. */
@@ -50,6 +50,8 @@ export function figureSvg(c: ChartData, o: FigureOptions = {}): SVGSVGElement {
         stroke: color,
         strokeWidth: s.ref ? 1.2 : 1.8,
         strokeDasharray: s.ref === 'ness' ? '6,4' : s.ref === 'mf' ? '8,3,2,3' : undefined,
+        // References off the window's y range are clipped, as in the window.
+        clip: true,
       }),
     );
   });
@@ -75,6 +77,8 @@ export function figureSvg(c: ChartData, o: FigureOptions = {}): SVGSVGElement {
       }),
     );
   });
+  const ext = o.logY ? undefined : yExtent({ ...c, series: shown });
+  const domain = ext ? (ext[0] === ext[1] ? [ext[0] - 0.5, ext[1] + 0.5] : [ext[0] - 0.05 * (ext[1] - ext[0]), ext[1] + 0.05 * (ext[1] - ext[0])]) : undefined;
   const fig = Plot.plot({
     width: FIGURE.width,
     height: FIGURE.height,
@@ -84,7 +88,7 @@ export function figureSvg(c: ChartData, o: FigureOptions = {}): SVGSVGElement {
     marginRight: 24,
     style: { background: bg, color: fg, fontSize: '12px', fontFamily: 'DejaVu Sans, Helvetica, Arial, sans-serif' },
     x: { label: c.xLabel, labelAnchor: 'center', labelArrow: 'none', grid: true },
-    y: { label: c.yLabel, labelAnchor: 'center', labelArrow: 'none', grid: true, type: o.logY ? 'log' : 'linear' },
+    y: { label: c.yLabel, labelAnchor: 'center', labelArrow: 'none', grid: true, type: o.logY ? 'log' : 'linear', ...(domain ? { domain, nice: true } : {}) },
     marks: [...marks, Plot.text([c.title], { frameAnchor: 'top-left', dy: -30, fontSize: 14, fontWeight: 'bold', textAnchor: 'start', fill: fg })],
   }) as unknown as SVGSVGElement;
   fig.setAttribute('xmlns', 'http://www.w3.org/2000/svg');

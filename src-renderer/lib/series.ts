@@ -272,6 +272,34 @@ export function fig2Chart(p: ModelP, Ns: number[], epsInitial: number, epsFinal:
   };
 }
 
+/**
+ * The y extent a chart shows: the data curves, plus each reference line that lies within half the data's span of
+ * them. A reference far off the data (e.g. the other mean-field branch) would squash the curves; like the seed's
+ * Fig. 7(c) it is left outside the scale (still in the legend and the CSV). Undefined before any data.
+ */
+export function yExtent(c: ChartData): [number, number] | undefined {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const s of c.series)
+    if (!s.ref)
+      for (const v of s.values)
+        if (v !== null && Number.isFinite(v)) {
+          if (v < lo) lo = v;
+          if (v > hi) hi = v;
+        }
+  if (!(lo <= hi)) return undefined;
+  const span = Math.max(hi - lo, 0.1 * Math.abs(hi), 1e-12);
+  for (const s of c.series) {
+    if (!s.ref) continue;
+    for (const v of s.values)
+      if (v !== null && Number.isFinite(v) && v >= lo - 0.5 * span && v <= hi + 0.5 * span) {
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
+  }
+  return [lo, hi];
+}
+
 /** CSV table of a chart: x then one column per series, named after the y label and the series label. */
 export function chartTable(c: ChartData): { columns: string[]; rows: (number | null)[][] } {
   const columns = [c.xKey, ...c.series.map((s) => `${c.yLabel} [${s.label}]`)];

@@ -130,3 +130,20 @@ describe('Φ_q references', () => {
     for (const r of refs) expect(r.values[0]!).toBeGreaterThan(0);
   });
 });
+
+describe('yExtent', () => {
+  it('data curves always; references only within half the data span (the far mean-field branch stays off-scale)', async () => {
+    const { yExtent } = await import('../../src-renderer/lib/series.js');
+    const c = {
+      id: 'x', title: '', xLabel: 't', xKey: 't', yLabel: 'y', x: [0, 1], logOk: false,
+      series: [
+        { label: 'N=1', values: [0, 1], color: 0 },
+        { label: 'near', values: [1.4, 1.4], ref: 'ness' as const },
+        { label: 'far', values: [5, 5], ref: 'mf' as const },
+        { label: 'below', values: [-0.2, -0.2], ref: 'mf' as const },
+      ],
+    };
+    expect(yExtent(c)).toEqual([-0.2, 1.4]);
+    expect(yExtent({ ...c, series: [c.series[2]] })).toBeUndefined();
+  });
+});
