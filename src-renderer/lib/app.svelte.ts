@@ -47,11 +47,13 @@ class AppState {
     if (e.type === 'study-started' && e.resumed) void this.loadFinished(e.dir);
     if (e.type === 'study-done') {
       // Only whole, uninterrupted runs calibrate (a resumed run's wall time covers part of the work).
-      const c = e.status === 'completed' && !this.run.resumed ? calibrate(this.run, e.seconds, this.cores) : undefined;
+      // Short runs are dominated by start-up (pool, NESS solves), not by K² × samples: they do not calibrate.
+      const c = e.status === 'completed' && !this.run.resumed && e.seconds >= 5 ? calibrate(this.run, e.seconds, this.cores) : undefined;
       if (c) {
-        this.secondsPerWork = c;
+        // Geometric mean with the previous value: one unusual run (a busy machine) moves the estimate only halfway.
+        this.secondsPerWork = Math.sqrt(c * this.secondsPerWork);
         try {
-          localStorage.setItem(CAL_KEY, String(c));
+          localStorage.setItem(CAL_KEY, String(this.secondsPerWork));
         } catch {
           /* storage unavailable */
         }
