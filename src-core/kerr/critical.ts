@@ -118,17 +118,16 @@ export function gapMinimum(params: Omit<KerrParams, 'eps'>, opts: CriticalOption
   validateKerrParams({ ...params, eps: 1 });
   const [lo, hi] = bracket(params, opts);
   const pts = opts.scanPoints ?? 13;
-  let lastK: number | undefined;
   let evaluations = 0;
   let allConverged = true;
   const cache = new Map<number, { gap: number; K: number }>();
   const gapAt = (eps: number): { gap: number; K: number } => {
     const hit = cache.get(eps);
     if (hit) return hit;
-    const s = liouvillianSpectrum({ ...params, eps }, { tol: 1e-7, ...opts.spectrum, count: 1, kStart: lastK !== undefined ? Math.max(12, lastK - 8) : undefined });
+    // start each evaluation at its own initial cut-off: Brent jumps around in ε, and inheriting the last K only ratchets up
+    const s = liouvillianSpectrum({ ...params, eps }, { tol: 1e-7, ...opts.spectrum, count: 1 });
     evaluations++;
     allConverged = allConverged && s.converged;
-    lastK = s.K;
     const r = { gap: s.gap, K: s.K };
     cache.set(eps, r);
     return r;

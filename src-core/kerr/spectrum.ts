@@ -102,7 +102,7 @@ interface PassResult {
 }
 
 /** Residual tolerance of the eigenvalues a pass only needs for the ordering and the searched radius. */
-const LOOSE = 1e-5;
+const LOOSE = 1e-3;
 
 /** Krylov dimension per pass: 16…40 gave the same solve counts over a pump sweep at N = 10 (~50 per pass). */
 const NCV = (nev: number): number => Math.max(2 * nev + 10, 24);
@@ -142,11 +142,26 @@ function shiftInvertPass(
     const t2 = t.re * t.re + t.im * t.im;
     return { re: sigma.re + t.re / t2, im: sigma.im - t.im / t2 };
   };
-  // Tight tolerance on the count slowest (by |Re ζ|, and only below tightBelow), loose (LOOSE) on the others, which only
+  // Tight tolerance on the count slowest (by |Re ζ|, and only below tightBelow) and their conjugate partners, loose (LOOSE) on the others, which only
   // decide the ordering and the searched radius: Arnoldi need not polish eigenvalues it will not report.
   const accept = (values: Complex[], residuals: number[]): boolean => {
     const idx = values.map((_, i) => i).sort((a, b) => slowestFirst(toZeta(values[a]), toZeta(values[b])));
     const tight = new Set(idx.slice(0, count).filter((i) => Math.abs(toZeta(values[i]).re) <= tightBelow));
+    // and the conjugate partner of each (both members of a pair must be accurate for the pairing in finishAtK)
+    for (const i of [...tight]) {
+      const z = toZeta(values[i]);
+      if (z.im === 0) continue;
+      let best = -1, bd = Infinity;
+      values.forEach((v, j) => {
+        const w = toZeta(v);
+        const d = Math.hypot(w.re - z.re, w.im + z.im);
+        if (j !== i && d < bd) {
+          bd = d;
+          best = j;
+        }
+      });
+      if (best >= 0 && bd < 1e-2 * Math.hypot(z.re, z.im)) tight.add(best);
+    }
     for (let i = 0; i < idx.length; i++) if (residuals[idx[i]] > (tight.has(idx[i]) ? arnoldiTol : Math.max(arnoldiTol, LOOSE))) return false;
     return true;
   };
@@ -467,6 +482,15 @@ export function liouvillianSpectrum(params: KerrParams, opts: SpectrumOptions = 
     let r = finishAtK(st);
     let change = prev ? maxRelativeChange(prev.eigenvalues, r.eigenvalues) : NaN;
     let kConverged = prev !== undefined && change <= tol;
+    if (prev !== undefined && !kConverged && !st.covered && change > 1e-3) {
+      // a jump this large is more often a mode the real shift alone missed at one of the two K than truncation:
+      // cover this K (and all later ones) and compare again
+      coverStrip(st);
+      coverAlways = true;
+      r = finishAtK(st);
+      change = maxRelativeChange(prev.eigenvalues, r.eigenvalues);
+      kConverged = change <= tol;
+    }
     if ((kConverged || K >= kMax) && !st.covered) {
       coverStrip(st);
       const r2 = finishAtK(st);
@@ -542,7 +566,9 @@ export function gapSweep(
     for (const eps of epsList) {
       const params = validateKerrParams({ ...base, N, eps });
       // start one step below the previous point's K (never below this point's own floor, see initialCutoff)
-      const s = liouvillianSpectrum(params, { ...opts, count: 1, kStart: lastK === undefined ? undefined : lastK - 8 });
+      // (capped near this point's own initial cut-off, so that one expensive point does not ratchet K up for the rest)
+      const kStart = lastK === undefined ? undefined : Math.min(lastK - 8, initialCutoff(params) + 12);
+      const s = liouvillianSpectrum(params, { ...opts, count: 1, kStart });
       lastK = s.K;
       const p: GapPoint = { N, eps, gap: s.gap, K: s.K, zeta1: s.eigenvalues[0], converged: s.converged };
       out.push(p);

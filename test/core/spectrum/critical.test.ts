@@ -64,7 +64,7 @@ describe('ε_c by the steepest slope of the exact |<a>|/√N', () => {
 
 describe('ε_c by the minimal Liouvillian gap', () => {
   it('is a local minimum of λ(ε) at N = 4 (gap larger on both sides) inside [ε−, ε+]', () => {
-    const g = gapMinimum({ ...PAPER, N: 4 }, { scanPoints: 9, xtol: 1e-4 });
+    const g = gapMinimum({ ...PAPER, N: 4 }, { from: 0.75, to: 1.15, scanPoints: 6, xtol: 1e-3, spectrum: { tol: 1e-6 } });
     expect(g.interior).toBe(true);
     expect(g.converged).toBe(true);
     const w = bistableWindow(PAPER)!;
