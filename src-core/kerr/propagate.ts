@@ -534,6 +534,7 @@ function propagateTaylor(rho: ComplexMatrix, raw: KerrRaw, dt: number, rtol: num
   const normL = liouvillianNormBound(raw, K, hd, sq);
   const substeps = Math.max(1, Math.ceil((dt * normL) / THETA));
   const tau = dt / substeps;
+  const theta = tau * normL;
   if (!tScratch || tScratch.K !== K) {
     const f = () => new Float64Array(n2);
     tScratch = { K, vr: f(), vi: f(), wr: f(), wi: f() };
@@ -552,14 +553,16 @@ function propagateTaylor(rho: ComplexMatrix, raw: KerrRaw, dt: number, rtol: num
         if (a > scale) scale = a;
       }
     const tol = rtol * scale;
-    let small = 0, k = 1;
+    let k = 1;
     for (; k <= MAX_TERMS; k++) {
       const mx = taylorTerm(K, raw.E, raw.kappa, hd, sq, tau / k, vr, vi, wr, wi, yr, yi);
       evaluations++;
       [vr, wr] = [wr, vr];
       [vi, wi] = [wi, vi];
-      if (!(mx <= tol)) small = 0;
-      else if (++small >= 2) break;
+      // Rigorous remainder bound: ‖term_{k+j}‖ ≤ ‖term_k‖ (τ‖L‖)^j k!/(k+j)! ≤ ‖term_k‖ ρ^j with ρ = τ‖L‖/(k+1) < 1,
+      // so the rest of the series is at most ‖term_k‖ ρ/(1 − ρ).
+      const rho1 = theta / (k + 1);
+      if (rho1 < 1 && mx * (rho1 / (1 - rho1)) <= tol) break;
     }
     if (k > MAX_TERMS) throw new Error(`propagateInterval: Taylor series did not converge in ${MAX_TERMS} terms (τ‖L‖ = ${(tau * normL).toFixed(2)})`);
   }
