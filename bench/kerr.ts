@@ -1,8 +1,10 @@
 /**
  * Bench section `kerr`: one L(ρ) application at K = 50, 100, 200 (element formula, O(K²)) against the banded
  * vectorised matrix–vector product (O(K³)) where it fits in memory; the exact NESS at N = 1000; the NESS direct solve at
- * the K the paper's quenches need; the propagator against a fixed-step classical RK4 on the full L at equal accuracy;
- * and the whole N = 10, ε 0.5 → 1.1, t ≤ 50, Δt = 0.2 quench with every observable at all 251 samples.
+ * the K the paper's quenches need; the propagator (Taylor series of e^{τL}) against Lawson–DOP853 and a fixed-step
+ * classical RK4 on the full L at equal accuracy; the whole N = 10, ε 0.5 → 1.1, t ≤ 50, Δt = 0.2 quench with every
+ * observable at all 251 samples (wall and CPU time), and its accuracy on t ≤ 10 against an independent reference
+ * (Lawson–DOP853 at rtol 1e-13 in a basis 6 levels larger, observables on a refined all-angles grid).
  */
 import { loadavg } from 'node:os';
 import { exactNess } from '../src-core/kerr/exactSteadyState.js';
@@ -10,7 +12,12 @@ import { applyLiouvillian } from '../src-core/kerr/liouvillian.js';
 import { liouvillianBanded } from '../src-core/kerr/liouvillianBanded.js';
 import { PAPER, toRaw, type KerrParams, type KerrRaw } from '../src-core/kerr/model.js';
 import { newStats, propagateInterval } from '../src-core/kerr/propagate.js';
-import { planQuench, runQuench } from '../src-core/kerr/quench.js';
+import { planQuench, quenchInitialState, runQuench } from '../src-core/kerr/quench.js';
+import { QUENCH_COLUMNS } from '../src-core/kerr/types.js';
+import { moments } from '../src-core/phaseSpace/entropyProduction.js';
+import { nonGaussianity } from '../src-core/phaseSpace/gaussianity.js';
+import { autoPolarGrid } from '../src-core/phaseSpace/husimi.js';
+import { phaseSpaceIntegrals } from '../src-core/phaseSpace/observables.js';
 import { nessDensityMatrix } from '../src-core/kerr/steadyState.js';
 import { chooseK } from '../src-core/kerr/truncation.js';
 import { bandedMatVec } from '../src-core/linalg/bandedLU.js';
@@ -101,15 +108,27 @@ export async function run(): Promise<BenchSection> {
     const plan = planQuench(spec);
     const raw = toRaw(plan.final);
     const r0 = nessDensityMatrix(plan.initial, plan.K);
-    const prop = (rtol: number) => {
+    const prop = (rtol: number, method: 'taylor' | 'dop853') => {
       let r = r0;
-      for (let i = 0; i < 10; i++) r = propagateInterval(r, plan.final, 0.2, { rtol });
+      for (let i = 0; i < 10; i++) r = propagateInterval(r, plan.final, 0.2, { rtol, method, atol: method === 'dop853' ? rtol * 1e-3 : undefined });
       return r;
     };
-    const ref = prop(1e-13);
+    const ref = prop(1e-13, 'dop853');
     let ours = r0;
-    const tOurs = once(() => (ours = prop(1e-10)));
+    const tOurs = Math.min(...[0, 1, 2].map(() => once(() => (ours = prop(1e-10, 'taylor')))));
     const errOurs = maxDiff(ours, ref);
+    // Lawson–DOP853 (the previous default) at its default rtol 1e-10 and at the tolerance that matches our error.
+    let dop = r0;
+    const tDop = Math.min(...[0, 1].map(() => once(() => (dop = prop(1e-10, 'dop853')))));
+    const errDop = maxDiff(dop, ref);
+    rows.push({
+      name: `propagation t ∈ [0, 2], N = 10, K = ${plan.K}: Taylor e^{τL} vs Lawson–DOP853 (both rtol 1e-10)`,
+      value: tOurs,
+      unit: 's',
+      baseline: tDop,
+      ratio: tDop / tOurs,
+      note: `max|Δρ| vs DOP853 at rtol 1e-13: Taylor ${errOurs.toExponential(1)}, DOP853 ${errDop.toExponential(1)}; ratio = baseline/value`,
+    });
     let tRk = NaN, errRk = NaN, sub = 0;
     for (const s of [25, 50, 100, 200, 400, 800]) {
       let r = r0;
@@ -128,36 +147,77 @@ export async function run(): Promise<BenchSection> {
       sub = s;
     }
     rows.push({
-      name: `propagation t ∈ [0, 2], N = 10, K = ${plan.K} (Lawson–DOP853, rtol 1e-10)`,
+      name: `propagation t ∈ [0, 2], N = 10, K = ${plan.K} (Taylor, rtol 1e-10) vs fixed-step RK4 on the full L`,
       value: tOurs,
       unit: 's',
       baseline: tRk,
       ratio: tRk / tOurs,
-      note: `max|Δρ| vs rtol 1e-13: ours ${errOurs.toExponential(1)}, RK4 (${sub} steps per Δt) ${errRk.toExponential(1)}; ratio = baseline/value`,
+      note: `max|Δρ| vs DOP853 at rtol 1e-13: ours ${errOurs.toExponential(1)}, RK4 (${sub} steps per Δt) ${errRk.toExponential(1)}; ratio = baseline/value`,
     });
   }
 
-  // 5. The whole quench with every observable.
+  // 5. The whole quench with every observable (best of 3 runs: the machine is shared, so note the load and CPU time).
+  const spec5 = { ...model, N: 10, epsInitial: 0.5, epsFinal: 1.1, tMax: 50, dt: 0.2 };
   {
-    const spec = { ...model, N: 10, epsInitial: 0.5, epsFinal: 1.1, tMax: 50, dt: 0.2 };
-    const stats = newStats();
-    let res: ReturnType<typeof runQuench> | undefined;
-    const load = loadavg()[0];
-    const c0 = process.cpuUsage();
-    const wall = once(() => (res = runQuench(spec)));
-    const c1 = process.cpuUsage(c0);
-    const cpu = (c1.user + c1.system) / 1e6;
-    const r = res!;
-    Object.assign(stats, r.stats);
+    let best: { wall: number; cpu: number; load: number; r: ReturnType<typeof runQuench> } | undefined;
+    for (let rep = 0; rep < 3; rep++) {
+      let res: ReturnType<typeof runQuench> | undefined;
+      const load = loadavg()[0];
+      const c0 = process.cpuUsage();
+      const wall = once(() => (res = runQuench(spec5)));
+      const c1 = process.cpuUsage(c0);
+      const cpu = (c1.user + c1.system) / 1e6;
+      if (!best || wall < best.wall) best = { wall, cpu, load, r: res! };
+    }
+    const { wall, cpu, load, r } = best!;
     rows.push({
       name: `quench N = 10, ε 0.5 → 1.1, t ≤ 50, 251 samples, all observables (K = ${r.plan.K})`,
       value: wall,
       unit: 's',
       target: '≤ 1 s',
-      note: `CPU ${cpu.toFixed(2)} s (load average ${load.toFixed(1)} here: wall time inflates when others run); initial NESS ${(r.timing.initialState / 1000).toFixed(3)} s; ${stats.steps} steps, ${stats.evaluations} evaluations of M`,
+      note: `best of 3 wall; CPU ${cpu.toFixed(2)} s (load average ${load.toFixed(1)} on 2 cores: wall time inflates when others run); initial NESS ${(r.timing.initialState / 1000).toFixed(3)} s; ${r.stats.steps} substeps, ${r.stats.evaluations} applications of L`,
     });
+    rows.push({ name: '  CPU time of that run', value: cpu, unit: 's', target: '≤ 1 s' });
     rows.push({ name: '  of which propagation', value: r.timing.propagation / 1000, unit: 's', target: '≲ 0.3 s' });
     rows.push({ name: '  of which observables (251 × kerrObservables)', value: r.timing.observables / 1000, unit: 's' });
+  }
+
+  // 6. Accuracy of the default quench on t ≤ 10 (51 samples) against an independent, converged computation.
+  {
+    const spec = { ...spec5, tMax: 10 };
+    const res = runQuench(spec);
+    const plan = res.plan;
+    const K = plan.K + 6;
+    let rho = quenchInitialState(plan, K);
+    let worstRel = 0, worstCol = '', worstT = 0;
+    for (let i = 0; i < plan.samples; i++) {
+      if (i > 0) rho = propagateInterval(rho, plan.final, spec.dt, { method: 'dop853', rtol: 1e-13, atol: 1e-16 });
+      const p = i === 0 ? plan.initial : plan.final;
+      const raw = toRaw(p);
+      const g = autoPolarGrid(rho);
+      const I = phaseSpaceIntegrals(rho, { radialNodes: 2 * g.radialNodes + 20, rMax: g.rMax + 2, angles: 32 * K }, { angleFactor: 2 });
+      const m = moments(rho);
+      const a2 = m.a_re ** 2 + m.a_im ** 2;
+      const Pi_J = 2 * raw.kappa * I.jj, Pi_ext = 2 * raw.kappa * a2, Phi = 2 * raw.kappa * m.n;
+      const ref = [plan.times[i], m.a_re, m.a_im, m.n, I.S_W, Pi_J, Pi_ext, Pi_J - Pi_ext, raw.U * I.u, Phi, Pi_ext, Phi - Pi_ext, nonGaussianity(rho, m).G];
+      for (let c = 1; c < ref.length; c++) {
+        const d = Math.abs(res.rows[i][c] - ref[c]);
+        // 1e-6 relative, or 1e-9 absolute near zero: the error in units of the allowed error.
+        const e = d / Math.max(1e-6 * Math.abs(ref[c]), 1e-9);
+        if (e > worstRel) {
+          worstRel = e;
+          worstCol = QUENCH_COLUMNS[c];
+          worstT = plan.times[i];
+        }
+      }
+    }
+    rows.push({
+      name: 'quench accuracy t ≤ 10 vs independent reference (max error / allowed error)',
+      value: worstRel,
+      unit: '× target',
+      target: '≤ 1 (1e-6 rel. or 1e-9 abs.)',
+      note: `worst: ${worstCol} at t = ${worstT.toFixed(1)}; reference: Lawson–DOP853 rtol 1e-13 at K = ${K}, grid 2× radial + 20, rMax + 2, angles ×2 up to 32K`,
+    });
   }
   return { title: 'Kerr engine: Liouvillian, exact NESS, NESS solve, propagation, quench', rows };
 }
