@@ -74,11 +74,11 @@ describe('epstudio gap-sweep', () => {
 
 describe('epstudio critical', () => {
   it('prints eps_c_gap_min, eps_c_steepest and the seed value (--no-large-n)', () => {
-    const r = cli('critical', '--N', '2', '--no-large-n', '--json');
+    const r = cli('critical', '--N', '1', '--no-large-n', '--json');
     expect(r.status).toBe(0);
     const o = JSON.parse(r.stdout);
     expect(o.eps_c_seed).toBe(0.933);
-    expect(o.eps_c_steepest).toBe(steepestSlope({ ...PAPER, N: 2 }).eps_c);
+    expect(o.eps_c_steepest).toBe(steepestSlope({ ...PAPER, N: 1 }).eps_c);
     expect(o.eps_c_gap_min).toBeGreaterThan(0.8);
     expect(o.eps_c_gap_min).toBeLessThan(1.3);
     expect(o.gap_min).toBeGreaterThan(0);
