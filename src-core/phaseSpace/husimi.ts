@@ -197,9 +197,10 @@ let coef = new Float64Array(0);
  * Evaluate q and D = μ̄ j of the Hermitian matrix X on the plan's grid. The returned arrays belong to the plan and are
  * overwritten by the next call with the same plan, unless `into` (from newPolarField) is given.
  *
- * Angles per radius: the field at r_i is sampled at Lr[i] ≤ L equispaced angles, adaptively: starting from twice the
- * angular band B_i of q there (largest k with |A_k| above 1e-16 of Σ|A_k|), doubled until the trapezoid sums of the
- * integrands agree with those of every other point (at most twice, and never beyond L). Small radii and smooth
+ * Angles per radius: the field at r_i is sampled at Lr[i] ≤ L equispaced angles, adaptively: starting from the
+ * angular band B_i of q there (largest k with |A_k| above 1e-16 of Σ|A_k|; a power of two ≥ B_i + 1), doubled until the
+ * trapezoid sums of the integrands agree with those of every other point (up to 8× the start, never beyond L; a
+ * doubling samples only the new points). Small radii and smooth
  * (mixed) states need few angles; nearly pure states, whose q has near-zeros, get more. Coefficients are wrapped modulo Lr[i] (e^{ikθ_l} is Lr-periodic in k),
  * so the samples stay exact for any Lr[i]. `fullAngles` forces Lr[i] = L (when two fields must share sample points).
  * `psd` declares X positive semidefinite (a density matrix): the tighter bound |ρ_mn| ≤ √(ρ_mm ρ_nn) then narrows
@@ -340,13 +341,17 @@ export function evaluatePolar(
           band = k;
           break;
         }
-      // Angles at this radius: start at the smallest power of two ≥ 2(band + 1) (angleFactor × that when given) and
+      // Angles at this radius: start at half the smallest power of two ≥ 2(band + 1) (see Lb below) and
       // double while the trapezoid sums of the integrands on all Li points and on every other point differ by more
       // than ANGLE_TOL (periodic trapezoid: the error of the finer rule is far below that difference).
-      let Li = opts.fullAngles ? L : Math.min(L, nextPow2(Math.max(angleFactor * 2 * (band + 1), 16)));
-      // At most two doublings: where q sits near its round-off floor the sums never settle, and 8(B + 1) angles
-      // already exceed PHYSICS.md's 4K rule for the band B ≤ K − 1.
-      const LiMax = Math.min(L, 4 * Li);
+      // Lb = the smallest power of two ≥ 2(B + 1) (angleFactor × that when given). The first pass samples Lb/2 points:
+      // q is still exact there (wrapped modes), and a doubling costs only the new points, so starting low is free and
+      // smooth radii stop earlier (measured on the paper quench: 15 600 → 12 700 points per state, same integrals).
+      const Lb = Math.min(L, nextPow2(Math.max(angleFactor * 2 * (band + 1), 16)));
+      let Li = opts.fullAngles ? L : Math.max(16, Lb >> 1);
+      // At most 4Lb: where q sits near its round-off floor the sums never settle, and 8(B + 1) angles already exceed
+      // PHYSICS.md's 4K rule for the band B ≤ K − 1.
+      const LiMax = opts.fullAngles ? L : Math.min(L, 4 * Lb);
       const r2 = plan.r[i] * plan.r[i], floor = FLOOR * bound[i];
       // Room for the largest row this radius may need.
       if (off + LiMax > q.length) {
