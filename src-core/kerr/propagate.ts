@@ -57,7 +57,7 @@ export interface PropagateOptions {
    * successive terms fall below it; DOP853: the local error estimate.
    */
   rtol?: number;
-  /** Absolute tolerance per step (default 1e-12). */
+  /** Absolute tolerance per step (default 1e-12; DOP853 only: the Taylor series' bound is relative to max|ρ|). */
   atol?: number;
   /**
    * 'taylor' (default): the exact exponential of the constant L by its Taylor series on substeps (fastest);
@@ -71,9 +71,10 @@ export interface PropagateOptions {
 }
 
 export interface PropagateStats {
+  /** Taylor: substeps; DOP853: accepted steps. */
   steps: number;
   rejected: number;
-  /** Applications of M (decay + drive + jump). */
+  /** Taylor: applications of L (series terms); DOP853: applications of M (decay + drive + jump). */
   evaluations: number;
 }
 
