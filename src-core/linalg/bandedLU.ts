@@ -38,6 +38,11 @@ export interface BandedLU extends BandedMatrix {
    */
   lre: Float64Array;
   lim: Float64Array;
+  /**
+   * Last column that can be non-zero in row k of U (≤ k + kl + ku). Rows that pivoting never touched keep k + ku, so
+   * the elimination and the back substitution skip the unused fill-in slots (about half the work when pivoting is rare).
+   */
+  rowEnd: Int32Array;
 }
 
 export interface BandedLUOptions {
@@ -158,6 +163,8 @@ export function bandedLUFactor(A: BandedMatrix, opts: BandedLUOptions = {}): Ban
       im.fill(0, base, base + kl);
     }
   const kuf = kl + ku; // superdiagonals of U
+  const rowEnd = new Int32Array(n);
+  for (let i = 0; i < n; i++) rowEnd[i] = Math.min(n - 1, i + ku);
   for (let k = 0; k < n; k++) {
     const iEnd = Math.min(n - 1, k + kl);
     // pivot search in column k, rows k..k+kl: element (i, k) at i*w + (k − i + kl)
@@ -172,19 +179,23 @@ export function bandedLUFactor(A: BandedMatrix, opts: BandedLUOptions = {}): Ban
       }
     }
     piv[k] = p;
-    const jEnd = Math.min(n - 1, k + kuf);
     if (p !== k) {
-      // interchange rows k and p over columns k..jEnd (both rows hold those columns, see header)
+      // interchange rows k and p over columns k..(the larger of their extents) (both rows hold those columns)
+      const swapEnd = Math.min(n - 1, k + kuf, Math.max(rowEnd[k], rowEnd[p]));
       let qk = k * w + kl; // (k, k)
       let qp = p * w + (k - p + kl); // (p, k)
-      for (let j = k; j <= jEnd; j++, qk++, qp++) {
+      for (let j = k; j <= swapEnd; j++, qk++, qp++) {
         const tr = re[qk], ti = im[qk];
         re[qk] = re[qp];
         im[qk] = im[qp];
         re[qp] = tr;
         im[qp] = ti;
       }
+      const t = rowEnd[k];
+      rowEnd[k] = rowEnd[p];
+      rowEnd[p] = t;
     }
+    const jEnd = rowEnd[k];
     const d = k * w + kl; // (k, k)
     let pr = re[d], pi = im[d];
     let pa2 = pr * pr + pi * pi;
@@ -226,6 +237,7 @@ export function bandedLUFactor(A: BandedMatrix, opts: BandedLUOptions = {}): Ban
         re[qi] -= lr * br - li * bi;
         im[qi] -= lr * bi + li * br;
       }
+      if (jEnd > rowEnd[i]) rowEnd[i] = jEnd;
     }
   }
   const lre = new Float64Array(n * kl), lim = new Float64Array(n * kl);
@@ -237,12 +249,12 @@ export function bandedLUFactor(A: BandedMatrix, opts: BandedLUOptions = {}): Ban
       lim[k * kl + (i - k - 1)] = im[q];
     }
   }
-  return { n, kl, ku, w, re, im, piv, perturbed, minPivotRatio: minPivot, lre, lim };
+  return { n, kl, ku, w, re, im, piv, perturbed, minPivotRatio: minPivot, lre, lim, rowEnd };
 }
 
 /** Solve A x = b in place (b = (re, im) on entry, x on exit) from the factors of bandedLUFactor. */
 export function bandedLUSolve(F: BandedLU, xr: Float64Array, xi: Float64Array): void {
-  const { n, kl, ku, w, re, im, piv, lre, lim } = F;
+  const { n, kl, w, re, im, piv, lre, lim, rowEnd } = F;
   // forward: apply P and L⁻¹ as the sequence of Gauss transforms (multipliers are not permuted, as in zgbtrs)
   for (let k = 0; k < n; k++) {
     const p = piv[k];
@@ -264,10 +276,9 @@ export function bandedLUSolve(F: BandedLU, xr: Float64Array, xi: Float64Array): 
       xi[i] -= lr * bi + li * br;
     }
   }
-  // backward: U x = y, U with kl + ku superdiagonals
-  const kuf = kl + ku;
+  // backward: U x = y, U with up to kl + ku superdiagonals (row k's extent in rowEnd)
   for (let k = n - 1; k >= 0; k--) {
-    const jEnd = Math.min(n - 1, k + kuf);
+    const jEnd = rowEnd[k];
     let sr = xr[k], si = xi[k];
     let q = k * w + kl + 1;
     for (let j = k + 1; j <= jEnd; j++, q++) {
