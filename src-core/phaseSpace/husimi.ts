@@ -188,10 +188,95 @@ const ANGLE_TOL = 1e-12;
 /** Absolute per-radius tolerance after weighting: ~100 radii then add at most ~1e-11 to any integral. */
 const ANGLE_ABS = 1e-13;
 
+/**
+ * The O(K²) sweep for two radii at once (b0, b1: their rows of c; each element of X is loaded once for both):
+ * coef[8k…8k+3] = A_k, D_k of radius b0 and coef[8k+4…8k+7] those of b1, over the window [lo, hi]. A separate function
+ * so that the JIT optimises this hot loop on its own (inside evaluatePolar, rarely taken branches kept deoptimising it).
+ */
+function sweepPair(
+  packRe: Float64Array, packIm: Float64Array, packOff: Int32Array, c: Float64Array,
+  b0: number, b1: number, lo: number, hi: number, coef: Float64Array,
+): void {
+  const kMax = Math.max(hi - lo, 0);
+  for (let k = 0; k <= kMax; k++) {
+    let ar = 0, ai = 0, dr = 0, di = 0, br = 0, bi = 0, er = 0, ei = 0;
+    const o = packOff[k];
+    for (let m = lo; m + k <= hi; m++) {
+      const pr = packRe[o + m], pi = packIm[o + m];
+      const t = c[b0 + m] * c[b0 + m + k], u = c[b1 + m] * c[b1 + m + k];
+      const x = t * pr, y = t * pi, x1 = u * pr, y1 = u * pi;
+      ar += x;
+      ai += y;
+      dr += m * x;
+      di += m * y;
+      br += x1;
+      bi += y1;
+      er += m * x1;
+      ei += m * y1;
+    }
+    const q8 = 8 * k;
+    coef[q8] = ar;
+    coef[q8 + 1] = ai;
+    coef[q8 + 2] = dr;
+    coef[q8 + 3] = di;
+    coef[q8 + 4] = br;
+    coef[q8 + 5] = bi;
+    coef[q8 + 6] = er;
+    coef[q8 + 7] = ei;
+  }
+}
+
+/**
+ * One sampling pass at one radius: the n transformed points (outA: q, outD: conj D) are stored at o0 + stride·l and
+ * their integrand sums written to out: [Σq, Σ q ln q, Σ |D|²/q, Σ Π_U-integrand, Σ|q ln q|, Σ|Π_U terms|, and the
+ * q ln q, |D|²/q, Π_U sums over the even points l].
+ */
+function samplePass(
+  outA: Float64Array, outD: Float64Array, n: number, q: Float64Array, Dre: Float64Array, Dim: Float64Array,
+  o0: number, stride: number, r2: number, floor: number, out: Float64Array,
+): void {
+  let pn = 0, pl = 0, pj = 0, pu = 0, ql = 0, qj = 0, qu = 0, pal = 0, pau = 0;
+  for (let l = 0; l < n; l++) {
+    const qv = outA[2 * l], dr = outD[2 * l], di = -outD[2 * l + 1];
+    const o = o0 + stride * l;
+    q[o] = qv;
+    Dre[o] = dr;
+    Dim[o] = di;
+    pn += qv;
+    let tl = 0, tj = 0, tu = -2 * r2 * di;
+    if (qv > floor && qv > 0) {
+      const inv = 1 / qv;
+      tl = qv * Math.log(qv);
+      tj = (dr * dr + di * di) * inv;
+      tu += 2 * dr * di * inv;
+    }
+    pl += tl;
+    pj += tj;
+    pu += tu;
+    pal += Math.abs(tl);
+    pau += Math.abs(2 * r2 * di) + Math.abs(tu);
+    if ((l & 1) === 0) {
+      ql += tl;
+      qj += tj;
+      qu += tu;
+    }
+  }
+  out[0] = pn;
+  out[1] = pl;
+  out[2] = pj;
+  out[3] = pu;
+  out[4] = pal;
+  out[5] = pau;
+  out[6] = ql;
+  out[7] = qj;
+  out[8] = qu;
+}
+
 /** Per-state scratch of dimension K: the upper-triangle diagonals of X packed contiguously (k-th at off[k]). */
 let packK = -1;
 let packRe = new Float64Array(0), packIm = new Float64Array(0), packOff = new Int32Array(0);
 let coef = new Float64Array(0);
+const passSums = new Float64Array(9);
 
 /**
  * Evaluate q and D = μ̄ j of the Hermitian matrix X on the plan's grid. The returned arrays belong to the plan and are
@@ -305,32 +390,7 @@ export function evaluatePolar(
     }
     const b0 = i0 * K, b1 = pair ? b0 + K : b0;
     const kMax = Math.max(hi - lo, 0);
-    for (let k = 0; k <= kMax; k++) {
-      let ar = 0, ai = 0, dr = 0, di = 0, br = 0, bi = 0, er = 0, ei = 0;
-      const o = packOff[k];
-      for (let m = lo; m + k <= hi; m++) {
-        const pr = packRe[o + m], pi = packIm[o + m];
-        const t = c[b0 + m] * c[b0 + m + k], u = c[b1 + m] * c[b1 + m + k];
-        const x = t * pr, y = t * pi, x1 = u * pr, y1 = u * pi;
-        ar += x;
-        ai += y;
-        dr += m * x;
-        di += m * y;
-        br += x1;
-        bi += y1;
-        er += m * x1;
-        ei += m * y1;
-      }
-      const q8 = 8 * k;
-      coef[q8] = ar;
-      coef[q8 + 1] = ai;
-      coef[q8 + 2] = dr;
-      coef[q8 + 3] = di;
-      coef[q8 + 4] = br;
-      coef[q8 + 5] = bi;
-      coef[q8 + 6] = er;
-      coef[q8 + 7] = ei;
-    }
+    sweepPair(packRe, packIm, packOff, c, b0, b1, lo, hi, coef);
     for (let i = i0; i < i0 + (pair ? 2 : 1); i++) {
       const sel = i === i0 ? 0 : 4;
       let asum = 0;
@@ -391,32 +451,9 @@ export function evaluatePolar(
           eu = su;
         }
         const stride = half ? 2 : 1, first = half ? 1 : 0;
-        let pn = 0, pl = 0, pj = 0, pu = 0, ql = 0, qj = 0, qu = 0, pal = 0, pau = 0;
-        for (let l = 0; l < n; l++) {
-          const qv = outA[2 * l], dr = outD[2 * l], di = -outD[2 * l + 1];
-          const o = row + first + stride * l;
-          q[o] = qv;
-          Dre[o] = dr;
-          Dim[o] = di;
-          pn += qv;
-          let tl = 0, tj = 0, tu = -2 * r2 * di;
-          if (qv > floor && qv > 0) {
-            const inv = 1 / qv;
-            tl = qv * Math.log(qv);
-            tj = (dr * dr + di * di) * inv;
-            tu += 2 * dr * di * inv;
-          }
-          pl += tl;
-          pj += tj;
-          pu += tu;
-          pal += Math.abs(tl);
-          pau += Math.abs(2 * r2 * di) + Math.abs(tu);
-          if ((l & 1) === 0) {
-            ql += tl;
-            qj += tj;
-            qu += tu;
-          }
-        }
+        samplePass(outA, outD, n, q, Dre, Dim, row + first, stride, r2, floor, passSums);
+        const pn = passSums[0], pl = passSums[1], pj = passSums[2], pu = passSums[3];
+        const pal = passSums[4], pau = passSums[5], ql = passSums[6], qj = passSums[7], qu = passSums[8];
         sn += pn;
         sl += pl;
         sj += pj;
