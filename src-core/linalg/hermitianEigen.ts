@@ -36,6 +36,92 @@ function workspace(K: number): Workspace {
 }
 
 /**
+ * p = A v on the trailing block s…K−1 (lower triangle read). The two O(K²) loops of a Householder step are separate
+ * functions so that the JIT optimises them on their own (inside the caller, rarely taken branches kept deoptimising
+ * them: 11 deoptimisations over a 251-sample quench).
+ */
+function trailingMatVec(
+  K: number, s: number, ar: Float64Array, ai: Float64Array, vr: Float64Array, vi: Float64Array, pr: Float64Array, pi: Float64Array,
+): void {
+  // p = τ A v over the trailing block, reading only its lower triangle (row-contiguous, one pass).
+  for (let i = s; i < K; i++) { pr[i] = 0; pi[i] = 0; }
+  // Two rows per pass: v_j and p_j are loaded once for both (the loop is load-bound).
+  let i = s;
+  for (; i + 1 < K; i += 2) {
+    const r0 = i * K, r1 = r0 + K;
+    const v0r = vr[i], v0i = vi[i], v1r = vr[i + 1], v1i = vi[i + 1];
+    let s0r = 0, s0i = 0, s1r = 0, s1i = 0;
+    for (let j = s; j < i; j++) {
+      const a0r = ar[r0 + j], a0i = ai[r0 + j], a1r = ar[r1 + j], a1i = ai[r1 + j];
+      const vjr = vr[j], vji = vi[j];
+      // p_i += A_ij v_j
+      s0r += a0r * vjr - a0i * vji;
+      s0i += a0r * vji + a0i * vjr;
+      s1r += a1r * vjr - a1i * vji;
+      s1i += a1r * vji + a1i * vjr;
+      // p_j += conj(A_ij) v_i
+      pr[j] += a0r * v0r + a0i * v0i + a1r * v1r + a1i * v1i;
+      pi[j] += a0r * v0i - a0i * v0r + a1r * v1i - a1i * v1r;
+    }
+    // element (i+1, i) and the two diagonals
+    const br = ar[r1 + i], bi = ai[r1 + i];
+    s1r += br * v0r - bi * v0i;
+    s1i += br * v0i + bi * v0r;
+    const d0 = ar[r0 + i], d1 = ar[r1 + i + 1];
+    pr[i] += s0r + d0 * v0r + br * v1r + bi * v1i;
+    pi[i] += s0i + d0 * v0i + br * v1i - bi * v1r;
+    pr[i + 1] += s1r + d1 * v1r;
+    pi[i + 1] += s1i + d1 * v1i;
+  }
+  for (; i < K; i++) {
+    const row = i * K;
+    const vir = vr[i], vii = vi[i];
+    let sr = 0, si = 0;
+    for (let j = s; j < i; j++) {
+      const a_r = ar[row + j], a_i = ai[row + j];
+      sr += a_r * vr[j] - a_i * vi[j];
+      si += a_r * vi[j] + a_i * vr[j];
+      pr[j] += a_r * vir + a_i * vii;
+      pi[j] += a_r * vii - a_i * vir;
+    }
+    const dii = ar[row + i];
+    pr[i] += sr + dii * vir;
+    pi[i] += si + dii * vii;
+  }
+}
+
+/** A ← A − v w* − w v* on the lower triangle of the trailing block (w stored in p). */
+function rank2Update(
+  K: number, s: number, ar: Float64Array, ai: Float64Array, vr: Float64Array, vi: Float64Array, pr: Float64Array, pi: Float64Array,
+): void {
+  let i = s;
+  for (; i + 1 < K; i += 2) {
+    const r0 = i * K, r1 = r0 + K;
+    const v0r = vr[i], v0i = vi[i], w0r = pr[i], w0i = pi[i];
+    const v1r = vr[i + 1], v1i = vi[i + 1], w1r = pr[i + 1], w1i = pi[i + 1];
+    for (let j = s; j <= i; j++) {
+      // A_ij −= v_i conj(w_j) + w_i conj(v_j), rows i and i+1
+      const wjr = pr[j], wji = pi[j], vjr = vr[j], vji = vi[j];
+      ar[r0 + j] -= v0r * wjr + v0i * wji + w0r * vjr + w0i * vji;
+      ai[r0 + j] -= v0i * wjr - v0r * wji + w0i * vjr - w0r * vji;
+      ar[r1 + j] -= v1r * wjr + v1i * wji + w1r * vjr + w1i * vji;
+      ai[r1 + j] -= v1i * wjr - v1r * wji + w1i * vjr - w1r * vji;
+    }
+    ar[r1 + i + 1] -= 2 * (v1r * w1r + v1i * w1i);
+    ai[r1 + i + 1] = 0;
+  }
+  for (; i < K; i++) {
+    const row = i * K;
+    const vir = vr[i], vii = vi[i], wir = pr[i], wii = pi[i];
+    for (let j = s; j <= i; j++) {
+      const wjr = pr[j], wji = pi[j], vjr = vr[j], vji = vi[j];
+      ar[row + j] -= vir * wjr + vii * wji + wir * vjr + wii * vji;
+      ai[row + j] -= vii * wjr - vir * wji + wii * vjr - wir * vji;
+    }
+  }
+}
+
+/**
  * Reduce Hermitian A (only its lower triangle is read) to real symmetric tridiagonal form.
  * Writes the diagonal to d[0..K−1] and the sub-diagonal moduli to e[0..K−2] (e[K−1] = 0).
  */
@@ -73,51 +159,7 @@ export function hermitianTridiagonal(A: ComplexMatrix, d: Float64Array, e: Float
     let vnorm2 = 0;
     for (let i = s; i < K; i++) vnorm2 += vr[i] * vr[i] + vi[i] * vi[i];
     const tau = 2 / vnorm2;
-    // p = τ A v over the trailing block, reading only its lower triangle (row-contiguous, one pass).
-    for (let i = s; i < K; i++) { pr[i] = 0; pi[i] = 0; }
-    // Two rows per pass: v_j and p_j are loaded once for both (the loop is load-bound).
-    let i = s;
-    for (; i + 1 < K; i += 2) {
-      const r0 = i * K, r1 = r0 + K;
-      const v0r = vr[i], v0i = vi[i], v1r = vr[i + 1], v1i = vi[i + 1];
-      let s0r = 0, s0i = 0, s1r = 0, s1i = 0;
-      for (let j = s; j < i; j++) {
-        const a0r = ar[r0 + j], a0i = ai[r0 + j], a1r = ar[r1 + j], a1i = ai[r1 + j];
-        const vjr = vr[j], vji = vi[j];
-        // p_i += A_ij v_j
-        s0r += a0r * vjr - a0i * vji;
-        s0i += a0r * vji + a0i * vjr;
-        s1r += a1r * vjr - a1i * vji;
-        s1i += a1r * vji + a1i * vjr;
-        // p_j += conj(A_ij) v_i
-        pr[j] += a0r * v0r + a0i * v0i + a1r * v1r + a1i * v1i;
-        pi[j] += a0r * v0i - a0i * v0r + a1r * v1i - a1i * v1r;
-      }
-      // element (i+1, i) and the two diagonals
-      const br = ar[r1 + i], bi = ai[r1 + i];
-      s1r += br * v0r - bi * v0i;
-      s1i += br * v0i + bi * v0r;
-      const d0 = ar[r0 + i], d1 = ar[r1 + i + 1];
-      pr[i] += s0r + d0 * v0r + br * v1r + bi * v1i;
-      pi[i] += s0i + d0 * v0i + br * v1i - bi * v1r;
-      pr[i + 1] += s1r + d1 * v1r;
-      pi[i + 1] += s1i + d1 * v1i;
-    }
-    for (; i < K; i++) {
-      const row = i * K;
-      const vir = vr[i], vii = vi[i];
-      let sr = 0, si = 0;
-      for (let j = s; j < i; j++) {
-        const a_r = ar[row + j], a_i = ai[row + j];
-        sr += a_r * vr[j] - a_i * vi[j];
-        si += a_r * vi[j] + a_i * vr[j];
-        pr[j] += a_r * vir + a_i * vii;
-        pi[j] += a_r * vii - a_i * vir;
-      }
-      const dii = ar[row + i];
-      pr[i] += sr + dii * vir;
-      pi[i] += si + dii * vii;
-    }
+    trailingMatVec(K, s, ar, ai, vr, vi, pr, pi);
     let beta = 0; // (τ/2) v* p, real
     for (let i = s; i < K; i++) {
       pr[i] *= tau;
@@ -130,31 +172,7 @@ export function hermitianTridiagonal(A: ComplexMatrix, d: Float64Array, e: Float
       pr[i] -= beta * vr[i];
       pi[i] -= beta * vi[i];
     }
-    i = s;
-    for (; i + 1 < K; i += 2) {
-      const r0 = i * K, r1 = r0 + K;
-      const v0r = vr[i], v0i = vi[i], w0r = pr[i], w0i = pi[i];
-      const v1r = vr[i + 1], v1i = vi[i + 1], w1r = pr[i + 1], w1i = pi[i + 1];
-      for (let j = s; j <= i; j++) {
-        // A_ij −= v_i conj(w_j) + w_i conj(v_j), rows i and i+1
-        const wjr = pr[j], wji = pi[j], vjr = vr[j], vji = vi[j];
-        ar[r0 + j] -= v0r * wjr + v0i * wji + w0r * vjr + w0i * vji;
-        ai[r0 + j] -= v0i * wjr - v0r * wji + w0i * vjr - w0r * vji;
-        ar[r1 + j] -= v1r * wjr + v1i * wji + w1r * vjr + w1i * vji;
-        ai[r1 + j] -= v1i * wjr - v1r * wji + w1i * vjr - w1r * vji;
-      }
-      ar[r1 + i + 1] -= 2 * (v1r * w1r + v1i * w1i);
-      ai[r1 + i + 1] = 0;
-    }
-    for (; i < K; i++) {
-      const row = i * K;
-      const vir = vr[i], vii = vi[i], wir = pr[i], wii = pi[i];
-      for (let j = s; j <= i; j++) {
-        const wjr = pr[j], wji = pi[j], vjr = vr[j], vji = vi[j];
-        ar[row + j] -= vir * wjr + vii * wji + wir * vjr + wii * vji;
-        ai[row + j] -= vii * wjr - vir * wji + wii * vjr - wir * vji;
-      }
-    }
+    rank2Update(K, s, ar, ai, vr, vi, pr, pi);
   }
   if (K >= 2) {
     d[K - 2] = ar[(K - 2) * K + (K - 2)];
