@@ -10,6 +10,13 @@
  * angles. The integrands of S_W, Π_J and Π_U need only q and D = μ̄ j (|j|²/q = |D|²/(r² q), μ̄² j² = D², μ̄ j = D).
  * θ is sampled at equispaced angles (trapezoid: exact for q itself, band-limited to |k| ≤ K − 1), r at Gauss–Legendre
  * nodes on [0, rMax].
+ *
+ * Cost, measured on the 251 states of the paper quench (N = 10, ε 0.5 → 1.1, t ≤ 50, K = 61, ~118 radii): angle
+ * doublings that sample only the new points and a first pass at half the band's power of two cut the points per state
+ * from 36 800 computed (15 600 kept) to 12 700, with the same integrals; grid CPU for all 251 states 0.45 → 0.24 s
+ * (1.0 ms per state), cold (first run in a fresh process) 0.85 → 0.34 s after splitting the hot loops out of
+ * evaluatePolar. Fewer radial nodes were measured too and not taken: 7 per unit radius instead of 10 raises the
+ * worst relative error on the quench from 2.6e-10 to 1.6e-8 (5 per unit: 3.3e-7) for ~25 % less time.
  */
 import type { PolarGrid } from '../kerr/types.js';
 import type { ComplexMatrix } from '../linalg/complexMatrix.js';
