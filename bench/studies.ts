@@ -4,11 +4,16 @@
  *
  * The full preset takes minutes while the engine is slow, so by default a subset runs (N ∈ {1, 5, 10}, every ε_f,
  * quench windows capped at t ≤ 10, the Fig. 2 curve, the Fig. 3 sweep at N ∈ {1, 5} on 19 pumps); the output says so.
- * EPSTUDIO_BENCH_STUDIES=full runs the whole preset; =quench only its 30 quench trajectories.
+ * EPSTUDIO_BENCH_STUDIES=full runs the whole preset; =quench only its 30 quench trajectories. The machine is shared,
+ * so 1- and 2-worker runs alternate EPSTUDIO_BENCH_REPS times (default 2) and the fastest of each is kept, beside the
+ * ceiling the machine allows at that moment (the same engine call in 1 vs 2 bare threads).
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { PROJECT_ROOT } from '../src-main/version.js';
 import * as service from '../src-main/studies/service.js';
 import { getPreset } from '../src-main/studies/presets.js';
 import type { StudySpec } from '../src-main/studies/spec.js';
@@ -45,6 +50,30 @@ function filesOf(dir: string): Map<string, string> {
   return out;
 }
 
+/**
+ * What the machine allows: the same engine call (runQuench, N = 15, ε_f = 1.1, t ≤ 10) in 1 and in 2 bare
+ * worker_threads at once, no pool or scheduler. Its ratio is the ceiling for the pool's speed-up on this machine.
+ */
+async function hardwareSpeedup(): Promise<{ one: number; two: number }> {
+  const url = pathToFileURL(join(PROJECT_ROOT, 'dist', 'src-core', 'kerr', 'quench.js')).href;
+  const code = `const { parentPort } = require('node:worker_threads');
+import(${JSON.stringify(url)}).then((m) => { m.runQuench({ kappa: 0.5, delta: -2, u: 1, N: 15, epsInitial: 0.5, epsFinal: 1.1, tMax: 10, dt: 0.2 }); parentPort.postMessage(0); });`;
+  const wall = async (n: number) => {
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: n }, () => new Promise<void>((res, rej) => {
+        const w = new Worker(code, { eval: true });
+        w.once('message', () => void w.terminate().then(() => res()));
+        w.once('error', rej);
+      })),
+    );
+    return (performance.now() - t0) / 1000;
+  };
+  const one = await wall(1);
+  const two = await wall(2);
+  return { one, two };
+}
+
 async function once(spec: StudySpec, workers: number, dir: string): Promise<service.StudySummary> {
   const h = service.run(spec, dir, { workers }, () => {});
   return h.done;
@@ -58,23 +87,43 @@ export async function run(): Promise<BenchSection> {
   const rows: BenchRow[] = [];
   const load0 = loadavg()[0];
   try {
-    const s1 = await once(spec, 1, join(root, 'w1'));
-    const s2 = await once(spec, 2, join(root, 'w2'));
+    // The machine is shared: alternate 1- and 2-worker runs and keep the fastest of each (EPSTUDIO_BENCH_REPS, default 2).
+    const reps = Math.max(1, Math.min(5, Number(process.env.EPSTUDIO_BENCH_REPS ?? 2) || 2));
+    let hw = await hardwareSpeedup();
+    let s1: service.StudySummary | undefined, s2: service.StudySummary | undefined;
+    for (let r = 0; r < reps; r++) {
+      const a = await once(spec, 1, join(root, `w1-${r}`));
+      const b = await once(spec, 2, join(root, `w2-${r}`));
+      if (!s1 || a.seconds < s1.seconds) s1 = a;
+      if (!s2 || b.seconds < s2.seconds) s2 = b;
+      if (r > 0) {
+        const h = await hardwareSpeedup();
+        if (h.two / h.one < hw.two / hw.one) hw = h;
+      }
+    }
+    if (!s1 || !s2) throw new Error('no run');
+    const dir1 = join(root, `w1-0`), dir2 = join(root, `w2-0`);
     const scope = mode === 'full' ? 'whole preset' : mode === 'quench' ? '30 quench trajectories' : 'SUBSET (EPSTUDIO_BENCH_STUDIES=full for all)';
     const quenchIds = Object.keys(s2.taskSeconds).filter((k) => k.startsWith('quench-'));
-    rows.push({ name: `wall time, 1 worker (${scope})`, value: s1.seconds, unit: 's', note: `${s1.done}/${s1.total} tasks done, ${s1.failed} failed` });
+    rows.push({ name: `wall time, 1 worker (${scope})`, value: s1.seconds, unit: 's', note: `fastest of ${reps}; ${s1.done}/${s1.total} tasks done, ${s1.failed} failed` });
     rows.push({
       name: `wall time, 2 workers (${scope})`,
       value: s2.seconds,
       unit: 's',
       target: mode === 'full' ? '≤ 90 s' : mode === 'quench' ? '≤ 30 s' : undefined,
-      note: `${s2.done}/${s2.total} tasks done, ${s2.failed} failed${s2.failed ? ': ' + Object.entries(s2.errors).map(([k, v]) => `${k} (${v.slice(0, 60)}…)`).join('; ') : ''}`,
+      note: `fastest of ${reps}; ${s2.done}/${s2.total} tasks done, ${s2.failed} failed${s2.failed ? ': ' + Object.entries(s2.errors).map(([k, v]) => `${k} (${v.slice(0, 60)}…)`).join('; ') : ''}`,
     });
     rows.push({ name: 'speed-up 1 → 2 workers', value: s1.seconds / s2.seconds, unit: '×', baseline: s1.seconds, ratio: s1.seconds / s2.seconds, target: '≥ 1.8×', note: 'wall(1)/wall(2)' });
+    rows.push({
+      name: 'machine ceiling: 2 engine runs in 2 threads vs 1 run in 1 thread',
+      value: (2 * hw.one) / hw.two,
+      unit: '×',
+      note: `bare worker_threads, no pool: 1 run ${hw.one.toFixed(2)} s, 2 concurrent runs ${hw.two.toFixed(2)} s; the pool cannot beat this`,
+    });
     rows.push({ name: 'worker utilisation, 2 workers', value: s2.busySeconds / (2 * s2.seconds), unit: 'fraction', note: 'Σ job time / (workers × wall)' });
     rows.push({ name: 'peak RSS, 2 workers (incl. worker threads)', value: s2.peakRss / 2 ** 20, unit: 'MiB', target: '≤ 1024 MiB' });
     rows.push({ name: 'peak RSS, 1 worker', value: s1.peakRss / 2 ** 20, unit: 'MiB' });
-    const f1 = filesOf(join(root, 'w1')), f2 = filesOf(join(root, 'w2'));
+    const f1 = filesOf(dir1), f2 = filesOf(dir2);
     const same = f1.size === f2.size && [...f1].every(([k, v]) => f2.get(k) === v);
     rows.push({ name: 'result files identical, 1 vs 2 workers', value: same ? 1 : 0, unit: 'bool', note: `${f1.size} files compared` });
     // Per-task compute (worker time on the task's jobs): wall times of single tasks mostly measure queueing.
