@@ -19,7 +19,7 @@ const cpu = (): number => {
   return (u.user + u.system) / 1e6;
 };
 
-/** Dense complex LU with partial pivoting (the baseline the banded LU replaces), in place on split re/im. */
+/** Dense complex LU with partial pivoting (the baseline the banded LU replaces), in place on split re/im: n³/3 work. */
 function denseLU(n: number, re: Float64Array, im: Float64Array): void {
   for (let k = 0; k < n; k++) {
     let p = k, best = -1;
@@ -38,8 +38,8 @@ function denseLU(n: number, re: Float64Array, im: Float64Array): void {
       }
     const dr = re[k * n + k], di = im[k * n + k], d2 = dr * dr + di * di;
     for (let i = k + 1; i < n; i++) {
+      // no skipping of zero multipliers: this is the generic dense LU (skipping them would exploit the band)
       const ar = re[i * n + k], ai = im[i * n + k];
-      if (ar === 0 && ai === 0) continue;
       const lr = (ar * dr + ai * di) / d2, li = (ai * dr - ar * di) / d2;
       re[i * n + k] = lr;
       im[i * n + k] = li;
