@@ -2,22 +2,10 @@
  * Messages between the pool (src-main/jobs/pool.ts) and the study worker (workers/studyWorker.ts).
  * Density matrices travel as split re/im Float64Arrays in the transfer list (moved, not copied or JSON-encoded).
  */
+import type { QuenchSpec } from '../src-core/kerr/quench.js';
 
-export interface KerrModel {
-  kappa: number;
-  delta: number;
-  u: number;
-  N: number;
-}
-
-export interface QuenchJobParams extends KerrModel {
-  epsInitial: number;
-  epsFinal: number;
-  tMax: number;
-  dt: number;
-  K?: number;
-  rtol?: number;
-}
+/** A quench as the engine plans it (one definition: src-core/kerr/quench.ts). */
+export type QuenchJobParams = QuenchSpec;
 
 /** ρ without its K (the job carries K). */
 export interface RhoData {

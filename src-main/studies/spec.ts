@@ -19,6 +19,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { KERR_RULES, PAPER } from '../../src-core/kerr/model.js';
+import type { QuenchSpec } from '../../src-core/kerr/quench.js';
 import { QUENCH_COLUMNS } from '../../src-core/kerr/types.js';
 import { describeRule, ParameterError, type NumberRule } from '../../src-core/validation.js';
 import type { TaskInfo, TaskKind } from '../api/events.js';
@@ -246,17 +247,8 @@ export const GAUSSIAN_COLUMNS = ['x', 'g', 'g_cr', 'Pi_s', 'mu_a', 'mu_b', 'n_a'
 /** Quench CSV columns: the engine's QUENCH_COLUMNS, then |α| (Figs. 2, 4–8 use it as the order parameter). */
 export const QUENCH_TASK_COLUMNS = [...QUENCH_COLUMNS, 'alpha_abs'] as const;
 
-export interface QuenchParams {
-  kappa: number;
-  delta: number;
-  u: number;
-  N: number;
-  epsInitial: number;
-  epsFinal: number;
-  tMax: number;
-  dt: number;
-  K?: number;
-  rtol?: number;
+/** A planned quench: the engine's QuenchSpec, plus the optional run-until-NESS tolerance. */
+export interface QuenchParams extends QuenchSpec {
   untilNess?: number;
 }
 
