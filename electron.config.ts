@@ -26,7 +26,16 @@ const config: Configuration = {
   asar: true,
   // Workers (node-worker-threads-pool → worker_threads) need real files; they import the engine and its three
   // pure-JS packages, so those are unpacked too (the pool must start dist/workers from app.asar.unpacked).
-  asarUnpack: ['dist/workers/**', 'dist/src-core/**', 'node_modules/fft.js/**', 'node_modules/ml-matrix/**', 'node_modules/ml-levenberg-marquardt/**'],
+  // Worker threads load from disk, not from the archive: the worker, the engine it imports, their npm dependencies
+  // (ml-matrix pulls in is-any-array and the ml-array-* helpers) and package.json ("type": "module" for dist/*.js).
+  asarUnpack: [
+    'package.json',
+    'dist/workers/**',
+    'dist/src-core/**',
+    'node_modules/fft.js/**',
+    'node_modules/ml-*/**',
+    'node_modules/is-any-array/**',
+  ],
   extraMetadata: { main: 'dist/src-main/electron/main.js' },
   linux: {
     target: ['AppImage', 'deb'],

@@ -12,8 +12,16 @@ import { StaticPool } from 'node-worker-threads-pool';
 import type { Job, JobEnvelope, JobReply, WorkerInit } from '../../workers/protocol.js';
 import { PROJECT_ROOT } from '../version.js';
 
-/** Compiled worker (workers must be JS on Node 20): built by `npm run build`. */
-export const WORKER_SCRIPT = join(PROJECT_ROOT, 'dist', 'workers', 'studyWorker.js');
+/**
+ * Compiled worker (workers must be JS on Node 20): built by `npm run build`. In a packaged app the code lives in
+ * app.asar, which worker threads cannot load from; electron.config.ts unpacks dist/workers (and what it imports)
+ * next to it, so point at the unpacked copy.
+ */
+export const WORKER_SCRIPT = unpackedPath(join(PROJECT_ROOT, 'dist', 'workers', 'studyWorker.js'));
+
+export function unpackedPath(p: string): string {
+  return p.replace(/([\\/])app\.asar([\\/])/, '$1app.asar.unpacked$2');
+}
 
 export class JobError extends Error {
   constructor(message: string, readonly cancelled = false) {
