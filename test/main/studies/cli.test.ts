@@ -12,6 +12,7 @@ import { parseTable } from '../../../src-main/studies/store.js';
 import { SMALL_SPEC } from './helpers.js';
 
 const BIN = join(PROJECT_ROOT, 'bin', 'epstudio.mjs');
+const PYTHON = '/usr/bin/python3';
 const root = mkdtempSync(join(tmpdir(), 'epstudio-cli-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -69,6 +70,28 @@ describe('study CLI', () => {
       f.close();
     }
   });
+
+  // Issue 4: "readable by h5py". Debian's python3-h5py (.ci/run installs it) is an independent HDF5 reader.
+  const h5py = spawnSync(PYTHON, ['-c', 'import h5py'], { encoding: 'utf8' });
+  it.skipIf(h5py.status !== 0)('the HDF5 export reads back with h5py: attributes and datasets equal the CSV', () => {
+    const dir = join(root, 'demo');
+    const h5 = join(root, 'demo.h5');
+    const script = [
+      'import h5py, json, sys',
+      'f = h5py.File(sys.argv[1], "r")',
+      'g = f["tasks/quench-N5-epsf1.1"]',
+      'print(json.dumps({"study": f.attrs["study"], "N": float(g.attrs["N"]), "epsFinal": float(g.attrs["epsFinal"]),',
+      '  "cols": {c: g[c][()].tolist() for c in ["t", "G", "Pi_U", "S_W"]}, "dtype": str(g["G"].dtype)}))',
+    ].join('\n');
+    const r = spawnSync(PYTHON, ['-c', script, h5], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    const o = JSON.parse(r.stdout);
+    expect(o.study).toBe('kerr-quench-demo');
+    expect([o.N, o.epsFinal, o.dtype]).toEqual([5, 1.1, 'float64']);
+    const csv = parseTable(readFileSync(join(dir, 'tasks', 'quench-N5-epsf1.1.csv'), 'utf8'));
+    for (const c of ['t', 'G', 'Pi_U', 'S_W']) expect(o.cols[c]).toEqual(csv.rows.map((x) => x[csv.columns.indexOf(c)]));
+  });
+  if (h5py.status !== 0) console.log(`[h5py] skipped: ${PYTHON} cannot import h5py (apt-get install python3-h5py)`);
 
   it('usage errors exit 2 with one line naming the field and the allowed range', () => {
     const bad = join(root, 'bad.json');
