@@ -68,6 +68,9 @@ describe('banded complex LU', () => {
     [7, 2, 1, false],
     [40, 3, 5, true],
     [60, 6, 6, true],
+    // kl = 7 and 5: the factor updates rows four, two and one at a time (every remainder of the blocking is exercised)
+    [90, 7, 4, true],
+    [45, 5, 2, true],
     // triangular bands: a random triangular matrix is exponentially ill-conditioned, so give these a strong diagonal
     [50, 0, 4, false],
     [50, 4, 0, false],
