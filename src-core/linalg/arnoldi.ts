@@ -29,6 +29,12 @@ export interface ArnoldiOptions {
    * tolerance only on the pairs the caller will report and a loose one on those it only needs for ordering.
    */
   accept?: (values: { re: number; im: number }[], residuals: number[]) => boolean;
+  /**
+   * Test the Ritz pairs after every expansion from this Krylov size on, not only when the basis is full (default ncv:
+   * off). Same convergence test, fewer OP applications when the wanted pairs converge early (shift-invert with
+   * expensive solves); the test costs one Schur form of the small projected matrix per step.
+   */
+  checkFrom?: number;
   /** Also return the Ritz vectors (default true). */
   vectors?: boolean;
 }
@@ -148,8 +154,98 @@ export function krylovSchur(
   let k = 0; // current size of the Krylov–Schur factorisation
   let restarts = 0;
   let result: ArnoldiResult | undefined;
-  const theta: { re: number; im: number }[] = [];
-  const resid: number[] = [];
+  // Smallest size at which the Ritz pairs are tested before the basis is full (m: only when full, as in ARPACK).
+  const checkFrom = Math.max(nev + 1, Math.min(m, opts.checkFrom ?? m));
+
+  /**
+   * Ritz pairs of the size-s factorisation OP V_s = V_{s+1} Hbar (Hbar (s+1)×s; its last row, row s of the stored
+   * Hbar, couples to v_s): Schur form of the leading s×s block sorted by |θ| descending, the row bᵀ Q, and the
+   * residual ‖OP y − θy‖/|θ| = |bᵀ Q t|/‖t‖/|θ| of each wanted pair (t the triangular eigenvector).
+   */
+  const ritz = (s: number) => {
+    const Hm: DenseComplex = { m: s, re: new Float64Array(s * s), im: new Float64Array(s * s) };
+    for (let i = 0; i < s; i++)
+      for (let j = 0; j < s; j++) {
+        Hm.re[i * s + j] = Hr[i * m + j];
+        Hm.im[i * s + j] = Hi[i * m + j];
+      }
+    const { T, Z, converged: qrOk } = complexSchur(Hm);
+    if (!qrOk) throw new Error('krylovSchur: QR iteration on the projected matrix did not converge');
+    schurSort(T, Z, (re, im) => Math.hypot(re, im));
+    // bᵀ Q (b = last row of Hbar)
+    const br = new Float64Array(s), bi = new Float64Array(s);
+    for (let c = 0; c < s; c++) {
+      let sr = 0, si = 0;
+      for (let i = 0; i < s; i++) {
+        const xr = Hr[s * m + i], xi = Hi[s * m + i];
+        const zr = Z.re[i * s + c], zi = Z.im[i * s + c];
+        sr += xr * zr - xi * zi;
+        si += xr * zi + xi * zr;
+      }
+      br[c] = sr;
+      bi[c] = si;
+    }
+    // residuals of the wanted Ritz pairs
+    const theta: { re: number; im: number }[] = [];
+    const resid: number[] = [];
+    const svecs: { re: Float64Array; im: Float64Array }[] = [];
+    let nconv = 0;
+    for (let i = 0; i < nev; i++) {
+      const tr = T.re[i * s + i], ti = T.im[i * s + i];
+      const sv = triangularEigenvector(T, i);
+      const ns = norm2(sv.re, sv.im);
+      let rr = 0, ri = 0;
+      for (let c = 0; c <= i; c++) {
+        rr += br[c] * sv.re[c] - bi[c] * sv.im[c];
+        ri += br[c] * sv.im[c] + bi[c] * sv.re[c];
+      }
+      const res = Math.hypot(rr, ri) / ns / Math.max(Math.hypot(tr, ti), Number.MIN_VALUE);
+      theta.push({ re: tr, im: ti });
+      resid.push(res);
+      svecs.push(sv);
+      if (res <= tol) nconv++;
+    }
+    const done = opts.accept ? opts.accept(theta, resid) : nconv === nev;
+    return { T, Z, br, bi, theta, resid, svecs, nconv, done };
+  };
+
+  /** The result from the Ritz pairs of the size-s factorisation. */
+  const finish = (s: number, r: ReturnType<typeof ritz>): ArnoldiResult => {
+    const { Z, theta, resid, svecs, done } = r;
+    const vectors: { re: Float64Array; im: Float64Array }[] = [];
+    if (wantVectors)
+      for (let i = 0; i < nev; i++) {
+        // y = V Z t
+        const sv = svecs[i];
+        const cr = new Float64Array(s), ci = new Float64Array(s);
+        for (let row = 0; row < s; row++) {
+          let sr = 0, si = 0;
+          for (let c = 0; c <= i; c++) {
+            const zr = Z.re[row * s + c], zi = Z.im[row * s + c];
+            sr += zr * sv.re[c] - zi * sv.im[c];
+            si += zr * sv.im[c] + zi * sv.re[c];
+          }
+          cr[row] = sr;
+          ci[row] = si;
+        }
+        const yr = new Float64Array(n), yi = new Float64Array(n);
+        for (let row = 0; row < s; row++) {
+          const a = cr[row], b = ci[row], vr = Vr[row], vi = Vi[row];
+          for (let q = 0; q < n; q++) {
+            yr[q] += a * vr[q] - b * vi[q];
+            yi[q] += a * vi[q] + b * vr[q];
+          }
+        }
+        const ny = norm2(yr, yi);
+        for (let q = 0; q < n; q++) {
+          yr[q] /= ny;
+          yi[q] /= ny;
+        }
+        vectors.push({ re: yr, im: yi });
+      }
+    return { values: theta.slice(), vectors, residuals: resid.slice(), converged: done, opCount, restarts };
+  };
+
   for (;;) {
     // expand to m: OP v_j = Σ h_ij v_i + h_{j+1,j} v_{j+1}
     for (let j = k; j < m; j++) {
@@ -179,79 +275,21 @@ export function krylovSchur(
           wi[q] /= beta;
         }
       }
-    }
-    // Schur form of the m×m part, sorted by |θ| descending
-    const Hm: DenseComplex = { m, re: Hr.slice(0, m * m), im: Hi.slice(0, m * m) };
-    const { T, Z, converged: qrOk } = complexSchur(Hm);
-    if (!qrOk) throw new Error('krylovSchur: QR iteration on the projected matrix did not converge');
-    schurSort(T, Z, (re, im) => Math.hypot(re, im));
-    // bᵀ Q (b = last row of Hbar)
-    const br = new Float64Array(m), bi = new Float64Array(m);
-    for (let c = 0; c < m; c++) {
-      let sr = 0, si = 0;
-      for (let i = 0; i < m; i++) {
-        const xr = Hr[m * m + i], xi = Hi[m * m + i];
-        const zr = Z.re[i * m + c], zi = Z.im[i * m + c];
-        sr += xr * zr - xi * zi;
-        si += xr * zi + xi * zr;
-      }
-      br[c] = sr;
-      bi[c] = si;
-    }
-    // residuals of the wanted Ritz pairs
-    theta.length = 0;
-    resid.length = 0;
-    const svecs: { re: Float64Array; im: Float64Array }[] = [];
-    let nconv = 0;
-    for (let i = 0; i < nev; i++) {
-      const tr = T.re[i * m + i], ti = T.im[i * m + i];
-      const s = triangularEigenvector(T, i);
-      const ns = norm2(s.re, s.im);
-      let rr = 0, ri = 0;
-      for (let c = 0; c <= i; c++) {
-        rr += br[c] * s.re[c] - bi[c] * s.im[c];
-        ri += br[c] * s.im[c] + bi[c] * s.re[c];
-      }
-      const res = Math.hypot(rr, ri) / ns / Math.max(Math.hypot(tr, ti), Number.MIN_VALUE);
-      theta.push({ re: tr, im: ti });
-      resid.push(res);
-      svecs.push(s);
-      if (res <= tol) nconv++;
-    }
-    const done = opts.accept ? opts.accept(theta, resid) : nconv === nev;
-    if (done || restarts >= maxRestarts) {
-      const vectors: { re: Float64Array; im: Float64Array }[] = [];
-      if (wantVectors)
-        for (let i = 0; i < nev; i++) {
-          // y = V Z s
-          const s = svecs[i];
-          const cr = new Float64Array(m), ci = new Float64Array(m);
-          for (let r = 0; r < m; r++) {
-            let sr = 0, si = 0;
-            for (let c = 0; c <= i; c++) {
-              const zr = Z.re[r * m + c], zi = Z.im[r * m + c];
-              sr += zr * s.re[c] - zi * s.im[c];
-              si += zr * s.im[c] + zi * s.re[c];
-            }
-            cr[r] = sr;
-            ci[r] = si;
-          }
-          const yr = new Float64Array(n), yi = new Float64Array(n);
-          for (let r = 0; r < m; r++) {
-            const a = cr[r], b = ci[r], vr = Vr[r], vi = Vi[r];
-            for (let q = 0; q < n; q++) {
-              yr[q] += a * vr[q] - b * vi[q];
-              yi[q] += a * vi[q] + b * vr[q];
-            }
-          }
-          const ny = norm2(yr, yi);
-          for (let q = 0; q < n; q++) {
-            yr[q] /= ny;
-            yi[q] /= ny;
-          }
-          vectors.push({ re: yr, im: yi });
+      // early test (checkFrom < m): the Arnoldi relation holds at every size j + 1, so pairs that already meet the
+      // test are returned without the remaining OP applications (an s×s Schur form costs far less than one OP)
+      if (j + 1 >= checkFrom && j + 1 < m) {
+        const r = ritz(j + 1);
+        if (r.done) {
+          result = finish(j + 1, r);
+          break;
         }
-      result = { values: theta.slice(), vectors, residuals: resid.slice(), converged: done, opCount, restarts };
+      }
+    }
+    if (result) break;
+    const r = ritz(m);
+    const { T, Z, br, bi, nconv } = r;
+    if (r.done || restarts >= maxRestarts) {
+      result = finish(m, r);
       break;
     }
     // restart: keep p leading Schur vectors (more when some have converged, as in ARPACK's heuristic)
