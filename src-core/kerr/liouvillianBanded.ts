@@ -41,3 +41,67 @@ export function liouvillianBanded(raw: KerrRaw, K: number, shift: { re: number; 
   }
   return A;
 }
+
+/**
+ * Position of ρ_mn in the diagonal-major ordering: the diagonals d = n − m = −(K−1)…K−1 one after another, each by
+ * min(m, n). Couplings of L stay within the neighbouring diagonals (d ± 1) or the same one (ρ_{m+1,n+1}), so the row of
+ * ρ_mn reaches about K − |d| places either way: a variable band, widest (K + 1) at d = 0 and narrow far from it,
+ * against K + 1 for every row in the m·K + n ordering. The banded LU (which follows each row's actual extent) then
+ * does ~half the work and the factors take ~half the memory.
+ */
+export function diagonalOrder(K: number): { pos: Int32Array; off: Int32Array } {
+  const off = new Int32Array(2 * K); // off[d + K − 1] = first position of diagonal d
+  let o = 0;
+  for (let d = -(K - 1); d <= K - 1; d++) {
+    off[d + K - 1] = o;
+    o += K - Math.abs(d);
+  }
+  off[2 * K - 1] = o;
+  const pos = new Int32Array(K * K);
+  for (let m = 0; m < K; m++) for (let n = 0; n < K; n++) pos[m * K + n] = off[n - m + K - 1] + Math.min(m, n);
+  return { pos, off };
+}
+
+/**
+ * (L − shift·1) in the diagonal-major ordering (diagonalOrder): the same elements as liouvillianBanded, row and column
+ * pos[m·K + n]; kl and ku are the largest reach actually used.
+ */
+export function liouvillianBandedDiagonal(
+  raw: KerrRaw,
+  K: number,
+  shift: { re: number; im: number } = { re: 0, im: 0 },
+): { A: BandedMatrix; pos: Int32Array } {
+  if (!(Number.isInteger(K) && K >= 1)) throw new RangeError(`liouvillianBandedDiagonal: K must be an integer ≥ 1 (got ${K})`);
+  const { kappa, delta, E, U } = raw;
+  const { pos } = diagonalOrder(K);
+  const h = new Float64Array(K);
+  const sq = new Float64Array(K + 1);
+  for (let n = 0; n < K; n++) h[n] = delta * n + 0.5 * U * n * (n - 1);
+  for (let n = 0; n <= K; n++) sq[n] = Math.sqrt(n);
+  // the same couplings as liouvillianBanded, as (row, column offset) pairs: first the reach, then the values
+  const each = (fn: (r: number, c: number, re: number, im: number) => void): void => {
+    for (let m = 0; m < K; m++)
+      for (let n = 0; n < K; n++) {
+        const r = pos[m * K + n];
+        fn(r, r, -kappa * (m + n) - shift.re, -(h[m] - h[n]) - shift.im);
+        if (m >= 1) fn(r, pos[(m - 1) * K + n], E * sq[m], 0);
+        if (m + 1 < K) fn(r, pos[(m + 1) * K + n], -E * sq[m + 1], 0);
+        if (n + 1 < K) fn(r, pos[m * K + n + 1], -E * sq[n + 1], 0);
+        if (n >= 1) fn(r, pos[m * K + n - 1], E * sq[n], 0);
+        if (m + 1 < K && n + 1 < K) fn(r, pos[(m + 1) * K + n + 1], 2 * kappa * Math.sqrt((m + 1) * (n + 1)), 0);
+      }
+  };
+  let kl = 0, ku = 0;
+  each((r, c) => {
+    kl = Math.max(kl, r - c);
+    ku = Math.max(ku, c - r);
+  });
+  const A = bandedZeros(K * K, kl, ku);
+  const { re, im, w } = A;
+  each((r, c, vr, vi) => {
+    const q = r * w + (c - r + kl);
+    re[q] = vr;
+    im[q] = vi;
+  });
+  return { A, pos };
+}

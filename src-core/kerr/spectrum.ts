@@ -3,7 +3,8 @@
  * Fig. 3; PHYSICS.md §1 "Liouvillian spectrum").
  *
  * Method: shift-invert Krylov–Schur Arnoldi on OP = (L − σ)⁻¹, with L the banded vectorised Liouvillian
- * (liouvillianBanded.ts) factored once by the banded complex LU (O(K⁴)), so each Krylov step is one O(K³) solve.
+ * (liouvillianBanded.ts, in its diagonal-major ordering) factored once by the banded complex LU (O(K⁴)), so each
+ * Krylov step is one O(K³) solve.
  * ζ₀ = 0 (the NESS) is deflated exactly by working in the traceless subspace: every right eigenvector with ζ_k ≠ 0 is
  * traceless (1ᵀL = 0, the trace is the left eigenvector of ζ₀, so ζ_k tr ρ_k = 1ᵀLρ_k = 0) and OP maps traceless
  * matrices to traceless ones (1ᵀ(L − σ)⁻¹ = −1ᵀ/σ); each Krylov vector is projected back onto it (x ← x − tr(x)·1/K)
@@ -25,7 +26,7 @@
 import { bandedLUFactor, bandedLUSolve } from '../linalg/bandedLU.js';
 import { krylovSchur } from '../linalg/arnoldi.js';
 import { ParameterError, checkNumber } from '../validation.js';
-import { liouvillianBanded } from './liouvillianBanded.js';
+import { diagonalOrder, liouvillianBandedDiagonal } from './liouvillianBanded.js';
 import { bistableWindow, meanFieldSteadyStates } from './meanField.js';
 import { exactNess } from './exactSteadyState.js';
 import { toRaw, validateKerrParams, type KerrParams, type KerrRaw } from './model.js';
@@ -128,20 +129,26 @@ function shiftInvertPass(
   tightBelow = Infinity,
 ): PassResult {
   const n = K * K;
-  const F = bandedLUFactor(liouvillianBanded(raw, K, sigma), { perturbZeroPivots: true, inPlace: true });
+  // Diagonal-major ordering of vec(ρ) (liouvillianBandedDiagonal): the same matrix permuted, ~⅔ of the factor time
+  // and less memory traffic per solve than the m·K + n ordering (K = 111: LU 0.42 → 0.28 s). Eigenvalues do not
+  // depend on the ordering; the Krylov vectors simply live in the permuted basis, where ρ_mm (d = 0) is the block
+  // of K consecutive positions starting at d0.
+  const { A } = liouvillianBandedDiagonal(raw, K, sigma);
+  const F = bandedLUFactor(A, { perturbZeroPivots: true, inPlace: true });
   spectrumWork.factorizations++;
   spectrumWork.factorizedSize += K;
+  const d0 = diagonalOrder(K).off[K - 1];
   const project = (xr: Float64Array, xi: Float64Array): void => {
     let tr = 0, ti = 0;
-    for (let m = 0; m < K; m++) {
-      tr += xr[m * K + m];
-      ti += xi[m * K + m];
+    for (let m = d0; m < d0 + K; m++) {
+      tr += xr[m];
+      ti += xi[m];
     }
     tr /= K;
     ti /= K;
-    for (let m = 0; m < K; m++) {
-      xr[m * K + m] -= tr;
-      xi[m * K + m] -= ti;
+    for (let m = d0; m < d0 + K; m++) {
+      xr[m] -= tr;
+      xi[m] -= ti;
     }
   };
   const nevEff = Math.min(nev, n - 2);
