@@ -5,7 +5,7 @@
  * K²×K² Liouvillian at K = 30 against the banded one. Accuracy: the gap against an independent reference (a larger
  * fixed K with the shift placed at the gap itself).
  */
-import { liouvillianBanded } from '../src-core/kerr/liouvillianBanded.js';
+import { liouvillianBanded, liouvillianBandedDiagonal } from '../src-core/kerr/liouvillianBanded.js';
 import { toRaw } from '../src-core/kerr/model.js';
 import { gapSweep, liouvillianSpectrum, pumpGrid, spectrumAtK, spectrumWork, type GapPoint } from '../src-core/kerr/spectrum.js';
 import { bandedGet, bandedLUFactor } from '../src-core/linalg/bandedLU.js';
@@ -103,6 +103,24 @@ export async function run(): Promise<BenchSection> {
       baseline: tDense * 1e3,
       ratio: tDense / tBand,
       note: 'baseline: dense complex LU with partial pivoting, same run; ratio = dense/banded',
+    });
+  }
+
+  // The two orderings of vec(ρ) at the K of the N = 20 gap: m·K + n (fixed band K + 1) against the diagonal-major one
+  // the spectrum uses (variable band; the LU follows each row's extent).
+  {
+    const K = 111;
+    const raw = toRaw({ ...PAPER, N: 20, eps: 0.933 });
+    const sigma = { re: 5e-4, im: 0 };
+    const tRow = timeIt(() => bandedLUFactor(liouvillianBanded(raw, K, sigma), { perturbZeroPivots: true, inPlace: true }), 3);
+    const tDiag = timeIt(() => bandedLUFactor(liouvillianBandedDiagonal(raw, K, sigma).A, { perturbZeroPivots: true, inPlace: true }), 3);
+    rows.push({
+      name: 'build + LU of L − σ at K=111: diagonal-major vs m·K+n ordering',
+      value: tDiag,
+      unit: 's',
+      baseline: tRow,
+      ratio: tRow / tDiag,
+      note: 'baseline: the m·K + n ordering (fixed band K + 1), same run',
     });
   }
 

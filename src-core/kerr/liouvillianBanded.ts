@@ -91,11 +91,21 @@ export function liouvillianBandedDiagonal(
         if (m + 1 < K && n + 1 < K) fn(r, pos[(m + 1) * K + n + 1], 2 * kappa * Math.sqrt((m + 1) * (n + 1)), 0);
       }
   };
+  // reach of the couplings (ρ_{m±1,n}, ρ_{m,n±1}, ρ_{m+1,n+1}) from the positions alone (no element values)
   let kl = 0, ku = 0;
-  each((r, c) => {
-    kl = Math.max(kl, r - c);
-    ku = Math.max(ku, c - r);
-  });
+  const reach = (r: number, c: number): void => {
+    if (r - c > kl) kl = r - c;
+    if (c - r > ku) ku = c - r;
+  };
+  for (let m = 0; m < K; m++)
+    for (let n = 0; n < K; n++) {
+      const r = pos[m * K + n];
+      if (m >= 1) reach(r, pos[(m - 1) * K + n]);
+      if (m + 1 < K) reach(r, pos[(m + 1) * K + n]);
+      if (n + 1 < K) reach(r, pos[m * K + n + 1]);
+      if (n >= 1) reach(r, pos[m * K + n - 1]);
+      if (m + 1 < K && n + 1 < K) reach(r, pos[(m + 1) * K + n + 1]);
+    }
   const A = bandedZeros(K * K, kl, ku);
   const { re, im, w } = A;
   each((r, c, vr, vi) => {

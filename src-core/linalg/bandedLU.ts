@@ -15,6 +15,7 @@
  * Variable profiles: rowEnd starts at each row's last non-zero and lLen stops the forward substitution at each column's
  * last multiplier, so a matrix whose rows reach less far than kl/ku (the diagonal-major Liouvillian,
  * liouvillianBandedDiagonal: average reach 75 instead of 118 at K = 111) costs only its envelope (LU 0.42 → 0.28 s).
+ * The solves read L and U from packed, interleaved copies (lPack, uPack): ~10 → ~8 ms per solve there.
  */
 
 export interface BandedMatrix {
@@ -39,11 +40,15 @@ export interface BandedLU extends BandedMatrix {
   /** Smallest |pivot| / scale met (after any perturbation): a cheap conditioning hint. */
   minPivotRatio: number;
   /**
-   * The multipliers of L again, column by column (l_{k+1+t, k} at k*kl + t): the forward substitution then reads
-   * consecutive memory instead of striding by w through the band (a ~2× faster solve at K ≈ 100).
+   * The multipliers of L again, column by column up to each column's last non-zero (column k: lLen[k] complex entries
+   * l_{k+1+t, k}, interleaved re, im, from 2·lStart[k]), and the strictly upper rows of U likewise (row k: columns
+   * k+1…rowEnd[k], from 2·uStart[k]). The solves then stream two contiguous arrays instead of striding through the
+   * band storage (the solve is memory-bound).
    */
-  lre: Float64Array;
-  lim: Float64Array;
+  lPack: Float64Array;
+  lStart: Int32Array;
+  uPack: Float64Array;
+  uStart: Int32Array;
   /**
    * Last column that can be non-zero in row k of U (≤ k + kl + ku). Rows that pivoting never touched keep k + ku, so
    * the elimination and the back substitution skip the unused fill-in slots (about half the work when pivoting is rare).
@@ -296,25 +301,40 @@ export function bandedLUFactor(A: BandedMatrix, opts: BandedLUOptions = {}): Ban
       }
     }
   }
-  const lre = new Float64Array(n * kl), lim = new Float64Array(n * kl);
   const lLen = new Int32Array(n);
+  const lStart = new Int32Array(n + 1), uStart = new Int32Array(n + 1);
   for (let k = 0; k < n; k++) {
     const iEnd = Math.min(n - 1, k + kl);
     let last = 0;
     for (let i = k + 1; i <= iEnd; i++) {
       const q = i * w + (k - i + kl);
-      lre[k * kl + (i - k - 1)] = re[q];
-      lim[k * kl + (i - k - 1)] = im[q];
       if (re[q] !== 0 || im[q] !== 0) last = i - k;
     }
     lLen[k] = last;
+    lStart[k + 1] = lStart[k] + last;
+    uStart[k + 1] = uStart[k] + Math.max(0, rowEnd[k] - k);
   }
-  return { n, kl, ku, w, re, im, piv, perturbed, minPivotRatio: minPivot, lre, lim, rowEnd, lLen };
+  const lPack = new Float64Array(2 * lStart[n]), uPack = new Float64Array(2 * uStart[n]);
+  for (let k = 0; k < n; k++) {
+    let p = 2 * lStart[k];
+    for (let t = 0; t < lLen[k]; t++, p += 2) {
+      const q = (k + 1 + t) * w + (kl - 1 - t); // (k + 1 + t, k)
+      lPack[p] = re[q];
+      lPack[p + 1] = im[q];
+    }
+    p = 2 * uStart[k];
+    const end = 2 * uStart[k + 1];
+    for (let q = k * w + kl + 1; p < end; p += 2, q++) {
+      uPack[p] = re[q];
+      uPack[p + 1] = im[q];
+    }
+  }
+  return { n, kl, ku, w, re, im, piv, perturbed, minPivotRatio: minPivot, lPack, lStart, uPack, uStart, rowEnd, lLen };
 }
 
 /** Solve A x = b in place (b = (re, im) on entry, x on exit) from the factors of bandedLUFactor. */
 export function bandedLUSolve(F: BandedLU, xr: Float64Array, xi: Float64Array): void {
-  const { n, kl, w, re, im, piv, lre, lim, rowEnd, lLen } = F;
+  const { n, kl, w, re, im, piv, lPack, lStart, uPack, uStart } = F;
   // forward: apply P and L⁻¹ as the sequence of Gauss transforms (multipliers are not permuted, as in zgbtrs)
   for (let k = 0; k < n; k++) {
     const p = piv[k];
@@ -327,32 +347,30 @@ export function bandedLUSolve(F: BandedLU, xr: Float64Array, xi: Float64Array): 
     }
     const br = xr[k], bi = xi[k];
     if (br === 0 && bi === 0) continue;
-    const len = lLen[k];
-    const base = k * kl;
-    for (let t = 0; t < len; t++) {
-      const lr = lre[base + t], li = lim[base + t];
-      const i = k + 1 + t;
+    const end = 2 * lStart[k + 1];
+    for (let q = 2 * lStart[k], i = k + 1; q < end; q += 2, i++) {
+      const lr = lPack[q], li = lPack[q + 1];
       xr[i] -= lr * br - li * bi;
       xi[i] -= lr * bi + li * br;
     }
   }
-  // backward: U x = y, U with up to kl + ku superdiagonals (row k's extent in rowEnd)
+  // backward: U x = y, U with up to kl + ku superdiagonals (row k: columns k+1…rowEnd[k], packed in uPack)
   for (let k = n - 1; k >= 0; k--) {
-    const jEnd = rowEnd[k];
     // two independent partial sums (even/odd j) halve the floating-point dependency chain of the dot product
     let sr = xr[k], si = xi[k], tr = 0, ti = 0;
-    let q = k * w + kl + 1;
+    const end = 2 * uStart[k + 1];
+    let q = 2 * uStart[k];
     let j = k + 1;
-    for (; j < jEnd; j += 2, q += 2) {
-      const ur = re[q], ui = im[q], vr = re[q + 1], vi = im[q + 1];
+    for (; q + 2 < end; j += 2, q += 4) {
+      const ur = uPack[q], ui = uPack[q + 1], vr = uPack[q + 2], vi = uPack[q + 3];
       const xa = xr[j], ya = xi[j], xb = xr[j + 1], yb = xi[j + 1];
       sr -= ur * xa - ui * ya;
       si -= ur * ya + ui * xa;
       tr -= vr * xb - vi * yb;
       ti -= vr * yb + vi * xb;
     }
-    if (j === jEnd) {
-      const ur = re[q], ui = im[q];
+    if (q < end) {
+      const ur = uPack[q], ui = uPack[q + 1];
       sr -= ur * xr[j] - ui * xi[j];
       si -= ur * xi[j] + ui * xr[j];
     }
@@ -371,7 +389,7 @@ export function bandedLUSolve(F: BandedLU, xr: Float64Array, xi: Float64Array): 
  * then Lᴴ and the interchanges in reverse order (zgbtrs with trans = 'C').
  */
 export function bandedLUSolveAdjoint(F: BandedLU, xr: Float64Array, xi: Float64Array): void {
-  const { n, kl, ku, w, re, im, piv, lre, lim } = F;
+  const { n, kl, ku, w, re, im, piv, lPack, lStart } = F;
   const kuf = kl + ku;
   // Uᴴ z = b: column k of U is row k of Uᴴ... process k ascending: z_k = (b_k − Σ_{j<k} conj(U_jk) z_j) / conj(U_kk)
   for (let k = 0; k < n; k++) {
@@ -391,11 +409,10 @@ export function bandedLUSolveAdjoint(F: BandedLU, xr: Float64Array, xi: Float64A
   }
   // (P-then-L)ᴴ: undo the Gauss transforms in reverse, each followed by its interchange
   for (let k = n - 1; k >= 0; k--) {
-    const iEnd = Math.min(n - 1, k + kl);
+    const end = 2 * lStart[k + 1];
     let sr = xr[k], si = xi[k];
-    for (let i = k + 1; i <= iEnd; i++) {
-      const q = k * kl + (i - k - 1);
-      const lr = lre[q], li = -lim[q];
+    for (let q = 2 * lStart[k], i = k + 1; q < end; q += 2, i++) {
+      const lr = lPack[q], li = -lPack[q + 1];
       sr -= lr * xr[i] - li * xi[i];
       si -= lr * xi[i] + li * xr[i];
     }
