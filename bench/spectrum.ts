@@ -3,7 +3,8 @@
  * (N ∈ {1, 5, 10, 15, 20} × 91 pumps in [0.5, 1.4], target ≤ 120 s single-threaded) measured on a subset of the pumps
  * and extrapolated (said so in the row); time per point against K; and a same-run baseline: a dense complex LU of the
  * K²×K² Liouvillian at K = 30 against the banded one. Accuracy: the gap against an independent reference (a larger
- * fixed K with the shift placed at the gap itself).
+ * fixed K with the shift placed at the gap itself). The two orderings of vec(ρ) are compared at K = 111.
+ * Measured (h8, load ~1.5): gap 3.2 → 1.6 s; sweep (extrapolated) ≈ 750 → ≈ 400 s; LU at K = 111 0.36 → 0.22 s.
  */
 import { liouvillianBanded, liouvillianBandedDiagonal } from '../src-core/kerr/liouvillianBanded.js';
 import { toRaw } from '../src-core/kerr/model.js';
