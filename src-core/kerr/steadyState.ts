@@ -2,13 +2,14 @@
  * The full NESS density matrix in the Fock basis |0>…|K−1> by a direct solve of L(ρ) = 0 (PHYSICS.md §1), not by
  * waiting for a trajectory to relax (the bistable window's tunnelling time grows exponentially with N).
  *
- * Method: inverse iteration at shift 0 on the banded vectorised Liouvillian (index m*K + n). L is singular (ζ₀ = 0,
- * the NESS), so its banded LU has a (near-)zero pivot; perturbing it to a tiny value makes one solve amplify the null
- * vector by ~1/tiny over every other eigenvector. Cost ~K⁴ (banded LU with half-bandwidth K + 1).
+ * Method: inverse iteration at shift 0 on the banded vectorised Liouvillian. L is singular (ζ₀ = 0, the NESS), so its
+ * banded LU has a (near-)zero pivot; perturbing it to a tiny value makes one solve amplify the null vector by ~1/tiny
+ * over every other eigenvector. Cost ~K⁴. The vectorisation is diagonal-major (liouvillianBandedDiagonal: rows reach
+ * only ~K − |m − n| places), which factors ~1.6× faster than the row-major index m*K + n (measured for the spectrum).
  */
 import { bandedLUFactor, bandedLUSolve } from '../linalg/bandedLU.js';
 import { zeros, type ComplexMatrix } from '../linalg/complexMatrix.js';
-import { liouvillianBanded } from './liouvillianBanded.js';
+import { liouvillianBandedDiagonal } from './liouvillianBanded.js';
 import { applyLiouvillian } from './liouvillian.js';
 import { toRaw, type KerrParams } from './model.js';
 
@@ -54,13 +55,22 @@ function normaliseTrace(xr: Float64Array, xi: Float64Array, K: number): void {
 export function nessDensityMatrix(params: KerrParams, K: number, opts: NessOptions = {}): ComplexMatrix {
   if (!(Number.isInteger(K) && K >= 1)) throw new RangeError(`nessDensityMatrix: K must be an integer ≥ 1 (got ${K})`);
   const raw = toRaw(params);
-  const F = bandedLUFactor(liouvillianBanded(raw, K), { perturbZeroPivots: true, inPlace: true });
+  const { A, pos } = liouvillianBandedDiagonal(raw, K);
+  const F = bandedLUFactor(A, { perturbZeroPivots: true, inPlace: true });
   const rho = zeros(K);
-  // Start from the maximally mixed state: it has a non-zero overlap with the NESS's left eigenvector (the trace).
   for (let n = 0; n < K; n++) rho.re[n * K + n] = 1 / K;
+  const xr = new Float64Array(K * K), xi = new Float64Array(K * K);
   const iterations = opts.iterations ?? 2;
   for (let it = 0; it < iterations; it++) {
-    bandedLUSolve(F, rho.re, rho.im);
+    for (let i = 0; i < K * K; i++) {
+      xr[pos[i]] = rho.re[i];
+      xi[pos[i]] = rho.im[i];
+    }
+    bandedLUSolve(F, xr, xi);
+    for (let i = 0; i < K * K; i++) {
+      rho.re[i] = xr[pos[i]];
+      rho.im[i] = xi[pos[i]];
+    }
     normaliseTrace(rho.re, rho.im, K);
   }
   hermitise(rho);
