@@ -19,9 +19,12 @@ describe('study CLI under kill -9', () => {
   // One uninterrupted reference run for both tests.
   const spec = join(root, 'small.json');
   let reference: Map<string, Buffer>;
+  let refMs = 1500;
   beforeAll(() => {
     writeFileSync(spec, JSON.stringify(SMALL_SPEC));
+    const t0 = Date.now();
     const r = cli('run', spec, '--out', join(root, 'ref'), '--workers', '2');
+    refMs = Date.now() - t0;
     expect(r.status, r.stderr).toBe(0);
     reference = resultFiles(join(root, 'ref'));
   });
@@ -30,7 +33,7 @@ describe('study CLI under kill -9', () => {
     const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
     let interrupted = 0, chains = 0;
     // Chains of run/resume, each killed at a random moment, until 12 kills have hit a running study.
-    while (interrupted < 12 && chains < 8) {
+    while (interrupted < 12 && chains < 24) {
       const dir = join(root, `kill${chains++}`);
       for (let k = 0; k < 5; k++) {
         const args = existsSync(join(dir, 'study.json')) ? ['resume', dir] : ['run', spec, '--out', dir];
@@ -39,8 +42,9 @@ describe('study CLI under kill -9', () => {
         let err = '';
         child.stderr.on('data', (d) => (err += d));
         const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
-        // node start-up is ~0.3 s; the study itself ~1–3 s: kill somewhere in between
-        const timer = setTimeout(() => child.kill('SIGKILL'), 200 + rand() * 1200);
+        // kill somewhere between node's start-up and the end of a whole run, scaled by the measured reference run so
+        // that faster engines or machines still get interrupted mid-study
+        const timer = setTimeout(() => child.kill('SIGKILL'), 150 + rand() * Math.max(300, 0.9 * refMs - 150));
         const code = await exited;
         clearTimeout(timer);
         if (code !== null) {
