@@ -28,6 +28,7 @@ import { toCsv } from '../../io/csv.js';
 import { writeFileAtomic } from '../../io/atomicWrite.js';
 import { readSpectrumCsv } from '../../io/spectrumCsv.js';
 import { num, oneOf } from '../args.js';
+import { mulberry32, normalDeviate } from '../../../src-core/random.js';
 
 interface ModelFlags {
   preset: GaussianPreset['id'];
@@ -226,7 +227,7 @@ export function register(program: Command): void {
       const rows = Array.from(f, (fi, i) => {
         const m = o.gain * S[i];
         if (o.noise === 0) return [fi, m];
-        return [fi, Math.max(m * (1 + o.noise * gaussian(rand)), 1e-300), o.noise * m];
+        return [fi, Math.max(m * (1 + o.noise * normalDeviate(rand)), 1e-300), o.noise * m];
       });
       const csv = toCsv({
         meta: { model: 'seed 004, input-output homodyne spectrum (vacuum = 1)', preset: preset.id, ...paramsJson(p), g, g_cr: crit.gCr, theta, eta: o.eta, gain: o.gain, noise: o.noise },
@@ -281,21 +282,4 @@ export function register(program: Command): void {
         process.stdout.write(lines.join('\n') + '\n');
       }
     });
-}
-
-/** Small deterministic PRNG (mulberry32) for reproducible synthetic data. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Standard normal deviate (Box–Muller). */
-function gaussian(rand: () => number): number {
-  return Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
 }

@@ -8,18 +8,12 @@ import { criticalCoupling } from '../../../src-core/gaussian/stability.js';
 import { DERIVED, fitSpectrum } from '../../../src-core/gaussian/fit.js';
 import type { SpectrumData } from '../../../src-core/gaussian/spectrumText.js';
 import { ParameterError } from '../../../src-core/validation.js';
+import { mulberry32, normalDeviate } from '../../../src-core/random.js';
 
-/** Deterministic normal deviates (mulberry32 + Box–Muller). */
+/** Deterministic normal deviates. */
 function normals(seed: number): () => number {
-  let a = seed >>> 0;
-  const u = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
+  const u = mulberry32(seed);
+  return () => normalDeviate(u);
 }
 
 function synthetic(p: GaussianParams, f: Float64Array, gain: number, rel: number, seed: number, withSigma: boolean, theta = Math.PI / 2): SpectrumData {

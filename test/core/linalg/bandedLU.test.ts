@@ -12,17 +12,12 @@ import {
   SingularMatrixError,
   type BandedMatrix,
 } from '../../../src-core/linalg/bandedLU.js';
+import { mulberry32 } from '../../../src-core/random.js';
 
-/** Deterministic pseudo-random numbers (mulberry32) so a failure is reproducible. */
+/** Deterministic pseudo-random numbers in [−½, ½) so a failure is reproducible. */
 function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
-  };
+  const u = mulberry32(seed);
+  return () => u() - 0.5;
 }
 
 /** Random band matrix; `weakDiagonal` makes the diagonal tiny so partial pivoting must interchange rows. */
