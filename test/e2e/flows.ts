@@ -229,7 +229,9 @@ export function defineSuite(title: string, start: () => Promise<Session>, skipRe
     });
 
     test('cancel stops the pool; results stream in while it runs; resume finishes', async ({}, info) => {
-      await fillForm(page, { ...DEMO_FORM, epsFinal: '1.1', N: '1, 5, 8', tMax: '40' });
+      // Long enough (N = 20 to t = 60: several seconds of worker time) that it cannot finish between the first streamed
+      // points and the click on Cancel, even as the engine gets faster.
+      await fillForm(page, { ...DEMO_FORM, epsFinal: '1.1', N: '1, 5, 20', tMax: '60' });
       await page.getByTestId('run').click();
       folders++;
       await expect(page.getByTestId('run-status')).toHaveText('running');
@@ -257,7 +259,7 @@ export function defineSuite(title: string, start: () => Promise<Session>, skipRe
       await page.getByTestId('resume').click();
       await waitDone(page, 'completed', 100_000);
       await expect(page.getByTestId('overall-progress')).toHaveText('100.0 %');
-      await expectCurvesPerChart(page, 3, 201);
+      await expectCurvesPerChart(page, 3, 301);
     });
 
     test('keyboard: tabs by arrow keys, form to Run by Tab; Studies lists presets and past runs; About shows versions', async ({}, info) => {
