@@ -108,7 +108,9 @@ describe('study CLI under kill -9', () => {
 
   it('a second process may not run a study folder that a live process is running', async () => {
     const long = join(root, 'long.json');
-    writeFileSync(long, JSON.stringify({ version: 1, name: 'long', tasks: [{ kind: 'quench', N: [10], epsInitial: 0.5, epsFinal: [1.1], tMax: 40, dt: 0.2 }] }));
+    writeFileSync(long, JSON.stringify({ version: 1, name: 'long', tasks: [{ kind: 'quench', N: [10], epsInitial: 0.5, epsFinal: [1.1], tMax: 400, dt: 0.2 }] }));
+    // (t ≤ 400: seconds of work, so the study is certainly still running when the second process looks; it is killed
+    // right after, so the length costs nothing)
     const dir = join(root, 'busy');
     const child = spawn(process.execPath, [BIN, 'run', long, '--out', dir, '--workers', '1'], { stdio: 'ignore' });
     const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
