@@ -2,53 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { diagonalOrder, liouvillianBanded, liouvillianBandedDiagonal } from '../../../src-core/kerr/liouvillianBanded.js';
 import { bandedLUFactor, bandedLUSolve, bandedMatVec } from '../../../src-core/linalg/bandedLU.js';
 import { toRaw, type KerrRaw } from '../../../src-core/kerr/model.js';
+import { denseLiouvillianApply } from '../kerr/helpers.js';
 
 /**
  * Reference: L(ρ) written from the master equation itself, dρ/dt = −i[H, ρ] + 2κ(aρa† − ½{a†a, ρ}) (PHYSICS.md §1),
- * with dense K×K matrices H, a, a† — not from the element formula the banded builder uses.
+ * with dense K×K matrices H, a, a† (the Kerr tests' helper) — not from the element formula the banded builder uses.
  */
-function applyMasterEquation(raw: KerrRaw, K: number, rr: Float64Array, ri: Float64Array): { re: Float64Array; im: Float64Array } {
-  const { kappa, delta, E, U } = raw;
-  const Z = () => ({ re: new Float64Array(K * K), im: new Float64Array(K * K) });
-  const mul = (A: { re: Float64Array; im: Float64Array }, B: { re: Float64Array; im: Float64Array }) => {
-    const C = Z();
-    for (let i = 0; i < K; i++)
-      for (let k = 0; k < K; k++) {
-        const ar = A.re[i * K + k], ai = A.im[i * K + k];
-        if (ar === 0 && ai === 0) continue;
-        for (let j = 0; j < K; j++) {
-          C.re[i * K + j] += ar * B.re[k * K + j] - ai * B.im[k * K + j];
-          C.im[i * K + j] += ar * B.im[k * K + j] + ai * B.re[k * K + j];
-        }
-      }
-    return C;
-  };
-  const a = Z(), ad = Z();
-  for (let n = 1; n < K; n++) {
-    a.re[(n - 1) * K + n] = Math.sqrt(n);
-    ad.re[n * K + n - 1] = Math.sqrt(n);
-  }
-  const num = mul(ad, a);
-  const adad = mul(ad, ad), aa = mul(a, a);
-  const H = Z();
-  const adadaa = mul(adad, aa);
-  for (let p = 0; p < K * K; p++) {
-    H.re[p] = delta * num.re[p] + 0.5 * U * adadaa.re[p];
-    // iE(a† − a)
-    H.im[p] = E * (ad.re[p] - a.re[p]);
-  }
-  const rho = { re: rr, im: ri };
-  const Hr = mul(H, rho), rH = mul(rho, H);
-  const arad = mul(mul(a, rho), ad);
-  const nr = mul(num, rho), rn = mul(rho, num);
-  const out = Z();
-  for (let p = 0; p < K * K; p++) {
-    // −i(Hρ − ρH)
-    const cr = Hr.re[p] - rH.re[p], ci = Hr.im[p] - rH.im[p];
-    out.re[p] = ci + 2 * kappa * (arad.re[p] - 0.5 * (nr.re[p] + rn.re[p]));
-    out.im[p] = -cr + 2 * kappa * (arad.im[p] - 0.5 * (nr.im[p] + rn.im[p]));
-  }
-  return out;
+function applyMasterEquation(raw: KerrRaw, K: number, re: Float64Array, im: Float64Array): { re: Float64Array; im: Float64Array } {
+  return denseLiouvillianApply(raw, { K, re, im });
 }
 
 function randomVec(len: number, seed: number): Float64Array {
