@@ -23,10 +23,10 @@
  * photon number plus a margin, and grow K until the wanted eigenvalues change by less than `tol` (relative) between
  * consecutive K. The eigenvectors (differences of the two branches' states) need more Fock states than the NESS does.
  */
-import { bandedLUFactor, bandedLUSolve } from '../linalg/bandedLU.js';
 import { krylovSchur } from '../linalg/arnoldi.js';
+import { gridLUFactor, gridLUSolve, gridSymbolic, stencilMatVec, type GridLU, type GridSymbolic, type StencilMatrix } from '../linalg/gridLU.js';
 import { ParameterError, checkNumber } from '../validation.js';
-import { diagonalOrder, liouvillianBandedDiagonal } from './liouvillianBanded.js';
+import { LIOUVILLIAN_OFFSETS, liouvillianStencil } from './liouvillianBanded.js';
 import { bistableWindow, meanFieldSteadyStates } from './meanField.js';
 import { exactNess } from './exactSteadyState.js';
 import { toRaw, validateKerrParams, type KerrParams, type KerrRaw } from './model.js';
@@ -100,6 +100,8 @@ interface PassResult {
   zetas: Complex[];
   errs: number[];
   converged: boolean;
+  /** Ritz vectors (unit, vec(ρ) in the order m·K + n), same order as zetas. */
+  vectors: { re: Float64Array; im: Float64Array }[];
 }
 
 /** Residual tolerance of the eigenvalues a pass only needs for the ordering and the searched radius. */
@@ -116,37 +118,116 @@ const NCV = (nev: number): number => Math.max(2 * nev + 10, 24);
 const CHECK_FROM = (nev: number): number => nev + 4;
 
 /** Work counters (cumulative; the bench reads and resets them). They never influence a result. */
-export const spectrumWork = { factorizations: 0, solves: 0, factorizedSize: 0 };
+export const spectrumWork = { factorizations: 0, solves: 0, factorizedSize: 0, refined: 0 };
+
+/** Growth max|U|/max|A| of a factorisation above which its solves are refined (backward error ~ growth · 2⁻⁵²). */
+const GROWTH_LIMIT = 1e4;
+
+/** Nested-dissection structures by (K, box): they depend on the grid only, so a sweep builds each once. */
+const symbolicCache = new Map<string, GridSymbolic>();
+function symbolicFor(K: number, box: number): GridSymbolic {
+  const key = `${K}/${box}`;
+  let sym = symbolicCache.get(key);
+  if (!sym) {
+    if (symbolicCache.size >= 8) symbolicCache.delete(symbolicCache.keys().next().value!);
+    sym = gridSymbolic(K, LIOUVILLIAN_OFFSETS, box);
+    symbolicCache.set(key, sym);
+  }
+  return sym;
+}
+
+const sameShift = (a: Complex, b: Complex): boolean => a.re === b.re && a.im === b.im;
+
+/**
+ * The factorisations of L − σ made by one spectrum computation, kept for reuse. A factorisation at K with a leading
+ * box K₁ (gridLU.ts) also solves with L truncated at K₁ (a principal sub-matrix of the K one, see
+ * liouvillianStencil), so the two cut-offs of the convergence-in-K test share one factorisation. Keeps the last few.
+ */
+export class ShiftInvertSolvers {
+  private list: { K: number; box: number; sigma: Complex; F: GridLU; A?: StencilMatrix }[] = [];
+  constructor(private readonly raw: KerrRaw) {}
+
+  /** Factor at K (with a leading box of side `box`, 0 for none) unless a kept factorisation already serves both. */
+  prepare(K: number, box: number, sigma: Complex): void {
+    if (this.find(K, sigma) && (box === 0 || this.find(box, sigma))) return;
+    const A = liouvillianStencil(this.raw, K, sigma);
+    let F = gridLUFactor(A, symbolicFor(K, box));
+    spectrumWork.factorizations++;
+    spectrumWork.factorizedSize += K;
+    if (box > 0 && F.growth > GROWTH_LIMIT) {
+      // the box's own block nearly singular (σ at an eigenvalue of L_K₁): factor without the box instead
+      F = gridLUFactor(A, symbolicFor(K, 0));
+      spectrumWork.factorizations++;
+      spectrumWork.factorizedSize += K;
+      box = 0;
+    }
+    // large growth: every solve gets one step of iterative refinement with the exact L (never seen at σ ≠ 0)
+    const refine = F.growth > GROWTH_LIMIT;
+    if (refine) spectrumWork.refined++;
+    this.list.push({ K, box, sigma, F, A: refine ? A : undefined });
+    if (this.list.length > 3) this.list.shift();
+  }
+
+  private find(K: number, sigma: Complex): { K: number; box: number; sigma: Complex; F: GridLU; A?: StencilMatrix } | undefined {
+    for (let i = this.list.length - 1; i >= 0; i--) {
+      const e = this.list[i];
+      if (sameShift(e.sigma, sigma) && (e.K === K || e.box === K)) return e;
+    }
+    return undefined;
+  }
+
+  /** x ← (L_K − σ)⁻¹ x on vectors m·K + n, from a kept factorisation or a new one. */
+  solver(K: number, sigma: Complex): (xr: Float64Array, xi: Float64Array) => void {
+    let e = this.find(K, sigma);
+    if (!e) {
+      this.prepare(K, 0, sigma);
+      e = this.find(K, sigma)!;
+    }
+    const { F, A } = e;
+    if (e.K !== K) return (xr, xi) => gridLUSolve(F, xr, xi, K);
+    if (!A) return (xr, xi) => gridLUSolve(F, xr, xi);
+    const n = K * K, rr = new Float64Array(n), ri = new Float64Array(n), br = new Float64Array(n), bi = new Float64Array(n);
+    return (xr, xi) => {
+      br.set(xr);
+      bi.set(xi);
+      gridLUSolve(F, xr, xi);
+      stencilMatVec(A, xr, xi, rr, ri);
+      for (let q = 0; q < n; q++) {
+        rr[q] = br[q] - rr[q];
+        ri[q] = bi[q] - ri[q];
+      }
+      gridLUSolve(F, rr, ri);
+      for (let q = 0; q < n; q++) {
+        xr[q] += rr[q];
+        xi[q] += ri[q];
+      }
+    };
+  }
+}
 
 /** One shift-invert pass at fixed K: the nev eigenvalues of L nearest σ, ζ₀ deflated. */
 function shiftInvertPass(
-  raw: KerrRaw,
+  solvers: ShiftInvertSolvers,
   K: number,
   sigma: Complex,
   nev: number,
   count: number,
   arnoldiTol: number,
   tightBelow = Infinity,
+  v0?: { re: Float64Array; im: Float64Array },
 ): PassResult {
   const n = K * K;
-  // Diagonal-major ordering of vec(ρ) (liouvillianBandedDiagonal): the same matrix permuted, ~⅔ of the factor time
-  // and less memory traffic per solve than the m·K + n ordering (K = 111: LU 0.42 → 0.28 s). Eigenvalues do not
-  // depend on the ordering; the Krylov vectors simply live in the permuted basis, where ρ_mm (d = 0) is the block
-  // of K consecutive positions starting at d0.
-  const { A } = liouvillianBandedDiagonal(raw, K, sigma);
-  const F = bandedLUFactor(A, { perturbZeroPivots: true, inPlace: true });
-  spectrumWork.factorizations++;
-  spectrumWork.factorizedSize += K;
-  const d0 = diagonalOrder(K).off[K - 1];
+  // vec(ρ) in the grid order m·K + n: ρ_mm at m·(K + 1)
+  const solve = solvers.solver(K, sigma);
   const project = (xr: Float64Array, xi: Float64Array): void => {
     let tr = 0, ti = 0;
-    for (let m = d0; m < d0 + K; m++) {
+    for (let m = 0; m < n; m += K + 1) {
       tr += xr[m];
       ti += xi[m];
     }
     tr /= K;
     ti /= K;
-    for (let m = d0; m < d0 + K; m++) {
+    for (let m = 0; m < n; m += K + 1) {
       xr[m] -= tr;
       xi[m] -= ti;
     }
@@ -179,12 +260,13 @@ function shiftInvertPass(
     for (let i = 0; i < idx.length; i++) if (residuals[idx[i]] > (tight.has(idx[i]) ? arnoldiTol : Math.max(arnoldiTol, LOOSE))) return false;
     return true;
   };
-  const res = krylovSchur(n, (xr, xi) => (spectrumWork.solves++, bandedLUSolve(F, xr, xi)), {
+  const res = krylovSchur(n, (xr, xi) => (spectrumWork.solves++, solve(xr, xi)), {
     nev: nevEff,
     tol: arnoldiTol,
     accept,
     project,
-    vectors: false,
+    v0,
+    vectors: true,
     maxRestarts: 300,
     ncv: NCV(nevEff),
     checkFrom: CHECK_FROM(nevEff),
@@ -197,7 +279,7 @@ function shiftInvertPass(
     zetas.push(z);
     errs.push((res.residuals[i] * dist) / Math.max(Math.hypot(z.re, z.im), 1e-300));
   }
-  return { zetas, errs, converged: res.converged };
+  return { zetas, errs, converged: res.converged, vectors: res.vectors };
 }
 
 /**
@@ -255,6 +337,10 @@ interface AtKOptions {
   imagExtent?: number;
   /** Run the imaginary-axis shifts of the |Re ζ| ordering check (default true). */
   coverage?: boolean;
+  /** Factorisations to reuse (default: a fresh set). */
+  solvers?: ShiftInvertSolvers;
+  /** Start vector of the first pass (e.g. the previous cut-off's slow eigenvectors). */
+  v0?: { re: Float64Array; im: Float64Array };
 }
 
 /** Work state of one K: the eigenvalues found so far and the discs searched. */
@@ -263,7 +349,10 @@ interface AtKState {
   K: number;
   count: number;
   opts: AtKOptions;
+  solvers: ShiftInvertSolvers;
   sigma0: Complex;
+  /** Ritz vectors and values of the first pass (at σ₀): warm start for the next K. */
+  first?: PassResult;
   arnoldiTol: number;
   found: Found[];
   discs: { c: Complex; R: number }[];
@@ -283,9 +372,9 @@ export interface AtKResult {
   shifts: Complex[];
 }
 
-function passInto(st: AtKState, sigma: Complex, tightBelow?: number): void {
+function passInto(st: AtKState, sigma: Complex, tightBelow?: number, v0?: { re: Float64Array; im: Float64Array }): PassResult {
   const n = st.K * st.K;
-  const p = shiftInvertPass(st.raw, st.K, sigma, Math.min(n - 3, st.count + 6), st.count, st.arnoldiTol, tightBelow);
+  const p = shiftInvertPass(st.solvers, st.K, sigma, Math.min(n - 3, st.count + 6), st.count, st.arnoldiTol, tightBelow, v0);
   st.converged = st.converged && p.converged;
   st.shifts.push(sigma);
   let R = 0;
@@ -295,6 +384,7 @@ function passInto(st: AtKState, sigma: Complex, tightBelow?: number): void {
     st.found,
     p.zetas.map((z, i) => ({ z, e: p.errs[i] })),
   );
+  return p;
 }
 
 function startAtK(raw: KerrRaw, K: number, count: number, opts: AtKOptions): AtKState {
@@ -305,6 +395,7 @@ function startAtK(raw: KerrRaw, K: number, count: number, opts: AtKOptions): AtK
     K,
     count,
     opts,
+    solvers: opts.solvers ?? new ShiftInvertSolvers(raw),
     sigma0: opts.shift ?? { re: SIGMA0 * raw.kappa, im: 0 },
     arnoldiTol: opts.arnoldiTol ?? 1e-12,
     found: [],
@@ -314,7 +405,7 @@ function startAtK(raw: KerrRaw, K: number, count: number, opts: AtKOptions): AtK
     complete: false,
     covered: false,
   };
-  passInto(st, st.sigma0);
+  st.first = passInto(st, st.sigma0, undefined, opts.v0);
   return st;
 }
 
@@ -358,7 +449,7 @@ function finishAtK(st: AtKState): AtKResult {
     if (tiny.length > 0) {
       const z1 = tiny.reduce((a, b) => (Math.hypot(a.z.re, a.z.im) < Math.hypot(b.z.re, b.z.im) ? a : b)).z;
       const sigma2 = { re: Math.max(Math.abs(z1.re), 1e-300), im: 0 };
-      const p2 = shiftInvertPass(raw, K, sigma2, Math.min(n - 3, tiny.length + 2), tiny.length, arnoldiTol);
+      const p2 = shiftInvertPass(st.solvers, K, sigma2, Math.min(n - 3, tiny.length + 2), tiny.length, arnoldiTol);
       converged = converged && p2.converged;
       const fine = p2.zetas.map((z, i) => ({ z, e: p2.errs[i] })).filter((p) => Math.hypot(p.z.re, p.z.im) < 10 * cut);
       found = found.filter((p) => Math.hypot(p.z.re, p.z.im) >= 10 * cut).concat(fine);
@@ -454,6 +545,30 @@ export function initialCutoff(params: KerrParams): number {
   return Math.max(12, Math.ceil(n + 6 * Math.sqrt(n) + 10));
 }
 
+/** The cut-off after K in the automatic choice. */
+function nextCutoff(K: number, kMax: number): number {
+  return Math.min(kMax, K + Math.max(6, Math.ceil(0.12 * K)));
+}
+
+/**
+ * Start vector at cut-off K from a pass at K₀ ≤ K: the sum of its Ritz vectors (weights 1, 1/2, 1/3, … so that no
+ * wanted direction cancels), zero-padded from the K₀×K₀ corner. The Krylov space then holds the slow modes after a few
+ * solves; Arnoldi's acceptance test is unchanged, so this changes the cost, not the result's accuracy.
+ */
+function warmStart(p: PassResult, K0: number, K: number): { re: Float64Array; im: Float64Array } | undefined {
+  if (p.vectors.length === 0 || K0 > K) return undefined;
+  const re = new Float64Array(K * K), im = new Float64Array(K * K);
+  p.vectors.forEach((v, j) => {
+    const w = 1 / (j + 1);
+    for (let m = 0; m < K0; m++)
+      for (let n = 0; n < K0; n++) {
+        re[m * K + n] += w * v.re[m * K0 + n];
+        im[m * K + n] += w * v.im[m * K0 + n];
+      }
+  });
+  return { re, im };
+}
+
 /** The count slowest Liouvillian eigenvalues (ζ₀ = 0 excluded) and the gap, with K chosen by their convergence. */
 export function liouvillianSpectrum(params: KerrParams, opts: SpectrumOptions = {}): LiouvillianSpectrum {
   validateKerrParams(params);
@@ -465,7 +580,8 @@ export function liouvillianSpectrum(params: KerrParams, opts: SpectrumOptions = 
   // Arnoldi residual → relative error of ζ₁ ≈ res·(1 + σ/λ) ≤ 1e2·res above the second-pass threshold
   const arnoldiTol = Math.min(1e-9, Math.max(1e-13, tol * 1e-3));
   const Omega = imaginaryExtent(raw, photonScale(params));
-  const atK = { shift: opts.shift, arnoldiTol, imagExtent: Omega };
+  const solvers = new ShiftInvertSolvers(raw);
+  const atK: AtKOptions = { shift: opts.shift, arnoldiTol, imagExtent: Omega, solvers };
   if (opts.K !== undefined) {
     const K = checkNumber('K', opts.K, K_RULE);
     const r = spectrumAtK(raw, K, count, atK);
@@ -488,11 +604,18 @@ export function liouvillianSpectrum(params: KerrParams, opts: SpectrumOptions = 
   K = Math.max(K, count3);
   const history: KStep[] = [];
   let prev: { eigenvalues: Complex[] } | undefined;
+  let prevFirst: { K: number; pass: PassResult } | undefined;
+  const sigma0 = opts.shift ?? { re: SIGMA0 * raw.kappa, im: 0 };
   // The imaginary-axis shifts (coverStrip) cost one LU each; they run on the K that is about to be accepted, and on
   // every K once they have found a slower mode than the real shift alone (then the K comparison needs them).
   let coverAlways = false;
   for (;;) {
-    const st = startAtK(raw, K, count, atK);
+    // the first K and the next one come from one factorisation (leading box, see ShiftInvertSolvers)
+    const kNext = nextCutoff(K, kMax);
+    if (prev === undefined && kNext > K) solvers.prepare(kNext, K, sigma0);
+    // warm start: the previous cut-off's slow eigenvectors, zero-padded (they change little from one K to the next)
+    const st = startAtK(raw, K, count, { ...atK, v0: prevFirst ? warmStart(prevFirst.pass, prevFirst.K, K) : undefined });
+    prevFirst = st.first ? { K, pass: st.first } : undefined;
     if (coverAlways) coverStrip(st);
     let r = finishAtK(st);
     let change = prev ? maxRelativeChange(prev.eigenvalues, r.eigenvalues) : NaN;
@@ -535,7 +658,7 @@ export function liouvillianSpectrum(params: KerrParams, opts: SpectrumOptions = 
       };
     }
     prev = r;
-    K = Math.min(kMax, K + Math.max(6, Math.ceil(0.12 * K)));
+    K = nextCutoff(K, kMax);
   }
 }
 
