@@ -35,8 +35,11 @@ export interface ArnoldiOptions {
    * expensive solves); the test costs one Schur form of the small projected matrix per step.
    */
   checkFrom?: number;
-  /** Also return the Ritz vectors (default true). */
-  vectors?: boolean;
+  /**
+   * Also return the Ritz vectors (default true). 'sum': only their weighted sum Σ_i y_i/(i+1) (unit y_i, by
+   * decreasing |θ|), as vectors[0]: one n-vector to start a later, similar run from (nev times cheaper to form).
+   */
+  vectors?: boolean | 'sum';
 }
 
 export interface ArnoldiResult {
@@ -213,7 +216,29 @@ export function krylovSchur(
   const finish = (s: number, r: ReturnType<typeof ritz>): ArnoldiResult => {
     const { Z, theta, resid, svecs, done } = r;
     const vectors: { re: Float64Array; im: Float64Array }[] = [];
-    if (wantVectors)
+    if (wantVectors === 'sum') {
+      // y_i = V Z t_i/‖t_i‖ (V orthonormal, Z unitary): form Σ_i c_i Z t_i in the small space, then one V product
+      const cr = new Float64Array(s), ci = new Float64Array(s);
+      for (let i = 0; i < nev; i++) {
+        const sv = svecs[i];
+        const w = 1 / (i + 1) / norm2(sv.re, sv.im);
+        for (let row = 0; row < s; row++)
+          for (let c = 0; c <= i; c++) {
+            const zr = Z.re[row * s + c], zi = Z.im[row * s + c];
+            cr[row] += w * (zr * sv.re[c] - zi * sv.im[c]);
+            ci[row] += w * (zr * sv.im[c] + zi * sv.re[c]);
+          }
+      }
+      const yr = new Float64Array(n), yi = new Float64Array(n);
+      for (let row = 0; row < s; row++) {
+        const a = cr[row], b = ci[row], vr = Vr[row], vi = Vi[row];
+        for (let q = 0; q < n; q++) {
+          yr[q] += a * vr[q] - b * vi[q];
+          yi[q] += a * vi[q] + b * vr[q];
+        }
+      }
+      vectors.push({ re: yr, im: yi });
+    } else if (wantVectors)
       for (let i = 0; i < nev; i++) {
         // y = V Z t
         const sv = svecs[i];
