@@ -320,10 +320,19 @@ interface Found {
   e: number;
 }
 
-/** Add eigenvalues not yet in the list (same within 1e-8 relative: keep the better error estimate). */
+/**
+ * Add eigenvalues not yet in the list, keeping the better error estimate of a duplicate. Two values are the same
+ * eigenvalue when they agree within 1e-8 relative or within three times their combined error estimates: a pass whose
+ * shift is far away (an imaginary-axis shift) also finds ζ₁ of the bistable window, but only to relative accuracy
+ * ~tol·|ζ₁ − σ|/|ζ₁| ~ 1e-4, and must not add it a second time (that made a spurious pair at count = 4).
+ */
 function merge(into: Found[], more: Found[]): void {
   for (const f of more) {
-    const j = into.findIndex((g) => Math.hypot(g.z.re - f.z.re, g.z.im - f.z.im) <= 1e-8 * Math.max(Math.hypot(f.z.re, f.z.im), 1e-300));
+    const af = Math.hypot(f.z.re, f.z.im);
+    const j = into.findIndex((g) => {
+      const d = Math.hypot(g.z.re - f.z.re, g.z.im - f.z.im);
+      return d <= Math.max(1e-8 * Math.max(af, 1e-300), 3 * (f.e * af + g.e * Math.hypot(g.z.re, g.z.im)));
+    });
     if (j < 0) into.push(f);
     else if (f.e < into[j].e) into[j] = f;
   }

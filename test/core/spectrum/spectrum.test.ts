@@ -150,6 +150,18 @@ describe('convergence in K', () => {
     const b = spectrumAtK(raw, 60, 1, { shift: { re: lambda, im: 0 } });
     expect(Math.abs(b.eigenvalues[0].re + lambda) / lambda).toBeLessThan(1e-8);
   });
+
+  it('deep in the window (λ ~ 1e-6 κ, N = 20) four slowest: ζ₁ once, the same as for count = 1, then distinct modes', () => {
+    // An imaginary-axis shift also finds ζ₁, but only to ~1e-4 relative (its distance to the shift is ~5·10⁶ λ): it
+    // must be recognised as ζ₁, not reported as a second eigenvalue (it once was, as a spurious pair ζ₁ ± 1e-11 i).
+    const p = { ...PAPER, N: 20, eps: 0.933 };
+    const s4 = liouvillianSpectrum(p, { count: 4 });
+    const s1 = liouvillianSpectrum(p, { count: 1 });
+    expect(s4.converged).toBe(true);
+    expect(s1.gap).toBeLessThan(1e-5);
+    expect(Math.abs(s4.gap - s1.gap) / s1.gap).toBeLessThan(1e-7);
+    for (let i = 1; i < 4; i++) expect(Math.abs(s4.eigenvalues[i].re)).toBeGreaterThan(1e3 * s1.gap);
+  });
 });
 
 describe('gap sweep and bad inputs', () => {
