@@ -7,6 +7,9 @@
  * EPSTUDIO_BENCH_STUDIES=full runs the whole preset; =quench only its 30 quench trajectories. The machine is shared,
  * so 1- and 2-worker runs alternate EPSTUDIO_BENCH_REPS times (default 2) and the fastest of each is kept, beside the
  * ceiling the machine allows at that moment (the same engine call in 1 vs 2 bare threads).
+ *
+ * Then, by default, the whole Fig. 3 gap sweep alone (5 N × 91 pumps) with 2 and 1 workers (bench/gapSweepPool.ts;
+ * EPSTUDIO_BENCH_GAPSWEEP=0 skips it). EPSTUDIO_BENCH_STUDIES=gapsweep runs only that part.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -18,6 +21,7 @@ import * as service from '../src-main/studies/service.js';
 import { getPreset } from '../src-main/studies/presets.js';
 import type { StudySpec } from '../src-main/studies/spec.js';
 import type { BenchRow, BenchSection } from './types.js';
+import { gapSweepRows } from './gapSweepPool.js';
 
 type Mode = 'subset' | 'quench' | 'full';
 
@@ -80,7 +84,8 @@ async function once(spec: StudySpec, workers: number, dir: string): Promise<serv
 }
 
 export async function run(): Promise<BenchSection> {
-  const env = (process.env.EPSTUDIO_BENCH_STUDIES ?? 'subset') as Mode;
+  const env = (process.env.EPSTUDIO_BENCH_STUDIES ?? 'subset') as Mode | 'gapsweep';
+  if (env === 'gapsweep') return { title: 'studies: Fig. 3 gap sweep through the pool (only)', rows: await gapSweepRows() };
   const mode: Mode = env === 'full' || env === 'quench' ? env : 'subset';
   const spec = specFor(mode);
   const root = mkdtempSync(join(tmpdir(), 'epstudio-bench-'));
@@ -144,5 +149,6 @@ export async function run(): Promise<BenchSection> {
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
-  return { title: `studies: kerr-quench-paper through the pool (${mode})`, rows };
+  rows.push(...(await gapSweepRows()));
+  return { title: `studies: kerr-quench-paper through the pool (${mode}), then the Fig. 3 gap sweep`, rows };
 }
