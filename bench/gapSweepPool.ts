@@ -48,7 +48,9 @@ interface TimedRun {
   /** performance.now() at study-started (ms). */
   start: number;
   jobs: JobReport[];
+  /** 1-min load average at the start and at the end of the run (the machine is shared). */
   load: number;
+  loadEnd: number;
 }
 
 async function timedRun(spec: StudySpec, workers: number, dir: string): Promise<TimedRun> {
@@ -70,7 +72,7 @@ async function timedRun(spec: StudySpec, workers: number, dir: string): Promise<
     }
   };
   const summary = await service.run(spec, dir, { workers }, onEvent).done;
-  return { summary, start, jobs, load };
+  return { summary, start, jobs, load, loadEnd: loadavg()[0] };
 }
 
 /** Rows of a task CSV (tasks/<id>.csv: `# key: value` lines, header, rows), by column name. */
@@ -206,13 +208,13 @@ export async function gapSweepRows(): Promise<BenchRow[]> {
       value: s2.seconds,
       unit: 's',
       target: '≤ 60 s',
-      note: `${repNote}${s2.done}/${s2.total} tasks; load avg ${r2.load.toFixed(2)} at its start${failed(s2)}${slow(s2.seconds)}`,
+      note: `${repNote}${s2.done}/${s2.total} tasks; load avg ${r2.load.toFixed(2)} at its start, ${r2.loadEnd.toFixed(2)} at its end${failed(s2)}${slow(s2.seconds)}`,
     });
     rows.push({
       name: 'Fig. 3 sweep, 1 worker: wall time',
       value: s1.seconds,
       unit: 's',
-      note: `${repNote}${s1.done}/${s1.total} tasks; load avg ${r1.load.toFixed(2)} at its start${failed(s1)}${slow(s1.seconds)}`,
+      note: `${repNote}${s1.done}/${s1.total} tasks; load avg ${r1.load.toFixed(2)} at its start, ${r1.loadEnd.toFixed(2)} at its end${failed(s1)}${slow(s1.seconds)}`,
     });
     rows.push({ name: 'Fig. 3 sweep: speed-up 1 → 2 workers', value: s1.seconds / s2.seconds, unit: '×', baseline: s1.seconds, ratio: s1.seconds / s2.seconds, note: 'wall(1)/wall(2)' });
     rows.push({ name: 'Fig. 3 sweep, 2 workers: points done', value: c2.done, unit: 'points', target: `${total}`, note: `1 worker: ${c1.done}` });
