@@ -143,8 +143,8 @@ function listSchedule(jobs: { taskId: string; indices: number[]; seconds: number
 }
 
 /**
- * What the machine allows for gap jobs: the same pool job (gapPoints, N = 20, the 8 pumps of block 4, ε ∈
- * [0.82, 0.89] in the bistable window) in 1 bare worker thread, then in 2 at once. Its ratio bounds the speed-up.
+ * What the machine allows for gap jobs: the same pool job (gapPoints, N = 20, 8 pumps ε ∈ [0.82, 0.89] in the
+ * bistable window) in 1 bare worker thread, then in 2 at once. Its ratio bounds the speed-up.
  */
 async function gapCeiling(): Promise<{ one: number; two: number }> {
   const url = pathToFileURL(join(PROJECT_ROOT, 'dist', 'workers', 'engineCalls.js')).href;
@@ -258,7 +258,7 @@ export async function gapSweepRows(): Promise<BenchRow[]> {
       return `${j.taskId}, ε ${Math.min(...eps).toFixed(2)}–${Math.max(...eps).toFixed(2)}, K ${t ? range(j.indices.map((i) => t.K[i])) : '?'}`;
     };
     if (sorted.length) {
-      rows.push({ name: 'Fig. 3 sweep: slowest job (8 pumps), 1 worker', value: sorted[0].seconds, unit: 's', note: label(sorted[0]) + `; 2nd: ${sorted[1] ? sorted[1].seconds.toFixed(2) + ' s, ' + label(sorted[1]) : '—'}` });
+      rows.push({ name: `Fig. 3 sweep: slowest job (${sorted[0].indices.length} pumps), 1 worker`, value: sorted[0].seconds, unit: 's', note: label(sorted[0]) + `; 2nd: ${sorted[1] ? sorted[1].seconds.toFixed(2) + ' s, ' + label(sorted[1]) : '—'}` });
       const med = sorted.map((j) => j.seconds).sort((a, b) => a - b)[Math.floor(sorted.length / 2)];
       rows.push({ name: 'Fig. 3 sweep: median job, 1 worker', value: med, unit: 's', note: `${jobs.length} jobs, Σ ${sum.toFixed(1)} s` });
     }

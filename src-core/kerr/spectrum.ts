@@ -374,11 +374,16 @@ interface AtKOptions {
  */
 export interface WarmStart {
   passes: { sigma: Complex; K: number; vectors: { re: Float64Array; im: Float64Array }[] }[];
+  /**
+   * The imaginary-axis shifts changed the answer at the first K (a complex pair is the slowest mode): the next pump
+   * then runs them at its first K straight away, factored together with the second K (one factorisation per shift).
+   */
+  coverFirst?: boolean;
 }
 
 /** `newer`'s passes, plus `older`'s at shifts `newer` has not used (those may still be asked for). */
 function mergeWarm(newer: WarmStart, older?: WarmStart): WarmStart {
-  if (!older) return newer;
+  if (!older) return { passes: newer.passes };
   return { passes: [...newer.passes, ...older.passes.filter((q) => !newer.passes.some((p) => sameShift(p.sigma, q.sigma)))] };
 }
 
@@ -671,6 +676,7 @@ export function spectrumWarm(params: KerrParams, opts: SpectrumOptions = {}, war
   const history: KStep[] = [];
   let prev: { st: AtKState; r: AtKResult } | undefined;
   let prevWarm = warm;
+  let coverChangedFirst = false;
   for (;;) {
     // The first K and the next one are factored together at σ₀ (leading box, ShiftInvertSolvers.plan). The
     // imaginary-axis shifts of the |Re ζ| ordering check run at every later K; at the first K only when they changed the
@@ -680,11 +686,18 @@ export function spectrumWarm(params: KerrParams, opts: SpectrumOptions = {}, war
     const first = prev === undefined;
     solvers.plan = first && kNext > K ? { K: kNext, box: K } : undefined;
     const st = startAtK(raw, K, count, { ...atK, warm: prevWarm });
+    if (first && warm?.coverFirst && K < kMax) {
+      // the previous pump's slowest mode came from these shifts: search them now, with the plan still set
+      const before = slowestFound(st);
+      coverStrip(st);
+      coverChangedFirst = maxRelativeChange(before, slowestFound(st)) > 1e-9;
+    }
     solvers.plan = undefined;
     if (!first || K >= kMax) {
       const before = slowestFound(st);
       coverStrip(st);
       if (prev && !prev.st.covered && maxRelativeChange(before, slowestFound(st)) > 1e-9) {
+        coverChangedFirst = true;
         coverStrip(prev.st, st.shifts);
         prev.r = finishAtK(prev.st);
         history[history.length - 1].eigenvalues = prev.r.eigenvalues;
@@ -712,7 +725,7 @@ export function spectrumWarm(params: KerrParams, opts: SpectrumOptions = {}, war
               ? `eigenvalues not converged in K by K = ${K} (last relative change ${change.toExponential(2)} > ${tol})`
               : whyNot(r),
         },
-        warm: mergeWarm(warmOf(st), prevWarm),
+        warm: { ...mergeWarm(warmOf(st), prevWarm), coverFirst: coverChangedFirst },
       };
     }
     prev = { st, r };
