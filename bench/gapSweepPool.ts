@@ -151,6 +151,14 @@ async function gapCeiling(): Promise<{ one: number; two: number }> {
   const xs = Array.from({ length: 8 }, (_, i) => 0.5 + ((1.4 - 0.5) * (32 + i)) / 90);
   const code = `const { parentPort } = require('node:worker_threads');
 import(${JSON.stringify(url)}).then((m) => { m.gapPoints('gap', { kappa: 0.5, delta: -2, u: 1, N: 20 }, ${JSON.stringify(xs)}, () => {}); parentPort.postMessage(0); });`;
+  return bareThreadCeiling(code);
+}
+
+/**
+ * Wall time of `code` (a worker_threads eval script that posts one message when done) in 1 bare thread, then in 2 at
+ * once: the machine's own limit for a 2-worker speed-up of that work.
+ */
+export async function bareThreadCeiling(code: string): Promise<{ one: number; two: number }> {
   const wall = async (n: number) => {
     const t0 = performance.now();
     await Promise.all(

@@ -15,13 +15,12 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { PROJECT_ROOT } from '../src-main/version.js';
 import * as service from '../src-main/studies/service.js';
 import { getPreset } from '../src-main/studies/presets.js';
 import type { StudySpec } from '../src-main/studies/spec.js';
 import type { BenchRow, BenchSection } from './types.js';
-import { gapSweepRows } from './gapSweepPool.js';
+import { bareThreadCeiling, gapSweepRows } from './gapSweepPool.js';
 
 type Mode = 'subset' | 'quench' | 'full';
 
@@ -62,20 +61,7 @@ async function hardwareSpeedup(): Promise<{ one: number; two: number }> {
   const url = pathToFileURL(join(PROJECT_ROOT, 'dist', 'src-core', 'kerr', 'quench.js')).href;
   const code = `const { parentPort } = require('node:worker_threads');
 import(${JSON.stringify(url)}).then((m) => { m.runQuench({ kappa: 0.5, delta: -2, u: 1, N: 15, epsInitial: 0.5, epsFinal: 1.1, tMax: 10, dt: 0.2 }); parentPort.postMessage(0); });`;
-  const wall = async (n: number) => {
-    const t0 = performance.now();
-    await Promise.all(
-      Array.from({ length: n }, () => new Promise<void>((res, rej) => {
-        const w = new Worker(code, { eval: true });
-        w.once('message', () => void w.terminate().then(() => res()));
-        w.once('error', rej);
-      })),
-    );
-    return (performance.now() - t0) / 1000;
-  };
-  const one = await wall(1);
-  const two = await wall(2);
-  return { one, two };
+  return bareThreadCeiling(code);
 }
 
 async function once(spec: StudySpec, workers: number, dir: string): Promise<service.StudySummary> {

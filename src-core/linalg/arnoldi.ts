@@ -212,6 +212,19 @@ export function krylovSchur(
     return { T, Z, br, bi, theta, resid, svecs, nconv, done };
   };
 
+  /** Σ_row c_row V[row] over the first s basis vectors (a Ritz vector, or a combination of them). */
+  const basisCombination = (s: number, cr: Float64Array, ci: Float64Array): { re: Float64Array; im: Float64Array } => {
+    const yr = new Float64Array(n), yi = new Float64Array(n);
+    for (let row = 0; row < s; row++) {
+      const a = cr[row], b = ci[row], vr = Vr[row], vi = Vi[row];
+      for (let q = 0; q < n; q++) {
+        yr[q] += a * vr[q] - b * vi[q];
+        yi[q] += a * vi[q] + b * vr[q];
+      }
+    }
+    return { re: yr, im: yi };
+  };
+
   /** The result from the Ritz pairs of the size-s factorisation. */
   const finish = (s: number, r: ReturnType<typeof ritz>): ArnoldiResult => {
     const { Z, theta, resid, svecs, done } = r;
@@ -229,15 +242,7 @@ export function krylovSchur(
             ci[row] += w * (zr * sv.im[c] + zi * sv.re[c]);
           }
       }
-      const yr = new Float64Array(n), yi = new Float64Array(n);
-      for (let row = 0; row < s; row++) {
-        const a = cr[row], b = ci[row], vr = Vr[row], vi = Vi[row];
-        for (let q = 0; q < n; q++) {
-          yr[q] += a * vr[q] - b * vi[q];
-          yi[q] += a * vi[q] + b * vr[q];
-        }
-      }
-      vectors.push({ re: yr, im: yi });
+      vectors.push(basisCombination(s, cr, ci));
     } else if (wantVectors)
       for (let i = 0; i < nev; i++) {
         // y = V Z t
@@ -253,14 +258,7 @@ export function krylovSchur(
           cr[row] = sr;
           ci[row] = si;
         }
-        const yr = new Float64Array(n), yi = new Float64Array(n);
-        for (let row = 0; row < s; row++) {
-          const a = cr[row], b = ci[row], vr = Vr[row], vi = Vi[row];
-          for (let q = 0; q < n; q++) {
-            yr[q] += a * vr[q] - b * vi[q];
-            yi[q] += a * vi[q] + b * vr[q];
-          }
-        }
+        const { re: yr, im: yi } = basisCombination(s, cr, ci);
         const ny = norm2(yr, yi);
         for (let q = 0; q < n; q++) {
           yr[q] /= ny;
