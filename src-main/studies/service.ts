@@ -171,6 +171,9 @@ function start(store: StudyStore, resumed: boolean, opts: StudyRunOptions, onEve
   if (ACTIVE.has(key)) throw new ParameterError('DIR', 'a study not already running in this process (cancel or wait for it)', store.dir);
   store.lock();
   ACTIVE.add(key);
+  // A run killed between writing a task's result and deleting its checkpoint leaves a stale checkpoint: the result
+  // wins (it is written atomically and complete), so drop the leftover now that this process holds the lock.
+  for (const t of planned) if (store.hasResult(t.info.id)) store.removeCheckpoint(t.info.id);
   store.manifest.status = 'running';
   store.saveManifest();
 

@@ -1,5 +1,5 @@
 // In-process tests of the study service (needs `npm run build` for the compiled worker).
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -91,6 +91,16 @@ describe('study service', () => {
     const doneBefore = st.tasks.filter((t) => t.state === 'done').map((t) => t.id);
     const restarted = events.filter((e) => e.type === 'task-started').map((e) => (e as { taskId: string }).taskId);
     for (const id of doneBefore) expect(restarted).not.toContain(id);
+    expect(expectSameFiles(reference, resultFiles(dir))).toEqual([]);
+  });
+
+  it('a checkpoint left beside a finished result (a kill between the two writes) is dropped by resume', async () => {
+    const dir = join(root, 'stale');
+    expect((await service.run(SMALL_SPEC, dir, { workers: 2 }).done).status).toBe('completed');
+    mkdirSync(join(dir, 'checkpoints'), { recursive: true });
+    writeFileSync(join(dir, 'checkpoints', 'quench-N5-epsf1.1.ckpt'), 'stale');
+    expect((await service.resume(dir, { workers: 1 }).done).status).toBe('completed');
+    expect(existsSync(join(dir, 'checkpoints', 'quench-N5-epsf1.1.ckpt'))).toBe(false);
     expect(expectSameFiles(reference, resultFiles(dir))).toEqual([]);
   });
 
