@@ -291,7 +291,8 @@ function shiftInvertPass(
     const z = toZeta(res.values[i]); // ζ = σ + 1/θ
     const dist = Math.hypot(z.re - sigma.re, z.im - sigma.im);
     zetas.push(z);
-    errs.push((res.residuals[i] * dist) / Math.max(Math.hypot(z.re, z.im), 1e-300));
+    // an Arnoldi residual of exactly 0 (an invariant Krylov subspace) is below round-off, not exact: floor it at ε
+    errs.push((Math.max(res.residuals[i], Number.EPSILON) * dist) / Math.max(Math.hypot(z.re, z.im), 1e-300));
   }
   return { zetas, errs, converged: res.converged, vectors: res.vectors };
 }
