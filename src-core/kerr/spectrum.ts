@@ -45,7 +45,10 @@ export interface SpectrumOptions {
   tol?: number;
   /** Shift σ of the shift-invert (overrides the automatic choice and the second pass). */
   shift?: Complex;
-  /** Largest K the automatic choice may use (default 160: the banded LU then needs ~0.16 GB). */
+  /**
+   * Largest K the automatic choice may use (default 240: N = 40 outside the window needs ~200; one nested-dissection
+   * factorisation at K = 240 holds ~110 MB).
+   */
   kMax?: number;
   /** First K of the automatic choice (default: from the mean-field photon number). */
   kStart?: number;
@@ -85,6 +88,9 @@ const TINY = 1e-4;
 /** Extra shifts up the imaginary axis allowed for the |Re ζ| ordering check. */
 const MAX_EXTRA_SHIFTS = 12;
 const K_RULE = { min: 2, max: 400, integer: true };
+export const K_MAX_DEFAULT = 240;
+/** Bytes of factors the solvers of one computation keep (the oldest factorisations go first beyond it). */
+const FACTOR_BUDGET = 240 * 2 ** 20;
 
 /** Order: smallest |Re ζ| first; ties (|Δ|Re|| ≤ 1e-12 scale) by |Im ζ|, then Im ≥ 0 first. */
 function slowestFirst(a: Complex, b: Complex): number {
@@ -176,8 +182,9 @@ export class ShiftInvertSolvers {
     const refine = F.growth > GROWTH_LIMIT;
     if (refine) spectrumWork.refined++;
     this.list.push({ K, box, sigma, F, A: refine ? A : undefined });
-    // σ₀ and up to three imaginary-axis shifts (~40 MB each at K = 150)
-    if (this.list.length > 4) this.list.shift();
+    // σ₀ and up to three imaginary-axis shifts (~40 MB each at K = 150), fewer at large K (FACTOR_BUDGET)
+    const bytes = (e: { F: GridLU }) => 8 * (e.F.lf.length + e.F.uf.length);
+    while (this.list.length > 1 && (this.list.length > 4 || this.list.reduce((a, e) => a + bytes(e), 0) > FACTOR_BUDGET)) this.list.shift();
   }
 
   private find(K: number, sigma: Complex): { K: number; box: number; sigma: Complex; F: GridLU; A?: StencilMatrix } | undefined {
@@ -669,7 +676,7 @@ export function spectrumWarm(params: KerrParams, opts: SpectrumOptions = {}, war
       warm: warmOf(st),
     };
   }
-  const kMax = checkNumber('kMax', opts.kMax ?? 160, K_RULE);
+  const kMax = checkNumber('kMax', opts.kMax ?? K_MAX_DEFAULT, K_RULE);
   const k0 = initialCutoff(params);
   let K = Math.min(kMax, Math.max(k0, opts.kStart !== undefined ? checkNumber('kStart', opts.kStart, K_RULE) : k0));
   const count3 = Math.ceil(Math.sqrt(count + 3)) + 1; // K² must exceed nev comfortably
@@ -723,7 +730,8 @@ export function spectrumWarm(params: KerrParams, opts: SpectrumOptions = {}, war
           note: ok
             ? undefined
             : !kConverged
-              ? `eigenvalues not converged in K by K = ${K} (last relative change ${change.toExponential(2)} > ${tol})`
+              ? `eigenvalues not converged in K by K = ${K} (last relative change ${change.toExponential(2)} > ${tol})` +
+                (history.length >= 3 ? precisionHint(raw, K, r.eigenvalues, tol) : '')
               : whyNot(r),
         },
         warm: { ...mergeWarm(warmOf(st), prevWarm), coverFirst: coverChangedFirst },
@@ -733,6 +741,22 @@ export function spectrumWarm(params: KerrParams, opts: SpectrumOptions = {}, war
     prevWarm = mergeWarm(warmOf(st), prevWarm);
     K = kNext;
   }
+}
+
+/**
+ * Why K-convergence can stall: double precision resolves an eigenvalue only to ~ε·max|L_ij| absolute (the solves'
+ * backward error), which for the tunnelling gap deep in the window at large N (λ ~ 1e-10 at N = 30) is more than
+ * tol·λ. Then no K converges; say so.
+ */
+function precisionHint(raw: KerrRaw, K: number, zetas: Complex[], tol: number): string {
+  const h = (n: number) => raw.delta * n + 0.5 * raw.U * n * (n - 1);
+  let hMax = 0;
+  for (let n = 0; n < K; n++) hMax = Math.max(hMax, Math.abs(h(n) - h(0)), Math.abs(h(n) - h(K - 1)));
+  const scale = 2 * raw.kappa * K + hMax + 2 * raw.E * Math.sqrt(K);
+  const floor = Math.max(...zetas.map((z) => (Number.EPSILON * scale) / Math.max(Math.hypot(z.re, z.im), 1e-300)));
+  return floor > 1e-2 * tol
+    ? `; the smallest |ζ| is only ${(1 / floor).toExponential(1)} ε·max|L|: round-off (backward error ~ε·max|L|) may limit its relative accuracy to ~${floor.toExponential(1)}`
+    : '';
 }
 
 /** The count slowest found so far (no second pass or pairing): enough to see whether a search changed the answer. */

@@ -18,7 +18,7 @@ import { num, numList } from '../args.js';
 import { addModelOptions, addSizeOption, kerrParamsFrom } from '../kerrOptions.js';
 
 const COUNT_RULE = { min: 1, max: 50, integer: true };
-const NMAX_RULE = { min: 2, max: 160, integer: true };
+const NMAX_RULE = { min: 2, max: 400, integer: true };
 const POINTS_RULE = { min: 1, max: 10000, integer: true };
 const TOL_RULE = { min: 1e-14, max: 1e-2 };
 

@@ -151,6 +151,18 @@ describe('convergence in K', () => {
     expect(Math.abs(b.eigenvalues[0].re + lambda) / lambda).toBeLessThan(1e-8);
   });
 
+  it('a tolerance below what round-off allows for a tiny gap: not converged, and the note says why', () => {
+    // λ ≈ 3.7e-7 at N = 20, ε = 0.933 is ~1e-9 of max|L|: relative changes of 1e-12 between cut-offs are out of reach
+    const tiny = liouvillianSpectrum({ ...PAPER, N: 20, eps: 0.933 }, { count: 1, tol: 1e-12, kMax: 112 });
+    expect(tiny.converged).toBe(false);
+    expect(tiny.kHistory.length).toBeGreaterThanOrEqual(3);
+    expect(tiny.note).toMatch(/round-off/);
+    // the same point with a reachable tolerance converges, without any such note
+    const ok = liouvillianSpectrum({ ...PAPER, N: 20, eps: 0.933 }, { count: 1, tol: 1e-7, kMax: 112 });
+    expect(ok.converged).toBe(true);
+    expect(ok.note).toBeUndefined();
+  });
+
   it('deep in the window (λ ~ 1e-6 κ, N = 20) four slowest: ζ₁ once, the same as for count = 1, then distinct modes', () => {
     // An imaginary-axis shift also finds ζ₁, but only to ~1e-4 relative (its distance to the shift is ~5·10⁶ λ): it
     // must be recognised as ζ₁, not reported as a second eigenvalue (it once was, as a spurious pair ζ₁ ± 1e-11 i).
