@@ -2,15 +2,16 @@
  * The slowest Liouvillian eigenvalues of the Kerr model and the gap λ = min_{k≥1} |Re ζ_k| (seed 000 Sec. II D,
  * Fig. 3; PHYSICS.md §1 "Liouvillian spectrum").
  *
- * Method: shift-invert Krylov–Schur Arnoldi on OP = (L − σ)⁻¹, with L the banded vectorised Liouvillian
- * (liouvillianBanded.ts, in its diagonal-major ordering) factored once by the banded complex LU (O(K⁴)), so each
- * Krylov step is one O(K³) solve.
+ * Method: shift-invert Krylov–Schur Arnoldi on OP = (L − σ)⁻¹, with L − σ as a stencil matrix on the K×K grid of
+ * vec(ρ) (liouvillianStencil) factored once by the nested-dissection LU (gridLU.ts: O(K³) work, O(K² log K) factors),
+ * so each Krylov step is one O(K² log K) solve. ShiftInvertSolvers keeps the factorisations of one computation; the
+ * first one also serves the next cut-off of the convergence test (leading box).
  * ζ₀ = 0 (the NESS) is deflated exactly by working in the traceless subspace: every right eigenvector with ζ_k ≠ 0 is
  * traceless (1ᵀL = 0, the trace is the left eigenvector of ζ₀, so ζ_k tr ρ_k = 1ᵀLρ_k = 0) and OP maps traceless
  * matrices to traceless ones (1ᵀ(L − σ)⁻¹ = −1ᵀ/σ); each Krylov vector is projected back onto it (x ← x − tr(x)·1/K)
  * to remove round-off. The stored L has exactly zero column sums (see liouvillianBanded.ts), so this is exact.
  *
- * Shift: σ real > 0, right of the spectrum; shift-invert finds the count + 6 eigenvalues nearest σ. "Slowest" is by
+ * Shift: σ real > 0, right of the spectrum; shift-invert finds the count + 4 eigenvalues nearest σ. "Slowest" is by
  * |Re ζ|, and a complex pair −κ ± iω can be slower than a real mode nearer 0 (ε = 0.6, N = 10), so further shifts
  * σ + iy up the imaginary axis are added until the searched discs cover the strip where a slower mode could be
  * (coverStrip; a heuristic strip height from the mean-field frequencies, checked against dense spectra). Default
@@ -22,6 +23,9 @@
  * K (Fock cut-off) is chosen by the convergence of the eigenvalues themselves: start from the mean-field upper-branch
  * photon number plus a margin, and grow K until the wanted eigenvalues change by less than `tol` (relative) between
  * consecutive K. The eigenvectors (differences of the two branches' states) need more Fock states than the NESS does.
+ *
+ * Warm starts (WarmStart): each pass starts from the Ritz vectors of the previous K's (or, in gapSweep, the previous
+ * pump's) pass at the same shift; the acceptance tests are unchanged, so this changes the cost, not the accuracy.
  */
 import { krylovSchur } from '../linalg/arnoldi.js';
 import { gridLUFactor, gridLUSolve, gridSymbolic, stencilMatVec, type GridLU, type GridSymbolic, type StencilMatrix } from '../linalg/gridLU.js';
