@@ -19,7 +19,8 @@ const QUENCH_KEYS = ['N', 'eps_i', 'eps_f', 't'];
 
 export const FIGURES: Record<string, FigureDef> = {
   fig2: { keys: ['N', 'eps'], values: [['alpha_abs', col('alpha_abs')]] },
-  fig3: { keys: ['N', 'eps'], values: [['gap', col('gap')]] },
+  // converged = 0 marks a gap the engine could not certify (the chart draws it hollow)
+  fig3: { keys: ['N', 'eps'], values: [['gap', col('gap')], ['converged', col('converged')]] },
   fig4: { keys: QUENCH_KEYS, values: [['G', col('G')]] },
   fig5: { keys: QUENCH_KEYS, values: [['Phi_over_N', (r, p) => r.Phi / Number(p.N)]] },
   fig6: { keys: QUENCH_KEYS, values: [['Phi_q', col('Phi_q')]] },

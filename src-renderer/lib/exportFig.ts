@@ -20,6 +20,7 @@ export interface FigureOptions {
 
 /** The live chart's colours: curves from the palette by N, mean field red, NESS lines in the foreground or their N's colour. */
 function colorOf(s: ChartData['series'][number], fg: string): string {
+  if (s.flagged) return fg;
   if (s.ref === 'mf') return '#d62728';
   if (s.ref === 'ness') return s.color === undefined ? fg : PALETTE[s.color % PALETTE.length];
   return PALETTE[(s.color ?? 0) % PALETTE.length];
@@ -43,6 +44,11 @@ export function figureSvg(c: ChartData, o: FigureOptions = {}): SVGSVGElement {
       if (y !== null && Number.isFinite(y) && (!o.logY || y > 0)) pts.push({ x, y });
     });
     const color = colorOf(s, fg);
+    if (s.flagged) {
+      // values not converged: hollow points, as in the window
+      marks.push(Plot.dot(pts, { x: 'x', y: 'y', stroke: color, fill: 'none', r: 4, clip: true }));
+      return;
+    }
     marks.push(
       Plot.line(pts, {
         x: 'x',
@@ -62,7 +68,7 @@ export function figureSvg(c: ChartData, o: FigureOptions = {}): SVGSVGElement {
   // Legend inside the frame (top right), one coloured line per series: part of the SVG itself.
   shown.forEach((s, i) => {
     const color = colorOf(s, fg);
-    const dash = s.ref === 'ness' ? '– – ' : s.ref === 'mf' ? '–·– ' : '━━ ';
+    const dash = s.flagged ? '○ ' : s.ref === 'ness' ? '– – ' : s.ref === 'mf' ? '–·– ' : '━━ ';
     marks.push(
       Plot.text([`${dash}${s.label}`], {
         frameAnchor: 'top-right',

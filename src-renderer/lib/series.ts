@@ -14,6 +14,8 @@ export interface Series {
   color?: number;
   /** Reference line (NESS, mean field): dashed, not one of the "one curve per N". */
   ref?: 'ness' | 'mf';
+  /** Hollow points, no line: values the engine returned with converged = false (also drawn on their curve). */
+  flagged?: boolean;
 }
 
 export interface ChartData {
@@ -185,7 +187,22 @@ export function quenchChart(g: QuenchGroup, o: Observable): ChartData {
 export function gapChart(s: RunState): ChartData | undefined {
   const tasks = s.order.map((id) => s.tasks[id]).filter((t) => t.info.kind === 'gap-sweep');
   if (tasks.length === 0) return undefined;
-  return sweepChart(tasks, 'gap', 'Liouvillian gap λ against ε (Fig. 3)', 'λ', true);
+  const c = sweepChart(tasks, 'gap', 'Liouvillian gap λ against ε (Fig. 3)', 'λ', true);
+  // points the engine could not certify (eigenvalues not converged in K, or Arnoldi): marked, never silently a curve
+  const bad = new Array<number | null>(c.x.length).fill(null);
+  let nBad = 0;
+  const index = new Map(c.x.map((v, i) => [v, i]));
+  for (const t of tasks)
+    for (const r of t.rows)
+      if (r && r.converged === 0 && index.has(r.eps) && Number.isFinite(r.gap)) {
+        bad[index.get(r.eps)!] = r.gap;
+        nBad++;
+      }
+  if (nBad > 0) {
+    c.series.push({ label: `not converged (${nBad})`, values: bad, flagged: true });
+    c.title += `: ${nBad} point${nBad > 1 ? 's' : ''} not converged (hollow)`;
+  }
+  return c;
 }
 
 /** Fig. 2 from a study's NESS sweeps: |<a>|/√N against ε. */

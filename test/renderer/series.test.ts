@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { exactNess } from '../../src-core/kerr/exactSteadyState.js';
 import type { TaskInfo } from '../../src-main/api/events.js';
 import { applyEvent, emptyRun, type RunState } from '../../src-renderer/lib/runState.js';
-import { chartTable, fig2Chart, nessChart, OBSERVABLES, quenchChart, quenchGroups } from '../../src-renderer/lib/series.js';
+import { chartTable, fig2Chart, gapChart, nessChart, OBSERVABLES, quenchChart, quenchGroups } from '../../src-renderer/lib/series.js';
 
 const model = { kappa: 0.5, delta: -2, u: 1 };
 const q = (id: string, N: number, epsFinal: number): TaskInfo => ({
@@ -98,6 +98,29 @@ describe('sweep charts', () => {
     const c = nessChart(s)!;
     expect(c.x).toEqual([0.5, 1]);
     expect(c.series).toEqual([{ label: 'N=5', values: [0.2, 0.9], color: 0 }]);
+  });
+});
+
+describe('Fig. 3 gap chart', () => {
+  const gapTask: TaskInfo = { id: 'g20', kind: 'gap-sweep', label: 'gap N=20', figures: ['fig3'], params: { sweep: 'gap', fixed: { ...model, N: 20 } }, samples: 3 };
+  const run = (converged: number[]) => {
+    let s = applyEvent(emptyRun(), { type: 'study-started', studyId: 'S', dir: '/d', tasks: [gapTask], resumed: false }, 0);
+    const gaps = [1e-5, 2e-5, 3e-5];
+    [0.9, 0.933, 1.0].forEach((eps, i) => {
+      s = applyEvent(s, { type: 'sample-ready', studyId: 'S', taskId: 'g20', index: i, row: { N: 20, eps, gap: gaps[i], K: 100, converged: converged[i] } }, i + 1);
+    });
+    return gapChart(s)!;
+  };
+  it('all converged: one curve per N, nothing flagged', () => {
+    const c = run([1, 1, 1]);
+    expect(c.series).toEqual([{ label: 'N=20', values: [1e-5, 2e-5, 3e-5], color: 0 }]);
+    expect(c.title).not.toMatch(/not converged/);
+  });
+  it('a point the engine did not certify stays on its curve and is also marked (hollow), and the title says so', () => {
+    const c = run([1, 0, 1]);
+    expect(c.series[0].values).toEqual([1e-5, 2e-5, 3e-5]);
+    expect(c.series[1]).toEqual({ label: 'not converged (1)', values: [null, 2e-5, null], flagged: true });
+    expect(c.title).toMatch(/1 point not converged/);
   });
 });
 
