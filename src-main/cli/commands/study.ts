@@ -95,6 +95,23 @@ function progressRenderer(label: string) {
   };
 }
 
+/**
+ * Finished tasks whose rows carry converged = 0 (e.g. a gap the engine could not certify): said after the summary,
+ * so that a completed study never hides a number its engine flagged.
+ */
+function unconvergedRows(dir: string): string[] {
+  const out: string[] = [];
+  for (const t of service.status(dir).tasks) {
+    if (t.state !== 'done') continue;
+    const tab = service.readTaskTable(dir, t.id);
+    const c = tab.columns.indexOf('converged');
+    if (c < 0) continue;
+    const bad = tab.rows.filter((r) => r[c] === 0).length;
+    if (bad > 0) out.push(`${t.id}: ${bad} of ${tab.rows.length} rows not converged (column converged = 0 in tasks/${t.id}.csv)`);
+  }
+  return out;
+}
+
 async function drive(start: (onEvent: (e: StudyEvent) => void) => service.StudyHandle, label: string, json: boolean): Promise<void> {
   const r = progressRenderer(label);
   const handle = start((e) => r.onEvent(e));
@@ -113,6 +130,7 @@ async function drive(start: (onEvent: (e: StudyEvent) => void) => service.StudyH
     const line = `${s.status}: ${s.done}/${s.total} tasks done, ${s.failed} failed, ${s.cancelled} not finished; ${s.seconds.toFixed(1)} s with ${s.workers} worker(s); peak memory ${(s.peakRss / 2 ** 20).toFixed(0)} MiB; folder ${s.dir}`;
     process.stderr.write(line + '\n');
     for (const [id, err] of Object.entries(s.errors)) process.stderr.write(`  failed ${id}: ${err}\n`);
+    for (const w of unconvergedRows(s.dir)) process.stderr.write(`  warning: ${w}\n`);
     if (s.status === 'cancelled') process.stderr.write(`resume with: epstudio resume ${s.dir}\n`);
     if (json) process.stdout.write(JSON.stringify(s) + '\n');
     process.exitCode = s.status === 'completed' ? 0 : s.status === 'cancelled' ? 130 : 1;

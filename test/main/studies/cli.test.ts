@@ -93,6 +93,24 @@ describe('study CLI', () => {
   });
   if (h5py.status !== 0) console.log(`[h5py] skipped: ${PYTHON} cannot import h5py (apt-get install python3-h5py)`);
 
+  it('a finished study whose rows carry converged = 0 says so after its summary', () => {
+    const spec = join(root, 'gaponly.json');
+    writeFileSync(spec, JSON.stringify({ ...SMALL_SPEC, name: 'gaponly', tasks: [SMALL_SPEC.tasks[2]] }));
+    const dir = join(root, 'gaponly');
+    const r = cli('run', spec, '--out', dir, '--workers', '1');
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).not.toMatch(/not converged/);
+    // as if the engine had not certified one gap (N = 1 always converges, so mark one row by hand)
+    const csv = join(dir, 'tasks', 'gap-N1.csv');
+    const text = readFileSync(csv, 'utf8').split('\n');
+    const last = text.findLastIndex((l) => /,1$/.test(l));
+    text[last] = text[last].replace(/,1$/, ',0');
+    writeFileSync(csv, text.join('\n'));
+    const again = cli('resume', dir, '--workers', '1');
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/warning: gap-N1: 1 of 2 rows not converged/);
+  });
+
   it('usage errors exit 2 with one line naming the field and the allowed range', () => {
     const bad = join(root, 'bad.json');
     writeFileSync(bad, JSON.stringify({ ...SMALL_SPEC, tasks: [{ ...SMALL_SPEC.tasks[0], dt: -1 }] }));
