@@ -100,6 +100,49 @@ export interface GridLUOptions {
  */
 const LEAF = 9;
 
+/** Steps per panel of the front factorisation (one trailing sweep each): rank-4 sweeps measured ~15 % faster per
+ * multiply-add than rank-2 in isolation. */
+const PANEL = 4;
+
+/**
+ * F[i][j] −= Σ_{t<w} P_t[i]·F[k0+t][j] for rows i and columns j ≥ k0 + w of the f×f front (split re/im, row-major):
+ * the trailing update of one panel; rows whose multipliers are all zero are skipped.
+ */
+function trailingUpdate(Fr: Float64Array, Fi: Float64Array, f: number, k0: number, w: number, PR: Float64Array[], PI: Float64Array[]): void {
+  const kw = k0 + w;
+  const r0 = k0 * f, r1 = r0 + f, r2 = r1 + f, r3 = r2 + f;
+  const P0r = PR[0], P0i = PI[0], P1r = PR[1], P1i = PI[1], P2r = PR[2], P2i = PI[2], P3r = PR[3], P3i = PI[3];
+  for (let i = kw; i < f; i++) {
+    const ri = i * f;
+    const ar = P0r[i], ai = P0i[i];
+    const br = w > 1 ? P1r[i] : 0, bi = w > 1 ? P1i[i] : 0;
+    const cr = w > 2 ? P2r[i] : 0, ci = w > 2 ? P2i[i] : 0;
+    const dr = w > 3 ? P3r[i] : 0, di = w > 3 ? P3i[i] : 0;
+    if (ar === 0 && ai === 0 && br === 0 && bi === 0 && cr === 0 && ci === 0 && dr === 0 && di === 0) continue;
+    if (w === 4)
+      for (let j = kw; j < f; j++) {
+        const x0 = Fr[r0 + j], y0 = Fi[r0 + j], x1 = Fr[r1 + j], y1 = Fi[r1 + j];
+        const x2 = Fr[r2 + j], y2 = Fi[r2 + j], x3 = Fr[r3 + j], y3 = Fi[r3 + j];
+        Fr[ri + j] -= ar * x0 - ai * y0 + (br * x1 - bi * y1) + (cr * x2 - ci * y2) + (dr * x3 - di * y3);
+        Fi[ri + j] -= ar * y0 + ai * x0 + (br * y1 + bi * x1) + (cr * y2 + ci * x2) + (dr * y3 + di * x3);
+      }
+    else
+      for (let j = kw; j < f; j++) {
+        let vr = ar * Fr[r0 + j] - ai * Fi[r0 + j], vi = ar * Fi[r0 + j] + ai * Fr[r0 + j];
+        if (w > 1) {
+          vr += br * Fr[r1 + j] - bi * Fi[r1 + j];
+          vi += br * Fi[r1 + j] + bi * Fr[r1 + j];
+        }
+        if (w > 2) {
+          vr += cr * Fr[r2 + j] - ci * Fi[r2 + j];
+          vi += cr * Fi[r2 + j] + ci * Fr[r2 + j];
+        }
+        Fr[ri + j] -= vr;
+        Fi[ri + j] -= vi;
+      }
+  }
+}
+
 function checkOffsets(offsets: readonly Offset[]): void {
   const key = (o: Offset): string => `${o[0]},${o[1]}`;
   const set = new Set(offsets.map(key));
@@ -296,8 +339,9 @@ export function gridLUFactor(A: StencilMatrix, sym: GridSymbolic, opts: GridLUOp
   const invPiv = new Float64Array(2 * pivStart[nodes]);
   const swap = new Int32Array(pivStart[nodes]);
   const Fr = new Float64Array(maxFront * maxFront), Fi = new Float64Array(maxFront * maxFront);
-  // multipliers of the first step of a pair, by row position, until the pair's rank-two update
-  const pendR = new Float64Array(maxFront), pendI = new Float64Array(maxFront);
+  // multipliers of the panel's steps by row position, until the panel's trailing update
+  const PR = Array.from({ length: PANEL }, () => new Float64Array(maxFront));
+  const PI = Array.from({ length: PANEL }, () => new Float64Array(maxFront));
   const stR = new Float64Array(sym.stackSize), stI = new Float64Array(sym.stackSize);
   const loc = new Int32Array(nv).fill(-1);
   const stackSizes: number[] = [];
@@ -349,41 +393,14 @@ export function gridLUFactor(A: StencilMatrix, sym: GridSymbolic, opts: GridLUOp
     }
     for (let j = 0; j < f; j++) loc[vars[v0 + j]] = -1;
 
-    // s steps of LU with partial pivoting among the rows of S, two steps per sweep over the front where possible
+    // s steps of LU with partial pivoting among the rows of S, in panels of up to PANEL steps: each panel's columns are
+    // reduced one after the other (left-looking inside the panel, multipliers kept by row position in PR/PI), then one
+    // rank-(≤ PANEL) update sweeps the trailing front once instead of PANEL rank-one sweeps
     const ps = pivStart[node];
     // U rows are stored mirrored (row k of this node at uEnd − (forward offset + its length)) so that the back
     // substitution, which visits nodes and rows in reverse, streams uf forwards: 4.4 → 3.3 ms per solve at K = 111
     let fo = luStart[node], ol = fo, o = 0;
     const uEnd = uf.length;
-    /** Pivot search in column k over rows k…s−1, interchange (columns from c0 on, and the pending multipliers). */
-    const choosePivot = (k: number, c0: number, withPending: boolean): void => {
-      let p = k, best = -1;
-      for (let i = k; i < s; i++) {
-        const q = i * f + k;
-        const a = Fr[q] * Fr[q] + Fi[q] * Fi[q];
-        if (a > best) {
-          best = a;
-          p = i;
-        }
-      }
-      swap[ps + k] = p;
-      if (p === k) return;
-      const a = k * f, b = p * f;
-      for (let j = c0; j < f; j++) {
-        const tr = Fr[a + j], ti = Fi[a + j];
-        Fr[a + j] = Fr[b + j];
-        Fi[a + j] = Fi[b + j];
-        Fr[b + j] = tr;
-        Fi[b + j] = ti;
-      }
-      if (withPending) {
-        const tr = pendR[k], ti = pendI[k];
-        pendR[k] = pendR[p];
-        pendI[k] = pendI[p];
-        pendR[p] = tr;
-        pendI[p] = ti;
-      }
-    };
     /** 1/pivot of step k (a pivot below the floor is replaced by it, keeping its phase) into invPiv. */
     const invertPivot = (k: number): void => {
       const kk = k * f + k;
@@ -406,105 +423,93 @@ export function gridLUFactor(A: StencilMatrix, sym: GridSymbolic, opts: GridLUOp
       invPiv[2 * (ps + k)] = dr / d2;
       invPiv[2 * (ps + k) + 1] = -di / d2;
     };
-    let k = 0;
-    for (; k + 1 < s; k += 2) {
-      // step k: pivot, U row k, multipliers l_i (kept in pend by row position), applied to column k+1 only
-      choosePivot(k, k, false);
-      invertPivot(k);
-      const rk = k * f, k1 = k + 1, rk1 = k1 * f;
-      fo += 2 * (f - k1);
-      o = uEnd - fo;
-      for (let j = k1; j < f; j++) {
-        uf[o++] = Fr[rk + j];
-        uf[o++] = Fi[rk + j];
+    for (let k0 = 0; k0 < s; k0 += PANEL) {
+      const w = Math.min(PANEL, s - k0);
+      const kw = k0 + w;
+      for (let c = 0; c < w; c++) {
+        const k = k0 + c;
+        // (a) column k gets the panel's earlier steps: U entries of the rows above (ascending), then every row below
+        if (c > 0)
+          for (let r = k0 + 1; r < f; r++) {
+            const nt = r - k0 < c ? r - k0 : c;
+            const q = r * f + k;
+            let ar = Fr[q], ai = Fi[q];
+            for (let t = 0; t < nt; t++) {
+              const lr = PR[t][r], li = PI[t][r];
+              if (lr === 0 && li === 0) continue;
+              const u = (k0 + t) * f + k;
+              const br = Fr[u], bi = Fi[u];
+              ar -= lr * br - li * bi;
+              ai -= lr * bi + li * br;
+            }
+            Fr[q] = ar;
+            Fi[q] = ai;
+          }
+        // (b) pivot among the rows of S still free; rows move with their pending multipliers
+        let p = k, best = -1;
+        for (let i = k; i < s; i++) {
+          const q = i * f + k;
+          const a = Fr[q] * Fr[q] + Fi[q] * Fi[q];
+          if (a > best) {
+            best = a;
+            p = i;
+          }
+        }
+        swap[ps + k] = p;
+        if (p !== k) {
+          const a = k * f, b = p * f;
+          for (let j = k; j < f; j++) {
+            const tr = Fr[a + j], ti = Fi[a + j];
+            Fr[a + j] = Fr[b + j];
+            Fi[a + j] = Fi[b + j];
+            Fr[b + j] = tr;
+            Fi[b + j] = ti;
+          }
+          for (let t = 0; t < c; t++) {
+            const tr = PR[t][k], ti = PI[t][k];
+            PR[t][k] = PR[t][p];
+            PI[t][k] = PI[t][p];
+            PR[t][p] = tr;
+            PI[t][p] = ti;
+          }
+        }
+        // (c) 1/pivot and the multipliers of column k, stored in step k's row order (the forward substitution applies
+        // them before the panel's later interchanges)
+        invertPivot(k);
+        const ir = invPiv[2 * (ps + k)], ii = invPiv[2 * (ps + k) + 1];
+        const Pr = PR[c], Pi = PI[c];
+        for (let i = k + 1; i < f; i++) {
+          const q = i * f + k;
+          const ar = Fr[q], ai = Fi[q];
+          const lr = ar * ir - ai * ii, li = ar * ii + ai * ir;
+          Pr[i] = lr;
+          Pi[i] = li;
+          lf[ol++] = lr;
+          lf[ol++] = li;
+        }
       }
-      const ir = invPiv[2 * (ps + k)], ii = invPiv[2 * (ps + k) + 1];
-      const ukr = Fr[rk + k1], uki = Fi[rk + k1];
-      for (let i = k1; i < f; i++) {
-        const ri = i * f;
-        const ar = Fr[ri + k], ai = Fi[ri + k];
-        const lr = ar * ir - ai * ii, li = ar * ii + ai * ir;
-        pendR[i] = lr;
-        pendI[i] = li;
-        lf[ol++] = lr; // L column k in step k's row order (the forward substitution applies it before swap k+1)
-        lf[ol++] = li;
-        Fr[ri + k1] -= lr * ukr - li * uki;
-        Fi[ri + k1] -= lr * uki + li * ukr;
-      }
-      // step k+1: pivot in the updated column k+1 (rows and their pending multipliers move together)
-      choosePivot(k1, k1, true);
-      invertPivot(k1);
-      const jr = invPiv[2 * (ps + k1)], ji = invPiv[2 * (ps + k1) + 1];
-      // U row k+1 = row k+1 after step k's update
-      {
-        fo += 2 * (f - k1 - 1);
+      // (d) the panel's U rows over the trailing columns (row k0 + c gets steps k0 … k0 + c − 1), stored mirrored
+      for (let c = 0; c < w; c++) {
+        const k = k0 + c, rk = k * f;
+        for (let t = 0; t < c; t++) {
+          const lr = PR[t][k], li = PI[t][k];
+          if (lr === 0 && li === 0) continue;
+          const ru = (k0 + t) * f;
+          for (let j = kw; j < f; j++) {
+            const br = Fr[ru + j], bi = Fi[ru + j];
+            Fr[rk + j] -= lr * br - li * bi;
+            Fi[rk + j] -= lr * bi + li * br;
+          }
+        }
+        fo += 2 * (f - k - 1);
         o = uEnd - fo;
-        const lr = pendR[k1], li = pendI[k1];
-        for (let j = k1 + 1; j < f; j++) {
-          const br = Fr[rk + j], bi = Fi[rk + j];
-          const vr = Fr[rk1 + j] - (lr * br - li * bi), vi = Fi[rk1 + j] - (lr * bi + li * br);
-          Fr[rk1 + j] = vr;
-          Fi[rk1 + j] = vi;
-          uf[o++] = vr;
-          uf[o++] = vi;
-        }
-      }
-      // multipliers m_i of column k+1 and the rank-two update of rows k+2…f−1: row_i −= l_i·row_k + m_i·row_{k+1}
-      for (let i = k1 + 1; i < f; i++) {
-        const ri = i * f;
-        const ar = Fr[ri + k1], ai = Fi[ri + k1];
-        const mr = ar * jr - ai * ji, mi = ar * ji + ai * jr;
-        lf[ol++] = mr;
-        lf[ol++] = mi;
-        const lr = pendR[i], li = pendI[i];
-        const lz = lr === 0 && li === 0, mz = mr === 0 && mi === 0;
-        if (lz && mz) continue;
-        if (mz) {
-          for (let j = k1 + 1; j < f; j++) {
-            const br = Fr[rk + j], bi = Fi[rk + j];
-            Fr[ri + j] -= lr * br - li * bi;
-            Fi[ri + j] -= lr * bi + li * br;
-          }
-        } else if (lz) {
-          for (let j = k1 + 1; j < f; j++) {
-            const cr = Fr[rk1 + j], ci = Fi[rk1 + j];
-            Fr[ri + j] -= mr * cr - mi * ci;
-            Fi[ri + j] -= mr * ci + mi * cr;
-          }
-        } else {
-          for (let j = k1 + 1; j < f; j++) {
-            const br = Fr[rk + j], bi = Fi[rk + j], cr = Fr[rk1 + j], ci = Fi[rk1 + j];
-            Fr[ri + j] -= lr * br - li * bi + (mr * cr - mi * ci);
-            Fi[ri + j] -= lr * bi + li * br + (mr * ci + mi * cr);
-          }
-        }
-      }
-    }
-    if (k < s) {
-      // last step of an odd-sized separator: rank-one
-      choosePivot(k, k, false);
-      invertPivot(k);
-      const rk = k * f;
-      fo += 2 * (f - k - 1);
-      o = uEnd - fo;
-      for (let j = k + 1; j < f; j++) {
-        uf[o++] = Fr[rk + j];
-        uf[o++] = Fi[rk + j];
-      }
-      const ir = invPiv[2 * (ps + k)], ii = invPiv[2 * (ps + k) + 1];
-      for (let i = k + 1; i < f; i++) {
-        const ri = i * f;
-        const ar = Fr[ri + k], ai = Fi[ri + k];
-        const lr = ar * ir - ai * ii, li = ar * ii + ai * ir;
-        lf[ol++] = lr;
-        lf[ol++] = li;
-        if (lr === 0 && li === 0) continue;
         for (let j = k + 1; j < f; j++) {
-          const br = Fr[rk + j], bi = Fi[rk + j];
-          Fr[ri + j] -= lr * br - li * bi;
-          Fi[ri + j] -= lr * bi + li * br;
+          uf[o++] = Fr[rk + j];
+          uf[o++] = Fi[rk + j];
         }
       }
+      // (e) rank-w update of the trailing rows and columns
+      if (kw < f) trailingUpdate(Fr, Fi, f, k0, w, PR, PI);
     }
     // update matrix F[s…f−1, s…f−1] onto the stack
     const b = f - s;

@@ -56,7 +56,10 @@ function randomVector(n: number, seed: number): { re: Float64Array; im: Float64A
   return { re: Float64Array.from({ length: n }, r), im: Float64Array.from({ length: n }, r) };
 }
 
-/** ‖A x − b‖∞ / (‖A‖max·‖x‖∞): the normwise backward error of a solve. */
+/**
+ * ‖A x − b‖∞ / (‖A‖max·‖x‖∞): the normwise backward error of a solve. A stable LU gives ≲ 7 (entries per row) · ε ·
+ * growth ≈ 2e-15 here; a ρ₀₀ eliminated in a corner leaf (growth 240) gave ~4e-14.
+ */
 function backwardError(A: StencilMatrix, x: { re: Float64Array; im: Float64Array }, b: { re: Float64Array; im: Float64Array }): number {
   const n = A.K * A.K;
   const yr = new Float64Array(n), yi = new Float64Array(n);
@@ -129,7 +132,7 @@ describe('nested-dissection grid LU', () => {
       const b = randomVector(K * K, N);
       const x = { re: b.re.slice(), im: b.im.slice() };
       gridLUSolve(F, x.re, x.im);
-      expect(backwardError(A, x, b)).toBeLessThan(1e-15);
+      expect(backwardError(A, x, b)).toBeLessThan(5e-15);
       const y = { re: b.re.slice(), im: b.im.slice() };
       bandedLUSolve(bandedLUFactor(liouvillianBanded(raw, K, sigma)), y.re, y.im);
       let e = 0, s = 0;
@@ -150,13 +153,13 @@ describe('nested-dissection grid LU', () => {
     const b = randomVector(K1 * K1, 7);
     const x = { re: b.re.slice(), im: b.im.slice() };
     gridLUSolve(F, x.re, x.im, K1);
-    expect(backwardError(A1, x, b)).toBeLessThan(1e-15);
+    expect(backwardError(A1, x, b)).toBeLessThan(5e-15);
     // and the same factorisation still solves the full K system
     const A = liouvillianStencil(raw, K, sigma);
     const c = randomVector(K * K, 8);
     const y = { re: c.re.slice(), im: c.im.slice() };
     gridLUSolve(F, y.re, y.im);
-    expect(backwardError(A, y, c)).toBeLessThan(1e-15);
+    expect(backwardError(A, y, c)).toBeLessThan(5e-15);
   });
 
   it('at σ = 0 (L exactly singular) the last pivot is round-off, and a solve is inverse iteration onto ρ_ss', () => {
