@@ -18,6 +18,11 @@
  * The solves read L and U from packed, interleaved copies (lPack, uPack): ~10 → ~8 ms per solve there.
  */
 
+import { packedDot } from './packedDot.js';
+
+/** Scratch of the back substitution's inner products (packedDot). */
+const dot = new Float64Array(2);
+
 export interface BandedMatrix {
   /** Dimension n×n. */
   n: number;
@@ -356,26 +361,8 @@ export function bandedLUSolve(F: BandedLU, xr: Float64Array, xi: Float64Array): 
   }
   // backward: U x = y, U with up to kl + ku superdiagonals (row k: columns k+1…rowEnd[k], packed in uPack)
   for (let k = n - 1; k >= 0; k--) {
-    // two independent partial sums (even/odd j) halve the floating-point dependency chain of the dot product
-    let sr = xr[k], si = xi[k], tr = 0, ti = 0;
-    const end = 2 * uStart[k + 1];
-    let q = 2 * uStart[k];
-    let j = k + 1;
-    for (; q + 2 < end; j += 2, q += 4) {
-      const ur = uPack[q], ui = uPack[q + 1], vr = uPack[q + 2], vi = uPack[q + 3];
-      const xa = xr[j], ya = xi[j], xb = xr[j + 1], yb = xi[j + 1];
-      sr -= ur * xa - ui * ya;
-      si -= ur * ya + ui * xa;
-      tr -= vr * xb - vi * yb;
-      ti -= vr * yb + vi * xb;
-    }
-    if (q < end) {
-      const ur = uPack[q], ui = uPack[q + 1];
-      sr -= ur * xr[j] - ui * xi[j];
-      si -= ur * xi[j] + ui * xr[j];
-    }
-    sr += tr;
-    si += ti;
+    packedDot(uPack, 2 * uStart[k], xr, xi, k + 1, uStart[k + 1] - uStart[k], dot);
+    const sr = xr[k] - dot[0], si = xi[k] - dot[1];
     const d = k * w + kl;
     const dr = re[d], di = im[d];
     const m2 = dr * dr + di * di;

@@ -23,6 +23,8 @@
  * (`perturbed`), as in bandedLU's perturbZeroPivots; `gridResidual` measures the solve's backward error.
  */
 
+import { packedDot } from './packedDot.js';
+
 export type Offset = readonly [number, number];
 
 /** A matrix on the K×K grid given by its stencil: A[v][v + offset_t] = (re, im)[v·T + t], T = offsets.length. */
@@ -588,6 +590,8 @@ function substitute(F: GridLU, xr: Float64Array, xi: Float64Array, last: number)
   }
 }
 
+const dot = new Float64Array(2);
+
 function backSubstitute(F: GridLU, xr: Float64Array, xi: Float64Array, last: number): void {
   const { sym, uf, invPiv, pivStart } = F;
   const { s: sArr, f: fArr, varStart, vars, luStart } = sym;
@@ -599,29 +603,13 @@ function backSubstitute(F: GridLU, xr: Float64Array, xi: Float64Array, last: num
       yr[j] = xr[v];
       yi[j] = xi[v];
     }
-    // U row k starts at luStart + Σ_{k' < k} 2(f − k' − 1): walk the rows backwards from the node's end
-    // mirrored layout (see gridLUFactor): row k at uf.length − (forward offset of row k + its length)
+    // mirrored layout (see gridLUFactor): row k at uf.length − (forward offset of row k + its length), so walking the
+    // rows backwards (k = s − 1 … 0) reads uf forwards from the node's mirrored start
     let rowStart = uf.length - luStart[node + 1];
     for (let k = s - 1; k >= 0; k--) {
-      // two independent partial sums (even/odd j) halve the dependency chain of the dot product
-      let sr = yr[k], si = yi[k], tr = 0, ti = 0;
-      let o = rowStart, j = k + 1;
+      packedDot(uf, rowStart, yr, yi, k + 1, f - k - 1, dot);
       rowStart += 2 * (f - k - 1);
-      for (; j + 1 < f; j += 2, o += 4) {
-        const ur = uf[o], ui = uf[o + 1], vr = uf[o + 2], vi = uf[o + 3];
-        const xa = yr[j], ya = yi[j], xb = yr[j + 1], yb = yi[j + 1];
-        sr -= ur * xa - ui * ya;
-        si -= ur * ya + ui * xa;
-        tr -= vr * xb - vi * yb;
-        ti -= vr * yb + vi * xb;
-      }
-      if (j < f) {
-        const ur = uf[o], ui = uf[o + 1];
-        sr -= ur * yr[j] - ui * yi[j];
-        si -= ur * yi[j] + ui * yr[j];
-      }
-      sr += tr;
-      si += ti;
+      const sr = yr[k] - dot[0], si = yi[k] - dot[1];
       const ir = invPiv[2 * (ps + k)], ii = invPiv[2 * (ps + k) + 1];
       yr[k] = sr * ir - si * ii;
       yi[k] = sr * ii + si * ir;
