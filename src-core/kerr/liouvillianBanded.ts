@@ -10,7 +10,7 @@
  */
 import type { KerrRaw } from './model.js';
 import { bandedZeros, type BandedMatrix } from '../linalg/bandedLU.js';
-import type { StencilMatrix } from '../linalg/gridLU.js';
+import { gridSymbolic, type GridSymbolic, type StencilMatrix } from '../linalg/gridLU.js';
 
 /** Band matrix of (L − shift·1), dimension K², kl = ku = K + 1. */
 export function liouvillianBanded(raw: KerrRaw, K: number, shift: { re: number; im: number } = { re: 0, im: 0 }): BandedMatrix {
@@ -151,4 +151,19 @@ export function liouvillianStencil(raw: KerrRaw, K: number, shift: { re: number;
       if (m + 1 < K && n + 1 < K) re[q + 5] = 2 * kappa * Math.sqrt((m + 1) * (n + 1)); // jump, as in liouvillianBanded
     }
   return { K, offsets: LIOUVILLIAN_OFFSETS, re, im };
+}
+
+/** Nested-dissection structures of the Liouvillian's grid by (K, box): they depend on K only, so sweeps build each once. */
+const symbolicCache = new Map<string, GridSymbolic>();
+
+/** The gridLU symbolic structure for L at cut-off K (with a leading box of side `box`, 0 for none), cached (last 8). */
+export function liouvillianSymbolic(K: number, box = 0): GridSymbolic {
+  const key = `${K}/${box}`;
+  let sym = symbolicCache.get(key);
+  if (!sym) {
+    if (symbolicCache.size >= 8) symbolicCache.delete(symbolicCache.keys().next().value!);
+    sym = gridSymbolic(K, LIOUVILLIAN_OFFSETS, box);
+    symbolicCache.set(key, sym);
+  }
+  return sym;
 }

@@ -28,9 +28,9 @@
  * pump's) pass at the same shift; the acceptance tests are unchanged, so this changes the cost, not the accuracy.
  */
 import { krylovSchur } from '../linalg/arnoldi.js';
-import { gridLUFactor, gridLUSolve, gridSymbolic, stencilMatVec, type GridLU, type GridSymbolic, type StencilMatrix } from '../linalg/gridLU.js';
+import { gridLUFactor, gridLUSolve, stencilMatVec, type GridLU, type StencilMatrix } from '../linalg/gridLU.js';
 import { ParameterError, checkNumber } from '../validation.js';
-import { LIOUVILLIAN_OFFSETS, liouvillianStencil } from './liouvillianBanded.js';
+import { liouvillianStencil, liouvillianSymbolic } from './liouvillianBanded.js';
 import { bistableWindow, meanFieldSteadyStates } from './meanField.js';
 import { exactNess } from './exactSteadyState.js';
 import { toRaw, validateKerrParams, type KerrParams, type KerrRaw } from './model.js';
@@ -139,19 +139,6 @@ export const spectrumWork = { factorizations: 0, solves: 0, factorizedSize: 0, r
 /** Growth max|U|/max|A| of a factorisation above which its solves are refined (backward error ~ growth · 2⁻⁵²). */
 const GROWTH_LIMIT = 1e4;
 
-/** Nested-dissection structures by (K, box): they depend on the grid only, so a sweep builds each once. */
-const symbolicCache = new Map<string, GridSymbolic>();
-function symbolicFor(K: number, box: number): GridSymbolic {
-  const key = `${K}/${box}`;
-  let sym = symbolicCache.get(key);
-  if (!sym) {
-    if (symbolicCache.size >= 8) symbolicCache.delete(symbolicCache.keys().next().value!);
-    sym = gridSymbolic(K, LIOUVILLIAN_OFFSETS, box);
-    symbolicCache.set(key, sym);
-  }
-  return sym;
-}
-
 const sameShift = (a: Complex, b: Complex): boolean => a.re === b.re && a.im === b.im;
 
 /**
@@ -172,12 +159,12 @@ export class ShiftInvertSolvers {
   prepare(K: number, box: number, sigma: Complex): void {
     if (this.find(K, sigma) && (box === 0 || this.find(box, sigma))) return;
     const A = liouvillianStencil(this.raw, K, sigma);
-    let F = gridLUFactor(A, symbolicFor(K, box));
+    let F = gridLUFactor(A, liouvillianSymbolic(K, box));
     spectrumWork.factorizations++;
     spectrumWork.factorizedSize += K;
     if (box > 0 && F.growth > GROWTH_LIMIT) {
       // the box's own block nearly singular (σ at an eigenvalue of L_K₁): factor without the box instead
-      F = gridLUFactor(A, symbolicFor(K, 0));
+      F = gridLUFactor(A, liouvillianSymbolic(K, 0));
       spectrumWork.factorizations++;
       spectrumWork.factorizedSize += K;
       box = 0;

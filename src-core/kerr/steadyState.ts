@@ -8,9 +8,9 @@
  * ρ₀₀ last, so that near-zero pivot is the very last one and nothing is eliminated with it): N = 20, K = 99 in ~0.06 s
  * where the banded O(K⁴) LU took 0.23 s.
  */
-import { gridLUFactor, gridLUSolve, gridSymbolic } from '../linalg/gridLU.js';
+import { gridLUFactor, gridLUSolve } from '../linalg/gridLU.js';
 import { zeros, type ComplexMatrix } from '../linalg/complexMatrix.js';
-import { LIOUVILLIAN_OFFSETS, liouvillianStencil } from './liouvillianBanded.js';
+import { liouvillianStencil, liouvillianSymbolic } from './liouvillianBanded.js';
 import { applyLiouvillian } from './liouvillian.js';
 import { toRaw, type KerrParams } from './model.js';
 
@@ -56,7 +56,7 @@ function normaliseTrace(xr: Float64Array, xi: Float64Array, K: number): void {
 export function nessDensityMatrix(params: KerrParams, K: number, opts: NessOptions = {}): ComplexMatrix {
   if (!(Number.isInteger(K) && K >= 1)) throw new RangeError(`nessDensityMatrix: K must be an integer ≥ 1 (got ${K})`);
   const raw = toRaw(params);
-  const F = gridLUFactor(liouvillianStencil(raw, K), gridSymbolic(K, LIOUVILLIAN_OFFSETS));
+  const F = gridLUFactor(liouvillianStencil(raw, K), liouvillianSymbolic(K));
   const rho = zeros(K);
   for (let n = 0; n < K; n++) rho.re[n * K + n] = 1 / K;
   const xr = new Float64Array(K * K), xi = new Float64Array(K * K);
