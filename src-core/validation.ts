@@ -10,9 +10,31 @@ export class ParameterError extends Error {
     readonly allowed: string,
     readonly value?: unknown,
   ) {
-    super(`${field}: ${value === undefined ? 'missing' : `got ${JSON.stringify(value)}`}; allowed: ${allowed}`);
+    super(`${quoteField(field)}: ${value === undefined ? 'missing' : `got ${quoteValue(value)}`}; allowed: ${allowed}`);
     this.name = 'ParameterError';
   }
+}
+
+/** Longest excerpt of a user's value that an error message quotes (a 50 MB spec field must not make a 50 MB line). */
+export const QUOTE_MAX = 80;
+
+/**
+ * A value as an error message may show it: JSON text cut to QUOTE_MAX characters with "…" and the full length.
+ * The one way every error in the project quotes user input (CLI flags, spec fields, API requests, imported files).
+ */
+export function quoteValue(value: unknown, max = QUOTE_MAX): string {
+  let text: string;
+  try {
+    text = typeof value === 'number' && !Number.isFinite(value) ? String(value) : JSON.stringify(value) ?? String(value);
+  } catch {
+    text = Object.prototype.toString.call(value);
+  }
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length} characters)`;
+}
+
+/** A field name or JSON path cut the same way (a path built from hostile keys can be long too). */
+export function quoteField(field: string, max = QUOTE_MAX): string {
+  return field.length <= max ? field : `${field.slice(0, max)}…`;
 }
 
 export interface NumberRule {
