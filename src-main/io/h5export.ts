@@ -1,9 +1,11 @@
 /**
  * HDF5 export of a whole study (h5wasm, Node build): readable by h5py and any HDF5 tool.
  *
- *   /                      attrs: format, study, description, app_version, spec_hash, spec (JSON text)
+ *   /                      attrs: format, description, spec (JSON text) and the provenance record (provenance.ts:
+ *                          program, app_version, date, study, spec_hash, kappa, delta, u, N, eps_initial, …)
  *   /tasks/<taskId>        attrs: kind, label, figures, complete, and every scalar task parameter (N, epsFinal, …)
- *                          datasets: one float64 1-D dataset per quantity (column), e.g. t, G, Pi_U, …
+ *                          datasets: one float64 1-D dataset per quantity (column), e.g. t, G, Pi_U, …, each with
+ *                          `units` and `symbol` attributes (quantities.ts)
  *   /figures/<fig>         the long-format figure tables, one dataset per column
  *
  * Unfinished tasks are exported with the rows of their checkpoint and `complete = 0`. The file is built under a
@@ -17,6 +19,9 @@ import { expandSpec } from '../studies/spec.js';
 import { parseTable, StudyStore } from '../studies/store.js';
 import { readTaskTable } from '../studies/service.js';
 import { writeFileAtomic } from './atomicWrite.js';
+import { provenanceAttrs, studyProvenance } from './provenance.js';
+import { quantityOf, unitsText } from './quantities.js';
+import { VERSION } from '../version.js';
 
 export interface H5ExportResult {
   tasks: number;
@@ -29,6 +34,14 @@ function column(rows: number[][], j: number): Float64Array {
   return out;
 }
 
+/** `units` and `symbol` attributes of a dataset named by its glossary column (quantities.ts); unknown names get none. */
+function labelled(ds: { create_attribute(name: string, v: string): void }, column: string): void {
+  const m = quantityOf(column);
+  if (!m) return;
+  ds.create_attribute('units', m.q.units);
+  ds.create_attribute('symbol', m.q.symbol);
+}
+
 export async function exportStudyH5(dir: string, file: string): Promise<H5ExportResult> {
   const store = StudyStore.open(dir);
   await h5wasm.ready;
@@ -39,14 +52,16 @@ export async function exportStudyH5(dir: string, file: string): Promise<H5Export
   try {
     const f = new h5wasm.File(tmpFile, 'w');
     try {
+      const planned = expandSpec(store.spec);
       f.create_attribute('format', 'epstudio-study-h5');
-      f.create_attribute('study', store.spec.name);
       f.create_attribute('description', store.spec.description ?? '');
-      f.create_attribute('app_version', store.study.appVersion);
-      f.create_attribute('spec_hash', store.study.hash);
       f.create_attribute('spec', JSON.stringify(store.spec));
+      // The provenance record (program, version, date, study, spec hash, model, N, ε lists, Δt, K per N, rtol, …).
+      for (const [k, v] of Object.entries(provenanceAttrs(studyProvenance(dir, planned.filter((t) => typeof t.info.params.kappa === 'number').map((t) => t.info.id), `epstudio ${VERSION} export --h5`))))
+        f.create_attribute(k, v);
+      f.create_attribute('units_note', `${unitsText(['t'], planned.find((t) => t.quench)?.quench?.kappa)}. Each dataset carries units and symbol attributes.`);
       const tg = f.create_group('tasks');
-      for (const t of expandSpec(store.spec)) {
+      for (const t of planned) {
         const tab = readTaskTable(dir, t.info.id);
         if (tab.rows.length === 0) continue;
         const g = tg.create_group(t.info.id);
@@ -61,7 +76,7 @@ export async function exportStudyH5(dir: string, file: string): Promise<H5Export
         }
         for (const [k, v] of Object.entries(tab.meta)) if (k === 'K' || k === 'samples' || k === 't_final') g.create_attribute(k, Number(v));
         tab.columns.forEach((c, j) => {
-          g.create_dataset({ name: c, data: column(tab.rows, j) });
+          labelled(g.create_dataset({ name: c, data: column(tab.rows, j) }), c);
           datasets++;
         });
         tasks++;
@@ -73,7 +88,7 @@ export async function exportStudyH5(dir: string, file: string): Promise<H5Export
           const tab = parseTable(readFileSync(join(figDir, name), 'utf8'));
           const g = fg.create_group(name.replace(/\.csv$/, ''));
           tab.columns.forEach((c, j) => {
-            g.create_dataset({ name: c, data: column(tab.rows, j) });
+            labelled(g.create_dataset({ name: c, data: column(tab.rows, j) }), c);
             datasets++;
           });
         }

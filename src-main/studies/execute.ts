@@ -16,6 +16,9 @@ import { PRIORITY, type Scheduler } from '../jobs/scheduler.js';
 import type { PlanResult, PropagateResult, QuenchJobParams, RhoData, RowsResult } from '../../workers/protocol.js';
 import type { PlannedTask } from './spec.js';
 import type { Checkpoint, StudyStore } from './store.js';
+import { planQuench } from '../../src-core/kerr/quench.js';
+import { fromTaskParams, provenanceMeta, type Provenance } from '../io/provenance.js';
+import { sampleTime } from '../io/sampleTime.js';
 
 export interface ExecContext {
   sched: Scheduler;
@@ -57,18 +60,35 @@ export function quenchJobParams(t: PlannedTask): QuenchJobParams {
   return p;
 }
 
-/** Metadata lines common to every task CSV: deterministic (no timestamps), so resumed files match. */
-function baseMeta(t: PlannedTask, ctx: ExecContext): Record<string, string | number | boolean> {
+/**
+ * Metadata lines common to every task CSV: the task, then the provenance record (src-main/io/provenance.ts) with the
+ * model, N, ε_i, ε_f, Δt, K, rtol, grid and units. Deterministic (no date), so resumed files match.
+ */
+function baseMeta(t: PlannedTask, ctx: ExecContext, extra: Partial<Provenance> = {}): Record<string, string | number | boolean> {
   const meta: Record<string, string | number | boolean> = {
     study: ctx.store.spec.name,
     task: t.info.id,
     kind: t.info.kind,
     label: t.info.label,
-    app_version: ctx.store.study.appVersion,
-    spec_hash: ctx.store.study.hash,
   };
-  for (const [k, v] of Object.entries(t.info.params)) if (typeof v !== 'object') meta[k] = v as string | number | boolean;
+  const rec: Provenance = {
+    command: `epstudio ${ctx.store.study.appVersion} study (task ${t.info.id})`,
+    appVersion: ctx.store.study.appVersion,
+    ...fromTaskParams([t.info.params]),
+    ...extra,
+    columns: t.columns,
+  };
+  Object.assign(meta, provenanceMeta(rec), { spec_hash: ctx.store.study.hash });
   return meta;
+}
+
+/**
+ * The quadrature of the phase-space integrals, as a rule (the grid is chosen per state by autoPolarGrid, so its
+ * sizes vary along a trajectory; the rule and its cap are what a resumed run reproduces exactly).
+ */
+function polarGridRule(K?: number): string {
+  const cap = K === undefined ? 'a power of two ≥ 16K' : String(Math.max(16, 2 ** Math.ceil(Math.log2(16 * K))));
+  return `polar per state (autoPolarGrid): Gauss–Legendre radial nodes 10·r_max + 10 on [0; r_max] with r_max where the angle-averaged Q falls below 1e-18 of its peak (rounded up to 0.5); FFT angles adaptive per radius up to ${cap}`;
 }
 
 export async function runQuench(t: PlannedTask, ctx: ExecContext): Promise<TaskOutcome> {
@@ -215,9 +235,16 @@ export async function runQuench(t: PlannedTask, ctx: ExecContext): Promise<TaskO
     writeCk();
     return abort.cancelled ? { state: 'cancelled', rows: frontier + 1 } : { state: 'failed', rows: frontier + 1, error: abort.error };
   }
-  const meta = { ...baseMeta(t, ctx), K, samples: last + 1 };
-  if (tol !== undefined) Object.assign(meta, { reached_ness: reachedNess, t_final: times[last] });
-  ctx.store.writeResult(id, meta, t.columns, rows.slice(0, last + 1) as Float64Array[]);
+  const dt = t.quench!.dt;
+  const meta = { ...baseMeta(t, ctx, { K: String(K), rtol: planQuench({ ...q, K }).rtol, grid: polarGridRule(K) }), samples: last + 1 };
+  if (tol !== undefined) Object.assign(meta, { reached_ness: reachedNess, t_final: sampleTime(last, dt) });
+  // t_k = k·Δt as written in decimals (0.6, not 0.6000000000000001): src-main/io/sampleTime.ts
+  const table = (rows.slice(0, last + 1) as Float64Array[]).map((r, k) => {
+    const c = r.slice();
+    c[0] = sampleTime(k, dt);
+    return c;
+  });
+  ctx.store.writeResult(id, meta, t.columns, table);
   ctx.store.removeCheckpoint(id);
   return { state: 'done', rows: last + 1 };
 }
@@ -291,7 +318,8 @@ export async function runSweep(t: PlannedTask, ctx: ExecContext): Promise<TaskOu
   }
   const table: Float64Array[] = [];
   for (let i = 0; i < n; i++) table.push(rows.subarray(i * nCols, (i + 1) * nCols));
-  ctx.store.writeResult(id, { ...baseMeta(t, ctx), points: n }, t.columns, table);
+  const fock = s.sweep === 'ness-fock' && s.fixed.entropy === true;
+  ctx.store.writeResult(id, { ...baseMeta(t, ctx, fock ? { grid: polarGridRule() } : {}), points: n }, t.columns, table);
   ctx.store.removeCheckpoint(id);
   return { state: 'done', rows: n };
 }

@@ -6,6 +6,7 @@
  */
 import type { PlannedTask } from './spec.js';
 import type { StudyStore } from './store.js';
+import { fromTaskParams, provenanceMeta } from '../io/provenance.js';
 
 interface FigureDef {
   /** Identifying columns taken from the task parameters (quench) or the rows (sweeps). */
@@ -46,10 +47,12 @@ export function writeFigures(store: StudyStore, planned: PlannedTask[]): string[
     const def = FIGURES[fig];
     let columns: string[];
     const rows: (number | string)[][] = [];
+    const kOf = new Map<string, number>();
     if (def) {
       columns = [...def.keys, ...def.values.map((v) => v[0])];
       for (const t of tasks) {
         const tab = store.readResult(t.info.id);
+        kOf.set(t.info.id, Number(tab.meta.K));
         for (const r of tab.rows) {
           const byName: Record<string, number> = {};
           tab.columns.forEach((c, j) => (byName[c] = r[j]));
@@ -62,10 +65,28 @@ export function writeFigures(store: StudyStore, planned: PlannedTask[]): string[
       columns = ['task', ...all];
       for (const t of tasks) {
         const tab = store.readResult(t.info.id);
+        kOf.set(t.info.id, Number(tab.meta.K));
         for (const r of tab.rows) rows.push([t.info.id, ...all.map((c) => (tab.columns.includes(c) ? r[tab.columns.indexOf(c)] : NaN))]);
       }
     }
-    store.writeFigure(fig, { study: store.spec.name, figure: fig, tasks: tasks.map((t) => t.info.id).join(' '), app_version: store.study.appVersion }, columns, rows);
+    // Provenance of the tasks it is made of (model, N, ε_i, ε_f, Δt, K per N, units); no date: resumed studies
+    // write the same bytes.
+    const meta = {
+      study: store.spec.name,
+      figure: fig,
+      tasks: tasks.map((t) => t.info.id).join(' '),
+      ...provenanceMeta({
+        command: `epstudio ${store.study.appVersion} study (figure table ${fig})`,
+        appVersion: store.study.appVersion,
+        ...fromTaskParams(
+          tasks.map((t) => t.info.params),
+          (p, i) => (typeof p.K === 'number' ? p.K : kOf.get(tasks[i].info.id) || undefined),
+        ),
+        columns,
+      }),
+      spec_hash: store.study.hash,
+    };
+    store.writeFigure(fig, meta, columns, rows);
     written.push(fig);
   }
   return written;

@@ -46,6 +46,20 @@ interface ModelFlags {
 
 const RATE = 's⁻¹, angular (2π × Hz)';
 
+/** The unit of every number field of the JSON outputs (rates angular: rad/s = 2π × Hz; entropy rates nats/s). */
+const JSON_UNITS = Object.freeze({
+  omega_a: 'rad/s', kappa_a: 'rad/s', omega_b: 'rad/s', gamma_b: 'rad/s', chi_b: 'rad/s', g: 'rad/s', g_cr: 'rad/s', g_cr_seed: 'rad/s',
+  T_b: 'K', n_T: '1', n_a: '1', n_b: '1', mu_a: 'nat/s', mu_b: 'nat/s', Pi_s: 'nat/s', g_over_kappa: '1', g2_over_gcr2: '1',
+});
+
+/**
+ * Which coupling g_cr_seed belongs to (PHYSICS.md §2): the seed prints √((κ_a² + ω_a²) ω_b/(4 ω_a)), the threshold of
+ * G in G(a + a†)(b + b†) = 2G q_a q_b with γ_b neglected. Our g (Eq. 2, g q_a q_b) is 2G, so compare it with g_cr/2.
+ */
+const G_CR_SEED_CONVENTION =
+  "the seed's printed formula sqrt((kappa_a^2 + omega_a^2) omega_b / (4 omega_a)): the threshold of G in G(a + a†)(b + b†) = 2G q_a q_b " +
+  'with gamma_b neglected; G = g/2 for the g of Eq. 2 (g q_a q_b), so g_cr_seed is to be compared with g_cr/2; g_cr is the threshold of g from the drift matrix A';
+
 function addModelOptions(cmd: Command): Command {
   return cmd
     .requiredOption('--preset <id>', `parameter set from the seed's Table I: ${PRESET_IDS.join(', ')}`, oneOf('--preset', PRESET_IDS))
@@ -154,6 +168,7 @@ export function register(program: Command): void {
         g,
         g_cr: r.g_cr,
         g_cr_seed: r.g_cr_seed,
+        g_cr_seed_convention: G_CR_SEED_CONVENTION,
         g_over_kappa: sweepValueOf('g_over_kappa', g, params, crit.gCr),
         g2_over_gcr2: sweepValueOf('g2_over_gcr2', g, params, crit.gCr),
         stable: r.stable,
@@ -163,9 +178,16 @@ export function register(program: Command): void {
         mu_a: r.mu_a,
         mu_b: r.mu_b,
         Pi_s: r.Pi_s,
+        units: JSON_UNITS,
       };
       if (o.json) process.stdout.write(JSON.stringify(out, null, 2) + '\n');
-      else process.stdout.write(Object.entries(out).map(([k, v]) => `${k.padEnd(14)} ${typeof v === 'number' ? v.toPrecision(8) : v}`).join('\n') + '\n');
+      else
+        process.stdout.write(
+          Object.entries(out)
+            .filter(([k]) => k !== 'units' && k !== 'g_cr_seed_convention')
+            .map(([k, v]) => `${k.padEnd(14)} ${typeof v === 'number' ? v.toPrecision(8) : v}${k in JSON_UNITS && JSON_UNITS[k as keyof typeof JSON_UNITS] !== '1' ? ' ' + JSON_UNITS[k as keyof typeof JSON_UNITS] : ''}${k === 'g_cr_seed' ? ' (the threshold of G = g/2 in G(a + a†)(b + b†), γ_b neglected: compare with g_cr/2)' : ''}`)
+            .join('\n') + '\n',
+        );
     });
 
   addModelOptions(program.command('gaussian-sweep'))
@@ -188,13 +210,31 @@ export function register(program: Command): void {
       const s = gaussianSweep(params, { variable, from, to, points: o.points }, crit);
       if (o.json) {
         const cols = { [variable]: s.x, g: s.g, Pi_s: s.Pi_s, mu_a: s.mu_a, mu_b: s.mu_b, n_a: s.n_a, n_b: s.n_b };
-        const json = { preset: preset.id, ...paramsJson(params), g_cr: s.g_cr, g_cr_seed: s.g_cr_seed, n_T: s.n_T, ...Object.fromEntries(Object.entries(cols).map(([k, v]) => [k, Array.from(v)])) };
+        const json = {
+          preset: preset.id,
+          ...paramsJson(params),
+          g_cr: s.g_cr,
+          g_cr_seed: s.g_cr_seed,
+          g_cr_seed_convention: G_CR_SEED_CONVENTION,
+          n_T: s.n_T,
+          ...Object.fromEntries(Object.entries(cols).map(([k, v]) => [k, Array.from(v)])),
+          units: JSON_UNITS,
+        };
         process.stdout.write(JSON.stringify(json) + '\n');
         return;
       }
       const rows = Array.from(s.x, (x, i) => [x, s.g[i], s.Pi_s[i], s.mu_a[i], s.mu_b[i], s.n_a[i], s.n_b[i]]);
       const csv = toCsv({
-        meta: { model: 'seed 004 Eq. 4', preset: preset.id, ...paramsJson(params), g_cr: s.g_cr, g_cr_seed: s.g_cr_seed, n_T: s.n_T, units: 'rates in s^-1 (angular)' },
+        meta: {
+          model: 'seed 004 Eq. 4',
+          preset: preset.id,
+          ...paramsJson(params),
+          g_cr: s.g_cr,
+          g_cr_seed: s.g_cr_seed,
+          g_cr_seed_convention: G_CR_SEED_CONVENTION,
+          n_T: s.n_T,
+          units: 'rates (omega_a kappa_a omega_b gamma_b chi_b g g_cr) in rad/s (angular: 2π × Hz); T_b in K; Pi_s mu_a mu_b in nat/s; n_a n_b n_T and the sweep variable dimensionless',
+        },
         columns: [variable, 'g', 'Pi_s', 'mu_a', 'mu_b', 'n_a', 'n_b'],
         rows,
       });
@@ -269,6 +309,7 @@ export function register(program: Command): void {
         residuals: 'ln PSD',
         iterations: r.iterations,
         params: { ...paramsJson(r.params), g: r.params.g, eta: r.eta, gain: r.gain, theta },
+        units: { ...JSON_UNITS, theta: 'rad', eta: '1', gain: '1' },
       };
       if (o.modelCsv)
         writeFileAtomic(o.modelCsv, toCsv({ meta: { preset: preset.id, chi2_dof: r.chi2_dof }, columns: ['frequency', 'PSD', 'model'], rows: Array.from(data.f, (f, i) => [f, data.psd[i], r.model[i]]) }));

@@ -3,7 +3,8 @@
  *   steady     the NESS at one pump: exact (Drummond–Walls moments, any N) or fock (density matrix, + --entropy)
  *   meanfield  the bistable window ε−, ε+ (and the branches at --eps)
  *   quench     the NESS at ε_i propagated under ε_f, every observable at t = 0, Δt, …, t_max, as CSV
- * Units: ħ = 1; rates (κ, Δ, u, ε, Π, Φ) in the same unit as κ; S_W and G in nats.
+ * Units: ħ = 1; κ, Δ, u, ε and every rate (Π, Φ, λ) are numbers in one unit ω₀, the one κ is given in (the seed's
+ * κ = 0.5 makes ω₀ = 2κ); t in 1/ω₀; S_W and G in nats (src-main/io/quantities.ts).
  */
 import type { Command } from 'commander';
 import { exactNess } from '../../../src-core/kerr/exactSteadyState.js';
@@ -17,6 +18,8 @@ import { kerrObservables } from '../../../src-core/phaseSpace/observables.js';
 import { ParameterError } from '../../../src-core/validation.js';
 import { writeFileAtomic } from '../../io/atomicWrite.js';
 import { toCsv } from '../../io/csv.js';
+import { nowIso, provenanceMeta } from '../../io/provenance.js';
+import { sampleTime } from '../../io/sampleTime.js';
 import { VERSION } from '../../version.js';
 import { num, oneOf } from '../args.js';
 import { addModelOptions, addSizeOption, kerrParamsFrom } from '../kerrOptions.js';
@@ -84,7 +87,7 @@ function printTable(title: string, rows: Row[]): void {
   process.stdout.write(`${title}\n${lines.join('\n')}\n`);
 }
 
-const RATE = 'rate (units of κ, ħ = 1)';
+const RATE = 'rate, in ω₀ (the unit κ, Δ, u, ε are given in; ħ = 1)';
 
 function steady(o: ModelFlags & { N: number; eps: number; method: (typeof METHODS)[number]; entropy?: boolean; nmax?: number; json?: boolean }): void {
   if (o.entropy && o.method !== 'fock') throw new ParameterError('--entropy', 'only with --method fock (the exact method gives moments only)', true);
@@ -207,20 +210,35 @@ function quench(o: ModelFlags & { N: number; epsI: number; epsF: number; tMax: n
     }),
   );
   const raw = toRaw(plan.final);
+  const columns = [...res.columns];
   const text = toCsv({
-    meta: {
-      program: `epstudio ${VERSION} quench`,
-      model: 'Kerr: H = Δa†a + iE(a† − a) + (U/2)a†a†aa, dρ/dt = −i[H,ρ] + 2κD[a]ρ, E = √N ε, U = u/N',
-      kappa: plan.final.kappa, delta: plan.final.delta, u: plan.final.u, N: plan.final.N,
-      eps_initial: plan.initial.eps, eps_final: plan.final.eps, E_final: raw.E, U: raw.U,
-      t_max: plan.spec.tMax, dt: plan.spec.dt, samples: plan.samples,
-      K: plan.K, rtol: plan.rtol,
+    meta: provenanceMeta({
+      command: ['epstudio', VERSION, ...process.argv.slice(2)].join(' '),
+      appVersion: VERSION,
+      date: nowIso(),
+      model: { kappa: plan.final.kappa, delta: plan.final.delta, u: plan.final.u },
+      N: [plan.final.N],
+      epsInitial: [plan.initial.eps],
+      epsFinal: [plan.final.eps],
+      dt: plan.spec.dt,
+      tMax: plan.spec.tMax,
+      K: String(plan.K),
+      rtol: plan.rtol,
       grid: `polar Gauss–Legendre radial x FFT angles, first sample ${res.grid.radialNodes}x${res.grid.angles} r<=${res.grid.rMax}, largest ${res.gridMax.radialNodes}x${res.gridMax.angles} r<=${res.gridMax.rMax}`,
-      max_top_population: res.maxTopPopulation, max_trace_error: res.maxTraceError,
-      propagator_steps: res.stats.steps,
-    },
-    columns: [...res.columns],
-    rows: res.rows,
+      extra: {
+        model: 'Kerr: H = Δa†a + iE(a† − a) + (U/2)a†a†aa, dρ/dt = −i[H,ρ] + 2κD[a]ρ, E = √N ε, U = u/N',
+        E_final: raw.E,
+        U: raw.U,
+        samples: plan.samples,
+        max_top_population: res.maxTopPopulation,
+        max_trace_error: res.maxTraceError,
+        propagator_steps: res.stats.steps,
+      },
+      columns,
+    }),
+    columns,
+    // t_k = k·Δt as written in decimals (0.6, not 0.6000000000000001): src-main/io/sampleTime.ts
+    rows: res.rows.map((r, k) => [sampleTime(k, plan.spec.dt), ...r.slice(1)]),
   });
   if (o.csv) writeFileAtomic(o.csv, text);
   else process.stdout.write(text);
