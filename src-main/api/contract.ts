@@ -69,6 +69,12 @@ export const GridSchema = z.object({
 const TableSchema = z.object({ columns: z.array(z.string()), rows: z.array(z.array(z.number())) });
 
 /**
+ * What an export is made of: the study folder and the tasks. The main side reads the provenance (model, N, ε, Δt, K,
+ * spec hash …) from that folder and names the export folder after it; the window never states it.
+ */
+const ExportSource = z.strictObject({ study: dir, tasks: z.array(taskId).max(2000).optional() });
+
+/**
  * Methods: name → [request schema, response schema]. Responses are validated in tests (and are plain JSON), requests
  * on every call.
  */
@@ -128,18 +134,53 @@ export const METHODS = {
       arrows: z.object({ nx: z.number(), ny: z.number() }),
     }),
   ],
-  /** Write a chart's data as CSV with the project's one CSV writer. */
+  /**
+   * Write a chart's data as CSV with the project's one CSV writer, with the provenance lines of `source` (or of `meta`
+   * alone for views of the form). Never replaces a file: without `dir`, Electron asks (save dialog) and the browser
+   * host writes exports/<run>/<name> under a free name (name-2.csv, …).
+   */
   'files.exportCsv': [
-    z.object({ name, columns: z.array(z.string()).min(1), rows: z.array(z.array(z.number().nullable())), meta: z.record(z.string(), z.union([z.string(), z.number()])).optional(), dir: dir.optional() }),
+    z.object({
+      name,
+      columns: z.array(z.string()).min(1),
+      rows: z.array(z.array(z.number().nullable())),
+      meta: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+      dir: dir.optional(),
+      source: ExportSource.optional(),
+    }),
     z.object({ path: z.string() }).nullable(),
   ],
-  /** Write an exported figure (PNG as base64, SVG as text). */
+  /** Write an exported figure (PNG as base64, SVG as text); placement as files.exportCsv. */
   'files.save': [
-    z.object({ name, data: z.string().max(64 * 1024 * 1024), encoding: z.enum(['utf8', 'base64']), dir: dir.optional() }),
+    z.object({ name, data: z.string().max(64 * 1024 * 1024), encoding: z.enum(['utf8', 'base64']), dir: dir.optional(), source: ExportSource.optional() }),
     z.object({ path: z.string() }).nullable(),
   ],
-  /** Choose the folder for a whole figure set (Electron: dialog; browser host: a new folder under exports/). */
-  'files.chooseDir': [z.object({ purpose: z.string().max(100) }), z.object({ dir: z.string() }).nullable()],
+  /**
+   * A new folder for one export set (Electron: a save dialog names it; browser host: exports/<run>-<purpose>-<n>, the
+   * first free n). Never an existing non-empty folder.
+   */
+  'files.chooseDir': [
+    z.object({ purpose: z.string().max(100).regex(/^[\w-]*$/, 'letters, digits, _ or -'), source: ExportSource.optional() }),
+    z.object({ dir: z.string() }).nullable(),
+  ],
+  /** The study as one HDF5 file (the `epstudio export --h5` layout) into a folder chosen for exports; refused while it runs. */
+  'studies.exportH5': [z.object({ dir, dest: dir }), z.object({ path: z.string() })],
+  /**
+   * Q(μ) and J(μ) at the given times (the shown one, or every sample) as HDF5 and/or .npy, with provenance.json, into
+   * a folder chosen for exports (files.chooseDir). At most 10⁷ values of Q in one export.
+   */
+  'phaseSpace.export': [
+    z
+      .object({
+        params: QuenchParamsSchema,
+        grid: GridSchema,
+        times: z.array(finite.nonnegative().max(1e4)).min(1).max(10_001),
+        formats: z.array(z.enum(['h5', 'npy'])).max(2),
+        dir,
+      })
+      .refine((r) => r.times.length * r.grid.nx * r.grid.ny <= 1e7, { message: 'at most 10⁷ values of Q (times × nx × ny): fewer times or a coarser grid', path: ['times'] }),
+    z.object({ dir: z.string(), files: z.array(z.string()) }),
+  ],
 } as const satisfies Record<string, readonly [z.ZodType, z.ZodType]>;
 
 export type Method = keyof typeof METHODS;

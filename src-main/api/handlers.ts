@@ -7,8 +7,10 @@ import { cpSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { ParameterError } from '../../src-core/validation.js';
-import { toCsv } from '../io/csv.js';
 import { writeFileAtomic } from '../io/atomicWrite.js';
+import { chartCsv } from '../io/chartCsv.js';
+import { newExportDir, runLabel, writeUnique } from '../io/exportFiles.js';
+import { nowIso } from '../io/provenance.js';
 import { VERSION } from '../version.js';
 import { ApiError, parseRequest, type ApiErrorBody, type Method, type PushEvent, type Res } from './contract.js';
 import type { StudyEvent, TaskInfo } from './events.js';
@@ -137,18 +139,25 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     return { studyId: h.studyId, dir: h.dir, tasks: h.tasks.map(taskInfo) };
   }
 
-  async function target(dir: string | undefined, name: string, ext: string): Promise<string | null> {
+  /**
+   * Where an export goes, and whether it may replace a file: only a path the user confirmed in the native save dialog
+   * may (the dialog asked); everything else is written under a free name (exportFiles.ts). The browser host puts
+   * single files in exports/<run>/, so files of different runs never meet.
+   */
+  async function target(dir: string | undefined, name: string, ext: string, study?: string): Promise<{ path: string; confirmed: boolean } | null> {
     if (dir !== undefined) {
       if (!canWrite(dir)) throw new ApiError({ message: `not a folder chosen for exports: ${dir}`, field: 'dir' });
-      return join(dir, name);
+      return { path: join(dir, name), confirmed: false };
     }
     if (ctx.dialogs) {
-      const p = await ctx.dialogs.saveFile(join(ctx.exportsRoot, name), ext);
+      const p = await ctx.dialogs.saveFile(join(ctx.exportsRoot, runLabel(study), name), ext);
       if (p) writable.add(resolve(dirname(p)));
-      return p;
+      return p ? { path: p, confirmed: true } : null;
     }
-    return join(ctx.exportsRoot, name);
+    return { path: join(ctx.exportsRoot, runLabel(study), name), confirmed: false };
   }
+  const save = (t: { path: string; confirmed: boolean }, data: string | Uint8Array): string =>
+    t.confirmed ? (writeFileAtomic(t.path, data), t.path) : writeUnique(dirname(t.path), basename(t.path), data);
 
   const impl: Impl = {
     'app.info': async () => ({
@@ -215,29 +224,57 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     },
     'phaseSpace.frame': async (p) => frames.frame(p.params, p.t, p.grid),
     'files.exportCsv': async (p) => {
-      const path = await target(p.dir, p.name, 'csv');
-      if (!path) return null;
-      writeFileAtomic(path, toCsv({ meta: p.meta, columns: p.columns, rows: p.rows }));
-      return { path };
+      const t = await target(p.dir, p.name, 'csv', p.source?.study);
+      if (!t) return null;
+      return { path: save(t, chartCsv(p, `EP Studio ${VERSION} window: CSV export ${p.name}`)) };
     },
     'files.save': async (p) => {
-      const path = await target(p.dir, p.name, p.name.split('.').pop() ?? '');
-      if (!path) return null;
-      writeFileAtomic(path, p.encoding === 'base64' ? Buffer.from(p.data, 'base64') : p.data);
-      return { path };
+      const t = await target(p.dir, p.name, p.name.split('.').pop() ?? '', p.source?.study);
+      if (!t) return null;
+      return { path: save(t, p.encoding === 'base64' ? Buffer.from(p.data, 'base64') : p.data) };
     },
     'files.chooseDir': async (p) => {
+      const base = `${runLabel(p.source?.study)}-${p.purpose || 'export'}`;
       let d: string | null;
-      if (ctx.dialogs) d = await ctx.dialogs.chooseDir(ctx.exportsRoot, p.purpose);
-      else {
-        d = join(ctx.exportsRoot, `${p.purpose.replace(/[^\w-]/g, '_') || 'export'}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
-        mkdirSync(d, { recursive: true });
-      }
+      if (ctx.dialogs) {
+        d = await ctx.dialogs.chooseDir(join(ctx.exportsRoot, base), p.purpose);
+        if (d && existsSync(d) && (!statSync(d).isDirectory() || readdirSync(d).length > 0))
+          throw new ApiError({ message: `not a new or empty folder: ${d} (an export set gets a folder of its own)`, field: 'dir' });
+        if (d) mkdirSync(d, { recursive: true });
+      } else d = newExportDir(ctx.exportsRoot, base);
       if (!d) return null;
-      if (existsSync(d) && !statSync(d).isDirectory()) throw new ApiError({ message: `not a folder: ${d}`, field: 'dir' });
-      mkdirSync(d, { recursive: true });
       writable.add(resolve(d));
       return { dir: d };
+    },
+    'studies.exportH5': async (p) => {
+      if (!canWrite(p.dest)) throw new ApiError({ message: `not a folder chosen for exports: ${p.dest}`, field: 'dest' });
+      for (const h of running.values())
+        if (resolve(h.dir) === resolve(p.dir)) throw new ApiError({ message: 'the study is still running: export its HDF5 file when it has finished', field: 'dir' });
+      // h5wasm is loaded when first needed, not at start-up
+      const { exportStudyH5 } = await import('../io/h5export.js');
+      const r = await exportStudyH5(p.dir, join(p.dest, `${runLabel(p.dir)}.h5`), { unique: true });
+      return { path: r.path };
+    },
+    'phaseSpace.export': async (p) => {
+      if (!canWrite(p.dir)) throw new ApiError({ message: `not a folder chosen for exports: ${p.dir}`, field: 'dir' });
+      const list = p.formats.length ? p.times.map((t) => frames.frame(p.params, t, p.grid)) : [frames.frame(p.params, p.times[0], p.grid)];
+      const q = p.params;
+      const { writePhaseSpaceFrames } = await import('../io/phaseSpaceExport.js');
+      const files = await writePhaseSpaceFrames(p.dir, list, p.grid, p.formats, {
+        command: `EP Studio ${VERSION} window: phase-space export (${p.formats.join(' ') || 'PNG frames'})`,
+        appVersion: VERSION,
+        date: nowIso(),
+        model: { kappa: q.kappa, delta: q.delta, u: q.u },
+        N: [q.N],
+        epsInitial: [q.epsInitial],
+        epsFinal: [q.epsFinal],
+        tMax: q.tMax,
+        K: String(list[0].K),
+        rtol: 1e-10, // propagateInterval's default, which PhaseSpaceFrames uses
+        grid: `Cartesian ${p.grid.nx}x${p.grid.ny} points over Re μ in [${p.grid.xMin}; ${p.grid.xMax}] and Im μ in [${p.grid.yMin}; ${p.grid.yMax}]; J on ${list[0].arrows.nx}x${list[0].arrows.ny}`,
+        extra: { times: p.times },
+      });
+      return { dir: p.dir, files };
     },
   };
 

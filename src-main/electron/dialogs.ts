@@ -23,12 +23,14 @@ export function nativeDialogs(window: () => BrowserWindow | undefined): DialogPo
     },
     async saveFile(defaultPath, extension) {
       const filters = extension ? [{ name: extension.toUpperCase(), extensions: [extension] }] : [];
-      const r = await save({ title: 'Export', defaultPath, filters });
+      // The dialog asks before replacing a file (macOS and Windows always; Linux with this property).
+      const r = await save({ title: 'Export', defaultPath, filters, properties: ['showOverwriteConfirmation', 'createDirectory'] });
       return r.canceled ? null : (r.filePath ?? null);
     },
     async chooseDir(defaultPath, purpose) {
-      const r = await open({ title: `Choose a folder for the ${purpose}`, defaultPath, properties: ['openDirectory', 'createDirectory'] });
-      return r.canceled ? null : (r.filePaths[0] ?? null);
+      // A new folder per export set, named by the user (the handler refuses an existing non-empty one).
+      const r = await save({ title: `New folder for the ${purpose}`, defaultPath, buttonLabel: 'Export here', properties: ['showOverwriteConfirmation', 'createDirectory'] });
+      return r.canceled ? null : (r.filePath ?? null);
     },
   };
 }

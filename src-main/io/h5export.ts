@@ -13,12 +13,13 @@
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import h5wasm from 'h5wasm/node';
 import { expandSpec } from '../studies/spec.js';
 import { parseTable, StudyStore } from '../studies/store.js';
 import { readTaskTable } from '../studies/service.js';
 import { writeFileAtomic } from './atomicWrite.js';
+import { writeUnique } from './exportFiles.js';
 import { provenanceAttrs, studyProvenance } from './provenance.js';
 import { quantityOf, unitsText } from './quantities.js';
 import { VERSION } from '../version.js';
@@ -26,6 +27,8 @@ import { VERSION } from '../version.js';
 export interface H5ExportResult {
   tasks: number;
   datasets: number;
+  /** The file written (with `unique`, possibly file-2.h5 …). */
+  path: string;
 }
 
 function column(rows: number[][], j: number): Float64Array {
@@ -42,13 +45,15 @@ function labelled(ds: { create_attribute(name: string, v: string): void }, colum
   ds.create_attribute('symbol', m.q.symbol);
 }
 
-export async function exportStudyH5(dir: string, file: string): Promise<H5ExportResult> {
+/** `unique`: never replace a file; write under the first free name (file-2.h5, …) instead (the window's exports). */
+export async function exportStudyH5(dir: string, file: string, opts: { unique?: boolean } = {}): Promise<H5ExportResult> {
   const store = StudyStore.open(dir);
   await h5wasm.ready;
   const tmp = mkdtempSync(join(tmpdir(), 'epstudio-h5-'));
   const tmpFile = join(tmp, 'study.h5');
   let datasets = 0;
   let tasks = 0;
+  let path = file;
   try {
     const f = new h5wasm.File(tmpFile, 'w');
     try {
@@ -96,9 +101,10 @@ export async function exportStudyH5(dir: string, file: string): Promise<H5Export
     } finally {
       f.close();
     }
-    writeFileAtomic(file, readFileSync(tmpFile));
+    if (opts.unique) path = writeUnique(dirname(file), basename(file), readFileSync(tmpFile));
+    else writeFileAtomic(file, readFileSync(tmpFile));
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
-  return { tasks, datasets };
+  return { tasks, datasets, path };
 }

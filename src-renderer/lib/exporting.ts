@@ -1,28 +1,55 @@
 /**
  * Export through the contract: the renderer prepares the bytes (CSV table, Plot SVG, rasterised PNG), the main side
- * writes them (native save dialog in Electron; the host's exports folder in the browser).
+ * writes them and never replaces a file (native save dialog in Electron, which asks; in the browser host a folder per
+ * run, exports/<run>/, under free names). A figure set goes into a new folder of its own, with the study's HDF5 file,
+ * so a set never mixes runs. The provenance (model, N, ε, Δt, K, spec hash …) is read by the main side from the
+ * study folder named in `source`, never stated by the window.
  */
 import { api } from '../api/client.js';
+import { app } from './app.svelte.js';
+import { chartCsvTable } from './chartCsv.js';
 import { figurePng, figureSvg, fileStem, svgText, type FigureOptions } from './exportFig.js';
-import { chartTable, type ChartData } from './series.js';
+import type { ChartData } from './series.js';
+
+type Source = { study: string; tasks?: string[] };
+
+/** The study a chart comes from (the run on screen), or undefined for views of the form alone (Fig. 2). */
+function sourceOf(c: ChartData): Source | undefined {
+  const dir = app.view.dir;
+  if (!dir || !c.tasks || c.tasks.length === 0) return undefined;
+  return { study: dir, tasks: c.tasks };
+}
+
+/** What a chart of the form shows, when no study stands behind it (the form's model and lists). */
+function formMeta(): Record<string, string | number> {
+  const v = app.validation.value;
+  if (!v) return {};
+  return { kappa: v.kappa, delta: v.delta, u: v.u, N: v.N.join(' '), eps_initial: v.epsInitial, eps_final: v.epsFinal.join(' '), source: 'the form (no study)' };
+}
 
 export async function exportChart(c: ChartData, kind: 'csv' | 'png' | 'svg', o: FigureOptions = {}, dir?: string): Promise<string | undefined> {
   const name = `${fileStem(c)}.${kind}`;
+  const source = sourceOf(c);
   let r: { path: string } | null;
   if (kind === 'csv') {
-    const t = chartTable(c);
-    r = await api.invoke('files.exportCsv', { name, columns: t.columns, rows: t.rows, meta: { title: c.title, app: 'EP Studio' }, dir });
+    const t = chartCsvTable(c);
+    const meta = { title: c.title, ...(source ? {} : formMeta()) };
+    r = await api.invoke('files.exportCsv', { name, columns: t.columns, rows: t.rows, meta, dir, source });
   } else if (kind === 'svg') {
-    r = await api.invoke('files.save', { name, data: svgText(figureSvg(c, o)), encoding: 'utf8', dir });
+    r = await api.invoke('files.save', { name, data: svgText(figureSvg(c, o)), encoding: 'utf8', dir, source });
   } else {
-    r = await api.invoke('files.save', { name, data: await figurePng(c, o), encoding: 'base64', dir });
+    r = await api.invoke('files.save', { name, data: await figurePng(c, o), encoding: 'base64', dir, source });
   }
   return r?.path;
 }
 
-/** The whole figure set: every chart as CSV, SVG and PNG into one chosen folder. Returns the folder and file count. */
+/**
+ * The whole figure set: every chart as CSV, SVG and PNG into one new folder, plus the study as HDF5 when it has
+ * finished. Returns the folder and file count.
+ */
 export async function exportFigureSet(charts: ChartData[], o: FigureOptions = {}, onProgress?: (k: number, n: number) => void): Promise<{ dir: string; files: number } | undefined> {
-  const d = await api.invoke('files.chooseDir', { purpose: 'figures' });
+  const study = app.view.dir;
+  const d = await api.invoke('files.chooseDir', { purpose: 'figures', source: study ? { study } : undefined });
   if (!d) return undefined;
   let files = 0;
   for (const [i, c] of charts.entries()) {
@@ -31,6 +58,10 @@ export async function exportFigureSet(charts: ChartData[], o: FigureOptions = {}
       files++;
     }
     onProgress?.(i + 1, charts.length);
+  }
+  if (study && app.view.status !== 'running') {
+    await api.invoke('studies.exportH5', { dir: study, dest: d.dir });
+    files++;
   }
   return { dir: d.dir, files };
 }

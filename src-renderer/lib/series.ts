@@ -31,6 +31,8 @@ export interface ChartData {
   vlines?: { x: number; label: string }[];
   /** Log scale makes sense (strictly positive quantity). */
   logOk: boolean;
+  /** Ids of the study tasks the chart is made of (exports read their provenance from the study folder). */
+  tasks?: string[];
 }
 
 export interface Observable {
@@ -180,6 +182,7 @@ export function quenchChart(g: QuenchGroup, o: Observable): ChartData {
     x,
     series,
     logOk: o.logOk,
+    tasks: g.tasks.map((t) => t.info.id),
   };
 }
 
@@ -241,7 +244,7 @@ function sweepChart(tasks: TaskRun[], key: string, title: string, yLabel: string
     const N = num(t.info.params.N) ?? num((t.info.params.fixed as Record<string, unknown> | undefined)?.N) ?? num(t.rows.find(Boolean)?.N);
     return { label: N === undefined ? t.info.label : `N=${fmt(N)}`, values, color: i };
   });
-  return { id: `${key}-sweep`, title, xLabel, xKey, yLabel, x, series, logOk };
+  return { id: `${key}-sweep`, title, xLabel, xKey, yLabel, x, series, logOk, tasks: tasks.map((t) => t.info.id) };
 }
 
 /**
