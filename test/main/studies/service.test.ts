@@ -51,7 +51,12 @@ describe('study service', () => {
     // transfers between threads change nothing)
     const serial = runQuench({ kappa: 0.5, delta: -2, u: 1, N: 5, epsInitial: 0.5, epsFinal: 1.1, tMax: 3, dt: 0.2 });
     expect(serial.rows.length).toBe(16);
-    serial.rows.forEach((r, i) => expect(q.rows[i].slice(0, r.length)).toEqual(r));
+    serial.rows.forEach((r, i) => {
+      expect(q.rows[i].slice(1, r.length)).toEqual(r.slice(1));
+      // t is written as k·Δt in the decimals of Δt (0.6, where the product gives 0.6000000000000001)
+      expect(q.rows[i][0]).toBe(Number((i * 0.2).toFixed(1)));
+      expect(Math.abs(q.rows[i][0] - r[0])).toBeLessThanOrEqual(4e-16 * r[0]);
+    });
     // Φ = 2κ<a†a> (Eq. 22) along the whole trajectory
     for (const r of q.rows) expect(r[col('Phi')]).toBeCloseTo(2 * 0.5 * r[col('n')], 12);
     const st = service.status(join(root, 'w1'));
