@@ -60,8 +60,13 @@ export async function exportFigureSet(charts: ChartData[], o: FigureOptions = {}
     onProgress?.(i + 1, charts.length);
   }
   if (study && app.view.status !== 'running') {
-    await api.invoke('studies.exportH5', { dir: study, dest: d.dir });
-    files++;
+    try {
+      await api.invoke('studies.exportH5', { dir: study, dest: d.dir });
+      files++;
+    } catch (e) {
+      // The figures are written; say plainly that the HDF5 file is not (e.g. another process runs the study).
+      throw new Error(`wrote ${files} files to ${d.dir}, but not the study's HDF5 file: ${e instanceof Error ? e.message : String(e)}`);
+    }
   }
   return { dir: d.dir, files };
 }
