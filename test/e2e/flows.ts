@@ -184,7 +184,13 @@ export function defineSuite(title: string, start: () => Promise<Session>, skipRe
       await shot(page, info, 'demo-done');
 
       const csv = readCsv(await exportFrom(page, 'G-epsf', 'CSV'));
-      expect(csv.header).toEqual(['t', 'G [N=1]', 'G [N=5]']);
+      // plain column names; the provenance of the study's tasks (read from the study folder) in # lines
+      expect(csv.header).toEqual(['t', 'G_N1', 'G_N5']);
+      for (const l of ['# kappa: 0.5', '# N: 1 5', '# dt: 0.2', '# rtol: 1e-10']) expect(csv.meta).toContain(l);
+      expect(csv.meta.some((l) => /^# spec_hash: [0-9a-f]{64}$/.test(l))).toBe(true);
+      expect(csv.meta.some((l) => l.startsWith('# units: t [1/omega0]; G [nat]'))).toBe(true);
+      for (const l of csv.meta) expect(l).not.toContain(',');
+      expect(csv.rows[3][0]).toBe('0.6');
       expect(csv.rows).toHaveLength(26);
       expect(Number(csv.rows[25][0])).toBeCloseTo(5, 12);
       // G ≥ 0 (Eq. 27: the Gaussian state maximises the entropy at fixed moments) and the quench starts from a NESS.
@@ -206,9 +212,22 @@ export function defineSuite(title: string, start: () => Promise<Session>, skipRe
       const others = (await page.locator('figure[data-chart]').count()) - 1 - QUENCH_CHARTS.length; // minus the instant Fig. 2
       expect(panels).toBe(2);
       expect(others).toBeGreaterThanOrEqual(1);
-      expect(Number(m[1])).toBe(3 * (panels * QUENCH_CHARTS.length + others));
+      // … plus the study as one HDF5 file
+      expect(Number(m[1])).toBe(3 * (panels * QUENCH_CHARTS.length + others) + 1);
       const { readdirSync } = await import('node:fs');
-      expect(readdirSync(m[2]).filter((f) => /\.(csv|svg|png)$/.test(f))).toHaveLength(Number(m[1]));
+      expect(readdirSync(m[2]).filter((f) => /\.(csv|svg|png)$/.test(f))).toHaveLength(Number(m[1]) - 1);
+      expect(readdirSync(m[2]).filter((f) => f.endsWith('.h5'))).toHaveLength(1);
+      // Exported again: a second folder with its own complete set; the first is untouched.
+      const before = readdirSync(m[2]).sort();
+      const first = (await page.getByTestId('set-status').textContent()) ?? '';
+      await page.getByTestId('export-set').click();
+      const status2 = async () => (await page.getByTestId('set-status').textContent()) ?? '';
+      await expect.poll(async () => { const t = await status2(); return t !== first && /^wrote \d+ files to /.test(t); }, { timeout: 60_000 }).toBe(true);
+      const m2 = /^wrote (\d+) files to (.*)$/.exec(await status2())!;
+      expect(m2[2]).not.toBe(m[2]);
+      expect(m2[1]).toBe(m[1]);
+      expect(readdirSync(m2[2]).sort()).toEqual(before);
+      expect(readdirSync(m[2]).sort()).toEqual(before);
     });
 
     test('reopening a saved study shows the same curves', async ({}, info) => {
@@ -224,7 +243,9 @@ export function defineSuite(title: string, start: () => Promise<Session>, skipRe
       await expect(page.getByTestId('run-status')).toHaveText('completed');
       await expectCurvesPerChart(page, 2, 26);
       const again = readFileSync(await exportFrom(page, 'Phi_over_N-epsf', 'CSV'), 'utf8');
-      expect(again).toBe(liveCsv);
+      // The same data and the same study (spec hash); only the export's date and folder name differ.
+      const body = (t: string) => t.split('\n').filter((l) => !l.startsWith('#') || l.startsWith('# spec_hash') || l.startsWith('# K:'));
+      expect(body(again)).toEqual(body(liveCsv));
       await shot(page, info, 'reopened');
     });
 
@@ -316,6 +337,32 @@ export function defineSuite(title: string, start: () => Promise<Session>, skipRe
       });
       expect(colours).toBeGreaterThan(20);
       await shot(page, info, 'phase-space');
+    });
+
+    test('phase-space export: Q and J at every t as HDF5 and PNG frames, a new folder per export', async ({}, info) => {
+      const { readdirSync } = await import('node:fs');
+      const { join } = await import('node:path');
+      await page.getByTestId('ps-export-times').selectOption({ label: 'at every t = kΔt' });
+      await page.getByLabel('PNG frames').check();
+      const status = page.getByTestId('ps-export-status');
+      const dirs: string[] = [];
+      for (let round = 0; round < 2; round++) {
+        const before = (await status.textContent()) ?? '';
+        await page.getByTestId('ps-export').click();
+        await expect.poll(async () => { const t = (await status.textContent()) ?? ''; return t !== before && /^wrote \d+ files to /.test(t); }, { timeout: 90_000 }).toBe(true);
+        const m = /^wrote (\d+) files to (.*)$/.exec((await status.textContent()) ?? '')!;
+        const files = readdirSync(m[2]);
+        expect(files.length).toBe(Number(m[1]));
+        // t = 0, 0.2, …, 5: 26 frames; HDF5 with Q and J; provenance.json; frames.txt (the colour scale)
+        expect(files.filter((f) => f.endsWith('.png'))).toHaveLength(26);
+        for (const f of ['phase-space.h5', 'provenance.json', 'frames.txt', 'Q_00_t0.png', 'Q_25_t5.png']) expect(files).toContain(f);
+        expect(pngSize(join(m[2], 'Q_03_t0.6.png'))).toEqual({ width: 512, height: 536 });
+        const prov = JSON.parse(readFileSync(join(m[2], 'provenance.json'), 'utf8'));
+        expect(prov).toMatchObject({ kappa: '0.5', N: '1', eps_initial: '0.5', eps_final: '0.8', layout: { Q: [26, 64, 64] } });
+        dirs.push(m[2]);
+      }
+      expect(dirs[1]).not.toBe(dirs[0]);
+      await shot(page, info, 'phase-space-export');
     });
   });
 }
