@@ -150,9 +150,24 @@ export const METHODS = {
     }),
     z.object({ path: z.string() }).nullable(),
   ],
-  /** Write an exported figure (PNG as base64, SVG as text); placement as files.exportCsv. */
+  /**
+   * Write an exported figure (PNG as base64, SVG as text); placement as files.exportCsv. `meta`: text entries written
+   * into a PNG as iTXt chunks (its provenance); PNG only.
+   */
   'files.save': [
-    z.object({ name, data: z.string().max(64 * 1024 * 1024), encoding: z.enum(['utf8', 'base64']), dir: dir.optional(), source: ExportSource.optional() }),
+    z
+      .object({
+        name,
+        data: z.string().max(64 * 1024 * 1024),
+        encoding: z.enum(['utf8', 'base64']),
+        dir: dir.optional(),
+        source: ExportSource.optional(),
+        meta: z.record(z.string().min(1).max(79), z.string().max(10_000)).optional(),
+      })
+      .refine((r) => r.meta === undefined || (/\.png$/i.test(r.name) && r.encoding === 'base64' && Object.keys(r.meta).length <= 64), {
+        message: 'meta only with a .png (base64), at most 64 entries',
+        path: ['meta'],
+      }),
     z.object({ path: z.string() }).nullable(),
   ],
   /**
@@ -179,7 +194,8 @@ export const METHODS = {
         dir,
       })
       .refine((r) => r.times.length * r.grid.nx * r.grid.ny <= 1e7, { message: 'at most 10⁷ values of Q (times × nx × ny): fewer times or a coarser grid', path: ['times'] }),
-    z.object({ dir: z.string(), files: z.array(z.string()) }),
+    /** provenance: the record written to provenance.json (for the PNG frames' text chunks). */
+    z.object({ dir: z.string(), files: z.array(z.string()), provenance: z.record(z.string(), z.string()) }),
   ],
 } as const satisfies Record<string, readonly [z.ZodType, z.ZodType]>;
 

@@ -11,6 +11,7 @@ import { writeFileAtomic } from '../io/atomicWrite.js';
 import { chartCsv } from '../io/chartCsv.js';
 import { newExportDir, runLabel, writeUnique } from '../io/exportFiles.js';
 import { nowIso } from '../io/provenance.js';
+import { addPngText } from '../io/pngText.js';
 import { VERSION } from '../version.js';
 import { ApiError, parseRequest, type ApiErrorBody, type Method, type PushEvent, type Res } from './contract.js';
 import type { StudyEvent, TaskInfo } from './events.js';
@@ -231,7 +232,9 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     'files.save': async (p) => {
       const t = await target(p.dir, p.name, p.name.split('.').pop() ?? '', p.source?.study);
       if (!t) return null;
-      return { path: save(t, p.encoding === 'base64' ? Buffer.from(p.data, 'base64') : p.data) };
+      let data: string | Uint8Array = p.encoding === 'base64' ? Buffer.from(p.data, 'base64') : p.data;
+      if (p.meta) data = addPngText(data as Uint8Array, p.meta);
+      return { path: save(t, data) };
     },
     'files.chooseDir': async (p) => {
       const base = `${runLabel(p.source?.study)}-${p.purpose || 'export'}`;
@@ -260,7 +263,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
       const list = p.formats.length ? p.times.map((t) => frames.frame(p.params, t, p.grid)) : [frames.frame(p.params, p.times[0], p.grid)];
       const q = p.params;
       const { writePhaseSpaceFrames } = await import('../io/phaseSpaceExport.js');
-      const files = await writePhaseSpaceFrames(p.dir, list, p.grid, p.formats, {
+      const out = await writePhaseSpaceFrames(p.dir, list, p.grid, p.formats, {
         command: `EP Studio ${VERSION} window: phase-space export (${p.formats.join(' ') || 'PNG frames'})`,
         appVersion: VERSION,
         date: nowIso(),
@@ -274,7 +277,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
         grid: `Cartesian ${p.grid.nx}x${p.grid.ny} points over Re μ in [${p.grid.xMin}; ${p.grid.xMax}] and Im μ in [${p.grid.yMin}; ${p.grid.yMax}]; J on ${list[0].arrows.nx}x${list[0].arrows.ny}`,
         extra: { times: p.times },
       });
-      return { dir: p.dir, files };
+      return { dir: p.dir, ...out };
     },
   };
 

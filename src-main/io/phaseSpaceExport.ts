@@ -78,8 +78,15 @@ export function frameArrays(frames: readonly PhaseFrame[], grid: FrameGrid): Rec
 
 const unitOf = (name: string) => QUANTITIES[name.replace(/^arrows_/, '')];
 
-/** Write the frames into `dir` (names never replace a file); returns the paths written. */
-export async function writePhaseSpaceFrames(dir: string, frames: readonly PhaseFrame[], grid: FrameGrid, formats: readonly PhaseFormat[], rec: Provenance, stem = 'phase-space'): Promise<string[]> {
+/** Write the frames into `dir` (names never replace a file); returns the paths written and the record's entries. */
+export async function writePhaseSpaceFrames(
+  dir: string,
+  frames: readonly PhaseFrame[],
+  grid: FrameGrid,
+  formats: readonly PhaseFormat[],
+  rec: Provenance,
+  stem = 'phase-space',
+): Promise<{ files: string[]; provenance: Record<string, string> }> {
   const arrays = frameArrays(frames, grid);
   const written: string[] = [];
   const record = { ...rec, columns: Object.keys(arrays) };
@@ -111,7 +118,8 @@ export async function writePhaseSpaceFrames(dir: string, frames: readonly PhaseF
     }
   }
   // The record in a file of its own: .npy holds none, and PNG frames written beside it belong to the same export.
-  const json = { ...Object.fromEntries(provenanceEntries(record)), layout: Object.fromEntries(Object.entries(arrays).map(([k, a]) => [k, a.shape])) };
+  const provenance = Object.fromEntries(provenanceEntries(record));
+  const json = { ...provenance, layout: Object.fromEntries(Object.entries(arrays).map(([k, a]) => [k, a.shape])) };
   written.push(writeUnique(dir, 'provenance.json', JSON.stringify(json, null, 2) + '\n'));
-  return written;
+  return { files: written, provenance };
 }

@@ -2,7 +2,7 @@
  * Export of the phase-space viewer (issue 11 item 7): Q(μ) and J(μ) at the shown time or at every sample time, as
  * HDF5 and/or NumPy .npy (written by the main side with provenance.json: phaseSpace.export), and the frames as PNG.
  * Everything goes into one new folder (files.chooseDir). The PNG frames share one colour scale, the largest Q over the
- * exported frames (stated in provenance.json's neighbour, frames.txt), so that frames are comparable.
+ * exported frames, so that frames are comparable; each PNG carries the export's provenance as text chunks.
  */
 import { api } from '../api/client.js';
 import type { Req, Res } from '../../src-main/api/contract.js';
@@ -80,7 +80,9 @@ export async function exportPhaseSpace(o: PhaseExportOptions): Promise<{ dir: st
     const digits = String(o.times.length - 1).length;
     for (const [k, f] of frames.entries()) {
       const name = `Q_${String(k).padStart(digits, '0')}_t${f.t}.png`;
-      await api.invoke('files.save', { name, data: framePng(f, qMax, o.arrows), encoding: 'base64', dir: d.dir });
+      // the export's record (from the main side) plus what is particular to this frame, as PNG text chunks
+      const meta = { ...r.provenance, frame: `Q(μ) at t = ${f.t}; colour 0…${qMax} (viridis; fixed over the export)${o.arrows ? '; J(μ) arrows' : ''}` };
+      await api.invoke('files.save', { name, data: framePng(f, qMax, o.arrows), encoding: 'base64', dir: d.dir, meta });
       files++;
     }
     const note = [`PNG frames Q_<k>_t<t>.png: Husimi Q (viridis, linear) from 0 to ${qMax} (the largest Q over these frames)`, o.arrows ? 'with J(μ) arrows (length ∝ |J|, per frame)' : 'without J arrows', 'parameters: provenance.json'].join('\n');

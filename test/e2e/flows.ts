@@ -357,6 +357,9 @@ export function defineSuite(title: string, start: () => Promise<Session>, skipRe
         expect(files.filter((f) => f.endsWith('.png'))).toHaveLength(26);
         for (const f of ['phase-space.h5', 'provenance.json', 'frames.txt', 'Q_00_t0.png', 'Q_25_t5.png']) expect(files).toContain(f);
         expect(pngSize(join(m[2], 'Q_03_t0.6.png'))).toEqual({ width: 512, height: 536 });
+        // each frame carries the export's provenance as PNG text (iTXt) chunks
+        const png = readFileSync(join(m[2], 'Q_03_t0.6.png'));
+        for (const k of ['iTXt', 'eps_final\0', 'kappa\0', 'frame\0']) expect(png.includes(Buffer.from(k))).toBe(true);
         const prov = JSON.parse(readFileSync(join(m[2], 'provenance.json'), 'utf8'));
         expect(prov).toMatchObject({ kappa: '0.5', N: '1', eps_initial: '0.5', eps_final: '0.8', layout: { Q: [26, 64, 64] } });
         dirs.push(m[2]);

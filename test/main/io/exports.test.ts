@@ -191,7 +191,8 @@ print(json.dumps({"kappa": float(a["kappa"]), "N": a["N"].tolist(), "eps_final":
     const grid = { xMin: -5, xMax: 5, yMin: -5, yMax: 5, nx: 41, ny: 37 };
     const d = (await h.dispatch('files.chooseDir', { purpose: 'phase-space' })) as { dir: string };
     expect(d.dir).toBe(join(exportsRoot, 'window-phase-space-1'));
-    const r = (await h.dispatch('phaseSpace.export', { params, grid, times: [0, 0.2, 0.4], formats: ['h5', 'npy'], dir: d.dir })) as { files: string[] };
+    const r = (await h.dispatch('phaseSpace.export', { params, grid, times: [0, 0.2, 0.4], formats: ['h5', 'npy'], dir: d.dir })) as { files: string[]; provenance: Record<string, string> };
+    expect(r.provenance).toMatchObject({ kappa: '0.5', N: '1', eps_final: '1.1', times: '0 0.2 0.4' });
     expect(r.files.map((f) => basename(f)).sort()).toEqual(['Jx.npy', 'Jy.npy', 'Q.npy', 'arrows_im_mu.npy', 'arrows_re_mu.npy', 'im_mu.npy', 'phase-space.h5', 'provenance.json', 're_mu.npy', 't.npy'].sort());
     const prov = JSON.parse(readFileSync(join(d.dir, 'provenance.json'), 'utf8'));
     expect(prov).toMatchObject({ kappa: '0.5', N: '1', eps_initial: '0.5', eps_final: '1.1', times: '0 0.2 0.4', layout: { Q: [3, 37, 41], Jx: [3, 21, 21] } });

@@ -1,4 +1,5 @@
 // The provenance record, units, sample-time rounding, the no-replace writers and the .npy writer (read back by numpy).
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +8,8 @@ import { toCsv } from '../../../src-main/io/csv.js';
 import { writeFileAtomicNoReplace } from '../../../src-main/io/atomicWrite.js';
 import { newExportDir, numberedName, runLabel, writeUnique } from '../../../src-main/io/exportFiles.js';
 import { decodeNpy, encodeNpy } from '../../../src-main/io/npy.js';
+import { addPngText, crc32 } from '../../../src-main/io/pngText.js';
+import { Resvg } from '@resvg/resvg-js';
 import { fromTaskParams, provenanceAttrs, provenanceLines, type Provenance } from '../../../src-main/io/provenance.js';
 import { omega0Text, quantityOf, unitsText } from '../../../src-main/io/quantities.js';
 import { decimalsOf, roundToSamples, sampleTime } from '../../../src-main/io/sampleTime.js';
@@ -242,3 +245,37 @@ function parseHexFloat(h: string): number {
   const v = mant * 2 ** Math.max(exp, -1000) * 2 ** Math.min(0, exp + 1000);
   return m[1] ? -v : v;
 }
+
+describe('PNG text chunks', () => {
+  it('CRC-32 of the standard check string', () => {
+    expect(crc32(new TextEncoder().encode('123456789'))).toBe(0xcbf43926);
+  });
+
+  const pil = PY.exe ? spawnSync(PY.exe, ['-c', 'import PIL']).status === 0 : false;
+  if (!pil) console.log('[png text] Pillow check skipped: no python3 with PIL (apt-get install python3-pil)');
+  it.skipIf(!pil)('Pillow reads the iTXt entries (UTF-8) and the same pixels; zlib checks every chunk CRC', () => {
+    const png = new Resvg('<svg xmlns="http://www.w3.org/2000/svg" width="6" height="4"><rect width="3" height="4" fill="#440154"/><rect x="3" width="3" height="4" fill="#fde725"/></svg>').render().asPng();
+    writeFileSync(join(root, 'plain.png'), png);
+    const tagged = addPngText(png, { program: 'EP Studio 0.1.0 window', kappa: '0.5', frame: 'Q(μ) at t = 0.6; ε_f = 1.1' });
+    writeFileSync(join(root, 'tagged.png'), tagged);
+    expect(() => addPngText(new Uint8Array(10), {})).toThrow(/not a PNG/);
+    const o = py(
+      `import sys, json, zlib, struct
+from PIL import Image
+a = Image.open(sys.argv[1]); b = Image.open(sys.argv[2])
+data = open(sys.argv[2], 'rb').read(); i = 8; types = []; ok = True
+while i < len(data):
+    n, = struct.unpack('>I', data[i:i+4]); t = data[i+4:i+8]; crc, = struct.unpack('>I', data[i+8+n:i+12+n])
+    ok = ok and zlib.crc32(t + data[i+8:i+8+n]) == crc; types.append(t.decode()); i += 12 + n
+print(json.dumps({"text": b.text, "same": list(a.convert('RGBA').getdata()) == list(b.convert('RGBA').getdata()), "size": b.size, "crc_ok": ok, "types": types}))`,
+      join(root, 'plain.png'),
+      join(root, 'tagged.png'),
+    );
+    expect(o.text).toEqual({ program: 'EP Studio 0.1.0 window', kappa: '0.5', frame: 'Q(μ) at t = 0.6; ε_f = 1.1' });
+    expect(o.same).toBe(true);
+    expect(o.size).toEqual([6, 4]);
+    expect(o.crc_ok).toBe(true);
+    expect(o.types.slice(0, 4)).toEqual(['IHDR', 'iTXt', 'iTXt', 'iTXt']);
+    expect(o.types.at(-1)).toBe('IEND');
+  });
+});
