@@ -119,7 +119,8 @@ export async function writePhaseSpaceFrames(
   }
   // The record in a file of its own: .npy holds none, and PNG frames written beside it belong to the same export.
   const provenance = Object.fromEntries(provenanceEntries(record));
-  const json = { ...provenance, layout: Object.fromEntries(Object.entries(arrays).map(([k, a]) => [k, a.shape])) };
+  // The array layout only where arrays were written (a PNG-only export has none).
+  const json = formats.length ? { ...provenance, layout: Object.fromEntries(Object.entries(arrays).map(([k, a]) => [k, a.shape])) } : provenance;
   written.push(writeUnique(dir, 'provenance.json', JSON.stringify(json, null, 2) + '\n'));
   return { files: written, provenance };
 }
