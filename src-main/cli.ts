@@ -10,9 +10,10 @@ import * as kerr from './cli/commands/kerr.js';
 import * as study from './cli/commands/study.js';
 import * as gaussian from './cli/commands/gaussian.js';
 import * as spectrum from './cli/commands/spectrum.js';
+import * as figures from './cli/commands/figures.js';
 
 type Registrar = { register(program: Command): void };
-const COMMANDS: Registrar[] = [kerr, study, gaussian, spectrum];
+const COMMANDS: Registrar[] = [kerr, study, gaussian, spectrum, figures];
 
 export function buildProgram(): Command {
   const program = new Command('epstudio')
