@@ -197,6 +197,20 @@ export const METHODS = {
     /** provenance: the record written to provenance.json (for the PNG frames' text chunks). */
     z.object({ dir: z.string(), files: z.array(z.string()), provenance: z.record(z.string(), z.string()) }),
   ],
+  /**
+   * Export the seed figures of a study (the CLI's `epstudio figures`, same engine and files) into a new folder: Electron
+   * asks with a dialog, the browser host makes exports/<folder> (default <study>-figures-<time>). Never replaces a file:
+   * an existing one is an error naming it. null = dialog cancelled.
+   */
+  'figures.export': [
+    z.object({
+      dir,
+      formats: z.array(z.enum(['svg', 'pdf', 'png'])).min(1).max(3).optional(),
+      figures: z.array(z.enum(['fig2', 'fig3', 'fig4', 'fig5', 'fig6', 'fig7', 'fig8', 'g-fig3'])).min(1).max(8).optional(),
+      folder: name.optional(),
+    }),
+    z.object({ dir: z.string(), files: z.array(z.string()), missing: z.array(z.string()), seconds: z.number() }).nullable(),
+  ],
 } as const satisfies Record<string, readonly [z.ZodType, z.ZodType]>;
 
 export type Method = keyof typeof METHODS;
