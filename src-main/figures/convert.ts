@@ -51,7 +51,10 @@ export async function svgToPdf(svg: string, prov: Provenance): Promise<Uint8Arra
     doc.on('end', () => res());
     doc.on('error', rej);
   });
-  SVGtoPDF(doc, svg, 0, 0, {
+  // svg-to-pdfkit reads "7in" as CSS inches (96 units each) and would scale the page content by 4/3: give it the
+  // size in points, which is what the viewBox already is.
+  const svgPt = svg.replace(/<svg[^>]*>/, (tag) => tag.replace(/ width="[\d.]+in"/, ` width="${width}"`).replace(/ height="[\d.]+in"/, ` height="${height}"`));
+  SVGtoPDF(doc, svgPt, 0, 0, {
     width,
     height,
     assumePt: true,

@@ -49,21 +49,24 @@ export function checkFormats(field: string, formats: readonly string[]): asserts
   for (const f of formats) if (!(FORMATS as readonly string[]).includes(f)) throw new ParameterError(field, `formats from ${FORMATS.join(', ')}`, f);
 }
 
-export async function renderFigureSet(studyDir: string, opts: FigureSetOptions = {}): Promise<FigureSet> {
-  const formats = opts.formats ?? FORMATS;
+/** Load the study and describe its figures (cheap: no rendering); refuses when none has finished data. */
+function describe(studyDir: string, opts: FigureSetOptions) {
   if (opts.figures) checkFigureNames('figures', opts.figures);
   const t0 = performance.now();
   const data = loadStudy(studyDir);
   const specs: FigureSpec[] = buildFigures(data, opts.figures);
-  const load = performance.now() - t0;
   const have = new Set(specs.map((s) => s.name));
   const missing = (opts.figures ?? []).filter((n) => !have.has(n));
   if (specs.length === 0)
     throw new ParameterError(opts.figures ? 'figures' : 'STUDY', 'figures this study has finished data for (run or resume it first; `epstudio status` lists its tasks)', opts.figures?.join(',') ?? studyDir);
+  return { data, specs, missing, load: performance.now() - t0, names: specs.flatMap((s) => (opts.formats ?? FORMATS).map((f) => `${s.name}.${f}`)) };
+}
+
+async function render(d: ReturnType<typeof describe>, formats: readonly Format[]): Promise<FigureSet> {
   const figures: Record<string, number> = {};
   // One figure after another on the main thread (SVG, PDF); PNGs rasterise in resvg's thread pool meanwhile.
   const pending: Promise<RenderedFile>[] = [];
-  for (const s of specs) {
+  for (const s of d.specs) {
     const t1 = performance.now();
     const svg = renderSvg(s);
     for (const f of formats) {
@@ -75,22 +78,27 @@ export async function renderFigureSet(studyDir: string, opts: FigureSetOptions =
     figures[s.name] = performance.now() - t1;
   }
   const files = await Promise.all(pending);
-  return { studyId: data.studyId, files, missing, timings: { load, figures } };
+  return { studyId: d.data.studyId, files, missing: d.missing, timings: { load: d.load, figures } };
+}
+
+export async function renderFigureSet(studyDir: string, opts: FigureSetOptions = {}): Promise<FigureSet> {
+  return render(describe(studyDir, opts), opts.formats ?? FORMATS);
 }
 
 /**
- * Render and write a figure set into `outDir` (created if needed). Refuses, before writing anything, when a target
- * file exists and `force` is not set: ParameterError naming the file (exit status 2 in the CLI).
+ * Render and write a figure set into `outDir` (created if needed). Refuses, before rendering or writing anything, when
+ * a target file exists and `force` is not set: ParameterError naming the file (exit status 2 in the CLI).
  */
 export async function writeFigureSet(studyDir: string, outDir: string, opts: FigureSetOptions & { force?: boolean; field?: string } = {}): Promise<FigureSet & { paths: string[] }> {
   const field = opts.field ?? '--out';
   if (existsSync(outDir) && !statSync(outDir).isDirectory()) throw new ParameterError(field, 'a folder (this is a file)', outDir);
-  const set = await renderFigureSet(studyDir, opts);
-  const paths = set.files.map((f) => join(outDir, f.name));
+  const d = describe(studyDir, opts);
   if (!opts.force) {
-    const clash = paths.find((p) => existsSync(p));
-    if (clash) throw new ParameterError(field, `a folder without ${set.files.find((f) => join(outDir, f.name) === clash)!.name} (it exists: pass --force to replace it, or choose another folder)`, clash);
+    const clash = d.names.find((n) => existsSync(join(outDir, n)));
+    if (clash) throw new ParameterError(field, `a folder without ${clash} (it exists: pass --force to replace it, or choose another folder)`, join(outDir, clash));
   }
+  const set = await render(d, opts.formats ?? FORMATS);
+  const paths = set.files.map((f) => join(outDir, f.name));
   set.files.forEach((f, i) => writeFileAtomic(paths[i], f.data));
   return { ...set, paths };
 }

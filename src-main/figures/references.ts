@@ -95,6 +95,37 @@ export function linearisedNess(model: MeanFieldModel, alphaRe: number, alphaIm: 
   return { nPrime, c, Pi_d: gaussianPiD(kappa, nPrime, Math.hypot(c.re, c.im)), Phi_q: 2 * kappa * nPrime };
 }
 
+/**
+ * The mean-field steady state a quench ε_i → ε_f reaches: Eq. 4 integrated (RK4) from the lowest-n stable state at
+ * ε_i (the dark state the seed's quenches start from) until it stops moving, then polished to the nearest stable
+ * steady state at ε_f. Inside the bistable window this is the metastable dark branch, which is the seed's "MFA
+ * solution" of Fig. 5(c, d): the N → ∞ curves approach it at ε_c and overshoot it at ε_f = 1.1.
+ */
+export function meanFieldQuenchEnd(model: MeanFieldModel, epsI: number, epsF: number): { n: number; alpha_re: number; alpha_im: number } {
+  const start = meanFieldSteadyStates({ ...model, eps: epsI }).filter((s) => s.stable)[0];
+  let re = start.alpha_re, im = start.alpha_im;
+  const { kappa, delta, u } = model;
+  const f = (x: number, y: number): [number, number] => {
+    // −(κ + i(Δ + u|α|²)) α + ε
+    const g = delta + u * (x * x + y * y);
+    return [-kappa * x + g * y + epsF, -kappa * y - g * x];
+  };
+  const h = 0.05 / Math.max(kappa, Math.abs(delta), 1);
+  for (let i = 0; i < 2_000_000; i++) {
+    const k1 = f(re, im);
+    const k2 = f(re + 0.5 * h * k1[0], im + 0.5 * h * k1[1]);
+    const k3 = f(re + 0.5 * h * k2[0], im + 0.5 * h * k2[1]);
+    const k4 = f(re + h * k3[0], im + h * k3[1]);
+    re += (h / 6) * (k1[0] + 2 * k2[0] + 2 * k3[0] + k4[0]);
+    im += (h / 6) * (k1[1] + 2 * k2[1] + 2 * k3[1] + k4[1]);
+    if (Math.hypot(k1[0], k1[1]) < 1e-9) break;
+  }
+  const n = re * re + im * im;
+  const states = meanFieldSteadyStates({ ...model, eps: epsF }).filter((s) => s.stable);
+  const near = states.reduce((a, b) => (Math.abs(b.n - n) < Math.abs(a.n - n) ? b : a));
+  return { n: near.n, alpha_re: near.alpha_re, alpha_im: near.alpha_im };
+}
+
 /** The bright (largest-n, stable) mean-field state at ε, when the pump is past the lower fold (ε ≥ ε−). */
 export function meanFieldBright(model: MeanFieldModel, eps: number): { n: number; alpha_re: number; alpha_im: number } | null {
   const states = meanFieldSteadyStates({ ...model, eps }).filter((s) => s.stable);

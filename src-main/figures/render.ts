@@ -17,6 +17,7 @@ const SVG_NS = 'http://www.w3.org/2000/svg';
 /** Largest factor by which a reference may stretch the data's y-range. */
 export const REF_STRETCH = 3;
 const NOTE_PT = 6.5;
+const NOTE_ROW = 8;
 const MARGIN = { left: 40, right: 8, top: 14, bottom: 27 };
 const LEGEND_ROW = 11;
 
@@ -130,7 +131,7 @@ function scalePanel(p: Panel, range: YRange, k: number): { p: Panel; range: YRan
   };
 }
 
-function panelPlot(doc: Doc, p0: Panel, width: number, height: number, opts: { fontPt: number; margin: typeof MARGIN; inset?: boolean }): { svg: Element; range: YRange; exponent: number } {
+function panelPlot(doc: Doc, p0: Panel, width: number, height: number, opts: { fontPt: number; margin: typeof MARGIN; inset?: boolean; noteRows?: number }): { svg: Element; range: YRange; exponent: number } {
   const range0 = yRange(p0);
   const exponent = p0.yType === 'linear' ? axisExponent(range0.domain) : 0;
   const { p, range } = scalePanel(p0, range0, exponent);
@@ -156,23 +157,12 @@ function panelPlot(doc: Doc, p0: Panel, width: number, height: number, opts: { f
   }
   marks.push(Plot.frame({ stroke: '#000000', strokeWidth: 0.6 }));
   const title = [p.tag, p.title].filter(Boolean).join(' ');
-  if (title) marks.push(Plot.text([title], { frameAnchor: 'top-left', dy: -7, textAnchor: 'start', fontSize: opts.fontPt }));
+  const band = (opts.noteRows ?? 0) * NOTE_ROW;
+  if (title) marks.push(Plot.text([title], { frameAnchor: 'top-left', dy: -7 - band, textAnchor: 'start', fontSize: opts.fontPt }));
+  // Off-scale notes: right-aligned in a band between the title and the frame, clear of the data (noteRows is the same
+  // for every panel of a figure, so that the frames stay aligned).
   if (range.notes.length) {
-    // In the corner of the frame with the fewest data points under a box of the notes' size.
-    const fw = width - m.left - m.right, fh = height - m.top - m.bottom;
-    const w = Math.min(1, Math.max(...range.notes.map((n) => textWidth(n, NOTE_PT))) / fw + 0.03);
-    const corner = emptiestCorner(p, range, w, ((NOTE_PT + 1.5) * range.notes.length + 4) / fh);
-    const left = corner.endsWith('left'), top = corner.startsWith('top');
-    marks.push(
-      Plot.text([range.notes.join('\n')], {
-        frameAnchor: corner,
-        dx: left ? 3 : -3,
-        dy: top ? 3 : -3,
-        textAnchor: left ? 'start' : 'end',
-        lineAnchor: top ? 'top' : 'bottom',
-        fontSize: NOTE_PT,
-      }),
-    );
+    marks.push(Plot.text([range.notes.join('\n')], { frameAnchor: 'top-right', dy: -2, textAnchor: 'end', lineAnchor: 'bottom', fontSize: NOTE_PT }));
   }
   const svg = Plot.plot({
     document: doc as unknown as Document,
@@ -180,7 +170,7 @@ function panelPlot(doc: Doc, p0: Panel, width: number, height: number, opts: { f
     height,
     marginLeft: m.left,
     marginRight: m.right,
-    marginTop: m.top,
+    marginTop: m.top + (opts.noteRows ?? 0) * NOTE_ROW,
     marginBottom: m.bottom,
     style: { fontFamily: FONT_FAMILY, fontSize: `${opts.fontPt}px`, overflow: 'visible' },
     x: { domain: p.xDomain, label: p.xLabel, labelAnchor: 'center', labelArrow: 'none', labelOffset: opts.inset ? 20 : 24, ticks: opts.inset ? 3 : 5, tickSize: 3 },
@@ -277,7 +267,10 @@ export function renderSvg(spec: FigureSpec): string {
   const rowsN = Math.ceil(spec.panels.length / cols);
   const pw = W / cols, ph = spec.panelHeightIn * PT_PER_IN;
   const legend = legendPlot(doc, spec.legend, W);
-  const H = legend.height + rowsN * ph + 2;
+  // Panels with off-scale notes get a band above the frame; all panels of the figure keep the same frame height.
+  const noteRows = Math.max(0, ...spec.panels.map((p) => yRange(p).notes.length));
+  const phN = ph + noteRows * NOTE_ROW;
+  const H = legend.height + rowsN * phN + 2;
 
   const root = doc.createElementNS(SVG_NS, 'svg');
   root.setAttribute('xmlns', SVG_NS);
@@ -309,8 +302,8 @@ export function renderSvg(spec: FigureSpec): string {
     root.appendChild(g);
   }
   spec.panels.forEach((p, i) => {
-    const x = (i % cols) * pw, y = legend.height + Math.floor(i / cols) * ph;
-    const { svg, range, exponent } = panelPlot(doc, p, pw, ph, { fontPt: FONT_PT, margin: MARGIN });
+    const x = (i % cols) * pw, y = legend.height + Math.floor(i / cols) * phN;
+    const { svg, range, exponent } = panelPlot(doc, p, pw, phN, { fontPt: FONT_PT, margin: MARGIN, noteRows });
     const g = adopt(doc, svg, x, y, FONT_PT);
     g.setAttribute('aria-label', `panel ${p.tag || i + 1}`);
     g.setAttribute('data-panel', String(i));
@@ -320,12 +313,13 @@ export function renderSvg(spec: FigureSpec): string {
     g.setAttribute('data-refs-drawn', String(range.drawn.length));
     g.setAttribute('data-refs-off-scale', String(range.notes.length));
     if (p.inset) {
-      const fw = pw - MARGIN.left - MARGIN.right, fh = ph - MARGIN.top - MARGIN.bottom;
+      const top = MARGIN.top + noteRows * NOTE_ROW;
+      const fw = pw - MARGIN.left - MARGIN.right, fh = phN - top - MARGIN.bottom;
       const corner = emptiestCorner(p, range, 0.5, 0.52);
       const im = { left: 36, right: 4, top: 4, bottom: 22 };
       const iw = 0.5 * fw, ih = 0.52 * fh;
       const ix = MARGIN.left + (corner.endsWith('left') ? 2 : fw - iw - 2);
-      const iy = MARGIN.top + (corner.startsWith('top') ? 2 : fh - ih - 2);
+      const iy = top + (corner.startsWith('top') ? 2 : fh - ih - 2);
       const inset = panelPlot(doc, p.inset, iw, ih, { fontPt: TICK_FONT_PT - 0.5, margin: im, inset: true });
       const ig = adopt(doc, inset.svg, ix, iy, TICK_FONT_PT - 0.5);
       ig.setAttribute('aria-label', 'inset');
