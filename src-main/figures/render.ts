@@ -168,7 +168,8 @@ function panelPlot(doc: Doc, p0: Panel, width: number, height: number, opts: { f
     document: doc as unknown as Document,
     width,
     height,
-    marginLeft: m.left,
+    // Log ticks (10⁻⁶) are wider than linear ones: a little more room for the rotated label.
+    marginLeft: m.left + (p.yType === 'log' ? 4 : 0),
     marginRight: m.right,
     marginTop: m.top + (opts.noteRows ?? 0) * NOTE_ROW,
     marginBottom: m.bottom,
@@ -182,7 +183,7 @@ function panelPlot(doc: Doc, p0: Panel, width: number, height: number, opts: { f
       label: p.yLabel,
       labelAnchor: 'center',
       labelArrow: 'none',
-      labelOffset: opts.inset ? 31 : 36,
+      labelOffset: opts.inset ? 31 : p.yType === 'log' ? 41 : 36,
       ticks: opts.inset ? 3 : 5,
       tickSize: 3,
       ...(p.yType === 'log' ? { tickFormat: logTick } : {}),
