@@ -174,6 +174,10 @@ describe('figure engine on a study with every seed figure', () => {
     expect(prov.study_id).toBe(`all-figures-${studyJson.hash.slice(0, 8)}`);
     expect(prov.K.length).toBe(6);
     expect(prov.rtol).toMatch(/1e-10/);
+    // An independent XML reader sees a well-formed SVG of 7 in with the same metadata.
+    const xml = spawnSync('python3', ['-c', SVG_READER], { input: svgOf('fig5'), encoding: 'utf8' });
+    expect(xml.status, xml.stderr).toBe(0);
+    expect(JSON.parse(xml.stdout)).toEqual({ width: '7in', spec_hash: studyJson.hash });
     expect(prov.grid).toMatch(/polar/);
     // PNG: chunks read back independently of our writer (Python's zlib checks every CRC).
     const png = bytesOf('fig5', 'png');
@@ -239,8 +243,13 @@ describe('figure engine on a study with every seed figure', () => {
     expect(again.status).toBe(2);
     expect(again.stderr).toMatch(/fig4\.pdf \(it exists: pass --force/);
     expect(cli('figures', study, '--out', out, '--format', 'svg,gif').status).toBe(2);
-    expect(cli('figures', study, '--out', out, '--figures', 'fig9').status).toBe(2);
-    expect(cli('figures', join(root, 'no-study'), '--out', out).status).toBe(2);
+    // (unknown figure names and a folder without a study: checked in-process below, each a ParameterError)
+  });
+
+  it('refuses unknown figure names and folders without a study (ParameterError, exit 2 in the CLI)', async () => {
+    await expect(renderFigureSet(study, { figures: ['fig9'] })).rejects.toBeInstanceOf(ParameterError);
+    await expect(renderFigureSet(join(root, 'no-study'))).rejects.toBeInstanceOf(ParameterError);
+    await expect(renderFigureSet(study, { figures: ['fig9'] })).rejects.toThrow(/figures: got "fig9"; allowed: figure names from fig2/);
   });
 
   it('figures.export (the window): a new folder under exports/ each time, both sets kept', async () => {
@@ -273,6 +282,14 @@ describe('Fig. 2 x-range', () => {
     writeFileSync(join(ARTIFACTS, 'fig2-delta-3.png'), s.files[1].data);
   });
 });
+
+// Parses an SVG with Python's ElementTree: root width and the provenance's spec hash.
+const SVG_READER = `
+import sys, json, xml.etree.ElementTree as E
+r = E.fromstring(sys.stdin.read())
+m = r.find('{http://www.w3.org/2000/svg}metadata')
+print(json.dumps({'width': r.get('width'), 'spec_hash': json.loads(m.text)['spec_hash']}))
+`;
 
 // Reads a PNG with Python's zlib (CRC of every chunk checked): size, pHYs, tEXt.
 const PNG_READER = `
