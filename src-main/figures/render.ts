@@ -329,5 +329,10 @@ export function renderSvg(spec: FigureSpec): string {
     root.appendChild(g);
   });
   applySubscripts(doc, root);
+  // Plot's default tick format groups thousands ("1,000"); a physics axis writes 1000 (and never 0,000,000).
+  for (const t of [...root.querySelectorAll('g[aria-label$="tick label"] text')]) {
+    const v = t.textContent ?? '';
+    if (/\d,\d{3}/.test(v)) t.textContent = v.replace(/,(?=\d{3}(\D|$))/g, '');
+  }
   return '<?xml version="1.0" encoding="UTF-8"?>\n' + root.outerHTML + '\n';
 }

@@ -83,6 +83,9 @@ describe('figure engine on a study with every seed figure', () => {
     const g3 = domOf(svgOf('g-fig3'));
     expect(g3.querySelectorAll('g[data-panel]').length).toBe(2);
     expect(g3.querySelectorAll('g[aria-label="inset"]').length).toBe(2);
+    const tickTexts = [...g3.querySelectorAll('g[aria-label$="tick label"] text')].map((t) => t.textContent ?? '');
+    expect(tickTexts.filter((t) => t.includes(','))).toEqual([]); // no "1,000"
+    expect(tickTexts).toContain('1000');
     expect(g3.querySelector('g[data-panel="1"]')!.textContent).toContain('(g/gcr)²');
   });
 
