@@ -11,9 +11,10 @@ import * as study from './cli/commands/study.js';
 import * as gaussian from './cli/commands/gaussian.js';
 import * as spectrum from './cli/commands/spectrum.js';
 import * as figures from './cli/commands/figures.js';
+import * as lab from './cli/commands/lab.js';
 
 type Registrar = { register(program: Command): void };
-const COMMANDS: Registrar[] = [kerr, study, gaussian, spectrum, figures];
+const COMMANDS: Registrar[] = [kerr, study, gaussian, spectrum, figures, lab];
 
 export function buildProgram(): Command {
   const program = new Command('epstudio')

@@ -168,10 +168,27 @@ function topTwo(rho: ComplexMatrix): number {
   return Math.abs(s);
 }
 
-export function analyzeHeterodyne(x: Float64Array, y: Float64Array, opts: HeterodyneOptions = {}): HeterodyneAnalysis {
+/** Everything before the bootstrap: moments, the k-NN entropy, the full-data fit and its quantities. */
+export interface HeterodyneFit {
+  M: number;
+  eta: number;
+  opts: HeterodyneOptions;
+  /** Largest |μ_i| (the bins are rebuilt from K and this, e.g. in a worker). */
+  maxAbs: number;
+  mom: ReturnType<typeof outcomeMoments>;
+  kl: ReturnType<typeof klEntropyWithError>;
+  K: number;
+  bins: PolarBins;
+  binOf: Int32Array;
+  fit: MleResult;
+  top: number;
+  point: Record<StateQuantity, number | null>;
+  warnings: string[];
+}
+
+export function fitHeterodyne(x: Float64Array, y: Float64Array, opts: HeterodyneOptions = {}): HeterodyneFit {
   const M = x.length;
   const eta = opts.eta ?? 1;
-  const B = opts.bootstrap ?? 200;
   const seed = opts.seed ?? 1;
   const k = opts.knn ?? 1;
   const warnings: string[] = [];
@@ -189,7 +206,6 @@ export function analyzeHeterodyne(x: Float64Array, y: Float64Array, opts: Hetero
   const kl = klEntropyWithError(x, y, { k, seed });
   if (kl.zeroDistances > 0)
     warn(`${kl.zeroDistances} outcomes coincide with their neighbours (quantised or repeated data): the k-NN entropy is undefined`);
-
   // Tomography at K from the data, grown while the guard fails.
   let K = opts.K ?? chooseKFromData(mom.n.value, mom.variance_n);
   if (K > MAX_K)
@@ -206,18 +222,32 @@ export function analyzeHeterodyne(x: Float64Array, y: Float64Array, opts: Hetero
     warn(`the top two Fock levels of the reconstruction hold ${top.toExponential(2)} (> ${TOP_TOL}) at K = ${K}: tomographic numbers are NOT converged in K`);
   if (!fit.converged)
     warn(`maximum-likelihood fit stopped after ${fit.iterations} iterations with a likelihood gap bound of ${fit.gap.toPrecision(3)} nats (phase-space quantities settle long before; G converges slowest)`);
-
   const point = stateQuantities(fit.rho, eta, opts.kappa, opts.U);
-  const boot = bootstrapQuantities(bins, binOf, fit, eta, opts, B, seed);
+  return { M, eta, opts, maxAbs, mom, kl, K, bins, binOf, fit, top, point, warnings };
+}
+
+/** Combine the fit with bootstrap values (per quantity, one entry per resample) into the reported estimates. */
+export function summarizeHeterodyne(f: HeterodyneFit, boot: Map<StateQuantity, Float64Array>, B: number): HeterodyneAnalysis {
+  const { kl, mom, fit, opts } = f;
+  const warnings = [...f.warnings];
   const quantities = {} as Record<StateQuantity, Estimate | null>;
   for (const q of STATE_QUANTITIES) {
-    const v = point[q];
+    const v = f.point[q];
     if (v === null) {
       quantities[q] = null;
       continue;
     }
-    const s = boot.get(q);
-    quantities[q] = s ? { value: v, sigma: s.sd, bias: s.mean - v } : { value: v, sigma: NaN };
+    const a = boot.get(q);
+    if (!a || a.length < 2) {
+      quantities[q] = { value: v, sigma: NaN };
+      continue;
+    }
+    let s = 0;
+    for (const x of a) s += x;
+    const mean = s / a.length;
+    let v2 = 0;
+    for (const x of a) v2 += (x - mean) ** 2;
+    quantities[q] = { value: v, sigma: Math.sqrt(v2 / (a.length - 1)), bias: mean - v };
   }
   const tomoDet = quantities.S_W_detected!;
   const difference = kl.value - tomoDet.value;
@@ -230,15 +260,18 @@ export function analyzeHeterodyne(x: Float64Array, y: Float64Array, opts: Hetero
       : agree
         ? `the two S_W estimates agree within errors (difference ${difference.toPrecision(3)}, ${(Math.abs(difference) / sigma).toFixed(2)} σ combined)`
         : `the two S_W estimates DISAGREE: difference ${difference.toPrecision(3)} = ${(Math.abs(difference) / sigma).toFixed(2)} σ combined (> 2σ): too few outcomes, K too small, a wrong efficiency, or outcomes not distributed as Q`;
-  if (!agree && Number.isFinite(sigma)) warn(statement);
+  if (!agree && Number.isFinite(sigma)) {
+    warnings.push(statement);
+    opts.onWarn?.(statement);
+  }
   return {
-    M, eta,
+    M: f.M, eta: f.eta,
     kappa: opts.kappa ?? null,
     U: opts.U ?? null,
     modelFree: { a_re: mom.a_re, a_im: mom.a_im, n: mom.n, S_W: { value: kl.value, sigma: kl.sigma, k: kl.k, groups: kl.groups } },
     tomography: {
-      K, topPopulation: top, logL: fit.logL, gap: fit.gap, iterations: fit.iterations, converged: fit.converged,
-      bins: { rings: bins.rings, sectors: bins.L, rMax: bins.rMax },
+      K: f.K, topPopulation: f.top, logL: fit.logL, gap: fit.gap, iterations: fit.iterations, converged: fit.converged,
+      bins: { rings: f.bins.rings, sectors: f.bins.L, rMax: f.bins.rMax },
       bootstrap: B, bootIterations: B > 0 ? (opts.bootIterations ?? 25) : 0,
       quantities, rho: fit.rho,
     },
@@ -247,24 +280,34 @@ export function analyzeHeterodyne(x: Float64Array, y: Float64Array, opts: Hetero
   };
 }
 
-/** Bootstrap mean and standard deviation of every state quantity (B multinomial redraws of the bin counts). */
+/** The whole analysis in this thread (the CLI can spread the bootstrap over workers instead). */
+export function analyzeHeterodyne(x: Float64Array, y: Float64Array, opts: HeterodyneOptions = {}): HeterodyneAnalysis {
+  const f = fitHeterodyne(x, y, opts);
+  const B = opts.bootstrap ?? 200;
+  const boot = bootstrapQuantities(f.bins, f.binOf, f.fit.rho, f.eta, opts, opts.seed ?? 1, 0, B);
+  return summarizeHeterodyne(f, boot, B);
+}
+
+/**
+ * Bootstrap values of every state quantity for resamples first … first + count − 1 (multinomial redraws of the bin
+ * counts, each refitted from ρ̂ for bootIterations iterations). Resample b uses its own PRNG stream derived from
+ * (seed, b), so the values do not depend on how the resamples are split among workers.
+ */
 export function bootstrapQuantities(
-  bins: PolarBins, binOf: Int32Array, fit: MleResult, eta: number, opts: HeterodyneOptions, B: number, seed: number,
-  first = 0, count = B,
-): Map<StateQuantity, { mean: number; sd: number; values: Float64Array }> {
-  const out = new Map<StateQuantity, { mean: number; sd: number; values: Float64Array }>();
-  if (count <= 0) return out;
+  bins: PolarBins, binOf: Int32Array, rho: ComplexMatrix, eta: number,
+  opts: Pick<HeterodyneOptions, 'kappa' | 'U' | 'bootIterations' | 'onProgress'>, seed: number, first: number, count: number,
+): Map<StateQuantity, Float64Array> {
+  const vals = new Map<StateQuantity, Float64Array>();
+  if (count <= 0) return vals;
   const M = binOf.length;
   const iters = opts.bootIterations ?? 25;
-  const vals = new Map<StateQuantity, Float64Array>();
   const counts = new Float64Array(bins.rings * bins.L);
   for (let b = first; b < first + count; b++) {
-    // One PRNG stream per resample: the result does not depend on how resamples are split among workers.
-    const rand = mulberry32((seed * 0x9e3779b1 + b * 0x85ebca6b) >>> 0);
+    const rand = mulberry32((Math.imul(seed, 0x9e3779b1) + Math.imul(b + 1, 0x85ebca6b)) >>> 0);
     counts.fill(0);
     for (let i = 0; i < M; i++) counts[binOf[Math.floor(rand() * M)]]++;
     const lik = new HeterodyneLikelihood(bins, counts, eta);
-    const f = heterodyneMle(lik, { rho0: fit.rho, maxIter: iters, fixedIterations: true });
+    const f = heterodyneMle(lik, { rho0: rho, maxIter: iters, fixedIterations: true });
     const q = stateQuantities(f.rho, eta, opts.kappa, opts.U);
     for (const name of STATE_QUANTITIES) {
       const v = q[name];
@@ -275,13 +318,5 @@ export function bootstrapQuantities(
     }
     opts.onProgress?.(b - first + 1, count);
   }
-  for (const [name, a] of vals) {
-    let s = 0;
-    for (const v of a) s += v;
-    const mean = s / a.length;
-    let v2 = 0;
-    for (const v of a) v2 += (v - mean) ** 2;
-    out.set(name, { mean, sd: a.length > 1 ? Math.sqrt(v2 / (a.length - 1)) : NaN, values: a });
-  }
-  return out;
+  return vals;
 }
