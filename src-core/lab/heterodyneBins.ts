@@ -143,11 +143,29 @@ export interface BinScratch {
 
 export function binScratch(bins: PolarBins): BinScratch {
   const P = bins.off[bins.K];
-  return { inp: new Float64Array(2 * bins.L), out: new Float64Array(2 * bins.L), accRe: new Float64Array(P), accIm: new Float64Array(P) };
+  const n = 2 * Math.max(bins.L, bins.K);
+  return { inp: new Float64Array(n), out: new Float64Array(n), accRe: new Float64Array(P), accIm: new Float64Array(P) };
 }
 
-/** p_{jl} = tr(ρ E_{jl}) for the rings listed, written to p[j·L + l]. */
-export function binProbabilities(bins: PolarBins, rho: ComplexMatrix, rings: Int32Array, p: Float64Array, s: BinScratch): void {
+/**
+ * Rings with few occupied sectors are evaluated sector by sector (O(K) each) instead of by an FFT of all L sectors:
+ * with sparse data (small M, outer rings) this is several times faster, with the same numbers.
+ */
+export function sparseSectors(bins: PolarBins, counts: Float64Array, rings: Int32Array): (Int32Array | undefined)[] {
+  const out: (Int32Array | undefined)[] = new Array(bins.rings).fill(undefined);
+  const L = bins.L, limit = (L * Math.log2(L)) / (2 * bins.K);
+  for (const j of rings) {
+    const list: number[] = [];
+    for (let l = 0; l < L; l++) if (counts[j * L + l] > 0) list.push(l);
+    if (list.length < limit) out[j] = Int32Array.from(list);
+  }
+  return out;
+}
+
+/** p_{jl} = tr(ρ E_{jl}) for the rings listed, written to p[j·L + l] (only at the listed sectors of sparse rings). */
+export function binProbabilities(
+  bins: PolarBins, rho: ComplexMatrix, rings: Int32Array, p: Float64Array, s: BinScratch, sectors?: (Int32Array | undefined)[],
+): void {
   const { K, L, C, off, sinc } = bins;
   const P = off[K];
   const D = (2 * Math.PI) / L, pref = D / Math.PI;
@@ -156,6 +174,34 @@ export function binProbabilities(bins: PolarBins, rho: ComplexMatrix, rings: Int
   for (const j of rings) {
     s.inp.fill(0);
     const base = j * P;
+    const sparse = sectors?.[j];
+    if (sparse) {
+      // B_k f_k into inp[2k], inp[2k+1]; then p_l = f_0 B_0 + 2 Re Σ_k f_k B_k e^{ikθ_l} per listed sector
+      for (let k = 0; k < K; k++) {
+        let br = 0, bi = 0;
+        const o = base + off[k];
+        for (let n = 0; n + k < K; n++) {
+          const cv = C[o + n], e = n * K + n + k;
+          br += cv * re[e];
+          bi += cv * im[e];
+        }
+        const f = pref * sinc[k];
+        s.inp[2 * k] = f * br;
+        s.inp[2 * k + 1] = f * bi;
+      }
+      for (const l of sparse) {
+        const th = (l + 0.5) * D, c1 = Math.cos(th), s1 = Math.sin(th);
+        let cr = 1, ci = 0, acc = 0;
+        for (let k = 1; k < K; k++) {
+          const t = cr * c1 - ci * s1;
+          ci = cr * s1 + ci * c1;
+          cr = t;
+          acc += s.inp[2 * k] * cr - s.inp[2 * k + 1] * ci;
+        }
+        p[j * L + l] = s.inp[0] + 2 * acc;
+      }
+      continue;
+    }
     for (let k = 0; k < K; k++) {
       let br = 0, bi = 0;
       const o = base + off[k];
@@ -182,8 +228,13 @@ export function binProbabilities(bins: PolarBins, rho: ComplexMatrix, rings: Int
   }
 }
 
-/** R = Σ_b w_b E_b (Hermitian, K×K) from weights per bin on the rings listed (w zero elsewhere). */
-export function accumulateR(bins: PolarBins, w: Float64Array, rings: Int32Array, R: ComplexMatrix, s: BinScratch): void {
+/**
+ * R = Σ_b w_b E_b (Hermitian, K×K) from weights per bin on the rings listed (w zero elsewhere; on sparse rings only
+ * the listed sectors are read).
+ */
+export function accumulateR(
+  bins: PolarBins, w: Float64Array, rings: Int32Array, R: ComplexMatrix, s: BinScratch, sectors?: (Int32Array | undefined)[],
+): void {
   const { K, L, C, off, sinc } = bins;
   const P = off[K];
   const D = (2 * Math.PI) / L, pref = D / Math.PI;
@@ -195,18 +246,44 @@ export function accumulateR(bins: PolarBins, w: Float64Array, rings: Int32Array,
   accRe.fill(0);
   accIm.fill(0);
   for (const j of rings) {
-    for (let l = 0; l < L; l++) {
-      s.inp[2 * l] = w[j * L + l];
-      s.inp[2 * l + 1] = 0;
+    const sparse = sectors?.[j];
+    if (sparse) {
+      // conj(V_k) = Σ_l w_l e^{−ikθ_l} over the listed sectors, into out[2k], out[2k+1]
+      s.out.fill(0, 0, 2 * K);
+      for (const l of sparse) {
+        const wl = w[j * L + l];
+        const th = (l + 0.5) * D, c1 = Math.cos(th), s1 = -Math.sin(th);
+        let cr = 1, ci = 0;
+        s.out[0] += wl;
+        for (let k = 1; k < K; k++) {
+          const t = cr * c1 - ci * s1;
+          ci = cr * s1 + ci * c1;
+          cr = t;
+          s.out[2 * k] += wl * cr;
+          s.out[2 * k + 1] += wl * ci;
+        }
+      }
+    } else {
+      for (let l = 0; l < L; l++) {
+        s.inp[2 * l] = w[j * L + l];
+        s.inp[2 * l + 1] = 0;
+      }
+      fft.forward(s.out, s.inp);
     }
-    fft.forward(s.out, s.inp);
     const base = j * P;
     for (let k = 0; k < K; k++) {
-      // F_k = Σ_l w_l e^{−2πikl/L}; conj(V_k) = e^{−ikΔ/2} F_k
-      const a = k % L;
-      const fr = s.out[2 * a], fi = s.out[2 * a + 1];
-      const ph = -(k * D) / 2, cr = Math.cos(ph), ci = Math.sin(ph);
-      const vr = fr * cr - fi * ci, vi = fr * ci + fi * cr;
+      let vr: number, vi: number;
+      if (sparse) {
+        vr = s.out[2 * k];
+        vi = s.out[2 * k + 1];
+      } else {
+        // F_k = Σ_l w_l e^{−2πikl/L}; conj(V_k) = e^{−ikΔ/2} F_k
+        const a = k % L;
+        const fr = s.out[2 * a], fi = s.out[2 * a + 1];
+        const ph = -(k * D) / 2, cr = Math.cos(ph), ci = Math.sin(ph);
+        vr = fr * cr - fi * ci;
+        vi = fr * ci + fi * cr;
+      }
       const o = base + off[k], oo = off[k];
       for (let n = 0; n + k < K; n++) {
         const cv = C[o + n];

@@ -15,11 +15,11 @@
 import { mulberry32 } from '../random.js';
 import { buildKdTree, kthNeighbourDistance, queryStack } from './kdTree.js';
 
-/** ψ(x) for x > 0: recurrence up to x ≥ 8, then the asymptotic series (error < 1e-14). */
+/** ψ(x) for x > 0: recurrence up to x ≥ 12, then the asymptotic series (error < 1e-14). */
 export function digamma(x: number): number {
   if (!(x > 0)) throw new RangeError(`digamma: x must be > 0 (got ${x})`);
   let s = 0;
-  while (x < 8) {
+  while (x < 12) {
     s -= 1 / x;
     x += 1;
   }

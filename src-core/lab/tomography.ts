@@ -16,7 +16,7 @@
  */
 import type { ComplexMatrix } from '../linalg/complexMatrix.js';
 import { hermitianEigenvalues } from '../linalg/hermitianEigen.js';
-import { accumulateR, binProbabilities, binScratch, occupiedRings, type PolarBins } from './heterodyneBins.js';
+import { accumulateR, binProbabilities, binScratch, occupiedRings, sparseSectors, type PolarBins } from './heterodyneBins.js';
 import { lossAdjoint, lossChannel } from './loss.js';
 
 export interface MleOptions {
@@ -77,6 +77,7 @@ function newMatrix(K: number): ComplexMatrix {
 export class HeterodyneLikelihood {
   readonly M: number;
   readonly rings: Int32Array;
+  private readonly sectors: (Int32Array | undefined)[];
   private readonly p: Float64Array;
   private readonly w: Float64Array;
   private readonly scratch;
@@ -93,6 +94,7 @@ export class HeterodyneLikelihood {
     for (let i = 0; i < counts.length; i++) M += counts[i];
     this.M = M;
     this.rings = occupiedRings(bins, counts);
+    this.sectors = sparseSectors(bins, counts, this.rings);
     this.p = new Float64Array(counts.length);
     this.w = new Float64Array(counts.length);
     this.scratch = binScratch(bins);
@@ -107,7 +109,7 @@ export class HeterodyneLikelihood {
   logL(rho: ComplexMatrix, withValue = true): number {
     const { bins, counts, p, w } = this;
     const det = this.eta === 1 ? rho : lossChannel(rho, this.eta);
-    binProbabilities(bins, det, this.rings, p, this.scratch);
+    binProbabilities(bins, det, this.rings, p, this.scratch, this.sectors);
     let s = 0;
     const L = bins.L;
     for (const j of this.rings)
@@ -127,7 +129,7 @@ export class HeterodyneLikelihood {
 
   /** R = (1/M) Σ n_b Π_b/p_b at the ρ of the last logL call (owned by this object: overwritten by the next call). */
   R(): ComplexMatrix {
-    accumulateR(this.bins, this.w, this.rings, this.Rid, this.scratch);
+    accumulateR(this.bins, this.w, this.rings, this.Rid, this.scratch, this.sectors);
     const R = this.Rout;
     if (this.eta === 1) {
       R.re.set(this.Rid.re);

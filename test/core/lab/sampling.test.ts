@@ -5,7 +5,7 @@
  * <μ²> = <a²>), a χ² test of the draws against the exact bin probabilities, and E_η against its defining properties.
  */
 import { describe, expect, it } from 'vitest';
-import { accumulateR, binCounts, binIndex, binProbabilities, binScratch, polarBins } from '../../../src-core/lab/heterodyneBins.js';
+import { accumulateR, binCounts, binIndex, binProbabilities, binScratch, polarBins, sparseSectors } from '../../../src-core/lab/heterodyneBins.js';
 import { lossAdjoint, lossChannel } from '../../../src-core/lab/loss.js';
 import { sampleHusimi } from '../../../src-core/lab/qSampling.js';
 import { moments } from '../../../src-core/phaseSpace/entropyProduction.js';
@@ -99,6 +99,23 @@ describe('polar bins', () => {
     let s = 0;
     for (let i = 0; i < w.length; i++) s += w[i] * p[i];
     expect(trace(R, rho)).toBeCloseTo(s, 12);
+  });
+
+  it('sector-by-sector evaluation of sparse rings gives the FFT numbers', () => {
+    const counts = new Float64Array(p.length);
+    for (const b of [5, 40, 41, 3 * bins.L + 2, 7 * bins.L + 11, 9 * bins.L]) counts[b] = 2;
+    const sectors = sparseSectors(bins, counts, all);
+    expect(sectors[0]).toEqual(Int32Array.from([5, 40, 41]));
+    const p2 = new Float64Array(p.length);
+    binProbabilities(bins, rho, all, p2, binScratch(bins), sectors);
+    for (let b = 0; b < p.length; b++) if (counts[b] > 0) expect(p2[b]).toBeCloseTo(p[b], 14);
+    const R1 = { K, re: new Float64Array(K * K), im: new Float64Array(K * K) }, R2 = { K, re: new Float64Array(K * K), im: new Float64Array(K * K) };
+    accumulateR(bins, counts, all, R1, binScratch(bins));
+    accumulateR(bins, counts, all, R2, binScratch(bins), sectors);
+    for (let i = 0; i < K * K; i++) {
+      expect(R2.re[i]).toBeCloseTo(R1.re[i], 13);
+      expect(R2.im[i]).toBeCloseTo(R1.im[i], 13);
+    }
   });
 });
 
