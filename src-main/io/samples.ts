@@ -232,11 +232,12 @@ async function readHdf5(file: string, path: string, cols: string[] | undefined):
     const ds = f.get(path);
     if (!(ds instanceof h5wasm.Dataset)) throw new ParameterError('--samples', `a dataset path inside ${basename(file)}`, path);
     const shape = ds.shape ?? [];
-    const dtype = ds.dtype;
     const value = ds.value as unknown;
-    if (typeof dtype === 'object' && dtype !== null && 'compound_type' in dtype) {
+    const compound = (ds.metadata as { compound_type?: { nmembers: number } }).compound_type;
+    if (compound) {
       // h5py stores complex numbers as a compound of two floats {r, i}; h5wasm returns [r, i] per element.
-      if (shape.length !== 1 || !Array.isArray(value)) throw fileError(file, 'a complex dataset of shape (N,)', `shape (${shape.join(', ')})`);
+      if (shape.length !== 1 || compound.nmembers !== 2 || !Array.isArray(value))
+        throw fileError(file, 'a complex dataset (a compound of two floats, as h5py writes) of shape (N,)', `shape (${shape.join(', ')})`);
       if (cols) throw new ParameterError('--columns', 'not used with a complex dataset', cols.join(','));
       const N = shape[0];
       const re = new Float64Array(N), im = new Float64Array(N);
