@@ -6,16 +6,48 @@
  * The renderer imports types (and the method list) only; nothing here touches Node, Electron or the DOM.
  */
 import { z } from 'zod';
+import { quoteField, quoteValue } from '../../src-core/validation.js';
 
 const finite = z.number();
 const taskId = z.string().min(1).max(200);
 const dir = z.string().min(1).max(4096);
-const name = z
-  .string()
-  .min(1)
-  .max(200)
-  // A bare file name: no folders, no traversal; the main side decides where it goes.
-  .regex(/^[\w.\- ()=,+]+$/, 'a plain file name (letters, digits, . _ - space ( ) = , +)');
+
+/** Longest file name the API writes (well under the 255 bytes of common file systems). */
+export const FILE_NAME_MAX = 200;
+export const FILE_NAME_RULE = `a single file name of letters, digits and _ . - space ( ) = , + (starting with a letter, digit or _, not ending in . or space, at most ${FILE_NAME_MAX} characters)`;
+
+/**
+ * One path component from a safe set: no "/", "\\", NUL, "..", leading dot (hidden or traversal), trailing dot or
+ * space, or Windows device name. The main side decides the folder (src-main/api/access.ts).
+ */
+export function isSafeFileName(name: unknown): name is string {
+  return (
+    typeof name === 'string' &&
+    name.length <= FILE_NAME_MAX &&
+    /^[A-Za-z0-9_][A-Za-z0-9_.\- ()=,+]*$/.test(name) &&
+    !/[. ]$/.test(name) &&
+    !/^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\.|$)/i.test(name)
+  );
+}
+
+const name = z.string().refine(isSafeFileName, FILE_NAME_RULE);
+
+/** Deepest nesting a spec object may have (a valid spec is about 5 deep): checked without recursion. */
+export const SPEC_MAX_DEPTH = 32;
+function shallowerThan(v: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[v, 0]];
+  while (stack.length) {
+    const [x, d] = stack.pop()!;
+    if (x === null || typeof x !== 'object') continue;
+    if (d >= max) return false;
+    for (const c of Object.values(x)) stack.push([c, d + 1]);
+  }
+  return true;
+}
+/** A spec as an object (never a path: files reach the main side as content, through a dialog or an upload). */
+const specObject = z
+  .record(z.string(), z.unknown())
+  .refine((v) => shallowerThan(v, SPEC_MAX_DEPTH), `a study spec object nested at most ${SPEC_MAX_DEPTH} levels deep`);
 
 export const TaskInfoSchema = z.object({
   id: z.string(),
@@ -94,9 +126,13 @@ export const METHODS = {
     }),
   ],
   'studies.presets': [z.object({}), z.array(z.looseObject({ name: z.string(), description: z.string() }))],
-  /** Start a study from a preset name or a full spec (validated by the studies service). */
+  /**
+   * Start a study from a preset name (one of studies.presets) or a spec object (validated by the studies service).
+   * Never a path: a spec file is read in the window (file picker: the native dialog in Electron, an upload in the
+   * browser host) and sent as content.
+   */
   'studies.run': [
-    z.object({ preset: z.string().min(1).max(100).optional(), spec: z.unknown().optional(), workers: z.number().int().min(1).max(64).optional() }).refine(
+    z.object({ preset: z.string().min(1).max(100).optional(), spec: specObject.optional(), workers: z.number().int().min(1).max(64).optional() }).refine(
       (r) => (r.preset === undefined) !== (r.spec === undefined),
       'give exactly one of preset or spec',
     ),
@@ -228,7 +264,8 @@ export type PushEvent = { channel: 'study'; event: StudyEventMsg } | { channel: 
 
 /** Wire format of the browser host's WebSocket (Electron uses ipcRenderer.invoke with the same method names). */
 export type WireRequest = { id: number; method: Method; params: unknown };
-export type WireResponse = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: ApiErrorBody };
+/** `id` is null when the request had no usable id (not JSON, not an object). */
+export type WireResponse = { id: number | null; ok: true; result: unknown } | { id: number | null; ok: false; error: ApiErrorBody };
 export type WirePush = { push: PushEvent };
 
 /** An error the user can act on, across the wire: which field, what range, what was sent. */
@@ -241,12 +278,14 @@ export interface ApiErrorBody {
 /** Validate a request; returns the parsed params or throws ApiError naming the first bad path. */
 export function parseRequest<M extends Method>(method: M, params: unknown): z.output<(typeof METHODS)[M][0]> {
   const entry = METHODS[method];
-  if (!entry) throw new ApiError({ message: `unknown method ${JSON.stringify(method)}` });
+  if (!isMethod(method)) throw new ApiError({ message: `unknown method ${quoteValue(method)}` });
   const r = entry[0].safeParse(params ?? {});
   if (!r.success) {
     const issue = r.error.issues[0];
-    const field = issue?.path.join('.') || '(request)';
-    throw new ApiError({ message: `${method}: ${field}: ${issue?.message ?? 'invalid'}`, field, allowed: issue?.message });
+    // Paths can hold a page's own keys (a record's): cut like any quoted value.
+    const field = quoteField(issue?.path.map(String).join('.') || '(request)');
+    const allowed = quoteField(issue?.message ?? 'invalid', 200);
+    throw new ApiError({ message: `${method}: ${field}: ${allowed}`, field, allowed });
   }
   return r.data as z.output<(typeof METHODS)[M][0]>;
 }

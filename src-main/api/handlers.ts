@@ -3,10 +3,12 @@
  * host (src-main/host/server.ts). Every call goes through `dispatch`, which validates the request with the contract's
  * schema first. Plain Node: no 'electron' import here (tests and the browser host load this file).
  */
-import { cpSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { basename, dirname, join, resolve, sep } from 'node:path';
-import { ParameterError } from '../../src-core/validation.js';
+import { basename, dirname, join, resolve } from 'node:path';
+import { ParameterError, quoteField, quoteValue } from '../../src-core/validation.js';
+import { checkFileName, FolderAccess, refuseFolderAt } from './access.js';
+import { getPreset, presetNames } from '../studies/presets.js';
 import { writeFileAtomic } from '../io/atomicWrite.js';
 import { chartCsv } from '../io/chartCsv.js';
 import { newExportDir, runLabel, writeUnique } from '../io/exportFiles.js';
@@ -29,6 +31,25 @@ import { husimiImage } from '../../src-core/phaseSpace/image.js';
 type QuenchP = ReturnType<typeof parseRequest<'phaseSpace.frame'>>['params'];
 type GridP = ReturnType<typeof parseRequest<'phaseSpace.frame'>>['grid'];
 
+/** Most seconds of propagation one phaseSpace.frame request may ask for. */
+const FRAME_BUDGET_S = 10;
+/** Most seconds of propagation one phaseSpace.export request may ask for (all its times together). */
+const EXPORT_BUDGET_S = 120;
+
+/**
+ * Seconds to propagate ρ over `dt` at truncation K with the Taylor method (src-core/kerr/propagate.ts): substeps of
+ * τ‖L‖ = 5 with ~7 applications of L each, one application ≈ 5 ns per matrix element (measured there: 19 µs at
+ * K = 61) plus a fixed cost. ‖L‖ from the same row-sum bound: |h_m − h_n| ≤ |δ|K + U K²/2, decay and jump ≤ 4κK, drive ≤ 4|E|√K.
+ */
+function propagationSeconds(p: KerrParams, K: number, dt: number): number {
+  const U = p.u / p.N;
+  const E = Math.sqrt(p.N) * p.eps;
+  const normL = Math.abs(p.delta) * K + 0.5 * U * K * K + 4 * p.kappa * K + 4 * E * Math.sqrt(K);
+  const applications = Math.ceil((dt * normL) / 5) * 7;
+  // Plus ~3 µs of fixed cost per application, which dominates at small K (measured 3.4 µs at K = 13).
+  return applications * (K * K * 5e-9 + 3e-6);
+}
+
 /**
  * Caches ρ(t) per quench so that scrubbing and playing only propagate forward from the nearest earlier state
  * (propagateInterval is deterministic: ρ(t) does not depend on the path of cached times beyond round-off of the
@@ -50,6 +71,14 @@ class PhaseSpaceFrames {
     this.key = key;
   }
 
+  /** Estimated seconds of propagation to reach t from the nearest cached state. */
+  secondsTo(p: QuenchP, t: number): number {
+    this.reset(p);
+    let i = this.states.length - 1;
+    while (i > 0 && this.states[i].t > t) i--;
+    return propagationSeconds({ kappa: p.kappa, delta: p.delta, u: p.u, eps: p.epsFinal, N: p.N }, this.K, Math.max(0, t - this.states[i].t));
+  }
+
   frame(p: QuenchP, t: number, g: GridP) {
     this.reset(p);
     const after = { kappa: p.kappa, delta: p.delta, u: p.u, eps: p.epsFinal, N: p.N };
@@ -57,6 +86,11 @@ class PhaseSpaceFrames {
     while (i > 0 && this.states[i].t > t) i--;
     let cur = this.states[i];
     if (cur.t < t - 1e-12) {
+      // One request must not keep the main side (and every other client) busy for minutes: estimate the Taylor
+      // propagator's work from its norm bound and refuse beyond FRAME_BUDGET_S; scrubbing forward in steps still works.
+      const est = propagationSeconds(after, this.K, t - cur.t);
+      if (est > FRAME_BUDGET_S)
+        throw new ParameterError('t', `a time reachable within ~${FRAME_BUDGET_S} s of computing from t = ${cur.t} (this step would take ~${est.toPrecision(2)} s; step forward in smaller increments or lower N, |δ| or u)`, t);
       cur = { t, rho: propagateInterval(cur.rho, after, t - cur.t) };
       this.states.splice(i + 1, 0, cur);
       if (this.states.length > 2000) this.states.splice(1, 1);
@@ -113,24 +147,35 @@ function summary(st: StudyStatus) {
   return { dir: st.dir, name: st.name, status: st.status, tasks: st.tasks.length, done: st.counts.done, created };
 }
 
+/** Longest error message sent to a page: every value in it is quoted to 80 characters; this is the last net. */
+const MESSAGE_MAX = 600;
+
 export function errorBody(e: unknown): ApiErrorBody {
-  if (e instanceof ApiError) return e.body;
-  if (e instanceof ParameterError) return { message: e.message, field: e.field, allowed: e.allowed };
-  return { message: e instanceof Error ? e.message : String(e) };
+  let b: ApiErrorBody;
+  if (e instanceof ApiError) b = e.body;
+  else if (e instanceof ParameterError) b = { message: e.message, field: e.field, allowed: e.allowed };
+  else b = { message: e instanceof Error ? e.message : String(e) };
+  const cut = (t: string | undefined, max: number) => (t === undefined ? undefined : quoteField(t, max));
+  return {
+    message: cut(b.message, MESSAGE_MAX)!,
+    ...(b.field !== undefined ? { field: cut(b.field, 200) } : {}),
+    ...(b.allowed !== undefined ? { allowed: cut(b.allowed, 300) } : {}),
+  };
 }
+
+/** Hidden entries of a study folder are the store's own (temporary files, the lock): a copy holds none of them. */
+const internal = (path: string) => basename(path).startsWith('.');
 
 export function createHandlers(ctx: HandlerContext): Handlers {
   const running = new Map<string, StudyHandle>();
   const frames = new PhaseSpaceFrames();
-  mkdirSync(ctx.studiesRoot, { recursive: true });
-  // Writes go only to the two roots and to folders the user picked in a dialog (or chooseDir handed out).
-  const writable = new Set<string>([resolve(ctx.studiesRoot), resolve(ctx.exportsRoot)]);
-  const canWrite = (d: string) => {
-    const r = resolve(d);
-    for (const w of writable) if (r === w || r.startsWith(w + sep)) return true;
-    return false;
-  };
+  // What the API may touch: the two roots of the data folder and the folders picked in a dialog (access.ts).
+  const access = new FolderAccess([ctx.studiesRoot, ctx.exportsRoot]);
+  // Real paths, so that what the page gets back (and sends again) is what the checks compare.
+  const studiesRoot = access.real(ctx.studiesRoot);
+  const exportsRoot = access.real(ctx.exportsRoot);
   const forward = (e: StudyEvent) => ctx.emit({ channel: 'study', event: e });
+  const stamp = () => new Date().toISOString().replace(/[:.]/g, '-');
 
   function track(h: StudyHandle) {
     running.set(h.studyId, h);
@@ -140,25 +185,60 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     return { studyId: h.studyId, dir: h.dir, tasks: h.tasks.map(taskInfo) };
   }
 
+  /** A study folder the API may read: allowed, no symlink inside leading out, with a study.json file. */
+  function studyDir(dir: string, field = 'dir'): string {
+    const real = access.tree(dir, field);
+    let ok = false;
+    try {
+      ok = lstatSync(join(real, 'study.json')).isFile();
+    } catch {
+      /* missing */
+    }
+    if (!ok) throw new ApiError({ message: `${field}: not a study folder (no study.json): ${quoteValue(dir)}`, field, allowed: 'a study folder' });
+    return real;
+  }
+
   /**
    * Where an export goes, and whether it may replace a file: only a path the user confirmed in the native save dialog
    * may (the dialog asked); everything else is written under a free name (exportFiles.ts). The browser host puts
-   * single files in exports/<run>/, so files of different runs never meet.
+   * single files in exports/<run>/, so files of different runs never meet. `dir` must be an allowed folder (access.ts).
    */
-  async function target(dir: string | undefined, name: string, ext: string, study?: string): Promise<{ path: string; confirmed: boolean } | null> {
+  async function target(dir: string | undefined, name: string, study?: string): Promise<{ path: string; confirmed: boolean } | null> {
+    checkFileName(name);
     if (dir !== undefined) {
-      if (!canWrite(dir)) throw new ApiError({ message: `not a folder chosen for exports: ${dir}`, field: 'dir' });
-      return { path: join(dir, name), confirmed: false };
+      try {
+        return { path: access.file(dir, name), confirmed: false };
+      } catch (e) {
+        if (e instanceof ApiError && e.body.field === 'dir') throw new ApiError({ ...e.body, message: `not a folder chosen for exports: ${e.body.message}` });
+        throw e;
+      }
     }
     if (ctx.dialogs) {
-      const p = await ctx.dialogs.saveFile(join(ctx.exportsRoot, runLabel(study), name), ext);
-      if (p) writable.add(resolve(dirname(p)));
+      // The user names the file in the native dialog: that one path is theirs to choose (it grants nothing else).
+      const ext = /\.([A-Za-z0-9]{1,8})$/.exec(name)?.[1] ?? '';
+      const p = await ctx.dialogs.saveFile(join(exportsRoot, runLabel(study), name), ext);
       return p ? { path: p, confirmed: true } : null;
     }
-    return { path: join(ctx.exportsRoot, runLabel(study), name), confirmed: false };
+    const path = join(exportsRoot, runLabel(study), name);
+    refuseFolderAt(path, name);
+    return { path, confirmed: false };
   }
   const save = (t: { path: string; confirmed: boolean }, data: string | Uint8Array): string =>
     t.confirmed ? (writeFileAtomic(t.path, data), t.path) : writeUnique(dirname(t.path), basename(t.path), data);
+
+  /** An export's source study: read for its provenance, so it must be a study folder the API may read. */
+  const source = <S extends { study: string; tasks?: string[] } | undefined>(s: S): S =>
+    (s === undefined ? s : { ...s, study: studyDir(s.study, 'source.study') }) as S;
+
+  /** An allowed folder for an export set, with the message the exports speak. */
+  function exportDir(dir: string, field: string): string {
+    try {
+      return access.folder(dir, field);
+    } catch (e) {
+      if (e instanceof ApiError) throw new ApiError({ ...e.body, message: `not a folder chosen for exports: ${e.body.message}` });
+      throw e;
+    }
+  }
 
   const impl: Impl = {
     'app.info': async () => ({
@@ -169,15 +249,22 @@ export function createHandlers(ctx: HandlerContext): Handlers {
       electron: ctx.versions?.electron,
       chrome: ctx.versions?.chrome,
       cores: availableParallelism(),
-      studiesRoot: ctx.studiesRoot,
+      studiesRoot,
     }),
     'studies.presets': async () => service.listPresets().map((p) => ({ name: p.name, description: p.summary })),
     'studies.run': async (p) => {
-      const specName = (p.spec as { name?: unknown } | undefined)?.name;
-      const label = (p.preset ?? (typeof specName === 'string' ? specName : 'study')).replace(/[^\w.-]+/g, '_').slice(0, 60) || 'study';
-      const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-      const outDir = join(ctx.studiesRoot, `${label}-${stamp}`);
-      const h = service.run(p.preset ?? p.spec, outDir, { workers: p.workers ?? ctx.workers }, forward);
+      // A preset by name from the list, or a spec object: never a path (the service would read a file).
+      let spec: unknown;
+      if (p.preset !== undefined) {
+        const names = presetNames();
+        if (!names.includes(p.preset)) throw new ApiError({ message: `preset: got ${quoteValue(p.preset)}; allowed: one of ${names.join(', ')}`, field: 'preset', allowed: names.join(', ') });
+        spec = getPreset(p.preset);
+      } else spec = p.spec;
+      if (spec === null || typeof spec !== 'object') throw new ApiError({ message: 'spec: a study spec object', field: 'spec' });
+      const specName = (spec as { name?: unknown }).name;
+      const label = (p.preset ?? (typeof specName === 'string' ? specName : 'study')).replace(/[^\w.-]+/g, '_').replace(/^[.-]+/, '').slice(0, 60) || 'study';
+      const outDir = join(studiesRoot, `${label}-${stamp()}`);
+      const h = service.run(spec, outDir, { workers: p.workers ?? ctx.workers }, forward);
       return track(h);
     },
     'studies.cancel': async (p) => {
@@ -187,50 +274,68 @@ export function createHandlers(ctx: HandlerContext): Handlers {
       return { cancelled: true };
     },
     'studies.resume': async (p) => {
-      for (const h of running.values()) if (resolve(h.dir) === resolve(p.dir)) return { studyId: h.studyId, dir: h.dir, tasks: h.tasks };
-      return track(service.resume(p.dir, { workers: p.workers ?? ctx.workers }, forward));
+      const dir = studyDir(p.dir);
+      for (const h of running.values()) if (resolve(h.dir) === dir) return { studyId: h.studyId, dir: h.dir, tasks: h.tasks.map(taskInfo) };
+      return track(service.resume(dir, { workers: p.workers ?? ctx.workers }, forward));
     },
     'studies.status': async (p) => {
-      const st = service.status(p.dir);
+      const st = service.status(studyDir(p.dir));
       return { dir: st.dir, tasks: st.tasks.map(taskInfo), states: Object.fromEntries(st.tasks.map((t) => [t.id, t.state])), status: st.status };
     },
-    // Newest first (folder names do not sort by time: a form run and a preset run have different prefixes).
-    'studies.list': async () => service.listStudies(ctx.studiesRoot).map(summary).sort((a, b) => (b.created ?? '').localeCompare(a.created ?? '')),
+    // Newest first (folder names do not sort by time: a form run and a preset run have different prefixes). Only
+    // real folders of the studies root: a symlink there leading out is skipped, like anything that is not a study.
+    'studies.list': async () => {
+      const out: ReturnType<typeof summary>[] = [];
+      for (const f of readdirSync(studiesRoot).sort()) {
+        if (internal(f)) continue;
+        try {
+          out.push(summary(service.status(studyDir(join(studiesRoot, f)))));
+        } catch {
+          /* not a readable study (or one leading outside): skip */
+        }
+      }
+      return out.sort((a, b) => (b.created ?? '').localeCompare(a.created ?? ''));
+    },
     'studies.readTask': async (p) => {
-      const t = service.readTaskTable(p.dir, p.taskId);
+      const t = service.readTaskTable(studyDir(p.dir), p.taskId);
       return { columns: t.columns, rows: t.rows };
     },
     'studies.open': async (p) => {
-      let d: string | null | undefined = p.dir;
-      if (d === undefined) d = ctx.dialogs ? await ctx.dialogs.openStudyDir(ctx.studiesRoot) : null;
-      if (!d) return null;
-      if (!existsSync(join(d, 'study.json'))) throw new ApiError({ message: `not a study folder (no study.json): ${d}`, field: 'dir' });
-      writable.add(resolve(d));
-      return { dir: d };
+      if (p.dir !== undefined) return { dir: studyDir(p.dir) };
+      if (!ctx.dialogs)
+        throw new ApiError({ message: 'dir: no folder dialog here (browser host); open a study from the list of past runs (folders inside the data folder)', field: 'dir' });
+      const picked = await ctx.dialogs.openStudyDir(studiesRoot);
+      if (!picked) return null;
+      // The user chose this folder in the native dialog: it is allowed from now on.
+      access.grant(picked);
+      return { dir: studyDir(picked) };
     },
     'studies.saveAs': async (p) => {
-      if (!existsSync(join(p.dir, 'study.json'))) throw new ApiError({ message: `not a study folder (no study.json): ${p.dir}`, field: 'dir' });
-      let dest: string | null | undefined = p.dest;
-      if (dest === undefined) {
-        dest = ctx.dialogs
-          ? await ctx.dialogs.saveStudyDir(join(ctx.studiesRoot, `${basename(p.dir)}-copy`))
-          : join(ctx.studiesRoot, `${basename(p.dir)}-copy-${Date.now()}`);
-      } else if (!canWrite(dirname(dest))) throw new ApiError({ message: `cannot write there: ${dest}`, field: 'dest' });
-      if (!dest) return null;
-      if (existsSync(dest) && readdirSync(dest).length > 0) throw new ApiError({ message: `folder not empty: ${dest}`, field: 'dest' });
-      // Skip temporaries of in-flight atomic writes: the copy holds only complete files.
-      cpSync(p.dir, dest, { recursive: true, filter: (src) => !/\.tmp$/.test(src) });
-      writable.add(resolve(dest));
+      const src = studyDir(p.dir);
+      let dest: string;
+      if (p.dest !== undefined) dest = access.newFolder(p.dest);
+      else if (ctx.dialogs) {
+        const picked = await ctx.dialogs.saveStudyDir(join(studiesRoot, `${basename(src)}-copy`));
+        if (!picked) return null;
+        mkdirSync(picked, { recursive: true });
+        dest = access.grant(picked);
+      } else dest = join(studiesRoot, `${basename(src)}-copy-${stamp()}`);
+      if (existsSync(dest) && readdirSync(dest).length > 0) throw new ApiError({ message: `dest: folder not empty: ${quoteValue(dest)}`, field: 'dest' });
+      // Complete files only (no temporaries of in-flight writes, no lock); links were checked to stay inside and are
+      // copied as the files they point to.
+      cpSync(src, dest, { recursive: true, dereference: true, filter: (f) => f === src || !internal(f) });
       return { dir: dest };
     },
     'phaseSpace.frame': async (p) => frames.frame(p.params, p.t, p.grid),
     'files.exportCsv': async (p) => {
-      const t = await target(p.dir, p.name, 'csv', p.source?.study);
+      const src = source(p.source);
+      const t = await target(p.dir, p.name, src?.study);
       if (!t) return null;
-      return { path: save(t, chartCsv(p, `EP Studio ${VERSION} window: CSV export ${p.name}`)) };
+      return { path: save(t, chartCsv({ ...p, source: src }, `EP Studio ${VERSION} window: CSV export ${p.name}`)) };
     },
     'files.save': async (p) => {
-      const t = await target(p.dir, p.name, p.name.split('.').pop() ?? '', p.source?.study);
+      const src = source(p.source);
+      const t = await target(p.dir, p.name, src?.study);
       if (!t) return null;
       let data: string | Uint8Array = p.encoding === 'base64' ? Buffer.from(p.data, 'base64') : p.data;
       if (p.meta) data = addPngText(data as Uint8Array, p.meta);
@@ -253,33 +358,36 @@ export function createHandlers(ctx: HandlerContext): Handlers {
       return { dir: out, files: r.paths, missing: r.missing, seconds: (performance.now() - t0) / 1000 };
     },
     'files.chooseDir': async (p) => {
-      const base = `${runLabel(p.source?.study)}-${p.purpose || 'export'}`;
-      let d: string | null;
-      if (ctx.dialogs) {
-        d = await ctx.dialogs.chooseDir(join(ctx.exportsRoot, base), p.purpose);
-        if (d && existsSync(d) && (!statSync(d).isDirectory() || readdirSync(d).length > 0))
-          throw new ApiError({ message: `not a new or empty folder: ${d} (an export set gets a folder of its own)`, field: 'dir' });
-        if (d) mkdirSync(d, { recursive: true });
-      } else d = newExportDir(ctx.exportsRoot, base);
+      const base = `${runLabel(source(p.source)?.study)}-${p.purpose || 'export'}`;
+      if (!ctx.dialogs) return { dir: newExportDir(exportsRoot, base) };
+      const d = await ctx.dialogs.chooseDir(join(exportsRoot, base), p.purpose);
       if (!d) return null;
-      writable.add(resolve(d));
-      return { dir: d };
+      if (existsSync(d) && (!statSync(d).isDirectory() || readdirSync(d).length > 0))
+        throw new ApiError({ message: `dir: not a new or empty folder: ${quoteValue(d)} (an export set gets a folder of its own)`, field: 'dir' });
+      mkdirSync(d, { recursive: true });
+      // The user named this folder in the native dialog: allowed from now on.
+      return { dir: access.grant(d) };
     },
     'studies.exportH5': async (p) => {
-      if (!canWrite(p.dest)) throw new ApiError({ message: `not a folder chosen for exports: ${p.dest}`, field: 'dest' });
+      const dir = studyDir(p.dir);
+      const dest = exportDir(p.dest, 'dest');
       for (const h of running.values())
-        if (resolve(h.dir) === resolve(p.dir)) throw new ApiError({ message: 'the study is still running: export its HDF5 file when it has finished', field: 'dir' });
+        if (resolve(h.dir) === dir) throw new ApiError({ message: 'the study is still running: export its HDF5 file when it has finished', field: 'dir' });
       // h5wasm is loaded when first needed, not at start-up
       const { exportStudyH5 } = await import('../io/h5export.js');
-      const r = await exportStudyH5(p.dir, join(p.dest, `${runLabel(p.dir)}.h5`), { unique: true });
+      const r = await exportStudyH5(dir, join(dest, `${runLabel(dir)}.h5`), { unique: true });
       return { path: r.path };
     },
     'phaseSpace.export': async (p) => {
-      if (!canWrite(p.dir)) throw new ApiError({ message: `not a folder chosen for exports: ${p.dir}`, field: 'dir' });
+      const dir = exportDir(p.dir, 'dir');
+      // The whole export runs on the main side: bound its propagation like a frame's, with a larger budget.
+      const est = frames.secondsTo(p.params, Math.max(...p.times));
+      if (est > EXPORT_BUDGET_S)
+        throw new ParameterError('times', `times reachable within ~${EXPORT_BUDGET_S} s of computing (these need ~${est.toPrecision(2)} s; fewer or earlier times, or lower N, |δ| or u)`, Math.max(...p.times));
       const list = p.formats.length ? p.times.map((t) => frames.frame(p.params, t, p.grid)) : [frames.frame(p.params, p.times[0], p.grid)];
       const q = p.params;
       const { writePhaseSpaceFrames } = await import('../io/phaseSpaceExport.js');
-      const out = await writePhaseSpaceFrames(p.dir, list, p.grid, p.formats, {
+      const out = await writePhaseSpaceFrames(dir, list, p.grid, p.formats, {
         command: `EP Studio ${VERSION} window: phase-space export (${p.formats.join(' ') || 'PNG frames'})`,
         appVersion: VERSION,
         date: nowIso(),
@@ -293,7 +401,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
         grid: `Cartesian ${p.grid.nx}x${p.grid.ny} points over Re μ in [${p.grid.xMin}; ${p.grid.xMax}] and Im μ in [${p.grid.yMin}; ${p.grid.yMax}]; J on ${list[0].arrows.nx}x${list[0].arrows.ny}`,
         extra: { times: p.times },
       });
-      return { dir: p.dir, ...out };
+      return { dir, ...out };
     },
   };
 

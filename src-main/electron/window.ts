@@ -5,11 +5,11 @@
  */
 import { app, BrowserWindow, net, protocol, session, shell } from 'electron';
 import { existsSync } from 'node:fs';
-import { extname, join, normalize, sep } from 'node:path';
+import { extname, normalize } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CONTENT_TYPES, contentSecurityPolicy } from '../host/server.js';
 import { APP_ORIGIN, APP_SCHEME } from './channels.js';
-import { isAppUrl } from './guards.js';
+import { externalAllowed, isAppUrl, rendererFile } from './guards.js';
 
 /** Must run before app 'ready'. */
 export function registerScheme(): void {
@@ -20,16 +20,20 @@ export function registerScheme(): void {
 export function serveRenderer(rendererDir: string): void {
   const root = normalize(rendererDir);
   protocol.handle(APP_SCHEME, async (req) => {
-    const url = new URL(req.url);
-    if (!isAppUrl(req.url)) return new Response('not found', { status: 404 });
-    const file = normalize(join(root, decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname)));
-    if (!file.startsWith(root + sep) || !existsSync(file)) return new Response('not found', { status: 404 });
-    const r = await net.fetch(pathToFileURL(file).toString());
-    const headers = new Headers(r.headers);
-    headers.set('Content-Security-Policy', contentSecurityPolicy());
-    headers.set('X-Content-Type-Options', 'nosniff');
-    headers.set('Content-Type', CONTENT_TYPES[extname(file)] ?? 'application/octet-stream');
-    return new Response(r.body, { status: r.status, headers });
+    // Whatever the page asks for, the handler answers: a malformed % escape is a 400, never an exception.
+    try {
+      const file = rendererFile(root, req.url);
+      if (file === 400) return new Response('malformed path', { status: 400 });
+      if (file === null || !existsSync(file)) return new Response('not found', { status: 404 });
+      const r = await net.fetch(pathToFileURL(file).toString());
+      const headers = new Headers(r.headers);
+      headers.set('Content-Security-Policy', contentSecurityPolicy());
+      headers.set('X-Content-Type-Options', 'nosniff');
+      headers.set('Content-Type', CONTENT_TYPES[extname(file)] ?? 'application/octet-stream');
+      return new Response(r.body, { status: r.status, headers });
+    } catch {
+      return new Response('not found', { status: 404 });
+    }
   });
 }
 
@@ -45,9 +49,11 @@ export function hardenContents(): void {
       if (!isAppUrl(url)) ev.preventDefault();
     });
     contents.on('will-attach-webview', (ev) => ev.preventDefault());
+    // No window opens inside the app, and nothing opens outside it either: the renderer has no external links, and
+    // shell.openExternal with a page-chosen URL would hand any URL (file:, custom schemes) to the system. The
+    // allow-list (guards.ts EXTERNAL_URLS) is empty; a documentation link added later goes there, exactly.
     contents.setWindowOpenHandler(({ url }) => {
-      // Links to the papers (https) open in the system browser; nothing opens inside the app.
-      if (url.startsWith('https://')) void shell.openExternal(url);
+      if (externalAllowed(url)) void shell.openExternal(url);
       return { action: 'deny' };
     });
   });

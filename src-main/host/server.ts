@@ -7,14 +7,15 @@
  * in its query and come from this origin. Anything else gets 403. Other local users and web pages therefore cannot
  * drive the study pool or write files.
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { createHandlers, errorBody, type Handlers } from '../api/handlers.js';
-import { isMethod, type PushEvent, type WireRequest, type WireResponse } from '../api/contract.js';
+import { ApiError, isMethod, type PushEvent, type WireResponse } from '../api/contract.js';
+import { quoteValue } from '../../src-core/validation.js';
 
 export interface HostOptions {
   /** Built renderer (index.html + assets). */
@@ -26,6 +27,8 @@ export interface HostOptions {
   workers?: number;
   /** Fixed token (tests); default 32 random bytes. */
   token?: string;
+  /** Largest WebSocket message in bytes (default MAX_PAYLOAD; tests use a small one). */
+  maxPayload?: number;
 }
 
 export interface Host {
@@ -55,8 +58,10 @@ export function contentSecurityPolicy(wsOrigin?: string): string {
   return [
     "default-src 'none'",
     "script-src 'self'",
-    // uPlot and Svelte set element style attributes; no inline <script> is ever allowed.
-    "style-src 'self' 'unsafe-inline'",
+    // Styles come from stylesheet files only (Svelte's component CSS is emitted into the bundle's .css). uPlot and
+    // Svelte set styles through the CSSOM (element.style), which style-src does not govern; no inline <style> or
+    // style="" markup and no inline <script> is ever allowed.
+    "style-src 'self'",
     "img-src 'self' data: blob:",
     "font-src 'self'",
     `connect-src 'self'${wsOrigin ? ' ' + wsOrigin : ''}`,
@@ -68,19 +73,69 @@ export function contentSecurityPolicy(wsOrigin?: string): string {
   ].join('; ');
 }
 
-function sameToken(a: string | null | undefined, b: string): boolean {
-  if (!a) return false;
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
+/**
+ * Constant-time token check: both sides are hashed first, so neither the content nor the length of a wrong token
+ * changes the time taken (timingSafeEqual alone needs equal lengths and would leak the length by refusing early).
+ */
+export function sameToken(a: string | null | undefined, b: string): boolean {
+  if (typeof a !== 'string' || a.length === 0 || a.length > 1024) return false;
+  const x = createHash('sha256').update(a).digest();
+  const y = createHash('sha256').update(b).digest();
+  return timingSafeEqual(x, y);
 }
 
 function cookieToken(req: IncomingMessage): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
-    const [k, v] = part.trim().split('=');
-    if (k === COOKIE) return v;
+    const i = part.indexOf('=');
+    if (i > 0 && part.slice(0, i).trim() === COOKIE) return part.slice(i + 1).trim();
   }
   return undefined;
+}
+
+/** The request target as a URL on our origin; null when it is not a plain path (absolute-form, "*", garbage). */
+function requestUrl(req: IncomingMessage, origin: string): URL | null {
+  const raw = req.url ?? '/';
+  if (!raw.startsWith('/') || raw.startsWith('//')) return null;
+  try {
+    return new URL(raw, origin);
+  } catch {
+    return null;
+  }
+}
+
+/** A path segment list decoded, or null for a malformed % escape (decodeURIComponent throws URIError on those). */
+export function decodePath(pathname: string): string | null {
+  try {
+    const p = decodeURIComponent(pathname);
+    return p.includes('\0') ? null : p;
+  } catch {
+    return null;
+  }
+}
+
+/** Largest WebSocket message (a PNG export as base64 fits; more closes the socket with 1009). */
+export const MAX_PAYLOAD = 80 * 1024 * 1024;
+
+/** One WebSocket message → one response. Never throws: anything a client sends ends as a result or an error value. */
+export async function answer(raw: Buffer | ArrayBuffer | Buffer[], isBinary: boolean, handlers: Handlers): Promise<WireResponse> {
+  if (isBinary) return { id: null, ok: false, error: { message: 'request: a text frame holding JSON { id, method, params } (binary frames are refused)' } };
+  let req: unknown;
+  try {
+    req = JSON.parse(Buffer.isBuffer(raw) ? raw.toString('utf8') : Array.isArray(raw) ? Buffer.concat(raw).toString('utf8') : Buffer.from(raw).toString('utf8'));
+  } catch {
+    return { id: null, ok: false, error: { message: 'request: not valid JSON; send { "id": number, "method": string, "params": object }' } };
+  }
+  if (req === null || typeof req !== 'object' || Array.isArray(req))
+    return { id: null, ok: false, error: { message: 'request: a JSON object { "id": number, "method": string, "params": object }' } };
+  const r = req as Record<string, unknown>;
+  // The id comes back so the client can match the answer; anything but a finite number is replaced by null.
+  const id = typeof r.id === 'number' && Number.isFinite(r.id) ? r.id : null;
+  try {
+    if (!isMethod(r.method)) throw new ApiError({ message: `method: got ${quoteValue(r.method)}; allowed: one of the contract's methods`, field: 'method' });
+    return { id, ok: true, result: await handlers.dispatch(r.method, r.params) };
+  } catch (e) {
+    return { id, ok: false, error: errorBody(e) };
+  }
 }
 
 export async function startHost(opts: HostOptions): Promise<Host> {
@@ -101,65 +156,91 @@ export async function startHost(opts: HostOptions): Promise<Host> {
   });
 
   let origin = '';
+  let hostHeader = '';
+  const baseHeaders = (): Record<string, string> => ({
+    'Content-Security-Policy': contentSecurityPolicy(origin.replace(/^http/, 'ws')),
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'Cache-Control': 'no-store',
+  });
+  const plain = (res: ServerResponse, status: number, text: string) => {
+    if (res.headersSent) return void res.destroy();
+    res.writeHead(status, { ...baseHeaders(), 'Content-Type': 'text/plain; charset=utf-8' });
+    res.end(text);
+  };
+
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? '/', origin);
-    const ok = sameToken(url.searchParams.get('token'), token) || sameToken(cookieToken(req), token);
-    const headers: Record<string, string> = {
-      'Content-Security-Policy': contentSecurityPolicy(origin.replace(/^http/, 'ws')),
-      'X-Content-Type-Options': 'nosniff',
-      'Referrer-Policy': 'no-referrer',
-      'Cache-Control': 'no-store',
-    };
+    // Nothing a request carries may throw out of this handler: an uncaught exception would stop the host for everyone.
+    try {
+      serve(req, res);
+    } catch {
+      plain(res, 500, '500: the host could not answer this request\n');
+    }
+  });
+
+  function serve(req: IncomingMessage, res: ServerResponse) {
+    const url = requestUrl(req, origin);
+    // A Host other than ours is a DNS-rebinding page talking to 127.0.0.1: refused like a missing token.
+    const ok = url !== null && req.headers.host === hostHeader && (sameToken(url.searchParams.get('token'), token) || sameToken(cookieToken(req), token));
     if (!ok || (req.method !== 'GET' && req.method !== 'HEAD')) {
-      res.writeHead(403, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' });
-      res.end('403: EP Studio needs the token printed when the host started (open the full URL).\n');
+      plain(res, 403, '403: EP Studio needs the token printed when the host started (open the full URL).\n');
       return;
     }
+    const rel = decodePath(url.pathname === '/' ? '/index.html' : url.pathname);
+    if (rel === null) {
+      plain(res, 400, '400: malformed path (bad % escape)\n');
+      return;
+    }
+    const headers = baseHeaders();
     if (url.searchParams.has('token')) headers['Set-Cookie'] = `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
-    const rel = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname);
     const file = normalize(join(root, rel));
     if (!file.startsWith(root + sep) || !existsSync(file) || !statSync(file).isFile()) {
-      res.writeHead(404, { ...headers, 'Content-Type': 'text/plain' });
-      res.end('not found\n');
+      plain(res, 404, 'not found\n');
       return;
     }
     res.writeHead(200, { ...headers, 'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream' });
-    if (req.method === 'HEAD') res.end();
-    else createReadStream(file).pipe(res);
-  });
+    if (req.method === 'HEAD') return void res.end();
+    const stream = createReadStream(file);
+    // A file removed between the check and the read must not throw an unhandled 'error'.
+    stream.on('error', () => res.destroy());
+    stream.pipe(res);
+  }
 
-  const wss = new WebSocketServer({
-    noServer: true,
-    maxPayload: 80 * 1024 * 1024,
+  const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxPayload ?? MAX_PAYLOAD });
+  // Errors of a connection are answered by ws itself (close 1007 for invalid UTF-8, 1009 for an oversized message);
+  // without a listener Node would throw them and stop the host.
+  wss.on('error', () => undefined);
+  server.on('clientError', (_e, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
   });
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', origin);
-    const fromUs = req.headers.origin === origin;
-    if (url.pathname !== '/api' || !fromUs || !sameToken(url.searchParams.get('token'), token)) {
-      socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+    socket.on('error', () => socket.destroy());
+    try {
+      const url = requestUrl(req, origin);
+      const fromUs = req.headers.origin === origin && req.headers.host === hostHeader;
+      if (!url || url.pathname !== '/api' || !fromUs || !sameToken(url.searchParams.get('token'), token)) {
+        socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+        return;
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    } catch {
       socket.destroy();
-      return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
   wss.on('connection', (ws: WebSocket) => {
     clients.add(ws);
+    ws.on('error', () => undefined);
     ws.on('close', () => clients.delete(ws));
-    ws.on('message', async (raw) => {
-      let req: WireRequest;
-      try {
-        req = JSON.parse(String(raw));
-      } catch {
-        return;
-      }
-      let out: WireResponse;
-      try {
-        if (!isMethod(req.method)) throw new Error(`unknown method ${JSON.stringify(req.method)}`);
-        out = { id: req.id, ok: true, result: await handlers.dispatch(req.method, req.params) };
-      } catch (e) {
-        out = { id: req.id, ok: false, error: errorBody(e) };
-      }
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(out));
+    ws.on('message', (raw, isBinary) => {
+      void answer(raw, isBinary, handlers).then((out) => {
+        if (ws.readyState !== ws.OPEN) return;
+        try {
+          ws.send(JSON.stringify(out));
+        } catch {
+          ws.send(JSON.stringify({ id: out.id, ok: false, error: { message: 'the result could not be sent' } }));
+        }
+      });
     });
   });
 
@@ -169,6 +250,7 @@ export async function startHost(opts: HostOptions): Promise<Host> {
   });
   const port = (server.address() as AddressInfo).port;
   origin = `http://127.0.0.1:${port}`;
+  hostHeader = `127.0.0.1:${port}`;
   return {
     url: `${origin}/?token=${token}`,
     port,

@@ -48,6 +48,8 @@ function socketApi(): EpStudioApi {
           for (const l of listeners) l(msg.push);
           return;
         }
+        // id null: the host could not read a request at all (never one of ours); nothing to settle.
+        if (msg.id === null) return;
         const p = pending.get(msg.id);
         if (!p) return;
         pending.delete(msg.id);

@@ -123,13 +123,23 @@ class AppState {
   async runForm() {
     const v = this.validation.value;
     if (!v || this.running) return;
-    const r = await this.call(() => api.invoke('studies.run', { spec: toSpec(v) }));
+    const r = await this.call(() => api.invoke('studies.run', { spec: toSpec(v) as Record<string, unknown> }));
     if (r) this.begin(r, false);
   }
 
   async runPreset(preset: string) {
     if (this.running) return;
     const r = await this.call(() => api.invoke('studies.run', { preset }));
+    if (r) {
+      this.begin(r, false);
+      this.form = formFromTasks(r.tasks) ?? this.form;
+    }
+  }
+
+  /** Run a spec the user picked as a file: the window reads it and sends the content; the main side never gets a path. */
+  async runSpec(spec: Record<string, unknown>) {
+    if (this.running) return;
+    const r = await this.call(() => api.invoke('studies.run', { spec }));
     if (r) {
       this.begin(r, false);
       this.form = formFromTasks(r.tasks) ?? this.form;
