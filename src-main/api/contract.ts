@@ -6,6 +6,7 @@
  * The renderer imports types (and the method list) only; nothing here touches Node, Electron or the DOM.
  */
 import { z } from 'zod';
+import { KERR_RULES } from '../../src-core/kerr/model.js';
 import { quoteField, quoteValue } from '../../src-core/validation.js';
 
 const finite = z.number();
@@ -78,12 +79,13 @@ export const StudyEventSchema = z.discriminatedUnion('type', [
 ]);
 
 /** The Kerr quench of seed 000 Sec. IV A as the phase-space viewer needs it (scaled parameters, Eqs. 2–3). */
+// The engine's ranges (KERR_RULES): beyond them a frame is meaningless or would keep the main side busy for hours.
 export const QuenchParamsSchema = z.object({
-  kappa: finite.positive(),
-  delta: finite,
-  u: finite.positive(),
-  epsInitial: finite.nonnegative(),
-  epsFinal: finite.nonnegative(),
+  kappa: finite.positive().max(KERR_RULES.kappa.max!),
+  delta: finite.min(KERR_RULES.delta.min!).max(KERR_RULES.delta.max!),
+  u: finite.positive().max(KERR_RULES.u.max!),
+  epsInitial: finite.nonnegative().max(KERR_RULES.eps.max!),
+  epsFinal: finite.nonnegative().max(KERR_RULES.eps.max!),
   N: finite.positive().max(1e4),
   /** Duration of the quench shown (the truncation follows the mean-field transient up to it). */
   tMax: finite.positive().max(1e5),
