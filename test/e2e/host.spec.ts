@@ -94,6 +94,69 @@ test.describe('browser host security', () => {
   });
 });
 
+test.describe('CSP without unsafe-inline', () => {
+  test('the page renders styled (component CSS from files, CSSOM styles) with no CSP violation; a spec file runs by upload', async ({}, info) => {
+    const { startHost } = await import('../../dist/src-main/host/server.js');
+    const data = mkdtempSync(join(tmpdir(), 'epstudio-csp-'));
+    const host = await startHost({ rendererDir: join(process.cwd(), 'dist', 'renderer'), studiesRoot: join(data, 's'), exportsRoot: join(data, 'e'), workers: 1 });
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      const violations: string[] = [];
+      page.on('console', (m) => {
+        if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+      });
+      await page.addInitScript(() => {
+        document.addEventListener('securitypolicyviolation', (e) => {
+          (window as unknown as { __csp: string[] }).__csp ??= [];
+          (window as unknown as { __csp: string[] }).__csp.push(`${e.violatedDirective} ${e.blockedURI}`);
+        });
+      });
+      const r = await page.goto(host.url);
+      expect(r!.headers()['content-security-policy']).not.toContain('unsafe-inline');
+      await page.locator('body[data-ready="true"]').waitFor();
+      // global.css (a stylesheet file): the theme's background; Svelte's component CSS (emitted to a .css file): the
+      // tab list's flex layout and the Studies grid; CSSOM styles (uPlot, Svelte style={…}) on the phase-space ticks.
+      const bodyBg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      expect(bodyBg).not.toBe('rgba(0, 0, 0, 0)');
+      expect(await page.locator('.tabs').evaluate((el) => getComputedStyle(el).display)).toBe('flex');
+      await page.getByRole('tab', { name: 'Studies' }).click();
+      expect(await page.locator('.studies').evaluate((el) => getComputedStyle(el).display)).toBe('grid');
+      await page.getByRole('tab', { name: 'Phase space' }).click();
+      await expect(page.getByTestId('ps-info')).toContainText('t = 0.00', { timeout: 60_000 });
+      const left = await page.locator('.xticks span').first().evaluate((el) => (el as HTMLElement).style.left);
+      expect(left).toMatch(/%$/);
+      await page.getByRole('tab', { name: 'Kerr quench' }).click();
+      await expect(page.locator('.u-legend').first()).toBeVisible();
+      const shotPath = info.outputPath('styled.png');
+      await page.screenshot({ path: shotPath, fullPage: true });
+      await info.attach('styled', { path: shotPath, contentType: 'image/png' });
+      // A spec file through the file picker (an upload here): the host gets the content, never a path.
+      await page.getByRole('tab', { name: 'Studies' }).click();
+      const spec = { version: 1, name: 'uploaded', model: { kappa: 0.5, delta: -2, u: 1 }, tasks: [{ kind: 'ness-sweep', method: 'exact', N: [1], eps: [0.5, 0.6] }] };
+      await page.getByTestId('spec-file').setInputFiles({ name: 'spec.json', mimeType: 'application/json', buffer: Buffer.from('\uFEFF' + JSON.stringify(spec)) });
+      await expect(page.getByTestId('run-status')).toHaveText('completed', { timeout: 60_000 });
+      await page.getByRole('tab', { name: 'Studies' }).click();
+      await expect(page.locator('[data-testid="past-runs"] tbody tr[data-dir*="uploaded-"]')).toHaveCount(1);
+      await page.getByTestId('spec-file').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('root:x:0:0:SECRET-CONTENT') });
+      await expect(page.getByTestId('error-banner')).toContainText('spec file bad.json: not valid JSON');
+      await expect(page.getByTestId('error-banner')).not.toContainText('SECRET-CONTENT');
+      expect(violations).toEqual([]);
+      expect(await page.evaluate(() => (window as unknown as { __csp?: string[] }).__csp ?? [])).toEqual([]);
+      // Control: the listener does see a violation (an inline <style> is refused under this policy).
+      await page.evaluate(() => {
+        const st = document.createElement('style');
+        st.textContent = 'body { color: red }';
+        document.head.append(st);
+      });
+      await expect.poll(() => page.evaluate(() => ((window as unknown as { __csp?: string[] }).__csp ?? []).join())).toContain('style-src');
+    } finally {
+      await browser.close();
+      await host.close();
+    }
+  });
+});
+
 test.describe('charts under load', () => {
   test('30 curves × 1000 points in every chart: all drawn; cursor and zoom frame rates logged', async ({}, info) => {
     const { startHost } = await import('../../dist/src-main/host/server.js');
