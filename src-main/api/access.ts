@@ -95,7 +95,8 @@ export class FolderAccess {
     const real = this.folder(dir, field);
     let seen = 0;
     const walk = (d: string, depth: number) => {
-      if (depth > TREE_MAX_DEPTH) return;
+      // Deeper than any study folder: refused rather than left unchecked (a copy follows links at every depth).
+      if (depth > TREE_MAX_DEPTH) throw new ApiError({ message: `${field}: a folder nested more than ${TREE_MAX_DEPTH} levels deep is not a study folder: ${quoteValue(dir)}`, field });
       for (const f of readdirSync(d)) {
         if (++seen > TREE_MAX_ENTRIES) throw new ApiError({ message: `${field}: a folder with more than ${TREE_MAX_ENTRIES} entries is not a study folder: ${quoteValue(dir)}`, field });
         const p = join(d, f);

@@ -122,6 +122,15 @@ describe('found item 7: nothing is written outside the data folder or a folder t
     symlinkSync(evilTasks, join(inside, 'tasks'));
     expect((await refusal(h, 'studies.status', { dir: inside })).message).toContain('symlinks leading outside');
     expect((await refusal(h, 'studies.resume', { dir: inside })).message).toContain('symlinks leading outside');
+    // A link buried deep in a study folder (a copy follows links at every depth): refused too.
+    const deepStudy = join(sb.studies, 'deep');
+    StudyStore.create(deepStudy, getPreset('kerr-quench-demo'));
+    const deep = join(deepStudy, 'figures', 'a', 'b', 'c', 'd', 'e', 'f', 'g');
+    mkdirSync(deep, { recursive: true });
+    symlinkSync(sb.secretJson, join(deep, 'leak.json'));
+    expect((await refusal(h, 'studies.saveAs', { dir: deepStudy })).field).toBe('dir');
+    symlinkSync(sb.secretJson, join(deepStudy, 'figures', 'leak.json'));
+    expect((await refusal(h, 'studies.saveAs', { dir: deepStudy })).message).not.toContain(SECRET);
     // An exports sub-folder that is a link outside: no file written through it.
     symlinkSync(sb.outside, join(sb.exports, 'out'));
     expect((await refusal(h, 'files.save', { name: 'x.svg', data: 'x', encoding: 'utf8', dir: join(sb.exports, 'out') })).message).toContain('leads outside');
