@@ -10,7 +10,7 @@
  * long computations (a valid studies.run or studies.resume) are cancelled at once; valid phase-space frames are small.
  */
 import fc from 'fast-check';
-import { realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError, METHOD_NAMES, METHODS, type Method } from '../../../src-main/api/contract.js';
@@ -45,6 +45,7 @@ beforeAll(() => {
   StudyStore.create(study, fixture);
   taskIds = expandSpec(fixture).map((t) => t.info.id);
   symlinkSync(sb.outsideStudy, join(sb.studies, 'escape'));
+  mkdirSync(sb.exports, { recursive: true });
   symlinkSync(sb.outside, join(sb.exports, 'escape'));
   writeFileSync(join(sb.exports, 'plain.txt'), 'x');
 });
