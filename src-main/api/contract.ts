@@ -279,8 +279,9 @@ export interface ApiErrorBody {
 
 /** Validate a request; returns the parsed params or throws ApiError naming the first bad path. */
 export function parseRequest<M extends Method>(method: M, params: unknown): z.output<(typeof METHODS)[M][0]> {
-  const entry = METHODS[method];
+  // Checked before METHODS[method]: indexing with a hostile object calls its toString (found by the fuzz test).
   if (!isMethod(method)) throw new ApiError({ message: `unknown method ${quoteValue(method)}` });
+  const entry = METHODS[method];
   const r = entry[0].safeParse(params ?? {});
   if (!r.success) {
     const issue = r.error.issues[0];

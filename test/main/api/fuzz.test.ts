@@ -29,7 +29,7 @@ let sb: Sandbox;
 let study: string;
 let taskIds: string[] = [];
 /** Real study starts per method: each costs a worker pool (~1 s); further valid requests are checked, not started. */
-const MAX_STARTS = 4;
+const MAX_STARTS = 2;
 const starts: Record<string, number> = {};
 const stats: Record<string, { ok: number; refused: number; notStarted: number }> = {};
 
@@ -216,7 +216,7 @@ const methodParams = (): Record<Method, fc.Arbitrary<unknown>> => ({
         grid: fc.record({ xMin: fc.constant(-3), xMax: fc.constant(3), yMin: fc.constant(-3), yMax: fc.constant(3), nx: fc.integer({ min: 4, max: 8 }), ny: fc.integer({ min: 4, max: 8 }) }),
       }),
     },
-    { weight: 4, arbitrary: record({ params: field(quenchParams(), 1), t: field(fc.double({ min: 0, max: 2, noNaN: true })), grid: field(grid(), 1) }) },
+    { weight: 15, arbitrary: record({ params: field(quenchParams(), 1), t: field(fc.double({ min: 0, max: 2, noNaN: true })), grid: field(grid(), 1) }) },
   ),
   'files.exportCsv': record({
     name: nameArb(),

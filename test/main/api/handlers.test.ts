@@ -76,6 +76,16 @@ describe('found item 6: no file is read through the API, no content is echoed', 
   });
 });
 
+describe('found by the fuzz test', () => {
+  it('a method that is an object with a non-callable toString is an unknown method, not a TypeError', async () => {
+    sb = makeSandbox();
+    for (const m of [{ toString: 0 }, { toString: () => 'app.info' }, Object.create(null), ['app.info'], 'constructor', '__proto__', 'hasOwnProperty']) {
+      const e = await refusal(sb.handlers, m as never, {});
+      expect(e.message).toMatch(/^unknown method /);
+    }
+  });
+});
+
 describe('found item 7: nothing is written outside the data folder or a folder the user picked', () => {
   it('studies.open of an outside study folder is refused (browser host: no dialog), and files.save cannot follow it', async () => {
     sb = makeSandbox();
