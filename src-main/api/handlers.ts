@@ -7,7 +7,7 @@ import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, statSync } from 
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ParameterError, quoteField, quoteValue } from '../../src-core/validation.js';
-import { checkFileName, FolderAccess, refuseFolderAt } from './access.js';
+import { checkFileName, FolderAccess } from './access.js';
 import { getPreset, presetNames } from '../studies/presets.js';
 import { writeFileAtomic } from '../io/atomicWrite.js';
 import { chartCsv } from '../io/chartCsv.js';
@@ -207,7 +207,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     checkFileName(name);
     if (dir !== undefined) {
       try {
-        return { path: access.file(dir, name), confirmed: false };
+        return { path: join(access.folder(dir, 'dir'), name), confirmed: false };
       } catch (e) {
         if (e instanceof ApiError && e.body.field === 'dir') throw new ApiError({ ...e.body, message: `not a folder chosen for exports: ${e.body.message}` });
         throw e;
@@ -219,9 +219,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
       const p = await ctx.dialogs.saveFile(join(exportsRoot, runLabel(study), name), ext);
       return p ? { path: p, confirmed: true } : null;
     }
-    const path = join(exportsRoot, runLabel(study), name);
-    refuseFolderAt(path, name);
-    return { path, confirmed: false };
+    return { path: join(exportsRoot, runLabel(study), name), confirmed: false };
   }
   const save = (t: { path: string; confirmed: boolean }, data: string | Uint8Array): string =>
     t.confirmed ? (writeFileAtomic(t.path, data), t.path) : writeUnique(dirname(t.path), basename(t.path), data);

@@ -179,6 +179,9 @@ const grid = () =>
   ny: field(fc.integer({ min: 4, max: 8 })),
 });
 
+/** An export's source study: its folder is read for the provenance, so it is a path like any other. */
+const sourceArb = () => field(record({ study: dirArb(), tasks: field(fc.array(fc.string({ maxLength: 20 }), { maxLength: 3 })) }), 1);
+
 const methodParams = (): Record<Method, fc.Arbitrary<unknown>> => ({
   'app.info': anyValue(),
   'studies.presets': anyValue(),
@@ -224,9 +227,18 @@ const methodParams = (): Record<Method, fc.Arbitrary<unknown>> => ({
     rows: field(fc.array(fc.array(fc.oneof(fc.double(), fc.constant(null)), { maxLength: 4 }), { maxLength: 5 })),
     meta: field(fc.dictionary(fc.string({ maxLength: 10 }), fc.oneof(fc.string({ maxLength: 20 }), fc.double())), 1),
     dir: dirArb(),
+    source: sourceArb(),
   }),
-  'files.save': record({ name: nameArb(), data: field(fc.oneof(fc.string({ maxLength: 100 }), fc.base64String({ maxLength: 100 }))), encoding: field(fc.constantFrom('utf8', 'base64')), dir: dirArb() }),
-  'files.chooseDir': record({ purpose: field(fc.string({ maxLength: 50 })) }),
+  'files.save': record({ source: sourceArb(), name: nameArb(), data: field(fc.oneof(fc.string({ maxLength: 100 }), fc.base64String({ maxLength: 100 }))), encoding: field(fc.constantFrom('utf8', 'base64')), dir: dirArb() }),
+  'files.chooseDir': record({ purpose: field(fc.oneof(fc.stringMatching(/^[\w-]{0,20}$/), fc.string({ maxLength: 50 }))), source: sourceArb() }),
+  'studies.exportH5': record({ dir: dirArb(), dest: dirArb() }),
+  'phaseSpace.export': record({
+    params: field(quenchParams(), 1),
+    grid: field(grid(), 1),
+    times: field(fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 3 })),
+    formats: field(fc.subarray(['h5', 'npy'] as const)),
+    dir: dirArb(),
+  }),
 });
 
 // ---- the property ----

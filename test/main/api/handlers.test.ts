@@ -165,29 +165,61 @@ describe('found item 7: nothing is written outside the data folder or a folder t
     }
     expect(diffStates(out0, sb.outsideState())).toEqual([]);
     expect(diffStates(data0, sb.dataState())).toEqual([]);
-    // A safe name writes exactly one file, in exports/.
+    // A safe name writes exactly one file, in exports/window/ (the browser host's folder for views of the form).
     const r = (await h.dispatch('files.save', { name: 'fig (1) a=b,c+d.svg', data: '<svg/>', encoding: 'utf8' })) as { path: string };
-    expect(r.path).toBe(join(sb.exports, 'fig (1) a=b,c+d.svg'));
+    expect(r.path).toBe(join(sb.exports, 'window', 'fig (1) a=b,c+d.svg'));
     expect(readFileSync(r.path, 'utf8')).toBe('<svg/>');
-    expect(diffStates(data0, sb.dataState())).toEqual(['exports/fig (1) a=b,c+d.svg: (none) → file:6:' + (await import('node:crypto')).createHash('sha256').update('<svg/>').digest('hex')]);
-    // A folder of the same name cannot be replaced (and no temporary file is left trying).
-    mkdirSync(join(sb.exports, 'taken.svg'));
-    expect((await refusal(h, 'files.save', { name: 'taken.svg', data: 'x', encoding: 'utf8' })).message).toContain('a folder named');
-    expect(readdirSync(sb.exports).sort()).toEqual(['fig (1) a=b,c+d.svg', 'taken.svg']);
+    expect(diffStates(data0, sb.dataState())).toEqual([
+      'exports/window: (none) → dir',
+      'exports/window/fig (1) a=b,c+d.svg: (none) → file:6:' + (await import('node:crypto')).createHash('sha256').update('<svg/>').digest('hex'),
+    ]);
+    // A folder of the same name is never replaced: the file takes the next free name (and no temporary file is left).
+    mkdirSync(join(sb.exports, 'window', 'taken.svg'));
+    expect(((await h.dispatch('files.save', { name: 'taken.svg', data: 'x', encoding: 'utf8' })) as { path: string }).path).toBe(join(sb.exports, 'window', 'taken-2.svg'));
+    expect(readdirSync(join(sb.exports, 'window')).sort()).toEqual(['fig (1) a=b,c+d.svg', 'taken-2.svg', 'taken.svg']);
     expect(diffStates(out0, sb.outsideState())).toEqual([]);
   });
 
   it('browser host: chooseDir makes a folder under exports/ and files land there; paths outside stay refused', async () => {
     sb = makeSandbox();
     const h = sb.handlers;
-    const d = (await h.dispatch('files.chooseDir', { purpose: '../../evil/../x' })) as { dir: string };
+    expect((await refusal(h, 'files.chooseDir', { purpose: '../../evil/../x' })).field).toBe('purpose');
+    const d = (await h.dispatch('files.chooseDir', { purpose: 'figures' })) as { dir: string };
     expect(d.dir.startsWith(sb.exports + '/')).toBe(true);
     expect(d.dir.slice(sb.exports.length + 1)).toMatch(/^[\w-]+$/);
     const r = (await h.dispatch('files.exportCsv', { name: 'G.csv', columns: ['t', 'G'], rows: [[0, 1]], dir: d.dir })) as { path: string };
     expect(r.path).toBe(join(d.dir, 'G.csv'));
-    expect(readFileSync(r.path, 'utf8')).toBe('t,G\n0,1\n');
+    expect(readFileSync(r.path, 'utf8')).toMatch(/\nt,G\n0,1\n$/);
     for (const dir of ['/tmp', '/etc', sb.outside, sb.base, sb.data + '/../outside', 'relative/path'])
       expect((await refusal(h, 'files.save', { name: 'x.svg', data: 'x', encoding: 'utf8', dir })).message).toMatch(/^not a folder chosen for exports/);
+  });
+});
+
+describe('exports name their source study and target folder: both must be allowed', () => {
+  it('source.study, studies.exportH5 and phaseSpace.export refuse folders outside; the secret never shows', async () => {
+    sb = makeSandbox();
+    const h = sb.handlers;
+    const out0 = sb.outsideState();
+    const csv = { name: 'G.csv', columns: ['t'], rows: [[0]] };
+    for (const study of [sb.outsideStudy, sb.outside, join(sb.studies, '..', '..', 'outside', 'study'), '/etc']) {
+      const e = await refusal(h, 'files.exportCsv', { ...csv, source: { study } });
+      expect(e.field).toBe('source.study');
+      expect(e.message).not.toContain(SECRET);
+      expect((await refusal(h, 'files.save', { name: 'a.svg', data: 'x', encoding: 'utf8', source: { study } })).field).toBe('source.study');
+      expect((await refusal(h, 'files.chooseDir', { purpose: 'figures', source: { study } })).field).toBe('source.study');
+      expect((await refusal(h, 'studies.exportH5', { dir: study, dest: sb.exports })).field).toBe('dir');
+    }
+    const inside = join(sb.studies, 'mine');
+    StudyStore.create(inside, getPreset('kerr-quench-demo'));
+    for (const dest of [sb.outside, '/tmp', join(sb.exports, '..', '..')])
+      expect((await refusal(h, 'studies.exportH5', { dir: inside, dest })).message).toMatch(/^not a folder chosen for exports/);
+    const params = { kappa: 0.5, delta: -2, u: 1, epsInitial: 0.5, epsFinal: 1.1, N: 1, tMax: 1 };
+    const grid = { xMin: -3, xMax: 3, yMin: -3, yMax: 3, nx: 8, ny: 8 };
+    expect((await refusal(h, 'phaseSpace.export', { params, grid, times: [0], formats: ['npy'], dir: sb.outside })).message).toMatch(/^not a folder chosen for exports/);
+    // A long export is refused before it starts (the main side would be busy for minutes).
+    const slow = { ...params, N: 50, delta: -1000, tMax: 1e4 };
+    expect((await refusal(h, 'phaseSpace.export', { params: slow, grid, times: [1e4], formats: ['npy'], dir: sb.exports })).field).toBe('times');
+    expect(diffStates(out0, sb.outsideState())).toEqual([]);
   });
 });
 
