@@ -28,8 +28,11 @@ const CALL_LIMIT_MS = 20_000;
 let sb: Sandbox;
 let study: string;
 let taskIds: string[] = [];
-/** Real study starts per method: each costs a worker pool (~1 s); further valid requests are checked, not started. */
-const MAX_STARTS = 2;
+/**
+ * Real study starts (and phase-space exports) per method: each costs ~1 s (a worker pool, HDF5 files); further valid
+ * requests are checked by the contract and the spec parser, not run.
+ */
+const MAX_STARTS = 3;
 const starts: Record<string, number> = {};
 const stats: Record<string, { ok: number; refused: number; notStarted: number }> = {};
 
@@ -232,13 +235,28 @@ const methodParams = (): Record<Method, fc.Arbitrary<unknown>> => ({
   'files.save': record({ source: sourceArb(), name: nameArb(), data: field(fc.oneof(fc.string({ maxLength: 100 }), fc.base64String({ maxLength: 100 }))), encoding: field(fc.constantFrom('utf8', 'base64')), dir: dirArb() }),
   'files.chooseDir': record({ purpose: field(fc.oneof(fc.stringMatching(/^[\w-]{0,20}$/), fc.string({ maxLength: 50 }))), source: sourceArb() }),
   'studies.exportH5': record({ dir: dirArb(), dest: dirArb() }),
-  'phaseSpace.export': record({
-    params: field(quenchParams(), 1),
-    grid: field(grid(), 1),
-    times: field(fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 3 })),
-    formats: field(fc.subarray(['h5', 'npy'] as const)),
-    dir: dirArb(),
-  }),
+  'phaseSpace.export': fc.oneof(
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        params: fc.constant({ kappa: 0.5, delta: -2, u: 1, epsInitial: 0.5, epsFinal: 1.1, N: 1, tMax: 1 }),
+        grid: fc.record({ xMin: fc.constant(-3), xMax: fc.constant(3), yMin: fc.constant(-3), yMax: fc.constant(3), nx: fc.integer({ min: 4, max: 8 }), ny: fc.integer({ min: 4, max: 8 }) }),
+        times: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 2 }),
+        formats: fc.subarray(['h5', 'npy'] as const),
+        dir: fc.oneof(fc.constant(sb.exports), dirArb()),
+      }),
+    },
+    {
+      weight: 15,
+      arbitrary: record({
+        params: field(quenchParams(), 1),
+        grid: field(grid(), 1),
+        times: field(fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 3 })),
+        formats: field(fc.subarray(['h5', 'npy'] as const)),
+        dir: dirArb(),
+      }),
+    },
+  ),
 });
 
 // ---- the property ----
@@ -274,9 +292,17 @@ async function call(method: string, params: unknown): Promise<{ ok: boolean; val
 
 /** Would this request start a study (a valid run, or a resume of the fixture)? Decided with the same validators. */
 function wouldStart(method: Method, params: unknown): boolean {
-  if (method !== 'studies.run' && method !== 'studies.resume') return false;
+  if (method !== 'studies.run' && method !== 'studies.resume' && method !== 'phaseSpace.export') return false;
   const r = METHODS[method][0].safeParse(params ?? {});
   if (!r.success) return false;
+  // A valid phase-space export computes and writes HDF5/.npy files (~1 s each): a few run, the rest are checked only.
+  if (method === 'phaseSpace.export') {
+    try {
+      return realpathSync((r.data as { dir: string }).dir) === realpathSync(sb.exports);
+    } catch {
+      return false;
+    }
+  }
   const p = r.data as { preset?: string; spec?: unknown; dir?: string };
   if (method === 'studies.resume') {
     try {
