@@ -340,19 +340,28 @@ export function createHandlers(ctx: HandlerContext): Handlers {
       return { path: save(t, data) };
     },
     'figures.export': async (p) => {
-      // Reads only studies the window knows (the studies root or a folder opened with studies.open).
-      if (!canWrite(p.dir) || !existsSync(join(p.dir, 'study.json'))) throw new ApiError({ message: `not an open study folder: ${p.dir}`, field: 'dir' });
+      // Reads only study folders the API may read (the data folder or a folder picked in a dialog), like studies.open.
+      let dir: string;
+      try {
+        dir = studyDir(p.dir);
+      } catch (e) {
+        if (e instanceof ApiError) throw new ApiError({ ...e.body, message: `not an open study folder: ${e.body.message}` });
+        throw e;
+      }
       let out: string | null;
-      if (ctx.dialogs) out = await ctx.dialogs.chooseDir(ctx.exportsRoot, 'figure set');
-      else out = join(ctx.exportsRoot, p.folder ?? `${basename(resolve(p.dir)).replace(/[^\w.-]+/g, '_').slice(0, 80)}-figures-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+      if (ctx.dialogs) {
+        out = await ctx.dialogs.chooseDir(exportsRoot, 'figure set');
+        // The user picked this folder in the native dialog: allowed from now on.
+        if (out) {
+          mkdirSync(out, { recursive: true });
+          out = access.grant(out);
+        }
+      } else out = join(exportsRoot, p.folder ?? `${runLabel(dir).slice(0, 80)}-figures-${stamp()}`);
       if (!out) return null;
-      // The contract's plain-name rule still lets "." and ".." through: stay strictly inside exports/.
-      if (!ctx.dialogs && !resolve(out).startsWith(resolve(ctx.exportsRoot) + sep)) throw new ApiError({ message: `not a folder name inside exports/: ${p.folder}`, field: 'folder' });
       const t0 = performance.now();
       // Loaded on first use: Plot, pdfkit and resvg are not needed to start the window.
       const { writeFigureSet } = await import('../figures/index.js');
-      const r = await writeFigureSet(p.dir, out, { formats: p.formats, figures: p.figures, field: 'folder' });
-      writable.add(resolve(out));
+      const r = await writeFigureSet(dir, out, { formats: p.formats, figures: p.figures, field: 'folder' });
       return { dir: out, files: r.paths, missing: r.missing, seconds: (performance.now() - t0) / 1000 };
     },
     'files.chooseDir': async (p) => {

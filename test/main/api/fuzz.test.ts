@@ -235,6 +235,12 @@ const methodParams = (): Record<Method, fc.Arbitrary<unknown>> => ({
   'files.save': record({ source: sourceArb(), name: nameArb(), data: field(fc.oneof(fc.string({ maxLength: 100 }), fc.base64String({ maxLength: 100 }))), encoding: field(fc.constantFrom('utf8', 'base64')), dir: dirArb() }),
   'files.chooseDir': record({ purpose: field(fc.oneof(fc.stringMatching(/^[\w-]{0,20}$/), fc.string({ maxLength: 50 }))), source: sourceArb() }),
   'studies.exportH5': record({ dir: dirArb(), dest: dirArb() }),
+  'figures.export': record({
+    dir: dirArb(),
+    formats: field(fc.subarray(['svg', 'pdf', 'png'] as const, { minLength: 1 }), 1),
+    figures: field(fc.subarray(['fig2', 'fig3', 'fig4'] as const, { minLength: 1 }), 1),
+    folder: nameArb(),
+  }),
   'phaseSpace.export': fc.oneof(
     {
       weight: 1,

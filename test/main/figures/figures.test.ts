@@ -263,7 +263,7 @@ describe('figure engine on a study with every seed figure', () => {
     expect(b.dir).toBe(join(root, 'exports', 'for-the-paper'));
     for (const r of [a, b]) expect(existsSync(r.files[0])).toBe(true);
     await expect(h.dispatch('figures.export', { dir: study, formats: ['svg'], figures: ['fig2'], folder: 'for-the-paper' })).rejects.toThrow(/fig2\.svg/);
-    await expect(h.dispatch('figures.export', { dir: study, folder: '..' })).rejects.toThrow(/inside exports/);
+    await expect(h.dispatch('figures.export', { dir: study, folder: '..' })).rejects.toThrow(/folder: a single file name/);
     await expect(h.dispatch('figures.export', { dir: study, formats: ['gif'] })).rejects.toThrow(/formats/);
     await expect(h.dispatch('figures.export', { dir: root })).rejects.toThrow(/not an open study/);
   });
