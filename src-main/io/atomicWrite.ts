@@ -90,7 +90,11 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
 export function writeFileAtomicNoReplace(path: string, data: string | Uint8Array): void {
   writeThenPublish(path, data, (tmp) => {
     linkSync(tmp, path);
-    unlinkSync(tmp);
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* the file is in place; a leftover temporary name is its owner's to remove */
+    }
   });
 }
 

@@ -76,7 +76,7 @@ export interface StudyHandle {
   studyId: string;
   dir: string;
   tasks: TaskInfo[];
-  /** Damaged results this session recomputes (relative path, what was wrong). */
+  /** Damaged files this session recomputes (a task's CSV) or rewrites (a figure table): relative path, what was wrong. */
   repairs: { file: string; reason: string }[];
   done: Promise<StudySummary>;
   cancel(): void;
@@ -225,11 +225,12 @@ function start(store: StudyStore, resumed: boolean, opts: StudyRunOptions, onEve
   const todo: PlannedTask[] = [];
   const repairs: { file: string; reason: string }[] = [];
   try {
+    const check = store.checkAll();
+    for (const d of check.damaged) repairs.push({ file: d.file, reason: d.reason });
     for (const t of planned) {
-      const st = taskState(store, t.info.id);
+      const st = taskState(store, t.info.id, check.files.get(store.relTask(t.info.id)));
       const info = { ...t.info, state: st.state } as TaskInfo;
       infos.push(info);
-      if (st.damaged) repairs.push({ file: store.relTask(t.info.id), reason: st.damaged.slice(st.damaged.indexOf(': ') + 2) });
       if (st.state === 'done') store.setTask(t.info.id, { state: 'done', rows: st.rows }, false);
       else {
         store.setTask(t.info.id, { state: 'pending', rows: st.rows }, false);

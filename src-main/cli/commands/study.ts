@@ -115,7 +115,8 @@ function unconvergedRows(dir: string): string[] {
 async function drive(start: (onEvent: (e: StudyEvent) => void) => service.StudyHandle, label: string, json: boolean): Promise<void> {
   const r = progressRenderer(label);
   const handle = start((e) => r.onEvent(e));
-  for (const d of handle.repairs) process.stderr.write(`${d.file} is damaged (${d.reason}): recomputing its task\n`);
+  for (const d of handle.repairs)
+    process.stderr.write(`${d.file} is damaged (${d.reason}): ${d.file.startsWith('tasks/') ? 'recomputing its task' : 'rewriting it from the task files'}\n`);
   let interrupts = 0;
   const onSigint = () => {
     interrupts++;
