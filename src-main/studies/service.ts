@@ -37,7 +37,7 @@ import { Scheduler } from '../jobs/scheduler.js';
 import { runQuench, runSweep, type ExecContext, type TaskOutcome } from './execute.js';
 import { getPreset, listPresets as presetList, presetNames } from './presets.js';
 import { expandSpec, parseSpec, parseSpecText, type PlannedTask, type StudySpec } from './spec.js';
-import { FileWriteError } from '../io/atomicWrite.js';
+import { FileWriteError, quotePath } from '../io/atomicWrite.js';
 import { parseTable, StudyStore, type FileCheck, type TaskTable } from './store.js';
 import { writeFigures } from './figures.js';
 
@@ -122,7 +122,7 @@ export class StudyStorageError extends Error {
     cause: Error,
   ) {
     super(
-      `${cause.message}; the run stopped. Every file in ${JSON.stringify(dir.slice(-120))} is whole (results written before are kept and verified): free space, or copy the folder to another disk, then \`epstudio resume\` it`,
+      `${cause.message}; the run stopped. The study folder ${quotePath(dir)} holds only whole files (every result finished before stays verified): free space, or copy the folder to a larger disk, then ${existsSync(join(dir, 'study.json')) ? '`epstudio resume` it' : 'run the study again (nothing of it was written)'}`,
       { cause },
     );
     this.name = 'StudyStorageError';
@@ -167,14 +167,22 @@ const studyIdOf = (store: StudyStore) => `${basename(resolve(store.dir))}-${stor
 export function run(specOrPreset: string | unknown, outDir: string, opts: StudyRunOptions = {}, onEvent?: StudyEventListener): StudyHandle {
   const spec = loadSpec(specOrPreset);
   checkOptions(opts);
-  const store = StudyStore.create(outDir, spec);
-  return start(store, false, opts, onEvent);
+  return storageErrors(outDir, () => start(StudyStore.create(outDir, spec), false, opts, onEvent));
 }
 
 export function resume(dir: string, opts: StudyRunOptions = {}, onEvent?: StudyEventListener): StudyHandle {
   checkOptions(opts);
   const store = StudyStore.open(dir);
-  return start(store, true, opts, onEvent);
+  return storageErrors(dir, () => start(store, true, opts, onEvent));
+}
+
+/** A failed write while a run starts (disk full before the first result) is reported like one during the run. */
+function storageErrors<T>(dir: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    throw e instanceof FileWriteError ? new StudyStorageError(dir, e) : e;
+  }
 }
 
 function checkOptions(opts: StudyRunOptions): void {
