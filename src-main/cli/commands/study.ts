@@ -8,7 +8,6 @@
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import type { StudyEvent } from '../../api/events.js';
-import { exportStudyH5 } from '../../io/h5export.js';
 import * as service from '../../studies/service.js';
 import { num } from '../args.js';
 
@@ -218,6 +217,8 @@ export function register(program: Command): void {
         throw e instanceof service.StudyDamagedError ? new Error(`export refused: ${e.message}`) : e;
       }
       if (unverified.length) process.stderr.write(`warning: ${unverified.length} file(s) have no recorded hash (${unverified.slice(0, 3).join(', ')}${unverified.length > 3 ? ', …' : ''}): exported as found\n`);
+      // h5wasm compiles its WebAssembly on import (~1 s): loaded only by this command, so run/resume/status start fast
+      const { exportStudyH5 } = await import('../../io/h5export.js');
       const r = await exportStudyH5(dir, o.h5);
       process.stderr.write(`wrote ${o.h5}: ${r.tasks} task group(s), ${r.datasets} dataset(s)\n`);
     });
