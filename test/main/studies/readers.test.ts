@@ -37,27 +37,26 @@ describe('readers of a study folder', () => {
     let exited: number | null | undefined;
     child.on('exit', (code) => (exited = code));
     let polls = 0, whileRunning = 0, tablesRead = 0;
+    const seenWrong: string[] = [];
     const ids = Object.keys(Object.fromEntries([...reference.keys()].filter((k) => k.startsWith('tasks/')).map((k) => [k.slice(6, -4), 1])));
     while (exited === undefined) {
       if (existsSync(join(dir, 'manifest.json'))) {
         const st = service.status(dir);
         polls++;
         if (st.status === 'running') whileRunning++;
-        // a reader never sees damage or a partial result as done
-        expect(st.damaged).toEqual([]);
+        // a reader never sees damage or a partial result as done (checked after the run: the writer's outcome first)
+        if (st.damaged?.length) seenWrong.push(`damaged: ${JSON.stringify(st.damaged)}`);
         for (const t of st.tasks) {
           const tab = service.readTaskTable(dir, t.id);
           tablesRead++;
-          if (t.state === 'done') {
-            expect(tab.complete).toBe(true);
-            expect(tab.rows.length).toBe(t.samples);
-          }
+          if (t.state === 'done' && (!tab.complete || tab.rows.length !== t.samples)) seenWrong.push(`${t.id}: done with ${tab.rows.length} rows`);
         }
         expect(ids.length).toBe(st.tasks.length);
       }
       await new Promise((r) => setImmediate(r));
     }
     expect(exited, err).toBe(0);
+    expect(seenWrong).toEqual([]);
     expect(err).toMatch(/completed: 4\/4 tasks done, 0 failed/);
     expect(err).not.toMatch(/task \S+ failed|ENOENT/);
     expect(polls).toBeGreaterThan(10);
