@@ -112,6 +112,10 @@ describe('damaged results', () => {
     expect(ex.status).toBe(1);
     expect(ex.stderr).toMatch(/^epstudio: export refused: tasks\/quench-N1-epsf1\.1\.csv is damaged: truncated \(1000 of \d+ bytes\); `epstudio resume .*` recomputes it\n$/);
     expect(() => readFileSync(out)).toThrow();
+    // the figure engine reads the same verified results: it refuses too, naming the file
+    const figs = cli('figures', dir, '--out', join(root, 'cli-figs'));
+    expect(figs.status).toBe(1);
+    expect(figs.stderr).toMatch(/tasks\/quench-N1-epsf1\.1\.csv is damaged: truncated \(1000 of \d+ bytes\)/);
   });
 
   it('a folder of an older version (no hashes): unverified but usable; a structurally incomplete CSV is damaged; resume records the hashes', async () => {

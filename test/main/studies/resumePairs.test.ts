@@ -47,7 +47,8 @@ describe('simultaneous resumes', () => {
     writeFileSync(spec, JSON.stringify({ version: 1, name: 'long', tasks: [{ kind: 'quench', N: [10], epsInitial: 0.5, epsFinal: [1.1], tMax: 400, dt: 0.2 }] }));
     const dir = join(root, 'study');
     const first = start('run', spec, '--out', dir, '--workers', '1');
-    while (lockPid(dir) !== first.pid) await new Promise((r) => setTimeout(r, 20));
+    // (the lock is taken before study.json is written: wait for both)
+    while (lockPid(dir) !== first.pid || !existsSync(join(dir, 'manifest.json'))) await new Promise((r) => setTimeout(r, 20));
     first.kill();
     await first.exited;
     let overStale = 0;
