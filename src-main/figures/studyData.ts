@@ -1,15 +1,15 @@
 /**
- * Read a study folder for the figure engine, without writing anything (StudyStore.open tidies temporary files; a
- * figure export may run beside a live study, so it must not): study.json (checked like StudyStore.open: format,
- * spec, content hash) and the finished task CSVs. Unfinished tasks are simply absent from the figures, and the
- * provenance says how many were done.
+ * Read a study folder for the figure engine, without writing anything (a figure export may run beside a live study):
+ * study.json (format, spec, content hash) and the finished task CSVs, verified against the size and sha256 the
+ * manifest recorded (StudyStore, read-only). Unfinished tasks are simply absent from the figures, and the provenance
+ * says how many were done; a damaged result stops the export with the file named (DamagedFileError).
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { ParameterError } from '../../src-core/validation.js';
 import { PAPER } from '../../src-core/kerr/model.js';
 import { expandSpec, parseSpec, specHash, type PlannedTask, type StudySpec } from '../studies/spec.js';
-import { parseTable, STUDY_FORMAT, type StudyFile, type TaskTable } from '../studies/store.js';
+import { DamagedFileError, parseTable, StudyStore, STUDY_FORMAT, type StudyFile, type TaskTable } from '../studies/store.js';
 
 export interface LoadedTask {
   planned: PlannedTask;
@@ -45,10 +45,17 @@ export function loadStudy(dir: string): StudyData {
   if (specHash(spec) !== study.hash) throw new ParameterError('study.json.hash', 'the hash of its spec (the file was edited)', study.hash);
   const planned = expandSpec(spec);
   const done: LoadedTask[] = [];
+  // Integrity by content: a task is done when its bytes match their record, not when its CSV exists.
+  const store = StudyStore.open(dir);
+  const check = store.checkAll();
+  if (check.damaged.length) {
+    const [d, ...more] = check.damaged;
+    throw new DamagedFileError(d.file, `${d.reason}${more.length ? ` (and ${more.length} more damaged file(s))` : ''}; \`epstudio resume\` recomputes it`);
+  }
   for (const t of planned) {
-    const p = join(dir, 'tasks', `${t.info.id}.csv`);
-    if (!existsSync(p)) continue;
-    const table = parseTable(readFileSync(p, 'utf8'));
+    const c = check.files.get(store.relTask(t.info.id));
+    if (!c || (c.state !== 'ok' && c.state !== 'unverified')) continue;
+    const table = parseTable(c.bytes.toString('utf8'));
     const col: Record<string, number> = {};
     table.columns.forEach((c, i) => (col[c] = i));
     done.push({ planned: t, table, col });

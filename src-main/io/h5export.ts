@@ -17,7 +17,7 @@ import { basename, dirname, join } from 'node:path';
 import h5wasm from 'h5wasm/node';
 import { expandSpec } from '../studies/spec.js';
 import { parseTable, StudyStore } from '../studies/store.js';
-import { readTaskTable } from '../studies/service.js';
+import { checkExportable, readTaskTable } from '../studies/service.js';
 import { writeFileAtomic } from './atomicWrite.js';
 import { writeUnique } from './exportFiles.js';
 import { provenanceAttrs, studyProvenance } from './provenance.js';
@@ -47,6 +47,7 @@ function labelled(ds: { create_attribute(name: string, v: string): void }, colum
 
 /** `unique`: never replace a file; write under the first free name (file-2.h5, …) instead (the window's exports). */
 export async function exportStudyH5(dir: string, file: string, opts: { unique?: boolean } = {}): Promise<H5ExportResult> {
+  checkExportable(dir); // a damaged result is never exported: StudyDamagedError names each file
   const store = StudyStore.open(dir);
   await h5wasm.ready;
   const tmp = mkdtempSync(join(tmpdir(), 'epstudio-h5-'));

@@ -9,6 +9,9 @@
  * chunking, the worker count or the number of resumes.
  *
  * Sweeps: points are independent; chunks of points run in parallel; the checkpoint holds the finished points.
+ *
+ * A task ends by store.writeResult (the CSV, then its size and sha256 in the manifest) and only then drops its
+ * checkpoint: killed in between, resume finds either a recorded result or the checkpoint.
  */
 import type { StudyEvent } from '../api/events.js';
 import { JobError } from '../jobs/pool.js';
@@ -232,6 +235,8 @@ export async function runQuench(t: PlannedTask, ctx: ExecContext): Promise<TaskO
   while (pending.size) await Promise.allSettled([...pending]);
 
   if (abort) {
+    // a failed write (disk full) stops the whole run: nothing more is written (see service.start)
+    if (ctx.store.failure) throw ctx.store.failure;
     writeCk();
     return abort.cancelled ? { state: 'cancelled', rows: frontier + 1 } : { state: 'failed', rows: frontier + 1, error: abort.error };
   }
@@ -313,6 +318,7 @@ export async function runSweep(t: PlannedTask, ctx: ExecContext): Promise<TaskOu
   await Promise.all(jobs);
   if (abort) {
     const a = abort as { cancelled: boolean; error?: string };
+    if (ctx.store.failure) throw ctx.store.failure;
     if (doneRows > 0) writeCk();
     return a.cancelled ? { state: 'cancelled', rows: doneRows } : { state: 'failed', rows: doneRows, error: a.error };
   }

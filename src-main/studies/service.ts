@@ -6,18 +6,25 @@
  *   loadSpec(specOrPreset): StudySpec             preset name, path to a JSON file, or a spec object (validated)
  *   run(specOrPreset, outDir, { workers?, checkpointSeconds? }, onEvent?): StudyHandle
  *   resume(dir, { workers? }, onEvent?): StudyHandle          finishes a killed or cancelled study
- *   status(dir): StudyStatus                                 states of every task, read from the folder; status
- *                                                            'running' (a live process runs it) or 'interrupted' (killed)
+ *   status(dir): StudyStatus                                 states of every task, read from the folder (read-only):
+ *                                                            'running' (a live process owns it), 'interrupted'
+ *                                                            (killed), 'damaged' (a finished file no longer matches its
+ *                                                            recorded size and sha256: named in `damaged`)
  *   readTaskTable(dir, taskId): { columns, rows, meta, complete }   a finished task's CSV, or the checkpoint so far
- *   listStudies(rootDir): StudyStatus[]                      the study folders directly inside rootDir
+ *   listStudies(rootDir): StudyStatus[]                      the study folders directly inside rootDir (sizes only)
+ *   checkExportable(dir): { unverified }                     throws StudyDamagedError naming every damaged file
  *
- * StudyHandle = { studyId, dir, tasks: TaskInfo[], done: Promise<StudySummary>, cancel() }.
+ * StudyHandle = { studyId, dir, tasks: TaskInfo[], repairs, done: Promise<StudySummary>, cancel() }.
  * `run` and `resume` throw ParameterError synchronously for a bad spec or folder (nothing is written then);
  * afterwards failures are values: a task that throws in a worker ends as 'failed' with its error, the others go on.
- * A folder is claimed while it runs (`.lock` with the pid; an in-process set for the desktop): a second run or resume
- * of it throws ParameterError('DIR', …) until the first ends or its process dies.
+ * A failed write (disk full, I/O error) is not a task's failure: the run stops, `done` rejects with a
+ * StudyStorageError naming the file, and the folder stays as it was after its last complete write (resumable, also
+ * from a copy on another disk).
+ * One owner per folder (`.lock`, src-main/io/lockFile.ts; an in-process set for the desktop): a second run or resume
+ * throws ParameterError('DIR', …) naming the owner until the first ends or its process dies. Readers never write.
  * `cancel()` stops at the next sample: finished tasks keep their CSV, running ones keep a checkpoint, and
- * `resume(dir)` finishes the study with files byte-identical to an uninterrupted run.
+ * `resume(dir)` finishes the study with files byte-identical to an uninterrupted run. A damaged result found by
+ * `resume` is recomputed (listed in `repairs`), with the same bytes as before the damage.
  * Events: study-started (tasks carry `state`, for resumed ones) → task-started / task-progress / sample-ready /
  * task-done | task-failed … → study-done. Finished tasks are never recomputed; their rows come from readTaskTable.
  */
@@ -30,7 +37,8 @@ import { Scheduler } from '../jobs/scheduler.js';
 import { runQuench, runSweep, type ExecContext, type TaskOutcome } from './execute.js';
 import { getPreset, listPresets as presetList, presetNames } from './presets.js';
 import { expandSpec, parseSpec, parseSpecText, type PlannedTask, type StudySpec } from './spec.js';
-import { StudyStore, type TaskTable } from './store.js';
+import { FileWriteError, quotePath } from '../io/atomicWrite.js';
+import { parseTable, StudyStore, type FileCheck, type TaskTable } from './store.js';
 import { writeFigures } from './figures.js';
 
 export interface StudyRunOptions {
@@ -68,11 +76,23 @@ export interface StudyHandle {
   studyId: string;
   dir: string;
   tasks: TaskInfo[];
+  /** Damaged files this session recomputes (a task's CSV) or rewrites (a figure table): relative path, what was wrong. */
+  repairs: { file: string; reason: string }[];
   done: Promise<StudySummary>;
   cancel(): void;
 }
 
-export type TaskStatus = TaskInfo & { state: TaskState; rows: number; error?: string };
+export type TaskStatus = TaskInfo & TaskCheck;
+
+export interface TaskCheck {
+  state: TaskState;
+  rows: number;
+  error?: string;
+  /** Its result file does not match the recorded size/sha256 ("tasks/<id>.csv: truncated (… of … bytes)"): to recompute. */
+  damaged?: string;
+  /** Done in a folder of an older version: structurally complete, no recorded hash to verify its content. */
+  unverified?: boolean;
+}
 
 export interface StudyStatus {
   studyId: string;
@@ -80,10 +100,46 @@ export interface StudyStatus {
   name: string;
   hash: string;
   appVersion: string;
-  /** 'running' while a live process runs it; 'interrupted' when that process died (kill -9, crash): resume it. */
-  status: 'running' | 'interrupted' | 'completed' | 'cancelled' | 'failed';
+  /**
+   * 'running' while a live process owns it; 'interrupted' when that process died (kill -9, crash): resume it;
+   * 'damaged' when a finished file no longer matches its record: resume recomputes it.
+   */
+  status: 'running' | 'interrupted' | 'completed' | 'cancelled' | 'failed' | 'damaged';
   tasks: TaskStatus[];
   counts: Record<TaskState, number>;
+  /** Finished files whose bytes do not match their recorded size and sha256. */
+  damaged: { file: string; task?: string; reason: string }[];
+  /** Files counted without a recorded hash (a folder of an older version: `resume` records them). */
+  unverified: string[];
+  /** The process holding the folder, when one does (on another host its liveness cannot be checked). */
+  owner?: { pid: number; host: string; started: string; otherHost: boolean };
+}
+
+/** A write of the study folder failed (disk full, I/O error): the run stopped; the folder is resumable. */
+export class StudyStorageError extends Error {
+  constructor(
+    readonly dir: string,
+    cause: Error,
+  ) {
+    super(
+      `${cause.message}; the run stopped. The study folder ${quotePath(dir)} holds only whole files (every result finished before stays verified): free space, or copy the folder to a larger disk, then ${existsSync(join(dir, 'study.json')) ? '`epstudio resume` it' : 'run the study again (nothing of it was written)'}`,
+      { cause },
+    );
+    this.name = 'StudyStorageError';
+  }
+}
+
+/** Export (or another consumer of finished results) refused: these recorded files are damaged. */
+export class StudyDamagedError extends Error {
+  constructor(
+    readonly dir: string,
+    readonly damaged: { file: string; reason: string }[],
+  ) {
+    super(
+      `${damaged.map((d) => `${d.file} is damaged: ${d.reason}`).join('; ')}; \`epstudio resume ${dir.length > 120 ? '…' + dir.slice(-120) : dir}\` recomputes ${damaged.length > 1 ? 'them' : 'it'}`,
+    );
+    this.name = 'StudyDamagedError';
+  }
 }
 
 export function listPresets(): { name: string; summary: string }[] {
@@ -103,7 +159,7 @@ export function loadSpec(specOrPreset: string | unknown): StudySpec {
   return parseSpec(specOrPreset);
 }
 
-/** Study folders this process is running (the `.lock` pid guards against other processes). */
+/** Study folders this process is running (the `.lock` file guards against other processes). */
 const ACTIVE = new Set<string>();
 
 const studyIdOf = (store: StudyStore) => `${basename(resolve(store.dir))}-${store.study.hash.slice(0, 8)}`;
@@ -111,14 +167,22 @@ const studyIdOf = (store: StudyStore) => `${basename(resolve(store.dir))}-${stor
 export function run(specOrPreset: string | unknown, outDir: string, opts: StudyRunOptions = {}, onEvent?: StudyEventListener): StudyHandle {
   const spec = loadSpec(specOrPreset);
   checkOptions(opts);
-  const store = StudyStore.create(outDir, spec);
-  return start(store, false, opts, onEvent);
+  return storageErrors(outDir, () => start(StudyStore.create(outDir, spec), false, opts, onEvent));
 }
 
 export function resume(dir: string, opts: StudyRunOptions = {}, onEvent?: StudyEventListener): StudyHandle {
   checkOptions(opts);
   const store = StudyStore.open(dir);
-  return start(store, true, opts, onEvent);
+  return storageErrors(dir, () => start(store, true, opts, onEvent));
+}
+
+/** A failed write while a run starts (disk full before the first result) is reported like one during the run. */
+function storageErrors<T>(dir: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    throw e instanceof FileWriteError ? new StudyStorageError(dir, e) : e;
+  }
 }
 
 function checkOptions(opts: StudyRunOptions): void {
@@ -126,13 +190,15 @@ function checkOptions(opts: StudyRunOptions): void {
     throw new ParameterError('--workers', 'an integer in [1, 256]', opts.workers);
 }
 
-function taskState(store: StudyStore, id: string): { state: TaskState; rows: number; error?: string } {
-  if (store.hasResult(id)) return { state: 'done', rows: store.manifest.tasks[id]?.rows ?? 0 };
+function taskState(store: StudyStore, id: string, c: FileCheck = store.checkResult(id)): TaskCheck {
   const rec = store.manifest.tasks[id];
+  if (c.state === 'ok') return { state: 'done', rows: rec?.rows ?? 0 };
+  if (c.state === 'unverified') return { state: 'done', rows: rec?.rows ?? 0, unverified: true };
+  if (c.state === 'damaged') return { state: 'pending', rows: 0, damaged: `${store.relTask(id)}: ${c.reason}` };
   if (!rec) return { state: 'pending', rows: 0 };
-  // A task the manifest calls done but whose CSV is missing was never finished (cannot happen with atomic writes).
+  // 'done' without an intact recorded file: not a result (the record is the truth, not the manifest's task state)
   const state: TaskState = rec.state === 'done' ? 'pending' : rec.state;
-  return { state, rows: rec.rows, error: rec.error };
+  return { state, rows: rec.state === 'done' ? 0 : rec.rows, ...(rec.error ? { error: rec.error } : {}) };
 }
 
 /** Rough relative cost, to start the longest tasks first (shortest makespan on a few workers). */
@@ -145,6 +211,14 @@ function cost(t: PlannedTask): number {
 }
 
 function start(store: StudyStore, resumed: boolean, opts: StudyRunOptions, onEvent?: StudyEventListener): StudyHandle {
+  const key = resolve(store.dir);
+  if (ACTIVE.has(key)) {
+    store.release();
+    throw new ParameterError('DIR', 'a study not already running in this process (cancel or wait for it)', store.dir);
+  }
+  // Only the owner looks at the folder with intent to write: after the lock, nothing can change under it.
+  store.claim(resumed ? 'resume' : 'run');
+  ACTIVE.add(key);
   const studyId = studyIdOf(store);
   const planned = expandSpec(store.spec);
   const workers = opts.workers ?? defaultWorkers();
@@ -157,29 +231,42 @@ function start(store: StudyStore, resumed: boolean, opts: StudyRunOptions, onEve
   };
   const infos: TaskInfo[] = [];
   const todo: PlannedTask[] = [];
-  for (const t of planned) {
-    const st = taskState(store, t.info.id);
-    const info = { ...t.info, state: st.state } as TaskInfo;
-    infos.push(info);
-    if (st.state === 'done') store.setTask(t.info.id, { state: 'done', rows: st.rows }, false);
-    else {
-      store.setTask(t.info.id, { state: 'pending', rows: st.rows }, false);
-      todo.push(t);
+  const repairs: { file: string; reason: string }[] = [];
+  try {
+    const check = store.checkAll();
+    for (const d of check.damaged) repairs.push({ file: d.file, reason: d.reason });
+    for (const t of planned) {
+      const st = taskState(store, t.info.id, check.files.get(store.relTask(t.info.id)));
+      const info = { ...t.info, state: st.state } as TaskInfo;
+      infos.push(info);
+      if (st.state === 'done') store.setTask(t.info.id, { state: 'done', rows: st.rows }, false);
+      else {
+        store.setTask(t.info.id, { state: 'pending', rows: st.rows }, false);
+        todo.push(t);
+      }
     }
+    // A run killed between recording a task's result and deleting its checkpoint leaves a stale checkpoint: the
+    // result wins (it is whole and verified), so drop the leftover.
+    for (const t of planned) if (infos.find((i) => i.id === t.info.id)!.state === 'done') store.removeCheckpoint(t.info.id);
+    store.manifest.status = 'running';
+    store.saveManifest();
+  } catch (e) {
+    ACTIVE.delete(key);
+    store.release();
+    throw e instanceof FileWriteError ? new StudyStorageError(store.dir, e) : e;
   }
-  const key = resolve(store.dir);
-  if (ACTIVE.has(key)) throw new ParameterError('DIR', 'a study not already running in this process (cancel or wait for it)', store.dir);
-  store.lock();
-  ACTIVE.add(key);
-  // A run killed between writing a task's result and deleting its checkpoint leaves a stale checkpoint: the result
-  // wins (it is written atomically and complete), so drop the leftover now that this process holds the lock.
-  for (const t of planned) if (store.hasResult(t.info.id)) store.removeCheckpoint(t.info.id);
-  store.manifest.status = 'running';
-  store.saveManifest();
 
   const pool = new WorkerPool(workers);
   const sched = new Scheduler(pool);
   let cancelRequested = false;
+  /** The first failed write: it ends the run (a full disk fails every later write too). */
+  let fatal: Error | null = null;
+  const stop = (e: unknown) => {
+    if (fatal) return;
+    fatal = e instanceof FileWriteError ? new StudyStorageError(store.dir, e) : (e as Error);
+    cancelRequested = true;
+    sched.cancel();
+  };
   const t0 = performance.now();
   let peakRss = process.memoryUsage.rss();
   const memTimer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 200);
@@ -198,7 +285,11 @@ function start(store: StudyStore, resumed: boolean, opts: StudyRunOptions, onEve
     const runOne = async (t: PlannedTask, k: number): Promise<void> => {
       const id = t.info.id;
       const ts = performance.now();
-      store.setTask(id, { state: 'running', rows: store.manifest.tasks[id]?.rows ?? 0 });
+      try {
+        store.setTask(id, { state: 'running', rows: store.manifest.tasks[id]?.rows ?? 0 });
+      } catch (e) {
+        return stop(e);
+      }
       emit({ type: 'task-started', studyId, taskId: id });
       const ctx: ExecContext = {
         sched,
@@ -216,15 +307,21 @@ function start(store: StudyStore, resumed: boolean, opts: StudyRunOptions, onEve
       } catch (e) {
         out = { state: 'failed', rows: 0, error: e instanceof Error ? e.message : String(e) };
       }
+      // a write failed inside the task (checkpoint or result): the folder's problem, not the task's
+      if (store.failure) return stop(store.failure);
       const seconds = (performance.now() - ts) / 1000;
       taskSeconds[id] = seconds;
-      store.setTask(id, {
-        state: out.state,
-        rows: out.rows,
-        ...(out.error ? { error: out.error } : {}),
-        seconds: +seconds.toFixed(3),
-        computeSeconds: +(sched.busyByTag.get(id) ?? 0).toFixed(3),
-      });
+      try {
+        store.setTask(id, {
+          state: out.state,
+          rows: out.rows,
+          ...(out.error ? { error: out.error } : {}),
+          seconds: +seconds.toFixed(3),
+          computeSeconds: +(sched.busyByTag.get(id) ?? 0).toFixed(3),
+        });
+      } catch (e) {
+        return stop(e);
+      }
       if (out.state === 'done') emit({ type: 'task-done', studyId, taskId: id, seconds });
       else if (out.state === 'failed') {
         errors[id] = out.error ?? 'failed';
@@ -245,15 +342,20 @@ function start(store: StudyStore, resumed: boolean, opts: StudyRunOptions, onEve
     clearInterval(memTimer);
     peakRss = Math.max(peakRss, process.memoryUsage.rss());
     await pool.destroy();
+    if (fatal) throw fatal;
 
     const states = planned.map((t) => store.manifest.tasks[t.info.id]?.state ?? 'pending');
     const nDone = states.filter((s) => s === 'done').length;
     const nFailed = states.filter((s) => s === 'failed').length;
     const status: StudySummary['status'] = cancelRequested && nDone + nFailed < planned.length ? 'cancelled' : nFailed > 0 ? 'failed' : 'completed';
-    if (status !== 'cancelled') writeFigures(store, planned);
-    store.manifest.status = status;
-    store.saveManifest();
-    store.unlock();
+    try {
+      if (status !== 'cancelled') writeFigures(store, planned);
+      store.manifest.status = status;
+      store.saveManifest();
+    } catch (e) {
+      throw e instanceof FileWriteError ? new StudyStorageError(store.dir, e) : e;
+    }
+    store.release();
     const seconds = (performance.now() - t0) / 1000;
     emit({ type: 'study-done', studyId, status, done: nDone, failed: nFailed, total: planned.length, seconds });
     return {
@@ -278,7 +380,7 @@ function start(store: StudyStore, resumed: boolean, opts: StudyRunOptions, onEve
   const guarded = done.finally(async () => {
     ACTIVE.delete(key);
     clearInterval(memTimer);
-    store.unlock();
+    store.release();
     await pool.destroy();
   });
 
@@ -286,6 +388,7 @@ function start(store: StudyStore, resumed: boolean, opts: StudyRunOptions, onEve
     studyId,
     dir: store.dir,
     tasks: infos,
+    repairs,
     done: guarded,
     cancel: () => {
       if (cancelRequested) return;
@@ -295,37 +398,62 @@ function start(store: StudyStore, resumed: boolean, opts: StudyRunOptions, onEve
   };
 }
 
-export function status(dir: string): StudyStatus {
+/**
+ * The state of a study folder, read-only. `deep` (default) hashes every finished file; `deep: false` compares sizes
+ * only (listing many folders): a truncated or missing file is still found, an altered byte is not.
+ */
+export function status(dir: string, opts: { deep?: boolean } = {}): StudyStatus {
   const store = StudyStore.open(dir);
+  const check = store.checkAll(opts.deep ?? true);
   const counts: Record<TaskState, number> = { pending: 0, running: 0, done: 0, failed: 0, cancelled: 0 };
   const tasks = expandSpec(store.spec).map((t) => {
-    const st = taskState(store, t.info.id);
+    const st = taskState(store, t.info.id, check.files.get(store.relTask(t.info.id)));
     counts[st.state]++;
     return { ...t.info, ...st };
   });
+  const lock = store.lockState();
+  const held = lock.state === 'held' && lock.liveness !== 'dead' ? lock.owner : undefined;
+  const live = ACTIVE.has(resolve(dir)) || held !== undefined;
   return {
     studyId: studyIdOf(store),
     dir: store.dir,
     name: store.spec.name,
     hash: store.study.hash,
     appVersion: store.study.appVersion,
-    status: store.manifest.status === 'running' && store.runningPid() === null && !ACTIVE.has(resolve(dir)) ? 'interrupted' : store.manifest.status,
+    status: live ? 'running' : check.damaged.length > 0 ? 'damaged' : store.manifest.status === 'running' ? 'interrupted' : store.manifest.status,
     tasks,
     counts,
+    damaged: check.damaged,
+    unverified: check.unverified,
+    ...(held ? { owner: { pid: held.pid, host: held.host, started: held.started, otherHost: lock.state === 'held' && lock.liveness === 'unknown' } } : {}),
   };
 }
 
-/** A task's rows: the finished CSV, or (complete = false) the rows of its checkpoint so far. */
-export function readTaskTable(dir: string, taskId: string): TaskTable & { complete: boolean } {
+/**
+ * A task's rows: the finished CSV (verified against its record), or (complete = false) the rows of its checkpoint
+ * so far. A damaged result is not a result: its task reads as unfinished, with `damaged` saying why. Read-only.
+ */
+export function readTaskTable(dir: string, taskId: string): TaskTable & { complete: boolean; damaged?: string } {
   const store = StudyStore.open(dir);
-  const t = expandSpec(store.spec).find((x) => x.info.id === taskId);
+  const t = store.planned().get(taskId);
   if (!t) throw new ParameterError('taskId', 'the id of a task of this study', taskId);
-  if (store.hasResult(taskId)) return { ...store.readResult(taskId), complete: true };
+  const c = store.checkResult(taskId);
+  if (c.state === 'ok' || c.state === 'unverified') return { ...parseTable(c.bytes.toString('utf8')), complete: true };
   const ck = store.readCheckpoint(taskId);
   const rows: number[][] = [];
-  if (ck)
+  if (ck && ck.nCols === t.columns.length)
     for (let i = 0; i < ck.nRows; i++) if (ck.mask[i]) rows.push(Array.from(ck.rows.subarray(i * ck.nCols, (i + 1) * ck.nCols)));
-  return { meta: {}, columns: [...t.columns], rows, complete: false };
+  return { meta: {}, columns: [...t.columns], rows, complete: false, ...(c.state === 'damaged' ? { damaged: `${store.relTask(taskId)}: ${c.reason}` } : {}) };
+}
+
+/**
+ * Before exporting a study: every recorded file must match its record. Throws StudyDamagedError naming each damaged
+ * file; returns the files that could only be checked for structure (a folder of an older version). Read-only.
+ */
+export function checkExportable(dir: string): { unverified: string[] } {
+  const check = StudyStore.open(dir).checkAll(true);
+  if (check.damaged.length) throw new StudyDamagedError(dir, check.damaged);
+  return { unverified: check.unverified };
 }
 
 export function listStudies(rootDir: string): StudyStatus[] {
@@ -334,7 +462,7 @@ export function listStudies(rootDir: string): StudyStatus[] {
   for (const f of readdirSync(rootDir).sort()) {
     const d = join(rootDir, f);
     try {
-      if (statSync(d).isDirectory() && existsSync(join(d, 'study.json'))) out.push(status(d));
+      if (statSync(d).isDirectory() && existsSync(join(d, 'study.json'))) out.push(status(d, { deep: false }));
     } catch {
       /* not a readable study: skip */
     }

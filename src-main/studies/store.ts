@@ -2,26 +2,40 @@
  * The study folder (the result store). Layout:
  *
  *   study.json                 { format, specVersion, appVersion, hash, spec }: written once, never changed
- *   manifest.json              task states (pending/running/done/failed/cancelled), rows, errors, timings
+ *   manifest.json              task states, and for every finished file its size and sha256 (`files`)
  *   tasks/<taskId>.csv         one per finished task: `# key: value` metadata lines, header, rows (toCsv)
- *   checkpoints/<taskId>.ckpt  partial results of a running task (binary, see below); removed when the task is done
+ *   checkpoints/<taskId>.ckpt  partial results of a running task (binary, sha256-sealed); removed when the task is done
  *   figures/<fig>.csv          long-format table per figure, written when the study completes
+ *   .lock                      the owner: pid, host, start time (src-main/io/lockFile.ts)
  *
- * Every write goes through writeFileAtomic (temporary file, fsync, rename), so after a kill -9 each file is either
- * its old or its new version. A task's CSV is the truth about "done": it is written in one atomic step, so if it
- * exists the task is finished, whatever the manifest says. Nothing here depends on timing or worker count, so the
- * result files (study.json, tasks/, figures/) of a resumed study are byte-identical to those of an uninterrupted one.
+ * Integrity by content (git's rule): a result is done when its bytes match the size and sha256 the manifest recorded,
+ * not when its file exists. A missing, short or altered file is "damaged": status names it, resume recomputes its
+ * task, export refuses the study. Commit order: the file (atomic), then its record in the manifest (atomic), then the
+ * checkpoint is dropped; so a kill between any two steps leaves either a result with its record or a task that
+ * resumes from its checkpoint. A recorded file is replaced only after its record is removed, so that a reader never
+ * pairs an old record with new bytes (a reader that sees the manifest change while it checks looks again).
+ *
+ * One owner at a time: only the process holding `.lock` writes or deletes anything here (run, resume). Readers
+ * (status, readTaskTable, export) open the folder read-only: no folder created, no file removed or written.
+ *
+ * Folders of versions before the hashes (manifest without `files`) open as "unverified": a task CSV counts as done when
+ * it is structurally complete (it parses, names its task and the spec hash, has all its rows, all finite); the first
+ * resume records their hashes. A flipped digit written before that cannot be detected, and status says so.
+ *
+ * Nothing here depends on timing or worker count, so the result files (study.json, tasks/, figures/) of a resumed or
+ * repaired study are byte-identical to those of an uninterrupted one.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { ParameterError } from '../../src-core/validation.js';
 import type { TaskState } from '../api/events.js';
-import { writeFileAtomic } from '../io/atomicWrite.js';
+import { FileWriteError, HOST_TAG, quotePath, tempFileOwner, writeFileAtomic } from '../io/atomicWrite.js';
 import { toCsv } from '../io/csv.js';
+import { acquireLock, LockHeldError, lockState, pidLiveness, removeDeadBreakers, type LockHandle, type LockState } from '../io/lockFile.js';
 import { VERSION } from '../version.js';
-import { parseSpec, specHash, type StudySpec } from './spec.js';
+import { expandSpec, parseSpec, specHash, type PlannedTask, type StudySpec } from './spec.js';
 
 export const STUDY_FORMAT = 'epstudio-study';
 
@@ -45,10 +59,45 @@ export interface TaskRecord {
   computeSeconds?: number;
 }
 
+/** What a finished file must be to count: git's rule, content not existence. */
+export interface FileRecord {
+  size: number;
+  /** hex */
+  sha256: string;
+}
+
+export const MANIFEST_VERSION = 2;
+
 export interface Manifest {
   format: 'epstudio-manifest';
+  /** 2: `files` holds the record of every finished file. Absent: a folder of a version before the hashes. */
+  version?: number;
   status: 'running' | 'completed' | 'cancelled' | 'failed';
   tasks: Record<string, TaskRecord>;
+  /** Relative path ("tasks/<id>.csv", "figures/<fig>.csv") → its record. */
+  files?: Record<string, FileRecord>;
+}
+
+/** A finished file as found on disk, judged against its record. */
+export type FileCheck =
+  | { state: 'ok'; bytes: Buffer }
+  /** Folder of a version before the hashes: no record; structurally complete, content not verifiable. */
+  | { state: 'unverified'; bytes: Buffer }
+  /** No record and no file. */
+  | { state: 'absent' }
+  /** A file without a record (a finish interrupted before its record was written): not a result. */
+  | { state: 'unrecorded' }
+  | { state: 'damaged'; reason: string };
+
+/** A result that was recorded but whose bytes no longer match: the message names the file and what is wrong. */
+export class DamagedFileError extends Error {
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+  ) {
+    super(`${file} is damaged: ${reason}`);
+    this.name = 'DamagedFileError';
+  }
 }
 
 /** Partial results of a task. Quench: rows 0…s and ρ at sample s. Sweep: the rows done (mask) so far. */
@@ -147,103 +196,266 @@ export function parseTable(text: string): TaskTable {
 }
 
 const safeId = (id: string) => {
-  if (!/^[A-Za-z0-9_.-]+$/.test(id)) throw new Error(`unsafe task id ${id}`);
+  if (!/^[A-Za-z0-9_.-]+$/.test(id)) throw new Error(`unsafe task id ${JSON.stringify(id.slice(0, 80))}`);
   return id;
 };
 
+const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+export const recordOf = (b: Uint8Array): FileRecord => ({ size: b.length, sha256: sha256(b) });
+
+function readJson<T>(path: string): { value: T; text: string } | null {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
+  try {
+    return { value: JSON.parse(text) as T, text };
+  } catch {
+    return { value: null as T, text };
+  }
+}
+
+/** How a file differs from its record, or null when it matches. */
+function judge(bytes: Buffer | null, rec: FileRecord, deep: boolean): string | null {
+  if (bytes === null) return 'missing';
+  if (bytes.length === 0 && rec.size > 0) return `empty (0 bytes; ${rec.size} recorded)`;
+  if (bytes.length < rec.size) return `truncated (${bytes.length} of ${rec.size} bytes)`;
+  if (bytes.length > rec.size) return `longer than recorded (${bytes.length} bytes; ${rec.size} recorded)`;
+  if (deep && sha256(bytes) !== rec.sha256) return 'altered (same size, content differs from its recorded sha256)';
+  return null;
+}
+
+/**
+ * A task CSV of a folder without hashes: complete when it parses, names its task and the spec, has every row of the
+ * plan (untilNess quenches: at most the cap) and only finite numbers. null when complete, else why not.
+ */
+function incompleteBecause(bytes: Buffer, t: PlannedTask, hash: string): string | null {
+  if (bytes.length === 0) return 'empty (0 bytes)';
+  if (bytes[bytes.length - 1] !== 0x0a) return 'truncated (does not end with a line break)';
+  let tab: TaskTable;
+  try {
+    tab = parseTable(bytes.toString('utf8'));
+  } catch {
+    return 'unreadable as CSV (truncated or altered)';
+  }
+  if (tab.meta.task !== t.info.id || tab.meta.spec_hash !== hash) return 'its metadata names another task or spec';
+  const n = tab.rows.length;
+  if (n === 0 || (t.quench?.untilNess === undefined ? n !== t.total : n > t.total)) return `${n} rows of ${t.total}`;
+  if (!tab.rows.every((r) => r.length === tab.columns.length && r.every((v) => Number.isFinite(v)))) return 'a row holds a non-number';
+  return null;
+}
+
+export interface FolderCheck {
+  /** Every finished file looked at (tasks of the plan, recorded or present figures) and its judgement. */
+  files: Map<string, FileCheck>;
+  /** Recorded files whose bytes do not match (relative path, task id if a task's, what is wrong). */
+  damaged: { file: string; task?: string; reason: string }[];
+  /** Files counted without a hash (folder of an older version) or without a record (figures of an interrupted run). */
+  unverified: string[];
+}
+
 export class StudyStore {
   manifest: Manifest;
+  /** The manifest's bytes as last read or written (a reader compares them to notice a concurrent writer). */
+  private manifestText: string | null;
+  private lock: LockHandle | null = null;
+  /** First write that failed: the store then refuses every further write (the run stops; see service). */
+  failure: Error | null = null;
+  private plannedById: Map<string, PlannedTask> | null = null;
 
-  private constructor(readonly dir: string, readonly study: StudyFile, manifest: Manifest) {
+  private constructor(
+    readonly dir: string,
+    readonly study: StudyFile,
+    manifest: Manifest,
+    manifestText: string | null,
+  ) {
     this.manifest = manifest;
+    this.manifestText = manifestText;
   }
 
   get spec(): StudySpec {
     return this.study.spec;
   }
 
-  /** New study folder. Refuses a folder that already holds a study (use resume) or other files. */
+  /** No record of any file: a folder written by a version before the hashes (or one whose manifest is lost). */
+  get legacy(): boolean {
+    return this.manifest.files === undefined;
+  }
+
+  get owned(): boolean {
+    return this.lock !== null;
+  }
+
+  private get lockPath(): string {
+    return join(this.dir, '.lock');
+  }
+
+  /** New study folder, owned by this process. Refuses a folder that already holds a study (use resume) or other files. */
   static create(dir: string, spec: StudySpec): StudyStore {
-    if (existsSync(dir)) {
-      if (!statSync(dir).isDirectory()) throw new ParameterError('--out', 'a new or empty folder', dir);
-      if (existsSync(join(dir, 'study.json'))) throw new ParameterError('--out', 'a folder without a study (this one has one: use `epstudio resume`)', dir);
-      if (readdirSync(dir).some((f) => !f.startsWith('.'))) throw new ParameterError('--out', 'a new or empty folder', dir);
-    }
+    const refuse = () => {
+      if (existsSync(dir)) {
+        if (!statSync(dir).isDirectory()) throw new ParameterError('--out', 'a new or empty folder', dir);
+        if (existsSync(join(dir, 'study.json'))) throw new ParameterError('--out', 'a folder without a study (this one has one: use `epstudio resume`)', dir);
+        if (readdirSync(dir).some((f) => !f.startsWith('.'))) throw new ParameterError('--out', 'a new or empty folder', dir);
+      }
+    };
+    refuse();
     const study: StudyFile = { format: STUDY_FORMAT, specVersion: spec.version, appVersion: VERSION, hash: specHash(spec), spec };
-    const manifest: Manifest = { format: 'epstudio-manifest', status: 'running', tasks: {} };
-    const s = new StudyStore(dir, study, manifest);
-    // study.json first: killed before it exists, the folder holds at most a hidden temporary file, so `run` may start
-    // again there; killed after, `resume` works (the manifest is rebuilt from the task files if missing).
-    writeFileAtomic(join(dir, 'study.json'), JSON.stringify(study, null, 2) + '\n');
-    s.saveManifest();
-    mkdirSync(join(dir, 'tasks'), { recursive: true });
-    mkdirSync(join(dir, 'checkpoints'), { recursive: true });
+    const manifest: Manifest = { format: 'epstudio-manifest', version: MANIFEST_VERSION, status: 'running', tasks: {}, files: {} };
+    const s = new StudyStore(dir, study, manifest, null);
+    mkdirOrThrow(dir);
+    s.takeLock('run');
+    try {
+      refuse(); // another process may have created a study here between the check and the lock
+      s.removeDeadTemps();
+      // study.json first: killed before it exists, the folder holds at most hidden files, so `run` may start again
+      // there; killed after, `resume` works (the manifest is rebuilt from the task files if missing).
+      s.write(join(dir, 'study.json'), Buffer.from(JSON.stringify(study, null, 2) + '\n'));
+      s.saveManifest();
+      mkdirOrThrow(join(dir, 'tasks'));
+      mkdirOrThrow(join(dir, 'checkpoints'));
+    } catch (e) {
+      s.release();
+      throw e;
+    }
     return s;
   }
 
-  /** Open an existing folder; checks the format and the content hash; removes temporary files of a killed run. */
+  /** Open an existing folder read-only (checks the format and the spec hash). Nothing in the folder is touched. */
   static open(dir: string): StudyStore {
     const path = join(dir, 'study.json');
     if (!existsSync(path)) throw new ParameterError('DIR', 'a study folder (with study.json)', dir);
-    let study: StudyFile;
-    try {
-      study = JSON.parse(readFileSync(path, 'utf8')) as StudyFile;
-    } catch {
-      throw new ParameterError('study.json', 'a valid study file', dir);
-    }
+    const sj = readJson<StudyFile>(path);
+    if (!sj || !sj.value || typeof sj.value !== 'object') throw new ParameterError('study.json', 'a valid study file', dir);
+    const study = sj.value;
     if (study.format !== STUDY_FORMAT) throw new ParameterError('study.json.format', `"${STUDY_FORMAT}"`, study.format);
     study.spec = parseSpec(study.spec);
     if (specHash(study.spec) !== study.hash) throw new ParameterError('study.json.hash', 'the hash of its spec (the file was edited)', study.hash);
-    let manifest: Manifest = { format: 'epstudio-manifest', status: 'running', tasks: {} };
+    const s = new StudyStore(dir, study, emptyManifest(), null);
+    s.reloadManifest(true);
+    return s;
+  }
+
+  /** Re-read manifest.json (a lost or unreadable one counts as a folder without records: results unverified). */
+  private reloadManifest(force = false): boolean {
+    const m = readJson<Manifest>(join(this.dir, 'manifest.json'));
+    const text = m?.text ?? null;
+    if (text === this.manifestText && !force) return false;
+    const v = m?.value;
+    const ok = v && typeof v === 'object' && v.format === 'epstudio-manifest' && v.tasks && typeof v.tasks === 'object';
+    this.manifest = ok ? v : emptyManifest();
+    if (ok && v.files !== undefined && (typeof v.files !== 'object' || v.files === null)) this.manifest.files = {};
+    this.manifestText = text;
+    this.plannedById = null;
+    return true;
+  }
+
+  // ---------------------------------------------------------------- ownership
+
+  private takeLock(purpose: string): void {
     try {
-      manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
-    } catch {
-      /* rebuilt from the task files below */
+      this.lock = acquireLock(this.lockPath, purpose);
+    } catch (e) {
+      if (e instanceof LockHeldError)
+        throw new ParameterError(
+          'DIR',
+          e.owner
+            ? `a study no other process is running (process ${e.owner.pid} is running it${e.liveness === 'unknown' ? ` on host ${JSON.stringify(e.owner.host.slice(0, 64))}` : ''}${e.owner.started ? ` since ${e.owner.started}` : ''}${e.liveness === 'unknown' ? '; another host cannot be checked from here: if that process is gone, delete DIR/.lock' : ''}; wait or stop it first)`
+            : 'a study folder whose .lock file is readable (it is not: if no process runs this study, delete DIR/.lock)',
+          this.dir,
+        );
+      throw new FileWriteError(this.lockPath, (e as NodeJS.ErrnoException).code ?? 'EIO', e);
     }
-    mkdirSync(join(dir, 'tasks'), { recursive: true });
-    mkdirSync(join(dir, 'checkpoints'), { recursive: true });
-    for (const sub of ['', 'tasks', 'checkpoints', 'figures']) {
-      const d = join(dir, sub);
-      if (!existsSync(d)) continue;
-      for (const f of readdirSync(d)) if (f.startsWith('.') && f.endsWith('.tmp')) rmSync(join(d, f), { force: true });
-    }
-    return new StudyStore(dir, study, manifest);
   }
 
   /**
-   * The process running this study, if it is alive: `.lock` holds its pid (a hidden file, not a result). A lock left
-   * by a killed process names a dead pid and is ignored.
+   * Become the folder's one owner (resume): take the lock, then tidy what dead owners left (their temporary files
+   * and breaker files; never a live process's), and record the hashes of an older version's complete results.
+   * Throws ParameterError('DIR', …) naming the owner while another live process holds it.
    */
-  runningPid(): number | null {
-    let pid: number;
+  claim(purpose = 'resume'): void {
+    if (this.lock) return;
+    this.takeLock(purpose);
     try {
-      pid = Number(JSON.parse(readFileSync(join(this.dir, '.lock'), 'utf8')).pid);
-    } catch {
-      return null;
-    }
-    if (!Number.isInteger(pid) || pid <= 0) return null;
-    try {
-      process.kill(pid, 0);
-      return pid;
+      this.reloadManifest(true); // the previous owner may have written since open() read it
+      removeDeadBreakers(this.lockPath);
+      this.removeDeadTemps();
+      mkdirOrThrow(join(this.dir, 'tasks'));
+      mkdirOrThrow(join(this.dir, 'checkpoints'));
+      if (this.legacy) this.adoptLegacy();
     } catch (e) {
-      return (e as NodeJS.ErrnoException).code === 'EPERM' ? pid : null;
+      this.release();
+      throw e;
     }
   }
 
-  /** Claim the folder for this process; refuses while another live process runs it. */
-  lock(): void {
-    const other = this.runningPid();
-    if (other !== null && other !== process.pid)
-      throw new ParameterError('DIR', `a study no other process is running (process ${other} is running it; wait or stop it first)`, this.dir);
-    writeFileSync(join(this.dir, '.lock'), JSON.stringify({ pid: process.pid }));
+  release(): void {
+    this.lock?.release();
+    this.lock = null;
   }
 
-  unlock(): void {
-    if (this.runningPid() === process.pid) rmSync(join(this.dir, '.lock'), { force: true });
+  /** Who holds the folder (for status): free, held by a live/dead/unknown process, or an unreadable lock file. */
+  lockState(): LockState {
+    return lockState(this.lockPath);
+  }
+
+  /** Temporary files of dead writers on this host (a kill -9 mid-write); a live process's are never touched. */
+  private removeDeadTemps(): void {
+    for (const sub of ['', 'tasks', 'checkpoints', 'figures']) {
+      const d = join(this.dir, sub);
+      let names: string[];
+      try {
+        names = readdirSync(d);
+      } catch {
+        continue;
+      }
+      for (const f of names) {
+        const o = tempFileOwner(f);
+        if (!o || o.hostTag !== HOST_TAG || o.pid === process.pid || pidLiveness(o.pid) !== 'dead') continue;
+        try {
+          unlinkSync(join(d, f));
+        } catch {
+          /* gone meanwhile */
+        }
+      }
+    }
+  }
+
+  /** Folder of an older version: record the hashes of its structurally complete results (the rest is recomputed). */
+  private adoptLegacy(): void {
+    const files: Record<string, FileRecord> = {};
+    for (const id of this.planned().keys()) {
+      const c = this.checkResult(id);
+      if (c.state === 'unverified') files[this.relTask(id)] = recordOf(c.bytes);
+    }
+    this.manifest.files = files;
+    this.manifest.version = MANIFEST_VERSION;
+    this.saveManifest();
+  }
+
+  private ensureOwned(): void {
+    if (!this.lock) throw new Error(`internal: a write to the study folder ${quotePath(this.dir)} without owning it`);
+  }
+
+  /** Every write of the store: owner only, atomic, and after a failed write none more (the disk may be full). */
+  private write(path: string, bytes: Uint8Array): void {
+    this.ensureOwned();
+    if (this.failure) throw this.failure;
+    try {
+      writeFileAtomic(path, bytes);
+    } catch (e) {
+      this.failure = e as Error;
+      throw e;
+    }
   }
 
   saveManifest(): void {
-    writeFileAtomic(join(this.dir, 'manifest.json'), JSON.stringify(this.manifest, null, 2) + '\n');
+    if (this.manifest.files !== undefined) this.manifest.version = MANIFEST_VERSION;
+    const text = JSON.stringify(this.manifest, null, 2) + '\n';
+    this.write(join(this.dir, 'manifest.json'), Buffer.from(text));
+    this.manifestText = text;
   }
 
   setTask(id: string, rec: TaskRecord, save = true): void {
@@ -251,41 +463,174 @@ export class StudyStore {
     if (save) this.saveManifest();
   }
 
-  taskPath(id: string): string {
-    return join(this.dir, 'tasks', `${safeId(id)}.csv`);
+  // ---------------------------------------------------------------- finished files
+
+  planned(): Map<string, PlannedTask> {
+    return (this.plannedById ??= new Map(expandSpec(this.spec).map((t) => [t.info.id, t])));
   }
 
+  relTask(id: string): string {
+    return `tasks/${safeId(id)}.csv`;
+  }
+
+  taskPath(id: string): string {
+    return join(this.dir, this.relTask(id));
+  }
+
+  private readBytes(rel: string): Buffer | null | { error: string } {
+    const p = join(this.dir, rel);
+    try {
+      if (!lstatSync(p).isFile()) return { error: 'not a regular file' };
+      return readFileSync(p);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      return code === 'ENOENT' ? null : { error: `unreadable (${code ?? 'error'})` };
+    }
+  }
+
+  /**
+   * A finished file judged against its record. `deep` = false compares sizes only (listing many folders).
+   * A reader (not the owner) that finds a mismatch re-reads the manifest: if it changed meanwhile, a writer was at
+   * work and the check is repeated; only a mismatch against an unchanged manifest is reported as damage.
+   */
+  checkFile(rel: string, deep = true): FileCheck {
+    for (let attempt = 0; ; attempt++) {
+      const c = this.checkOnce(rel, deep);
+      if (c.state !== 'damaged' || this.owned || attempt >= 5 || !this.reloadManifest()) return c;
+    }
+  }
+
+  private checkOnce(rel: string, deep: boolean): FileCheck {
+    const rec = this.manifest.files?.[rel];
+    const got = this.readBytes(rel);
+    if (got !== null && !Buffer.isBuffer(got)) return rec || this.legacy ? { state: 'damaged', reason: got.error } : { state: 'unrecorded' };
+    if (rec) {
+      const why = judge(got, rec, deep);
+      return why ? { state: 'damaged', reason: why } : { state: 'ok', bytes: got! };
+    }
+    if (got === null) return { state: 'absent' };
+    if (!this.legacy) return { state: 'unrecorded' };
+    // no hashes in this folder: structure is all that can be checked
+    const task = /^tasks\/(.+)\.csv$/.exec(rel)?.[1];
+    const t = task !== undefined ? this.planned().get(task) : undefined;
+    if (t) {
+      const why = incompleteBecause(got, t, this.study.hash);
+      return why ? { state: 'damaged', reason: why } : { state: 'unverified', bytes: got };
+    }
+    try {
+      parseTable(got.toString('utf8'));
+      return got.length > 0 && got[got.length - 1] === 0x0a ? { state: 'unverified', bytes: got } : { state: 'damaged', reason: 'truncated' };
+    } catch {
+      return { state: 'damaged', reason: 'unreadable as CSV' };
+    }
+  }
+
+  checkResult(id: string, deep = true): FileCheck {
+    return this.checkFile(this.relTask(id), deep);
+  }
+
+  /** The task's result is there and intact (or, in a folder without hashes, structurally complete). */
   hasResult(id: string): boolean {
-    return existsSync(this.taskPath(id));
+    const c = this.checkResult(id);
+    return c.state === 'ok' || c.state === 'unverified';
+  }
+
+  /** A finished task's table, from bytes that match its record; DamagedFileError otherwise. */
+  readResult(id: string): TaskTable {
+    const c = this.checkResult(id);
+    if (c.state === 'ok' || c.state === 'unverified') return parseTable(c.bytes.toString('utf8'));
+    throw new DamagedFileError(this.relTask(id), c.state === 'damaged' ? c.reason : 'not finished');
+  }
+
+  /** Every recorded or present finished file of the study, judged (status, export). */
+  checkAll(deep = true): FolderCheck {
+    const out: FolderCheck = { files: new Map(), damaged: [], unverified: [] };
+    const seen = new Set<string>();
+    const look = (rel: string, task?: string) => {
+      if (seen.has(rel)) return;
+      seen.add(rel);
+      const c = this.checkFile(rel, deep);
+      out.files.set(rel, c);
+      if (c.state === 'damaged') out.damaged.push({ file: rel, ...(task ? { task } : {}), reason: c.reason });
+      else if (c.state === 'unverified' || (c.state === 'unrecorded' && !task)) out.unverified.push(rel);
+    };
+    for (const id of this.planned().keys()) look(this.relTask(id), id);
+    for (const rel of Object.keys(this.manifest.files ?? {}).sort()) if (rel.startsWith('figures/')) look(rel);
+    let figs: string[] = [];
+    try {
+      figs = readdirSync(join(this.dir, 'figures')).filter((f) => f.endsWith('.csv') && !f.startsWith('.'));
+    } catch {
+      /* no figures yet */
+    }
+    for (const f of figs.sort()) look(`figures/${f}`);
+    return out;
+  }
+
+  /**
+   * Commit a finished file: its bytes (atomic), then its record (atomic). A file that already has a different
+   * record loses it first, so that no reader pairs the old record with the new bytes.
+   */
+  private commitFile(rel: string, bytes: Buffer): void {
+    this.ensureOwned();
+    const rec = recordOf(bytes);
+    const files = (this.manifest.files ??= {});
+    const old = files[rel];
+    if (old && old.sha256 === rec.sha256 && old.size === rec.size) {
+      if (this.checkFile(rel).state !== 'ok') this.write(join(this.dir, rel), bytes); // repair: the same bytes again
+      return;
+    }
+    if (old) {
+      delete files[rel];
+      this.saveManifest();
+    }
+    this.write(join(this.dir, rel), bytes);
+    files[rel] = rec;
+    this.saveManifest();
   }
 
   writeResult(id: string, meta: Record<string, string | number | boolean>, columns: readonly string[], rows: ArrayLike<number>[]): void {
-    writeFileAtomic(this.taskPath(id), toCsv({ meta, columns: [...columns], rows: rows.map((r) => Array.from(r)) }));
+    this.commitFile(this.relTask(id), Buffer.from(toCsv({ meta, columns: [...columns], rows: rows.map((r) => Array.from(r)) })));
   }
 
-  readResult(id: string): TaskTable {
-    return parseTable(readFileSync(this.taskPath(id), 'utf8'));
+  writeFigure(name: string, meta: Record<string, string | number | boolean>, columns: string[], rows: (number | string)[][]): void {
+    this.commitFile(`figures/${safeId(name)}.csv`, Buffer.from(toCsv({ meta, columns, rows })));
   }
+
+  // ---------------------------------------------------------------- checkpoints
 
   private ckptPath(id: string): string {
     return join(this.dir, 'checkpoints', `${safeId(id)}.ckpt`);
   }
 
   writeCheckpoint(id: string, c: Checkpoint): void {
-    writeFileAtomic(this.ckptPath(id), encodeCheckpoint(c));
+    this.write(this.ckptPath(id), encodeCheckpoint(c));
   }
 
+  /** Partial rows of a task (null when absent or not intact: its own sha256 seals it). Read-only. */
   readCheckpoint(id: string): Checkpoint | null {
-    const p = this.ckptPath(id);
-    if (!existsSync(p)) return null;
-    return decodeCheckpoint(readFileSync(p));
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(this.ckptPath(id));
+    } catch {
+      return null;
+    }
+    return decodeCheckpoint(bytes);
   }
 
   removeCheckpoint(id: string): void {
+    this.ensureOwned();
     rmSync(this.ckptPath(id), { force: true });
   }
+}
 
-  writeFigure(name: string, meta: Record<string, string | number | boolean>, columns: string[], rows: (number | string)[][]): void {
-    writeFileAtomic(join(this.dir, 'figures', `${safeId(name)}.csv`), toCsv({ meta, columns, rows }));
+function emptyManifest(): Manifest {
+  return { format: 'epstudio-manifest', status: 'running', tasks: {} };
+}
+
+function mkdirOrThrow(d: string): void {
+  try {
+    mkdirSync(d, { recursive: true });
+  } catch (e) {
+    throw new FileWriteError(d, (e as NodeJS.ErrnoException).code ?? 'EIO', e);
   }
 }

@@ -8,7 +8,6 @@
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import type { StudyEvent } from '../../api/events.js';
-import { exportStudyH5 } from '../../io/h5export.js';
 import * as service from '../../studies/service.js';
 import { num } from '../args.js';
 
@@ -115,6 +114,8 @@ function unconvergedRows(dir: string): string[] {
 async function drive(start: (onEvent: (e: StudyEvent) => void) => service.StudyHandle, label: string, json: boolean): Promise<void> {
   const r = progressRenderer(label);
   const handle = start((e) => r.onEvent(e));
+  for (const d of handle.repairs)
+    process.stderr.write(`${d.file} is damaged (${d.reason}): ${d.file.startsWith('tasks/') ? 'recomputing its task' : 'rewriting it from the task files'}\n`);
   let interrupts = 0;
   const onSigint = () => {
     interrupts++;
@@ -186,8 +187,20 @@ export function register(program: Command): void {
         return;
       }
       const c = s.counts;
-      process.stdout.write(`${s.name} (${s.studyId}): ${s.status}; ${c.done} done, ${c.failed} failed, ${c.running + c.pending + c.cancelled} to do, of ${s.tasks.length}\n`);
-      for (const t of s.tasks) process.stdout.write(`  ${t.state.padEnd(9)} ${t.id.padEnd(28)} ${String(t.rows).padStart(6)}/${t.samples ?? '?'}  ${t.label}${t.error ? `  error: ${t.error}` : ''}\n`);
+      const who = s.owner ? ` by process ${s.owner.pid}${s.owner.otherHost ? ` on host ${JSON.stringify(s.owner.host.slice(0, 64))}` : ''} since ${s.owner.started}` : '';
+      const dmg = s.damaged.length ? `, ${s.damaged.length} damaged` : '';
+      process.stdout.write(`${s.name} (${s.studyId}): ${s.status}${who}; ${c.done} done, ${c.failed} failed, ${c.running + c.pending + c.cancelled} to do${dmg}, of ${s.tasks.length}\n`);
+      for (const t of s.tasks) {
+        const state = t.damaged ? 'damaged' : t.unverified ? 'done?' : t.state;
+        const note = t.damaged ? `  damaged: ${t.damaged}` : t.error ? `  error: ${t.error}` : '';
+        process.stdout.write(`  ${state.padEnd(9)} ${t.id.padEnd(28)} ${String(t.rows).padStart(6)}/${t.samples ?? '?'}  ${t.label}${note}\n`);
+      }
+      for (const d of s.damaged.filter((x) => !x.task)) process.stdout.write(`  damaged   ${d.file}: ${d.reason}\n`);
+      if (s.damaged.length) process.stdout.write(`${s.damaged.length} damaged file(s): \`epstudio resume ${dir}\` recomputes them (byte-identical to an undisturbed run)\n`);
+      if (s.unverified.length)
+        process.stdout.write(
+          `${s.unverified.length} file(s) have no recorded hash (a folder of an older version, or figures of an interrupted run; "done?" above): only their structure was checked; \`epstudio resume ${dir}\` records their hashes\n`,
+        );
     });
 
   program
@@ -196,6 +209,16 @@ export function register(program: Command): void {
     .argument('<DIR>', 'study folder')
     .requiredOption('--h5 <FILE>', 'output .h5 file')
     .action(async (dir: string, o: { h5: string }) => {
+      // a damaged result is never exported: StudyDamagedError names each file (exit 1)
+      let unverified: string[];
+      try {
+        ({ unverified } = service.checkExportable(dir));
+      } catch (e) {
+        throw e instanceof service.StudyDamagedError ? new Error(`export refused: ${e.message}`) : e;
+      }
+      if (unverified.length) process.stderr.write(`warning: ${unverified.length} file(s) have no recorded hash (${unverified.slice(0, 3).join(', ')}${unverified.length > 3 ? ', …' : ''}): exported as found\n`);
+      // h5wasm compiles its WebAssembly on import (~1 s): loaded only by this command, so run/resume/status start fast
+      const { exportStudyH5 } = await import('../../io/h5export.js');
       const r = await exportStudyH5(dir, o.h5);
       process.stderr.write(`wrote ${o.h5}: ${r.tasks} task group(s), ${r.datasets} dataset(s)\n`);
     });

@@ -1,6 +1,7 @@
 // The study CLI end to end (child processes of `node bin/epstudio.mjs`, after `npm run build`):
 // the demo preset, status, HDF5 export read back with h5wasm, usage errors (kill -9 + resume: cliKill.test.ts).
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -106,6 +107,12 @@ describe('study CLI', () => {
     const last = text.findLastIndex((l) => /,1$/.test(l));
     text[last] = text[last].replace(/,1$/, ',0');
     writeFileSync(csv, text.join('\n'));
+    // …and record it as the engine would have (otherwise it is a damaged file, and resume recomputes it)
+    const mpath = join(dir, 'manifest.json');
+    const m = JSON.parse(readFileSync(mpath, 'utf8'));
+    const bytes = readFileSync(csv);
+    m.files['tasks/gap-N1.csv'] = { size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+    writeFileSync(mpath, JSON.stringify(m));
     const again = cli('resume', dir, '--workers', '1');
     expect(again.status, again.stderr).toBe(0);
     expect(again.stderr).toMatch(/warning: gap-N1: 1 of 2 rows not converged/);

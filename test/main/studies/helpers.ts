@@ -44,3 +44,23 @@ export const SMALL_SPEC = {
     { kind: 'gaussian-sweep', preset: 'cavity-bec', x: { from: 0, to: 0.9, points: 10 }, figures: ['g-fig3b'] },
   ],
 };
+
+/** SMALL_SPEC without its gap sweep (the slow task): for tests that run a study many times. */
+export const FAST_SPEC = { ...SMALL_SPEC, name: 'fast', tasks: SMALL_SPEC.tasks.filter((t) => t.kind !== 'gap-sweep') };
+
+/** Every entry under dir, folders included, with what a write or a delete would change (inode, size, mtime). */
+export function treeSnapshot(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (d: string) => {
+    for (const f of readdirSync(d).sort()) {
+      const p = join(d, f);
+      const st = statSync(p, { bigint: true });
+      out.set(relative(dir, p), `${st.ino}:${st.size}:${st.mtimeNs}:${st.mode}`);
+      if (st.isDirectory()) walk(p);
+    }
+  };
+  const st = statSync(dir, { bigint: true });
+  out.set('.', `${st.ino}:${st.mtimeNs}`);
+  walk(dir);
+  return out;
+}

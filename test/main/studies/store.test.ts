@@ -1,8 +1,10 @@
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ParameterError } from '../../../src-core/validation.js';
+import { HOST_TAG } from '../../../src-main/io/atomicWrite.js';
 import { toCsv } from '../../../src-main/io/csv.js';
 import { getPreset } from '../../../src-main/studies/presets.js';
 import { decodeCheckpoint, encodeCheckpoint, parseTable, StudyStore } from '../../../src-main/studies/store.js';
@@ -44,18 +46,43 @@ describe('study store', () => {
     t.rows.forEach((r, i) => expect(Object.is(r[0], xs[i] === -0 ? 0 : xs[i]) || (Number.isNaN(r[0]) && Number.isNaN(xs[i]))).toBe(true));
   });
 
-  it('creates, reopens and refuses to overwrite; cleans temporary files of a killed run; detects an edited spec', () => {
+  it('creates, reopens read-only and refuses to overwrite; the owner removes only dead writers\' temporary files; detects an edited spec', () => {
     const dir = join(root, 's1');
     const s = StudyStore.create(dir, getPreset('kerr-quench-demo'));
+    expect(s.owned).toBe(true);
     expect(() => StudyStore.create(dir, getPreset('kerr-quench-demo'))).toThrow(ParameterError);
-    writeFileSync(join(dir, 'tasks', '.x.csv.123.456.tmp'), 'partial');
+    // a dead writer's leftover (pid of a process that has exited) and a live writer's file in progress
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+    const live = spawn('sleep', ['30']);
+    const deadTmp = `.x.csv.${dead}.${HOST_TAG}.0a1b2c.tmp`;
+    const liveTmp = `.y.csv.${live.pid}.${HOST_TAG}.0a1b2d.tmp`;
+    const otherHost = `.z.csv.${dead}.ffffffff.0a1b2e.tmp`;
+    for (const f of [deadTmp, liveTmp, otherHost]) writeFileSync(join(dir, 'tasks', f), 'partial');
     const s2 = StudyStore.open(dir);
     expect(s2.study.hash).toBe(s.study.hash);
-    expect(readdirSync(join(dir, 'tasks'))).toEqual([]);
+    expect(s2.owned).toBe(false);
+    // opening (a reader) removes nothing; claiming is refused while this process's first handle owns the folder
+    expect(readdirSync(join(dir, 'tasks')).sort()).toEqual([deadTmp, liveTmp, otherHost].sort());
+    expect(() => s2.claim()).toThrow(/process \d+ .*is running it/);
+    s.release();
+    s2.claim();
+    live.kill();
+    // the new owner removed the dead writer's file only: a live process's and another host's stay
+    expect(readdirSync(join(dir, 'tasks')).sort()).toEqual([liveTmp, otherHost].sort());
+    s2.release();
     const study = JSON.parse(readFileSync(join(dir, 'study.json'), 'utf8'));
     study.spec.tasks[0].tMax = 6;
     writeFileSync(join(dir, 'study.json'), JSON.stringify(study));
     expect(() => StudyStore.open(dir)).toThrow(/hash/);
     expect(() => StudyStore.open(join(root, 'nothing'))).toThrow(ParameterError);
+  });
+
+  it('a reader cannot write: every write method of a store opened read-only throws', () => {
+    const dir = join(root, 's2');
+    StudyStore.create(dir, getPreset('kerr-quench-demo')).release();
+    const r = StudyStore.open(dir);
+    expect(() => r.saveManifest()).toThrow(/without owning it/);
+    expect(() => r.writeResult('quench-N1-epsf1.1', {}, ['t'], [[0]])).toThrow(/without owning it/);
+    expect(() => r.removeCheckpoint('quench-N1-epsf1.1')).toThrow(/without owning it/);
   });
 });
