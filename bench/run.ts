@@ -16,6 +16,7 @@ import { run as studies } from './studies.js';
 import { run as gaussian } from './gaussian.js';
 import { run as spectrum } from './spectrum.js';
 import { run as desktop } from './desktop.js';
+import { run as coldStart } from './coldStart.js';
 
 type Section = { name: string; run: () => Promise<BenchSection> };
 const SECTIONS: Section[] = [
@@ -25,6 +26,7 @@ const SECTIONS: Section[] = [
   { name: 'spectrum', run: spectrum },
   { name: 'studies', run: studies },
   { name: 'desktop', run: desktop },
+  { name: 'coldStart', run: coldStart },
 ];
 
 function printSection(sec: BenchSection): void {

@@ -10,4 +10,5 @@ if (!existsSync(entry)) {
   process.stderr.write(`epstudio: not built yet (${entry} missing). Run \`npm run build\` in ${root}.\n`);
   process.exit(1);
 }
-await import(pathToFileURL(entry).href);
+const { main } = await import(pathToFileURL(entry).href);
+await main(process.argv);

@@ -2,10 +2,16 @@
  * `epstudio`: the offline command line. Each subcommand lives in src-main/cli/commands/<name>.ts and exports
  * `register(program)`; add yours to COMMANDS below. Usage errors (bad flag or value) exit with status 2 and one line
  * naming the flag and its allowed range; runtime failures exit 1.
+ *
+ * Cold start (issue 12): `register` only declares flags and help text and imports nothing heavy; every action body
+ * lives in src-main/cli/actions/<name>.ts and is loaded with `await import(...)` when its command runs, so `--help`
+ * and `--version` load commander and the flag rules only (test/main/cli-coldstart.test.ts lists what they may load).
+ * bin/epstudio.mjs calls main(); importing this module runs nothing, so tests drive buildProgram() in-process.
  */
 import { Command, CommanderError } from 'commander';
 import { ParameterError } from '../src-core/validation.js';
 import { VERSION } from './version.js';
+import { refuseRepeatedFlags } from './cli/args.js';
 import * as kerr from './cli/commands/kerr.js';
 import * as study from './cli/commands/study.js';
 import * as gaussian from './cli/commands/gaussian.js';
@@ -24,7 +30,10 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ outputError: () => {} });
   for (const c of COMMANDS) c.register(program);
-  for (const sub of program.commands) sub.exitOverride().configureOutput({ outputError: () => {} });
+  for (const sub of program.commands) {
+    sub.exitOverride().configureOutput({ outputError: () => {} });
+    refuseRepeatedFlags(sub);
+  }
   return program;
 }
 
@@ -44,12 +53,11 @@ export function reportError(e: unknown): number {
   return 1;
 }
 
-async function main(): Promise<void> {
+/** Run the CLI on argv (process.argv form: node, script, args…); sets process.exitCode. */
+export async function main(argv: readonly string[] = process.argv): Promise<void> {
   try {
-    await buildProgram().parseAsync(process.argv);
+    await buildProgram().parseAsync(argv as string[]);
   } catch (e) {
     process.exitCode = reportError(e);
   }
 }
-
-await main();

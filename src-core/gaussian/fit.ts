@@ -131,6 +131,22 @@ function validate(data: SpectrumData, o: FitOptions, free: FitParam[]): void {
   if (!(o.gain === undefined || o.gain > 0)) throw new ParameterError('gain', 'a number > 0', o.gain);
   if (data.f.length <= free.length)
     throw new ParameterError('spectrum', `more data points than fitted parameters (${free.length})`, data.f.length);
+  // Rows repeated at one frequency add no shape: with fewer distinct frequencies than parameters + 1 the model cannot
+  // tell them apart (200 rows at one frequency fitted g and gain "successfully" before, issue 10 item 8).
+  const distinct = new Set(data.f).size;
+  if (distinct <= free.length)
+    throw new ParameterError(
+      'spectrum',
+      `more distinct frequencies than fitted parameters (${free.length}: ${free.join(', ')}); the file has ${distinct} distinct of ${data.f.length} rows`,
+      distinct,
+    );
+}
+
+/** A fit that cannot give numbers: a ParameterError on the spectrum (exit 2), saying why. */
+function unfittable(why: string): ParameterError {
+  const e = new ParameterError('spectrum', 'data the model can be fitted to', undefined);
+  e.message = `spectrum: cannot be fitted: ${why}`;
+  return e;
 }
 
 /** Fit the model to a measured spectrum. Throws ParameterError for bad options and InstabilityError if the start is unstable. */
@@ -146,7 +162,15 @@ export function fitSpectrum(data: SpectrumData, o: FitOptions): FitResult {
     w[i] = data.sigma ? data.psd[i] / data.sigma[i] : 1;
     yLog[i] = Math.log(data.psd[i]);
   }
-  let base: State = { params: { ...o.start }, eta: o.eta ?? 1, gain: o.gain ?? 1 };
+  if (!w.every((x) => Number.isFinite(x) && x > 0)) throw unfittable('every PSD/sigma ratio a finite number > 0');
+  // With the gain fitted, work in units of the data's geometric mean: the fit then never meets gain·e^t beyond a double
+  // (a PSD of 1e308 ended in "Matrix is not symmetric"); the gain, its σ and the model are scaled back at the end.
+  let shift = 0;
+  if (free.includes('gain')) {
+    for (let i = 0; i < N; i++) shift += yLog[i] / N;
+    for (let i = 0; i < N; i++) yLog[i] -= shift;
+  }
+  let base: State = { params: { ...o.start }, eta: o.eta ?? 1, gain: shift === 0 ? o.gain ?? 1 : 1 };
   gaussianNess(base.params); // throws InstabilityError if the start is past g_cr
 
   /** Weighted ln-gain that best matches a state's model (closed form of the linear least squares in ln gain). */
@@ -196,16 +220,22 @@ export function fitSpectrum(data: SpectrumData, o: FitOptions): FitResult {
   let prev = Infinity;
   // Run in short rounds and stop once the objective stalls (the library's own test is an absolute tolerance).
   for (let round = 0; round < 20; round++) {
-    const r = levenbergMarquardt({ x: xs, y: ys }, fn, {
-      initialValues: t,
-      maxIterations: o.maxIterations ?? 25,
-      errorTolerance: 0,
-      gradientDifference: 1e-6,
-      centralDifference: true,
-      damping: 1e-3,
-      minValues: t.map(() => -40),
-      maxValues: t.map(() => 40),
-    });
+    let r: ReturnType<typeof levenbergMarquardt>;
+    try {
+      r = levenbergMarquardt({ x: xs, y: ys }, fn, {
+        initialValues: t,
+        maxIterations: o.maxIterations ?? 25,
+        errorTolerance: 0,
+        gradientDifference: 1e-6,
+        centralDifference: true,
+        damping: 1e-3,
+        minValues: t.map(() => -40),
+        maxValues: t.map(() => 40),
+      });
+    } catch (e) {
+      throw unfittable(`the least-squares solver stopped: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    if (!r.parameterValues.every(Number.isFinite) || !Number.isFinite(r.parameterError)) throw unfittable('the least-squares solver ended on non-finite parameters');
     iterations += r.iterations;
     t = r.parameterValues;
     if (prev - r.parameterError <= 1e-10 * Math.max(r.parameterError, 1e-300)) break;
@@ -268,8 +298,16 @@ export function fitSpectrum(data: SpectrumData, o: FitOptions): FitResult {
   const fitted: Partial<Record<FitParam, Estimate>> = {};
   free.forEach((k, j) => (fitted[k] = est(j)));
   const derived = Object.fromEntries(DERIVED.map((d, i) => [d, est(p + i)])) as Record<Derived, Estimate>;
-  const covariance = Array.from({ length: p }, (_, i) => Array.from({ length: p }, (_, j) => C.get(i, j)));
-  for (let i = 0; i < N; i++) model[i] = Math.exp(model[i]);
+  // Back to the data's units (see `shift`): the gain's value, σ and covariance row/column, and the model.
+  const unit = (k: FitParam) => (k === 'gain' ? Math.exp(shift) : 1);
+  const covariance = Array.from({ length: p }, (_, i) => Array.from({ length: p }, (_, j) => C.get(i, j) * unit(free[i]) * unit(free[j])));
+  if (fitted.gain) fitted.gain = { value: fitted.gain.value * unit('gain'), sigma: fitted.gain.sigma * unit('gain') };
+  for (let i = 0; i < N; i++) model[i] = Math.exp(model[i] + shift);
+  const gain = best.gain * unit('gain');
+  // (The covariance is left out: the gain's variance in data units overflows for PSD scales above ~1e154 while σ is
+  // fine; nothing writes it, and a caller can rebuild it from σ and the scaled entries.)
+  const numbers = [chi2, gain, ...model, ...Object.values(fitted).flatMap((e) => [e.value, e.sigma]), ...Object.values(derived).flatMap((e) => [e.value, e.sigma])];
+  if (!numbers.every(Number.isFinite)) throw unfittable('the fitted model, its χ² and error bars came out non-finite: check the PSD scale and the frequency range');
   return {
     fitted,
     covariance,
@@ -277,7 +315,7 @@ export function fitSpectrum(data: SpectrumData, o: FitOptions): FitResult {
     derived,
     params: best.params,
     eta: best.eta,
-    gain: best.gain,
+    gain,
     ness: gaussianNess(best.params),
     chi2,
     dof,

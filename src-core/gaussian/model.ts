@@ -47,9 +47,11 @@ export const TWO_PI = 2 * Math.PI;
 /** Allowed ranges (rates in s⁻¹ angular). Shared by the CLI, study files and the panel's form. */
 export const GAUSSIAN_RULES: Readonly<Record<Exclude<keyof GaussianParams, 'damping'>, NumberRule>> = Object.freeze({
   omegaA: { min: -1e12, max: 1e12 },
-  kappaA: { min: 0, exclusiveMin: true, max: 1e12 },
-  omegaB: { min: 0, exclusiveMin: true, max: 1e12 },
-  gammaB: { min: 0, exclusiveMin: true, max: 1e12 },
+  // Rates ≥ 1e-6 (any unit the tests use is ≥ 1e-2): ratios such as g/κ_a ≤ 1e12/1e-6 stay finite (κ_a = 4e-323
+  // gave g/κ_a = Infinity, issue 10 fuzzing).
+  kappaA: { min: 1e-6, max: 1e12 },
+  omegaB: { min: 1e-6, max: 1e12 },
+  gammaB: { min: 1e-6, max: 1e12 },
   Tb: { min: 0, max: 1e6 },
   g: { min: 0, max: 1e12 },
   chiB: { min: -1e12, max: 1e12 },

@@ -7,7 +7,7 @@
  * number and one has a letter other than NaN/Inf); delimiter comma, semicolon, tab or spaces. Frequency ≥ 0 (the homodyne spectrum is even
  * in ω, so only f ≥ 0 is meaningful), PSD > 0 (it is fitted on a log scale), sigma > 0 if given.
  */
-import { ParameterError } from '../validation.js';
+import { ParameterError, quoteValue } from '../validation.js';
 
 export interface SpectrumData {
   /** Frequencies f in Hz (ω = 2πf). */
@@ -76,7 +76,7 @@ export function validateSpectrumRows(rows: string[][], lines: number[]): Spectru
       const v = raw === '' ? NaN : Number(raw);
       const rule = COLUMN_RULES[c];
       if (!Number.isFinite(v) || !rule.ok(v))
-        throw new SpectrumParseError(lines[r], c + 1, `${rule.name} ${raw === '' ? 'is empty' : `"${raw}"`}; allowed: ${rule.allowed}`);
+        throw new SpectrumParseError(lines[r], c + 1, `${rule.name} ${raw === '' ? 'is empty' : quoteValue(raw)}; allowed: ${rule.allowed}`);
       cols[c]![r - start] = v;
     }
   }

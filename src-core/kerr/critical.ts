@@ -91,6 +91,8 @@ export interface CriticalOptions {
   xtol?: number;
   /** Options of the gap computations (tol, kMax). */
   spectrum?: Omit<SpectrumOptions, 'count' | 'K' | 'kStart'>;
+  /** Called after each gap or exact-moment evaluation (progress of a long search; no effect on the result). */
+  onEvaluation?: (e: { method: 'gap' | 'steepest'; N: number; eps: number }) => void;
 }
 
 export interface GapMinimum {
@@ -127,6 +129,7 @@ export function gapMinimum(params: Omit<KerrParams, 'eps'>, opts: CriticalOption
     // start each evaluation at its own initial cut-off: Brent jumps around in ε, and inheriting the last K only ratchets up
     const s = liouvillianSpectrum({ ...params, eps }, { tol: 1e-7, ...opts.spectrum, count: 1 });
     evaluations++;
+    opts.onEvaluation?.({ method: 'gap', N: params.N, eps });
     allConverged = allConverged && s.converged;
     const r = { gap: s.gap, K: s.K };
     cache.set(eps, r);
@@ -162,7 +165,11 @@ export function steepestSlope(params: Omit<KerrParams, 'eps'>, opts: CriticalOpt
   validateKerrParams({ ...params, eps: 1 });
   let [lo, hi] = bracket(params, opts);
   const xtol = opts.xtol ?? 1e-6;
-  const alpha = (eps: number) => exactNess({ ...params, eps }).alpha_abs;
+  const alpha = (eps: number) => {
+    const a = exactNess({ ...params, eps }).alpha_abs;
+    opts.onEvaluation?.({ method: 'steepest', N: params.N, eps });
+    return a;
+  };
   let pts = opts.scanPoints ?? 201;
   let x0 = lo, step = (hi - lo) / (pts - 1);
   for (let zoom = 0; zoom < 20; zoom++) {

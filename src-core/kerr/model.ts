@@ -42,11 +42,13 @@ export const PAPER = Object.freeze({
 
 /** Allowed ranges, shared by the CLI, study files and forms. */
 export const KERR_RULES: Readonly<Record<keyof KerrParams, NumberRule>> = Object.freeze({
-  kappa: { min: 0, exclusiveMin: true, max: 1e3 },
+  // Lower bounds keep U = u/N, x = 2(Δ − iκ)/U and ξ = 2E/U (exactSteadyState.ts) far from under- and overflow:
+  // κ → 1e-300 or N → 1e-300 made the ₀F₂ terms vanish in double precision (issue 10 item 8).
+  kappa: { min: 1e-3, max: 1e3 },
   delta: { min: -1e3, max: 1e3 },
-  u: { min: 0, exclusiveMin: true, max: 1e3 },
+  u: { min: 1e-6, max: 1e3 },
   eps: { min: 0, max: 1e3 },
-  N: { min: 0, exclusiveMin: true, max: 1e6 },
+  N: { min: 1e-3, max: 1e6 },
 });
 
 /** Validate scaled parameters; throws ParameterError naming the first bad field. */

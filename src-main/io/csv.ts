@@ -5,6 +5,8 @@
  * skip_header=<number of # lines>)` (test/main/io/csvLoaders.test.ts).
  */
 import { stringify } from 'csv-stringify/sync';
+import { quoteValue } from '../../src-core/validation.js';
+import { finiteOrThrow } from './nonFinite.js';
 
 export type CsvCell = number | string | boolean | null | undefined;
 
@@ -15,9 +17,12 @@ export interface CsvTable {
   rows: CsvCell[][];
 }
 
-function cell(v: CsvCell): string {
+export { NonFiniteResultError, finiteOrThrow } from './nonFinite.js';
+
+/** A cell as written; a non-finite number is refused (no result file ever holds NaN or ±Inf, issue 10). */
+function cell(v: CsvCell, columns: string[], row: number, col: number): string {
   if (v === null || v === undefined) return '';
-  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : Number.isNaN(v) ? 'NaN' : v > 0 ? 'Inf' : '-Inf';
+  if (typeof v === 'number') return String(finiteOrThrow(v, () => `column ${quoteValue(columns[col] ?? col + 1)}, data row ${row + 1}`));
   return String(v);
 }
 
@@ -32,8 +37,8 @@ export function metaLine(key: string, value: string | number | boolean): string 
 
 export function toCsv(t: CsvTable): string {
   const head = Object.entries(t.meta ?? {})
-    .map(([k, v]) => metaLine(k, v))
+    .map(([k, v]) => metaLine(k, typeof v === 'number' ? finiteOrThrow(v, () => `metadata ${quoteValue(k)}`) : v))
     .join('');
-  const body = stringify([t.columns, ...t.rows.map((r) => r.map(cell))]);
+  const body = stringify([t.columns, ...t.rows.map((r, i) => r.map((v, j) => cell(v, t.columns, i, j)))]);
   return head + body;
 }

@@ -66,7 +66,8 @@ export function writeFigures(store: StudyStore, planned: PlannedTask[]): string[
       for (const t of tasks) {
         const tab = store.readResult(t.info.id);
         kOf.set(t.info.id, Number(tab.meta.K));
-        for (const r of tab.rows) rows.push([t.info.id, ...all.map((c) => (tab.columns.includes(c) ? r[tab.columns.indexOf(c)] : NaN))]);
+        // A column this task lacks is an empty cell (the CSV writer refuses NaN: no non-finite number in a result).
+        for (const r of tab.rows) rows.push([t.info.id, ...all.map((c) => (tab.columns.includes(c) ? r[tab.columns.indexOf(c)] : ''))]);
       }
     }
     // Provenance of the tasks it is made of (model, N, ε_i, ε_f, Δt, K per N, units); no date: resumed studies

@@ -21,7 +21,7 @@ import { z } from 'zod';
 import { KERR_RULES, PAPER } from '../../src-core/kerr/model.js';
 import type { QuenchSpec } from '../../src-core/kerr/quench.js';
 import { QUENCH_COLUMNS } from '../../src-core/kerr/types.js';
-import { describeRule, ParameterError, type NumberRule } from '../../src-core/validation.js';
+import { describeRule, ParameterError, quoteField, type NumberRule } from '../../src-core/validation.js';
 import type { TaskInfo, TaskKind } from '../api/events.js';
 
 export const SPEC_VERSION = 1;
@@ -151,7 +151,9 @@ export type TaskSpec = z.infer<typeof TaskSpec>;
 
 function formatPath(path: readonly PropertyKey[]): string {
   let s = '';
-  for (const p of path) s += typeof p === 'number' ? `[${p}]` : s === '' ? String(p) : `.${String(p)}`;
+  // Keys that are not identifiers are shown quoted, tasks[0][" "], so that a path is never ambiguous or blank.
+  for (const p of path)
+    s += typeof p === 'number' ? `[${p}]` : !/^[A-Za-z_$][\w$]*$/.test(String(p)) ? `[${JSON.stringify(String(p))}]` : s === '' ? String(p) : `.${String(p)}`;
   return s || '(spec)';
 }
 
@@ -164,8 +166,28 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   return v;
 }
 
+/**
+ * The same depth limit for a value that arrives already parsed (an API request's spec object): an iterative walk,
+ * so that no recursive step below (zod, error formatting, canonicalJson) can overflow the stack.
+ */
+function checkValueDepth(input: unknown, maxDepth = SPEC_TEXT_LIMITS.depth): void {
+  type Node = { v: unknown; depth: number; parent?: Node; key?: PropertyKey };
+  const todo: Node[] = [{ v: input, depth: 0 }];
+  while (todo.length > 0) {
+    const n = todo.pop()!;
+    if (n.v === null || typeof n.v !== 'object') continue;
+    if (n.depth >= maxDepth) {
+      const path: PropertyKey[] = [];
+      for (let p: Node | undefined = n; p?.parent; p = p.parent) path.unshift(p.key!);
+      throw specTextError(formatPath(path), `a spec nested at most ${maxDepth} levels deep`, `nested deeper than ${maxDepth} levels`);
+    }
+    for (const [k, v] of Object.entries(n.v)) todo.push({ v, depth: n.depth + 1, parent: n, key: Array.isArray(n.v) ? Number(k) : k });
+  }
+}
+
 /** Validate a parsed JSON value as a study spec; throws ParameterError(path, allowed, value). */
 export function parseSpec(input: unknown): StudySpec {
+  checkValueDepth(input);
   const r = StudySpecSchema.safeParse(input);
   if (!r.success) {
     const issue = r.error.issues[0];
@@ -205,13 +227,69 @@ export function parseSpec(input: unknown): StudySpec {
   return spec;
 }
 
-/** Parse JSON text as a spec; a JSON syntax error names the file. */
+/** Limits on a spec's text, checked before JSON.parse and zod see it (a valid spec is ~5 levels deep and a few kB). */
+export const SPEC_TEXT_LIMITS = Object.freeze({ chars: 4 * 2 ** 20, depth: 32 });
+
+/** Error with its own message (the standard "field: got …; allowed: …" form would quote nothing useful here). */
+function specTextError(field: string, allowed: string, what: string): ParameterError {
+  const e = new ParameterError(field, allowed, undefined);
+  e.message = `${quoteField(field)}: ${what}; allowed: ${allowed}`;
+  return e;
+}
+
+/**
+ * Refuse text nested deeper than SPEC_TEXT_LIMITS.depth, naming the JSON path where it happens, before any recursive
+ * code (zod, canonicalJson, error formatting) meets it. One pass over the text with an explicit stack: never recursive
+ * itself, so a 100 000-deep document costs one linear scan. Malformed text is left for JSON.parse to report.
+ */
+export function checkNesting(text: string, source = 'spec', maxDepth = SPEC_TEXT_LIMITS.depth): void {
+  type Frame = { obj: boolean; key: string | undefined; index: number; wantKey: boolean };
+  const stack: Frame[] = [];
+  let lastString: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      // A string: skip to its closing quote; keep (a prefix of) it in case it is an object key.
+      let j = i + 1;
+      while (j < text.length && text.charCodeAt(j) !== 0x22) j += text.charCodeAt(j) === 0x5c /* \ */ ? 2 : 1;
+      lastString = text.slice(i + 1, Math.min(j, i + 1 + 200));
+      i = j;
+      continue;
+    }
+    const top = stack[stack.length - 1];
+    if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
+      if (stack.length >= maxDepth) {
+        const path = formatPath(stack.flatMap((f): PropertyKey[] => (f.obj ? (f.key === undefined ? [] : [f.key]) : [f.index])));
+        throw specTextError(path === '(spec)' ? source : path, `a spec nested at most ${maxDepth} levels deep`, `nested deeper than ${maxDepth} levels`);
+      }
+      stack.push({ obj: c === 0x7b, key: undefined, index: 0, wantKey: c === 0x7b });
+    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) stack.pop();
+    else if (c === 0x3a /* : */ && top?.obj && top.wantKey) {
+      top.key = lastString;
+      top.wantKey = false;
+    } else if (c === 0x2c /* , */ && top) {
+      if (top.obj) top.wantKey = true;
+      else top.index++;
+    }
+  }
+}
+
+/**
+ * Parse JSON text as a spec. A leading UTF-8 byte-order mark is accepted (editors on Windows write one); the size and
+ * the nesting depth are limited; a JSON syntax error names the file and the position, never the file's content.
+ */
 export function parseSpecText(text: string, source = 'spec'): StudySpec {
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (text.length > SPEC_TEXT_LIMITS.chars)
+    throw specTextError(source, `a spec of at most ${SPEC_TEXT_LIMITS.chars / 2 ** 20} MiB`, `${(text.length / 2 ** 20).toFixed(1)} MiB of text`);
+  checkNesting(text, source);
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new ParameterError(source, 'a JSON study spec (' + (e instanceof Error ? e.message : String(e)) + ')', undefined);
+    // V8 quotes the start of the text in some messages ("Unexpected token 'x', "{"secret"… is not valid JSON"): cut it.
+    const msg = (e instanceof Error ? e.message : String(e)).replace(/, ".*" is not valid JSON$/s, ' (not valid JSON)');
+    throw specTextError(source, 'a JSON study spec', quoteField(msg));
   }
   return parseSpec(json);
 }

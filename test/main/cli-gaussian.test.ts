@@ -68,7 +68,7 @@ describe('epstudio gaussian', () => {
   it('bad values: exit 2, one line naming the flag and its allowed range', () => {
     const cases: [string[], RegExp][] = [
       [['--preset', 'cavity-xx'], /--preset: .*one of cavity-om, cavity-bec/],
-      [['--preset', 'cavity-om', '--gamma-b', '-3'], /--gamma-b: got -3; allowed: a finite number > 0/],
+      [['--preset', 'cavity-om', '--gamma-b', '-3'], /--gamma-b: got -3; allowed: a finite number ≥ 0.000001/],
       [['--preset', 'cavity-om', '--tb', 'hot'], /--tb: got "hot"/],
       [['--preset', 'cavity-om', '--g', '1', '--g-over-kappa', '0.1'], /only one of --g, --g-over-kappa, --g2-over-gcr2/],
       [['--preset', 'cavity-om', '--damping', 'viscous'], /--damping: .*one of brownian, symmetric/],

@@ -30,7 +30,7 @@ describe('validateForm', () => {
     const v = validateForm(form({ kappa: '-1' }));
     expect(v.value).toBeUndefined();
     expect(v.errors.kappa).toBe(`κ must be ${allowed} (got -1)`);
-    expect(allowed).toContain('> 0');
+    expect(allowed).toContain('≥ 0.001'); // KERR_RULES.kappa (κ ≥ 1e-3 since issue 10)
   });
 
   it('names every bad field at once and blocks the run', () => {

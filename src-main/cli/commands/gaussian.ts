@@ -1,5 +1,6 @@
 /**
- * Gaussian two-oscillator subcommands (seed 004; issue 6 item 4):
+ * Gaussian two-oscillator subcommands (seed 004; issue 6 item 4), registration only (bodies in ../actions/gaussian.ts,
+ * loaded when a command runs):
  *   gaussian           the NESS at one coupling: Pi_s, mu_a, mu_b, n_a, n_b, g, g_cr, g_cr_seed, stable, n_T
  *   gaussian-sweep     Fig. 3: Π_s, μ_a, μ_b, n_a, n_b against g/κ_a or (g/g_cr)²
  *   gaussian-spectrum  a model output spectrum (frequency, PSD[, sigma]) to plot or to make test data
@@ -8,57 +9,48 @@
  */
 import type { Command } from 'commander';
 import { ParameterError } from '../../../src-core/validation.js';
-import {
-  DAMPINGS,
-  GAUSSIAN_RULES,
-  PRESET_IDS,
-  PRESETS,
-  validateGaussianParams,
-  type Damping,
-  type GaussianParams,
-  type GaussianPreset,
-  type SweepVariable,
-} from '../../../src-core/gaussian/model.js';
-import { gaussianNess } from '../../../src-core/gaussian/ness.js';
-import { criticalCoupling, type CriticalCoupling } from '../../../src-core/gaussian/stability.js';
-import { couplingFrom, gaussianSweep, sweepLimit, sweepValueOf, SWEEP_VARIABLES } from '../../../src-core/gaussian/sweep.js';
-import { frequencyGrid, outputSpectrum, toAngular } from '../../../src-core/gaussian/spectrum.js';
-import { DERIVED, FIT_PARAMS, fitSpectrum, type FitParam } from '../../../src-core/gaussian/fit.js';
-import { toCsv } from '../../io/csv.js';
-import { writeFileAtomic } from '../../io/atomicWrite.js';
-import { readSpectrumCsv } from '../../io/spectrumCsv.js';
-import { num, oneOf } from '../args.js';
-import { mulberry32, normalDeviate } from '../../../src-core/random.js';
-
-interface ModelFlags {
-  preset: GaussianPreset['id'];
-  omegaA?: number;
-  kappaA?: number;
-  omegaB?: number;
-  gammaB?: number;
-  tb?: number;
-  chiB?: number;
-  damping?: Damping;
-  g?: number;
-  gOverKappa?: number;
-  g2OverGcr2?: number;
-}
+import { DAMPINGS, GAUSSIAN_RULES, PRESET_IDS, type SweepVariable } from '../../../src-core/gaussian/model.js';
+import type { FitParam } from '../../../src-core/gaussian/fit.js';
+import { lazyAction, num, oneOf } from '../args.js';
 
 const RATE = 's⁻¹, angular (2π × Hz)';
+const load = () => import('../actions/gaussian.js');
 
-/** The unit of every number field of the JSON outputs (rates angular: rad/s = 2π × Hz; entropy rates nats/s). */
-const JSON_UNITS = Object.freeze({
-  omega_a: 'rad/s', kappa_a: 'rad/s', omega_b: 'rad/s', gamma_b: 'rad/s', chi_b: 'rad/s', g: 'rad/s', g_cr: 'rad/s', g_cr_seed: 'rad/s',
-  T_b: 'K', n_T: '1', n_a: '1', n_b: '1', mu_a: 'nat/s', mu_b: 'nat/s', Pi_s: 'nat/s', g_over_kappa: '1', g2_over_gcr2: '1',
-});
+/** The sweep variables of seed 004 Fig. 3 (the engine's SWEEP_VARIABLES; typed against SweepVariable). */
+const SWEEP_VARIABLES: readonly SweepVariable[] = ['g_over_kappa', 'g2_over_gcr2'];
 
 /**
- * Which coupling g_cr_seed belongs to (PHYSICS.md §2): the seed prints √((κ_a² + ω_a²) ω_b/(4 ω_a)), the threshold of
- * G in G(a + a†)(b + b†) = 2G q_a q_b with γ_b neglected. Our g (Eq. 2, g q_a q_b) is 2G, so compare it with g_cr/2.
+ * Frequencies in Hz: up to 1e15 (optical; every rate of the model is ≤ 1e12 s⁻¹), so ω = 2πf and the model's
+ * denominators stay finite (`--f-max 1e308` wrote Inf/NaN rows before, issue 10 item 8).
  */
-const G_CR_SEED_CONVENTION =
-  "the seed's printed formula sqrt((kappa_a^2 + omega_a^2) omega_b / (4 omega_a)): the threshold of G in G(a + a†)(b + b†) = 2G q_a q_b " +
-  'with gamma_b neglected; G = g/2 for the g of Eq. 2 (g q_a q_b), so g_cr_seed is to be compared with g_cr/2; g_cr is the threshold of g from the drift matrix A';
+export const F_MAX_HZ = 1e15;
+/** Overall PSD scale: any unit, but gain × S(ω) must stay a finite double (S ≤ ~1e100 below threshold). */
+export const GAIN_RULE = { min: 1e-100, max: 1e100 } as const;
+
+/** Names of the fit parameters as the user types them; Record<FitParam, …> makes the compiler check completeness. */
+export const OUT_NAMES: Record<FitParam, string> = {
+  g: 'g',
+  kappaA: 'kappa_a',
+  omegaA: 'omega_a',
+  omegaB: 'omega_b',
+  gammaB: 'gamma_b',
+  Tb: 'T_b',
+  eta: 'eta',
+  gain: 'gain',
+};
+const FIT_KEYS = Object.keys(OUT_NAMES) as FitParam[];
+const FREE_WORDS = FIT_KEYS.map((k) => OUT_NAMES[k]);
+
+function freeList(raw: string): FitParam[] {
+  const words = raw.split(',').map((s) => s.trim());
+  const out = words.map((w) => {
+    const i = FREE_WORDS.indexOf(w);
+    if (i < 0) throw new ParameterError('--free', `a comma-separated list of ${FREE_WORDS.join(', ')}`, w);
+    return FIT_KEYS[i];
+  });
+  if (new Set(out).size !== out.length) throw new ParameterError('--free', 'each parameter at most once', raw);
+  return out;
+}
 
 function addModelOptions(cmd: Command): Command {
   return cmd
@@ -79,116 +71,11 @@ function addCouplingOptions(cmd: Command, what: string): Command {
     .option('--g2-over-gcr2 <x>', `coupling as (g/g_cr)², g_cr the true threshold (${what})`, num('--g2-over-gcr2', { min: 0 }));
 }
 
-/** Preset parameters with the user's overrides (g still 0). */
-function modelFrom(o: ModelFlags): { preset: GaussianPreset; params: GaussianParams; crit: CriticalCoupling } {
-  const preset = PRESETS[o.preset];
-  const params: GaussianParams = {
-    ...preset.params,
-    ...(o.omegaA !== undefined && { omegaA: o.omegaA }),
-    ...(o.kappaA !== undefined && { kappaA: o.kappaA }),
-    ...(o.omegaB !== undefined && { omegaB: o.omegaB }),
-    ...(o.gammaB !== undefined && { gammaB: o.gammaB }),
-    ...(o.tb !== undefined && { Tb: o.tb }),
-    ...(o.chiB !== undefined && { chiB: o.chiB }),
-    ...(o.damping !== undefined && { damping: o.damping }),
-    g: 0,
-  };
-  validateGaussianParams(params);
-  const crit = criticalCoupling(params);
-  if (!(crit.gCr > 0)) throw new ParameterError('--preset', 'parameters for which A is stable at g = 0 (check --omega-a, --chi-b)', o.preset);
-  return { preset, params, crit };
-}
-
-const gcrText = (c: CriticalCoupling) => `g_cr = ${c.gCr.toPrecision(6)} s⁻¹, where the drift matrix A loses stability`;
-
-/** g from exactly one of --g, --g-over-kappa, --g2-over-gcr2 (else the preset's Fig. 2 working point), checked against g_cr. */
-function couplingOf(o: ModelFlags, preset: GaussianPreset, p: GaussianParams, crit: CriticalCoupling): number {
-  const given = (['g', 'gOverKappa', 'g2OverGcr2'] as const).filter((k) => o[k] !== undefined);
-  if (given.length > 1) throw new ParameterError('--g', 'only one of --g, --g-over-kappa, --g2-over-gcr2', given.map((k) => o[k]).join(', '));
-  const k = given[0];
-  if (k === 'g') {
-    if (!(o.g! < crit.gCr)) throw new ParameterError('--g', `a rate ≥ 0 and < g_cr (${gcrText(crit)})`, o.g);
-    return o.g!;
-  }
-  if (k === 'gOverKappa') {
-    const lim = sweepLimit('g_over_kappa', p, crit.gCr);
-    if (!(o.gOverKappa! < lim))
-      throw new ParameterError('--g-over-kappa', `a finite number ≥ 0 and < g_cr/κ_a = ${+lim.toPrecision(6)} (${gcrText(crit)})`, o.gOverKappa);
-    return couplingFrom('g_over_kappa', o.gOverKappa!, p, crit.gCr);
-  }
-  if (k === 'g2OverGcr2') {
-    if (!(o.g2OverGcr2! < 1)) throw new ParameterError('--g2-over-gcr2', `a finite number ≥ 0 and < 1 (${gcrText(crit)})`, o.g2OverGcr2);
-    return couplingFrom('g2_over_gcr2', o.g2OverGcr2!, p, crit.gCr);
-  }
-  return couplingFrom(preset.sweep.variable, preset.example, p, crit.gCr);
-}
-
-function paramsJson(p: GaussianParams) {
-  return { omega_a: p.omegaA, kappa_a: p.kappaA, omega_b: p.omegaB, gamma_b: p.gammaB, T_b: p.Tb, chi_b: p.chiB ?? 0, damping: p.damping };
-}
-
-/** Write to a file (atomically) or, for `--csv` without a path, to stdout. */
-function emit(target: string | boolean | undefined, text: string): void {
-  if (typeof target === 'string') writeFileAtomic(target, text);
-  else process.stdout.write(text);
-}
-
-const OUT_NAMES: Record<FitParam, string> = {
-  g: 'g',
-  kappaA: 'kappa_a',
-  omegaA: 'omega_a',
-  omegaB: 'omega_b',
-  gammaB: 'gamma_b',
-  Tb: 'T_b',
-  eta: 'eta',
-  gain: 'gain',
-};
-const FREE_WORDS = FIT_PARAMS.map((k) => OUT_NAMES[k]);
-
-function freeList(raw: string): FitParam[] {
-  const words = raw.split(',').map((s) => s.trim());
-  return words.map((w) => {
-    const i = FREE_WORDS.indexOf(w);
-    if (i < 0) throw new ParameterError('--free', `a comma-separated list of ${FREE_WORDS.join(', ')}`, w);
-    return FIT_PARAMS[i];
-  });
-}
-
 export function register(program: Command): void {
   addCouplingOptions(addModelOptions(program.command('gaussian')), "default: the preset's Fig. 2 working point")
     .description('Gaussian NESS of two coupled oscillators (seed 004, Eq. 4): Pi_s, mu_a, mu_b, n_a, n_b, g_cr')
     .option('--json', 'print JSON')
-    .action((o: ModelFlags & { json?: boolean }) => {
-      const { preset, params, crit } = modelFrom(o);
-      const g = couplingOf(o, preset, params, crit);
-      const r = gaussianNess({ ...params, g }, crit);
-      const out = {
-        preset: preset.id,
-        ...paramsJson(params),
-        g,
-        g_cr: r.g_cr,
-        g_cr_seed: r.g_cr_seed,
-        g_cr_seed_convention: G_CR_SEED_CONVENTION,
-        g_over_kappa: sweepValueOf('g_over_kappa', g, params, crit.gCr),
-        g2_over_gcr2: sweepValueOf('g2_over_gcr2', g, params, crit.gCr),
-        stable: r.stable,
-        n_T: r.n_T,
-        n_a: r.n_a,
-        n_b: r.n_b,
-        mu_a: r.mu_a,
-        mu_b: r.mu_b,
-        Pi_s: r.Pi_s,
-        units: JSON_UNITS,
-      };
-      if (o.json) process.stdout.write(JSON.stringify(out, null, 2) + '\n');
-      else
-        process.stdout.write(
-          Object.entries(out)
-            .filter(([k]) => k !== 'units' && k !== 'g_cr_seed_convention')
-            .map(([k, v]) => `${k.padEnd(14)} ${typeof v === 'number' ? v.toPrecision(8) : v}${k in JSON_UNITS && JSON_UNITS[k as keyof typeof JSON_UNITS] !== '1' ? ' ' + JSON_UNITS[k as keyof typeof JSON_UNITS] : ''}${k === 'g_cr_seed' ? ' (the threshold of G = g/2 in G(a + a†)(b + b†), γ_b neglected: compare with g_cr/2)' : ''}`)
-            .join('\n') + '\n',
-        );
-    });
+    .action(lazyAction(load, (m) => m.gaussian));
 
   addModelOptions(program.command('gaussian-sweep'))
     .description("Fig. 3 sweep: Pi_s, mu_a, mu_b, n_a, n_b against g/κ_a or (g/g_cr)² (default range: the preset's)")
@@ -198,86 +85,22 @@ export function register(program: Command): void {
     .option('--points <n>', 'number of points', num('--points', { min: 2, max: 1e6, integer: true }), 200)
     .option('--csv [path]', 'write CSV to path (stdout without a path)')
     .option('--json', 'print JSON instead of CSV')
-    .action((o: ModelFlags & { variable?: SweepVariable; from?: number; to?: number; points: number; csv?: string | boolean; json?: boolean }) => {
-      const { preset, params, crit } = modelFrom(o);
-      const variable = o.variable ?? preset.sweep.variable;
-      const own = variable === preset.sweep.variable;
-      const from = o.from ?? (own ? preset.sweep.from : 0);
-      const to = o.to ?? (own ? preset.sweep.to : 0.99 * sweepLimit(variable, params, crit.gCr));
-      const lim = sweepLimit(variable, params, crit.gCr);
-      for (const [flag, v] of [['--from', from], ['--to', to]] as const)
-        if (!(v < lim)) throw new ParameterError(flag, `a finite number ≥ 0 and < ${+lim.toPrecision(6)} for ${variable} (${gcrText(crit)})`, v);
-      const s = gaussianSweep(params, { variable, from, to, points: o.points }, crit);
-      if (o.json) {
-        const cols = { [variable]: s.x, g: s.g, Pi_s: s.Pi_s, mu_a: s.mu_a, mu_b: s.mu_b, n_a: s.n_a, n_b: s.n_b };
-        const json = {
-          preset: preset.id,
-          ...paramsJson(params),
-          g_cr: s.g_cr,
-          g_cr_seed: s.g_cr_seed,
-          g_cr_seed_convention: G_CR_SEED_CONVENTION,
-          n_T: s.n_T,
-          ...Object.fromEntries(Object.entries(cols).map(([k, v]) => [k, Array.from(v)])),
-          units: JSON_UNITS,
-        };
-        process.stdout.write(JSON.stringify(json) + '\n');
-        return;
-      }
-      const rows = Array.from(s.x, (x, i) => [x, s.g[i], s.Pi_s[i], s.mu_a[i], s.mu_b[i], s.n_a[i], s.n_b[i]]);
-      const csv = toCsv({
-        meta: {
-          model: 'seed 004 Eq. 4',
-          preset: preset.id,
-          ...paramsJson(params),
-          g_cr: s.g_cr,
-          g_cr_seed: s.g_cr_seed,
-          g_cr_seed_convention: G_CR_SEED_CONVENTION,
-          n_T: s.n_T,
-          units: 'rates (omega_a kappa_a omega_b gamma_b chi_b g g_cr) in rad/s (angular: 2π × Hz); T_b in K; Pi_s mu_a mu_b in nat/s; n_a n_b n_T and the sweep variable dimensionless',
-        },
-        columns: [variable, 'g', 'Pi_s', 'mu_a', 'mu_b', 'n_a', 'n_b'],
-        rows,
-      });
-      emit(o.csv ?? true, csv);
-    });
+    .action(lazyAction(load, (m) => m.gaussianSweepCommand));
 
   addCouplingOptions(addModelOptions(program.command('gaussian-spectrum')), "default: the preset's Fig. 2 working point")
     .description('model output-field homodyne spectrum (shot-noise units × gain) as CSV: frequency (Hz), PSD[, sigma]')
-    .option('--f-min <Hz>', 'lowest frequency, Hz (default 0)', num('--f-min', { min: 0 }))
-    .option('--f-max <Hz>', 'highest frequency, Hz (default 2 ω_b/2π)', num('--f-max', { min: 0, exclusiveMin: true }))
+    .option('--f-min <Hz>', `lowest frequency, Hz, 0 to ${F_MAX_HZ} (default 0)`, num('--f-min', { min: 0, max: F_MAX_HZ }))
+    .option('--f-max <Hz>', `highest frequency, Hz, up to ${F_MAX_HZ} (default 2 ω_b/2π)`, num('--f-max', { min: 0, exclusiveMin: true, max: F_MAX_HZ }))
     .option('--points <n>', 'number of frequencies', num('--points', { min: 2, max: 1e6, integer: true }), 500)
     .option('--theta <rad>', "homodyne angle θ, X_θ = q cos θ + p sin θ (default: the preset's, π/2)", num('--theta', { min: -10, max: 10 }))
     .option('--eta <η>', 'detection efficiency', num('--eta', { min: 0, exclusiveMin: true, max: 1 }), 1)
-    .option('--gain <G>', 'overall scale of the PSD', num('--gain', { min: 0, exclusiveMin: true }), 1)
+    .option('--gain <G>', `overall scale of the PSD, ${GAIN_RULE.min} to ${GAIN_RULE.max}`, num('--gain', GAIN_RULE), 1)
     .option('--noise <r>', 'relative Gaussian noise added to each point (also written as the sigma column)', num('--noise', { min: 0, max: 0.5 }), 0)
     .option('--seed <n>', 'random seed for --noise', num('--seed', { min: 0, max: 2 ** 32 - 1, integer: true }), 1)
     .option('--csv [path]', 'write CSV to path (stdout without a path)')
-    .action((o: ModelFlags & { fMin?: number; fMax?: number; points: number; theta?: number; eta: number; gain: number; noise: number; seed: number; csv?: string | boolean }) => {
-      const { preset, params, crit } = modelFrom(o);
-      const g = couplingOf(o, preset, params, crit);
-      const p = { ...params, g };
-      gaussianNess(p, crit);
-      const fMin = o.fMin ?? 0;
-      const fMax = o.fMax ?? (2 * p.omegaB) / (2 * Math.PI);
-      if (!(fMax > fMin)) throw new ParameterError('--f-max', `a frequency > --f-min (${fMin} Hz)`, fMax);
-      const f = frequencyGrid(fMin, fMax, o.points);
-      const theta = o.theta ?? preset.theta;
-      const S = outputSpectrum(p, toAngular(f), { theta, eta: o.eta });
-      const rand = mulberry32(o.seed);
-      const rows = Array.from(f, (fi, i) => {
-        const m = o.gain * S[i];
-        if (o.noise === 0) return [fi, m];
-        return [fi, Math.max(m * (1 + o.noise * normalDeviate(rand)), 1e-300), o.noise * m];
-      });
-      const csv = toCsv({
-        meta: { model: 'seed 004, input-output homodyne spectrum (vacuum = 1)', preset: preset.id, ...paramsJson(p), g, g_cr: crit.gCr, theta, eta: o.eta, gain: o.gain, noise: o.noise },
-        columns: o.noise === 0 ? ['frequency', 'PSD'] : ['frequency', 'PSD', 'sigma'],
-        rows,
-      });
-      emit(o.csv ?? true, csv);
-    });
+    .action(lazyAction(load, (m) => m.gaussianSpectrum));
 
-  addCouplingOptions(addModelOptions(program.command('gaussian-fit')), "starting value; default: a scan over g/g_cr")
+  addCouplingOptions(addModelOptions(program.command('gaussian-fit')), 'starting value; default: a scan over g/g_cr')
     .description('fit a measured spectrum (CSV: frequency Hz, PSD[, sigma]); report n_a, n_b, mu_a, mu_b, Pi_s with 1σ errors')
     .requiredOption('--spectrum <path>', 'CSV file: frequency (Hz), PSD[, sigma]; # comments and one header row allowed')
     .option('--free <list>', `parameters to fit, from ${FREE_WORDS.join(', ')}`, freeList, ['g', 'gain'] as FitParam[])
@@ -285,42 +108,5 @@ export function register(program: Command): void {
     .option('--eta <η>', 'detection efficiency (start value if fitted)', num('--eta', { min: 0, exclusiveMin: true, max: 1 }), 1)
     .option('--model-csv <path>', 'also write the data with the fitted model: frequency, PSD, model')
     .option('--json', 'print JSON')
-    .action((o: ModelFlags & { spectrum: string; free: FitParam[]; theta?: number; eta: number; modelCsv?: string; json?: boolean }) => {
-      const { preset, params, crit } = modelFrom(o);
-      const given = o.g !== undefined || o.gOverKappa !== undefined || o.g2OverGcr2 !== undefined;
-      const g0 = couplingOf(o, preset, params, crit);
-      const data = readSpectrumCsv(o.spectrum);
-      const theta = o.theta ?? preset.theta;
-      const r = fitSpectrum(data, { start: { ...params, g: g0 }, free: o.free, theta, eta: o.eta, scan: !given });
-      const est = (e: { value: number; sigma: number }) => ({ value: e.value, sigma: e.sigma });
-      const out = {
-        preset: preset.id,
-        spectrum: o.spectrum,
-        points: data.f.length,
-        ...Object.fromEntries(DERIVED.map((d) => [d, est(r.derived[d])])),
-        fitted: Object.fromEntries(r.free.map((k) => [OUT_NAMES[k], est(r.fitted[k]!)])),
-        g_cr: r.ness.g_cr,
-        g_over_kappa: sweepValueOf('g_over_kappa', r.params.g, r.params, r.ness.g_cr),
-        g2_over_gcr2: sweepValueOf('g2_over_gcr2', r.params.g, r.params, r.ness.g_cr),
-        chi2: r.chi2,
-        dof: r.dof,
-        chi2_dof: r.chi2_dof,
-        absolute_sigma: r.absoluteSigma,
-        residuals: 'ln PSD',
-        iterations: r.iterations,
-        params: { ...paramsJson(r.params), g: r.params.g, eta: r.eta, gain: r.gain, theta },
-        units: { ...JSON_UNITS, theta: 'rad', eta: '1', gain: '1' },
-      };
-      if (o.modelCsv)
-        writeFileAtomic(o.modelCsv, toCsv({ meta: { preset: preset.id, chi2_dof: r.chi2_dof }, columns: ['frequency', 'PSD', 'model'], rows: Array.from(data.f, (f, i) => [f, data.psd[i], r.model[i]]) }));
-      if (o.json) process.stdout.write(JSON.stringify(out, null, 2) + '\n');
-      else {
-        const lines = [
-          ...DERIVED.map((d) => `${d.padEnd(8)} ${r.derived[d].value.toPrecision(6)} ± ${r.derived[d].sigma.toPrecision(2)}`),
-          ...r.free.map((k) => `${OUT_NAMES[k].padEnd(8)} ${r.fitted[k]!.value.toPrecision(6)} ± ${r.fitted[k]!.sigma.toPrecision(2)}`),
-          `chi2/dof ${r.chi2_dof.toPrecision(4)} (dof ${r.dof}, residuals of ln PSD${r.absoluteSigma ? ', sigma from the file' : ''})`,
-        ];
-        process.stdout.write(lines.join('\n') + '\n');
-      }
-    });
+    .action(lazyAction(load, (m) => m.gaussianFit));
 }

@@ -62,7 +62,7 @@ describe('study spec v1', () => {
   it.each([
     [(s: any) => (s.version = 2), 'version', /1/],
     [(s: any) => delete s.name, 'name', /name/],
-    [(s: any) => (s.tasks[0].N[1] = -1), 'tasks[0].N[1]', /> 0/],
+    [(s: any) => (s.tasks[0].N[1] = -1), 'tasks[0].N[1]', /≥ 0.001/],
     [(s: any) => (s.tasks[0].epsFinal = []), 'tasks[0].epsFinal', /list of 1 to/],
     [(s: any) => (s.tasks[0].dt = 0), 'tasks[0].dt', /≥ 0.0001/],
     [(s: any) => (s.tasks[0].dt = 5), 'tasks[0].dt', /≤ tMax/],
@@ -74,7 +74,7 @@ describe('study spec v1', () => {
     [(s: any) => (s.tasks[2].eps = [0.9, 'x']), 'tasks[2].eps', /list of numbers/],
     [(s: any) => (s.tasks[3].x = [0.5, 1.2]), 'tasks[3].x', /\[0, 1\)/],
     [(s: any) => (s.tasks[3].kind = 'fourier'), 'tasks[3].kind', /quench, ness-sweep/],
-    [(s: any) => (s.model.kappa = 0), 'model.kappa', /> 0/],
+    [(s: any) => (s.model.kappa = 0), 'model.kappa', /≥ 0.001/],
     [(s: any) => s.tasks.push(s.tasks[1]), 'tasks[4]', /duplicate/],
   ])('rejects a bad spec, naming the path (%#)', (mutate, path, allowed) => {
     const s = good();

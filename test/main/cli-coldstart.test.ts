@@ -1,0 +1,86 @@
+/**
+ * Cold start of the CLI (issue 12): each command loads only what it uses. A resolve hook (node:module register) lists
+ * every module the real binary loads; `--help` and `--version` must load commander and the flag rules only, the
+ * Kerr and Gaussian commands none of h5wasm, zod, the worker pool or the propagator unless they run it, and only
+ * `export` loads h5wasm. Module lists rather than timings: this machine is shared, times are in bench/coldStart.ts.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const BIN = join(ROOT, 'bin', 'epstudio.mjs');
+const dir = mkdtempSync(join(tmpdir(), 'epstudio-coldstart-'));
+const hooks = join(dir, 'hooks.mjs');
+const register = join(dir, 'register.mjs');
+
+beforeAll(() => {
+  if (!existsSync(join(ROOT, 'dist', 'src-main', 'cli', 'actions', 'kerr.js'))) {
+    const b = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, encoding: 'utf8' });
+    if (b.status !== 0) throw new Error(`build failed: ${b.stderr}`);
+  }
+  writeFileSync(hooks, 'export async function resolve(s, c, next) { const r = await next(s, c); process.stderr.write(`LOADED ${r.url}\\n`); return r; }\n');
+  writeFileSync(register, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
+});
+
+/** The modules (project-relative paths, package names, node: builtins) the binary loads for these arguments. */
+function loaded(...args: string[]): { status: number | null; modules: string[]; stdout: string } {
+  const r = spawnSync(process.execPath, ['--import', register, BIN, ...args], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+  const modules = [...new Set(r.stderr.split('\n').filter((l) => l.startsWith('LOADED ')).map((l) => l.slice(7)))].map((u) =>
+    u.startsWith('file://') ? u.replace(pathToFileURL(ROOT).href + '/', '').replace(/^node_modules\/((@[^/]+\/)?[^/]+).*$/, 'pkg:$1') : u,
+  );
+  return { status: r.status, modules: [...new Set(modules)].sort(), stdout: r.stdout };
+}
+
+const HEAVY = ['pkg:h5wasm', 'pkg:zod', 'pkg:ml-matrix', 'pkg:ml-levenberg-marquardt', 'pkg:node-worker-threads-pool', 'pkg:cli-progress', 'pkg:csv-parse'];
+const ENGINE = /^dist\/src-core\/(kerr\/(quench|propagate|steadyState|spectrum|critical)|linalg|phaseSpace)|^dist\/src-main\/(studies\/|jobs\/|io\/(?!nonFinite\.js))/;
+
+describe('cold start: what each command loads', () => {
+  it('--version and --help load commander and the flag registrations only', () => {
+    for (const args of [['--version'], ['--help'], ['steady', '--help']]) {
+      const r = loaded(...args);
+      expect(r.status).toBe(0);
+      const project = r.modules.filter((m) => m.startsWith('dist/'));
+      for (const m of project) expect(m).toMatch(/^dist\/(src-main\/(cli\.js|version\.js|cli\/(args|kerrOptions|commands\/\w+)\.js)|src-core\/(validation|kerr\/model|gaussian\/model)\.js)$/);
+      expect(r.modules.filter((m) => m.startsWith('pkg:'))).toEqual(['pkg:commander']);
+    }
+    // help stays complete: every command is listed
+    const help = loaded('--help').stdout;
+    for (const c of ['steady', 'meanfield', 'quench', 'presets', 'run', 'resume', 'status', 'export', 'gaussian', 'gaussian-sweep', 'gaussian-spectrum', 'gaussian-fit', 'gap', 'gap-sweep', 'critical'])
+      expect(help).toMatch(new RegExp(`^  ${c} `, 'm'));
+  });
+
+  it('meanfield and steady --method exact load no solver, pool, spec or file-format module', () => {
+    for (const args of [['meanfield', '--json'], ['steady', '--N', '5', '--eps', '1', '--json']]) {
+      const r = loaded(...args);
+      expect(r.status).toBe(0);
+      for (const m of r.modules) {
+        expect(HEAVY).not.toContain(m);
+        expect(m).not.toMatch(ENGINE);
+      }
+    }
+  });
+
+  it('gaussian loads no fit (Levenberg–Marquardt, ml-matrix, csv-parse); gaussian-fit does', () => {
+    const g = loaded('gaussian', '--preset', 'cavity-om', '--json');
+    expect(g.status).toBe(0);
+    for (const m of HEAVY) expect(g.modules).not.toContain(m);
+    const csv = join(dir, 's.csv');
+    writeFileSync(csv, 'f,psd\n0,1\n1,1\n');
+    const fit = loaded('gaussian-fit', '--preset', 'cavity-om', '--spectrum', csv);
+    expect(fit.modules).toContain('pkg:ml-levenberg-marquardt');
+    expect(fit.modules).toContain('pkg:csv-parse');
+  });
+
+  it('status loads the store and zod but not h5wasm; only export loads h5wasm', () => {
+    const s = loaded('status', join(dir, 'none'));
+    expect(s.status).toBe(2);
+    expect(s.modules).toContain('pkg:zod');
+    expect(s.modules).not.toContain('pkg:h5wasm');
+    const e = loaded('export', join(dir, 'none'), '--h5', join(dir, 'x.h5'));
+    expect(e.modules).toContain('pkg:h5wasm');
+  });
+});
