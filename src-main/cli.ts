@@ -18,9 +18,10 @@ import * as gaussian from './cli/commands/gaussian.js';
 import * as spectrum from './cli/commands/spectrum.js';
 import * as figures from './cli/commands/figures.js';
 import * as lab from './cli/commands/lab.js';
+import * as cluster from './cli/commands/cluster.js';
 
 type Registrar = { register(program: Command): void };
-const COMMANDS: Registrar[] = [kerr, study, gaussian, spectrum, figures, lab];
+const COMMANDS: Registrar[] = [kerr, study, gaussian, spectrum, figures, lab, cluster];
 
 export function buildProgram(): Command {
   const program = new Command('epstudio')

@@ -13,6 +13,9 @@
  *   readTaskTable(dir, taskId): { columns, rows, meta, complete }   a finished task's CSV, or the checkpoint so far
  *   listStudies(rootDir): StudyStatus[]                      the study folders directly inside rootDir (sizes only)
  *   checkExportable(dir): { unverified }                     throws StudyDamagedError naming every damaged file
+ *   run(…, { shard: {index, count} }) / finalize(dir)        a sharded run (issue 13, src-main/studies/shard.ts):
+ *                                                            each shard claims its tasks one by one; the last shard
+ *                                                            to finish (or finalize) writes the figure tables
  *
  * StudyHandle = { studyId, dir, tasks: TaskInfo[], repairs, done: Promise<StudySummary>, cancel() }.
  * `run` and `resume` throw ParameterError synchronously for a bad spec or folder (nothing is written then);
@@ -40,6 +43,8 @@ import { expandSpec, parseSpec, parseSpecText, type PlannedTask, type StudySpec 
 import { FileWriteError, quotePath } from '../io/atomicWrite.js';
 import { parseTable, StudyStore, type FileCheck, type TaskTable } from './store.js';
 import { writeFigures } from './figures.js';
+import { expectedCost, tasksOfShard, type Shard } from './shard.js';
+import { LockHeldError } from '../io/lockFile.js';
 
 export interface StudyRunOptions {
   /** Worker threads (default: the number of cores). */
@@ -48,12 +53,16 @@ export interface StudyRunOptions {
   checkpointSeconds?: number;
   /** Samples per propagation job (default 5). Results do not depend on it. */
   chunk?: number;
+  /** Run only the tasks of this shard (`--shard i/n`), joining the folder other shards write into. */
+  shard?: Shard;
 }
 
 export interface StudySummary {
   studyId: string;
   dir: string;
   status: 'completed' | 'cancelled' | 'failed';
+  /** Sharded run: this shard, how many of its tasks another live process held, and whether it wrote the figure tables. */
+  shard?: { index: number; count: number; tasks: number; claimedElsewhere: number; finalized: boolean };
   done: number;
   failed: number;
   cancelled: number;
@@ -113,6 +122,8 @@ export interface StudyStatus {
   unverified: string[];
   /** The process holding the folder, when one does (on another host its liveness cannot be checked). */
   owner?: { pid: number; host: string; started: string; otherHost: boolean };
+  /** Tasks held right now by the shards of a sharded run (claims/<task>.lock of live processes). */
+  claims: { task: string; pid: number; host: string; started: string; purpose?: string }[];
 }
 
 /** A write of the study folder failed (disk full, I/O error): the run stopped; the folder is resumable. */
@@ -167,7 +178,61 @@ const studyIdOf = (store: StudyStore) => `${basename(resolve(store.dir))}-${stor
 export function run(specOrPreset: string | unknown, outDir: string, opts: StudyRunOptions = {}, onEvent?: StudyEventListener): StudyHandle {
   const spec = loadSpec(specOrPreset);
   checkOptions(opts);
+  if (opts.shard) return storageErrors(outDir, () => start(joinShard(outDir, spec, opts.shard!), false, opts, onEvent));
   return storageErrors(outDir, () => start(StudyStore.create(outDir, spec), false, opts, onEvent));
+}
+
+/**
+ * The folder of a sharded run: the first shard to arrive creates it (study.json, manifest) and lets go of the folder;
+ * the others, started at the same moment on other nodes, wait for that and join (same spec hash required).
+ */
+function joinShard(dir: string, spec: StudySpec, shard: Shard): StudyStore {
+  const label = `shard ${shard.index}/${shard.count}`;
+  for (let t0 = Date.now(); ; ) {
+    if (existsSync(join(dir, 'study.json'))) {
+      try {
+        return StudyStore.joinShard(dir, spec, label);
+      } catch (e) {
+        // the creating shard still holds the folder for a moment: wait for it, not for an unsharded run
+        const creating = e instanceof ParameterError && /holds DIR\/\.lock for "run"/.test(e.message) && Date.now() - t0 < 60_000;
+        if (!creating) throw e;
+      }
+    } else {
+      try {
+        StudyStore.create(dir, spec).release();
+        continue;
+      } catch (e) {
+        // another shard is creating it (holds the lock) or just did: wait and join; anything else is the user's
+        const racing = e instanceof ParameterError && (/is running it/.test(e.message) || existsSync(join(dir, 'study.json')));
+        if (!racing || Date.now() - t0 > 60_000) throw e;
+      }
+    }
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+  }
+}
+
+/**
+ * Write the figure tables of a sharded study once every task is done (the last shard does it by itself; `epstudio
+ * finalize DIR` does it by hand, e.g. as the Slurm job that depends on the array). Returns the tasks not done yet.
+ */
+export function finalize(dir: string): { status: 'completed' | 'incomplete'; notDone: string[] } {
+  const store = StudyStore.open(dir);
+  return storageErrors(dir, () => {
+    store.claim('finalize');
+    try {
+      const planned = expandSpec(store.spec);
+      const check = store.checkAll();
+      const notDone = planned.filter((t) => taskState(store, t.info.id, check.files.get(store.relTask(t.info.id))).state !== 'done').map((t) => t.info.id);
+      if (notDone.length > 0) return { status: 'incomplete' as const, notDone };
+      for (const t of planned) store.removeCheckpoint(t.info.id);
+      writeFigures(store, planned);
+      store.manifest.status = 'completed';
+      store.saveManifest();
+      return { status: 'completed' as const, notDone };
+    } finally {
+      store.release();
+    }
+  });
 }
 
 export function resume(dir: string, opts: StudyRunOptions = {}, onEvent?: StudyEventListener): StudyHandle {
@@ -201,15 +266,6 @@ function taskState(store: StudyStore, id: string, c: FileCheck = store.checkResu
   return { state, rows: rec.state === 'done' ? 0 : rec.rows, ...(rec.error ? { error: rec.error } : {}) };
 }
 
-/** Rough relative cost, to start the longest tasks first (shortest makespan on a few workers). */
-function cost(t: PlannedTask): number {
-  const N = Number((t.quench ?? t.sweep?.fixed)?.N ?? 1);
-  if (t.quench) return t.total * (N + 2) * (N + 2);
-  if (t.sweep?.sweep === 'gap') return t.total * 4 * (N + 2) ** 2 * 10;
-  if (t.sweep?.sweep === 'ness-fock') return t.total * (N + 2) ** 2;
-  return t.total * 0.01;
-}
-
 function start(store: StudyStore, resumed: boolean, opts: StudyRunOptions, onEvent?: StudyEventListener): StudyHandle {
   const key = resolve(store.dir);
   if (ACTIVE.has(key)) {
@@ -217,10 +273,14 @@ function start(store: StudyStore, resumed: boolean, opts: StudyRunOptions, onEve
     throw new ParameterError('DIR', 'a study not already running in this process (cancel or wait for it)', store.dir);
   }
   // Only the owner looks at the folder with intent to write: after the lock, nothing can change under it.
-  store.claim(resumed ? 'resume' : 'run');
+  // A shard owns no folder lock: it claims each of its tasks just before running it (runOne).
+  const shard = opts.shard;
+  if (!shard) store.claim(resumed ? 'resume' : 'run');
   ACTIVE.add(key);
   const studyId = studyIdOf(store);
-  const planned = expandSpec(store.spec);
+  const all = expandSpec(store.spec);
+  const planned = shard ? tasksOfShard(all, shard) : all;
+  let claimedElsewhere = 0;
   const workers = opts.workers ?? defaultWorkers();
   const emit = (e: StudyEvent) => {
     try {
@@ -239,17 +299,18 @@ function start(store: StudyStore, resumed: boolean, opts: StudyRunOptions, onEve
       const st = taskState(store, t.info.id, check.files.get(store.relTask(t.info.id)));
       const info = { ...t.info, state: st.state } as TaskInfo;
       infos.push(info);
+      if (st.state !== 'done') todo.push(t);
+      if (shard) continue; // a shard records a task only once it holds its claim
       if (st.state === 'done') store.setTask(t.info.id, { state: 'done', rows: st.rows }, false);
-      else {
-        store.setTask(t.info.id, { state: 'pending', rows: st.rows }, false);
-        todo.push(t);
-      }
+      else store.setTask(t.info.id, { state: 'pending', rows: st.rows }, false);
     }
-    // A run killed between recording a task's result and deleting its checkpoint leaves a stale checkpoint: the
-    // result wins (it is whole and verified), so drop the leftover.
-    for (const t of planned) if (infos.find((i) => i.id === t.info.id)!.state === 'done') store.removeCheckpoint(t.info.id);
-    store.manifest.status = 'running';
-    store.saveManifest();
+    if (!shard) {
+      // A run killed between recording a task's result and deleting its checkpoint leaves a stale checkpoint: the
+      // result wins (it is whole and verified), so drop the leftover.
+      for (const t of planned) if (infos.find((i) => i.id === t.info.id)!.state === 'done') store.removeCheckpoint(t.info.id);
+      store.manifest.status = 'running';
+      store.saveManifest();
+    }
   } catch (e) {
     ACTIVE.delete(key);
     store.release();
@@ -277,12 +338,29 @@ function start(store: StudyStore, resumed: boolean, opts: StudyRunOptions, onEve
     const taskSeconds: Record<string, number> = {};
     const errors: Record<string, string> = {};
     const order = todo
-      .map((t, i) => ({ t, i, c: cost(t) }))
+      .map((t, i) => ({ t, i, c: expectedCost(t) }))
       .sort((a, b) => b.c - a.c || a.i - b.i)
       .map((x) => x.t);
     const maxActive = Math.max(2, workers * 2);
     let next = 0;
     const runOne = async (t: PlannedTask, k: number): Promise<void> => {
+      const id = t.info.id;
+      if (shard) {
+        try {
+          // another live process runs it (this shard started twice, or a requeued array task): leave it to that one
+          if (!store.claimTask(id)) return void claimedElsewhere++;
+          if (store.hasResult(id)) return store.releaseTask(id); // finished meanwhile by a process now gone
+        } catch (e) {
+          return stop(e);
+        }
+      }
+      try {
+        await runClaimed(t, k);
+      } finally {
+        if (shard) store.releaseTask(id);
+      }
+    };
+    const runClaimed = async (t: PlannedTask, k: number): Promise<void> => {
       const id = t.info.id;
       const ts = performance.now();
       try {
@@ -344,24 +422,38 @@ function start(store: StudyStore, resumed: boolean, opts: StudyRunOptions, onEve
     await pool.destroy();
     if (fatal) throw fatal;
 
-    const states = planned.map((t) => store.manifest.tasks[t.info.id]?.state ?? 'pending');
+    const states = planned.map((t) => (shard ? (store.hasResult(t.info.id) ? 'done' : store.manifest.tasks[t.info.id]?.state) : store.manifest.tasks[t.info.id]?.state) ?? 'pending');
     const nDone = states.filter((s) => s === 'done').length;
     const nFailed = states.filter((s) => s === 'failed').length;
+    // A shard's tasks that another live process holds (claimedElsewhere) are that process's to finish, not a failure.
     const status: StudySummary['status'] = cancelRequested && nDone + nFailed < planned.length ? 'cancelled' : nFailed > 0 ? 'failed' : 'completed';
-    try {
-      if (status !== 'cancelled') writeFigures(store, planned);
-      store.manifest.status = status;
-      store.saveManifest();
-    } catch (e) {
-      throw e instanceof FileWriteError ? new StudyStorageError(store.dir, e) : e;
+    let finalized = false;
+    if (shard) {
+      store.release();
+      // the last shard to finish writes the figure tables; one finalizing already (its .lock is held) is enough
+      if (status === 'completed' && nDone === planned.length)
+        try {
+          finalized = finalize(store.dir).status === 'completed';
+        } catch (e) {
+          if (!(e instanceof ParameterError || e instanceof LockHeldError)) throw e;
+        }
+    } else {
+      try {
+        if (status !== 'cancelled') writeFigures(store, planned);
+        store.manifest.status = status;
+        store.saveManifest();
+      } catch (e) {
+        throw e instanceof FileWriteError ? new StudyStorageError(store.dir, e) : e;
+      }
+      store.release();
     }
-    store.release();
     const seconds = (performance.now() - t0) / 1000;
     emit({ type: 'study-done', studyId, status, done: nDone, failed: nFailed, total: planned.length, seconds });
     return {
       studyId,
       dir: store.dir,
       status,
+      ...(shard ? { shard: { ...shard, tasks: planned.length, claimedElsewhere, finalized } } : {}),
       done: nDone,
       failed: nFailed,
       cancelled: planned.length - nDone - nFailed,
@@ -413,7 +505,8 @@ export function status(dir: string, opts: { deep?: boolean } = {}): StudyStatus 
   });
   const lock = store.lockState();
   const held = lock.state === 'held' && lock.liveness !== 'dead' ? lock.owner : undefined;
-  const live = ACTIVE.has(resolve(dir)) || held !== undefined;
+  const claims = store.liveClaims();
+  const live = ACTIVE.has(resolve(dir)) || held !== undefined || claims.length > 0;
   return {
     studyId: studyIdOf(store),
     dir: store.dir,
@@ -426,6 +519,7 @@ export function status(dir: string, opts: { deep?: boolean } = {}): StudyStatus 
     damaged: check.damaged,
     unverified: check.unverified,
     ...(held ? { owner: { pid: held.pid, host: held.host, started: held.started, otherHost: lock.state === 'held' && lock.liveness === 'unknown' } } : {}),
+    claims: claims.map(({ task, pid, host, started, purpose }) => ({ task, pid, host, started, purpose })),
   };
 }
 

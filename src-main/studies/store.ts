@@ -261,6 +261,12 @@ export class StudyStore {
   /** The manifest's bytes as last read or written (a reader compares them to notice a concurrent writer). */
   private manifestText: string | null;
   private lock: LockHandle | null = null;
+  /**
+   * A sharded run (`run --shard i/n`, issue 13): this process owns only the tasks it claimed, one lock file each
+   * (claims/<id>.lock, same exclusive-create and stale rules as the folder's .lock), and merges its records into the
+   * shared manifest under manifest.lock. Null for a folder owner.
+   */
+  private shard: { label: string; claims: Map<string, LockHandle> } | null = null;
   /** First write that failed: the store then refuses every further write (the run stops; see service). */
   failure: Error | null = null;
   private plannedById: Map<string, PlannedTask> | null = null;
@@ -338,6 +344,68 @@ export class StudyStore {
     return s;
   }
 
+  /**
+   * Join a study folder as one shard of a sharded run. The folder must hold this very study (same spec hash) and no
+   * unsharded process may be running it. Tasks are then owned one by one through claimTask.
+   */
+  static joinShard(dir: string, spec: StudySpec, label: string): StudyStore {
+    const s = StudyStore.open(dir);
+    if (s.study.hash !== specHash(spec))
+      throw new ParameterError('--out', `a folder holding this same study (it holds "${s.spec.name.slice(0, 40)}" with spec hash ${s.study.hash.slice(0, 12)}…, not ${specHash(spec).slice(0, 12)}…)`, dir);
+    const folder = s.lockState();
+    if (folder.state === 'held' && folder.liveness !== 'dead')
+      throw new ParameterError('--out', `a study no unsharded process is running (process ${folder.owner.pid} on ${folder.owner.host.slice(0, 64)} holds DIR/.lock for "${folder.owner.purpose ?? '?'}")`, dir);
+    mkdirOrThrow(join(dir, 'claims'));
+    s.shard = { label, claims: new Map() };
+    return s;
+  }
+
+  private claimPath(id: string): string {
+    return join(this.dir, 'claims', `${safeId(id)}.lock`);
+  }
+
+  /**
+   * Own one task of a sharded run (exclusive create of claims/<id>.lock). False when another live process holds it
+   * (another shard, or this shard run twice); a claim of a dead process is taken over. The manifest is re-read, so a
+   * result another process finished meanwhile is seen by the caller's next hasResult.
+   */
+  claimTask(id: string): boolean {
+    if (!this.shard) throw new Error('internal: claimTask outside a sharded run');
+    if (this.shard.claims.has(id)) return true;
+    try {
+      this.shard.claims.set(id, acquireLock(this.claimPath(id), this.shard.label));
+    } catch (e) {
+      if (e instanceof LockHeldError) return false;
+      throw new FileWriteError(this.claimPath(id), (e as NodeJS.ErrnoException).code ?? 'EIO', e);
+    }
+    this.reloadManifest(true);
+    return true;
+  }
+
+  releaseTask(id: string): void {
+    this.shard?.claims.get(id)?.release();
+    this.shard?.claims.delete(id);
+  }
+
+  /** Live claims in the folder (for status, and so that an unsharded resume does not run under running shards). */
+  liveClaims(): { task: string; pid: number; host: string; started: string; purpose?: string; liveness: 'alive' | 'unknown' }[] {
+    let names: string[];
+    try {
+      names = readdirSync(join(this.dir, 'claims'));
+    } catch {
+      return [];
+    }
+    const out: ReturnType<StudyStore['liveClaims']> = [];
+    for (const f of names.sort()) {
+      const m = /^(.+)\.lock$/.exec(f);
+      if (!m) continue;
+      const st = lockState(join(this.dir, 'claims', f));
+      if (st.state === 'held' && st.liveness !== 'dead')
+        out.push({ task: m[1], pid: st.owner.pid, host: st.owner.host, started: st.owner.started, purpose: st.owner.purpose, liveness: st.liveness });
+    }
+    return out;
+  }
+
   /** Re-read manifest.json (a lost or unreadable one counts as a folder without records: results unverified). */
   private reloadManifest(force = false): boolean {
     const m = readJson<Manifest>(join(this.dir, 'manifest.json'));
@@ -379,6 +447,9 @@ export class StudyStore {
     if (this.lock) return;
     this.takeLock(purpose);
     try {
+      const busy = purpose === 'finalize' ? [] : this.liveClaims();
+      if (busy.length > 0)
+        throw new ParameterError('DIR', `a study no shard is running (${busy[0].purpose ?? 'a shard'}, process ${busy[0].pid} on ${busy[0].host.slice(0, 64)}, holds task ${busy[0].task}${busy.length > 1 ? ` and ${busy.length - 1} more` : ''}; wait for the shards or stop them first)`, this.dir);
       this.reloadManifest(true); // the previous owner may have written since open() read it
       removeDeadBreakers(this.lockPath);
       this.removeDeadTemps();
@@ -394,6 +465,7 @@ export class StudyStore {
   release(): void {
     this.lock?.release();
     this.lock = null;
+    if (this.shard) for (const id of [...this.shard.claims.keys()]) this.releaseTask(id);
   }
 
   /** Who holds the folder (for status): free, held by a live/dead/unknown process, or an unreadable lock file. */
@@ -436,7 +508,7 @@ export class StudyStore {
   }
 
   private ensureOwned(): void {
-    if (!this.lock) throw new Error(`internal: a write to the study folder ${quotePath(this.dir)} without owning it`);
+    if (!this.lock && !(this.shard && this.shard.claims.size > 0)) throw new Error(`internal: a write to the study folder ${quotePath(this.dir)} without owning it`);
   }
 
   /** Every write of the store: owner only, atomic, and after a failed write none more (the disk may be full). */
@@ -452,10 +524,48 @@ export class StudyStore {
   }
 
   saveManifest(): void {
+    if (this.shard && !this.lock) return this.mergeManifest();
     if (this.manifest.files !== undefined) this.manifest.version = MANIFEST_VERSION;
     const text = JSON.stringify(this.manifest, null, 2) + '\n';
     this.write(join(this.dir, 'manifest.json'), Buffer.from(text));
     this.manifestText = text;
+  }
+
+  /**
+   * A shard's manifest write: under manifest.lock, re-read the shared manifest and overlay only the records of the
+   * tasks this shard has claimed (task state and result record), so that concurrent shards never undo each other.
+   */
+  private mergeManifest(): void {
+    const shard = this.shard!;
+    const lockPath = join(this.dir, 'manifest.lock');
+    let held: LockHandle | null = null;
+    for (let waited = 0; !held; waited += 10) {
+      try {
+        held = acquireLock(lockPath, `manifest update (${shard.label})`);
+      } catch (e) {
+        if (!(e instanceof LockHeldError) || waited > 60_000) throw new FileWriteError(lockPath, (e as NodeJS.ErrnoException).code ?? 'EBUSY', e);
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10); // another shard is writing: a few ms
+      }
+    }
+    try {
+      const mine = this.manifest;
+      this.reloadManifest(true);
+      const merged = this.manifest;
+      merged.files ??= {};
+      for (const id of shard.claims.keys()) {
+        if (mine.tasks[id]) merged.tasks[id] = mine.tasks[id];
+        const rel = this.relTask(id);
+        const rec = mine.files?.[rel];
+        if (rec) merged.files[rel] = rec;
+        else delete merged.files[rel];
+      }
+      merged.version = MANIFEST_VERSION;
+      const text = JSON.stringify(merged, null, 2) + '\n';
+      this.write(join(this.dir, 'manifest.json'), Buffer.from(text));
+      this.manifestText = text;
+    } finally {
+      held.release();
+    }
   }
 
   setTask(id: string, rec: TaskRecord, save = true): void {

@@ -27,13 +27,25 @@ function sleep(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
-function killPidFile(file: string): void {
+function alive(pid: number): boolean {
   try {
-    const pid = Number(readFileSync(file, 'utf8').trim());
+    process.kill(pid, 0);
+    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8')); // a zombie has exited
+  } catch {
+    return false;
+  }
+}
+
+/** SIGTERM the daemon named in a pid file and wait (≤ 10 s) until it has exited, so its folder can be removed. */
+function killPidFile(file: string): void {
+  let pid = 0;
+  try {
+    pid = Number(readFileSync(file, 'utf8').trim());
     if (pid > 1) process.kill(pid, 'SIGTERM');
   } catch {
-    /* not running */
+    return; /* not running */
   }
+  for (let i = 0; i < 100 && alive(pid); i++) sleep(100);
 }
 
 export function startSlurm(dir: string): SlurmCluster | { skip: string } {

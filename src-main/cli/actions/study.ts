@@ -8,6 +8,7 @@
 import cliProgress from 'cli-progress';
 import type { StudyEvent } from '../../api/events.js';
 import * as service from '../../studies/service.js';
+import type { Shard } from '../../studies/shard.js';
 import { printJson } from '../output.js';
 
 interface RunFlags {
@@ -144,8 +145,19 @@ export function presets(): void {
   for (const p of service.listPresets()) process.stdout.write(`${p.name.padEnd(20)} ${p.summary}\n`);
 }
 
-export async function run(spec: string, o: RunFlags): Promise<void> {
-  await drive((cb) => service.run(spec, o.out, { workers: o.workers, checkpointSeconds: o.checkpointSeconds }, cb), 'run', o.json === true);
+export async function run(spec: string, o: RunFlags & { shard?: Shard }): Promise<void> {
+  const label = o.shard ? `shard ${o.shard.index}/${o.shard.count}` : 'run';
+  await drive((cb) => service.run(spec, o.out, { workers: o.workers, checkpointSeconds: o.checkpointSeconds, shard: o.shard }, cb), label, o.json === true);
+}
+
+/** `finalize DIR`: the figure tables of a sharded study, once every task is done (else exit 1 naming those not done). */
+export function finalize(dir: string): void {
+  const r = service.finalize(dir);
+  if (r.status === 'completed') process.stderr.write(`completed: figure tables written in ${dir}\n`);
+  else {
+    process.stderr.write(`incomplete: ${r.notDone.length} task(s) not done (${r.notDone.slice(0, 10).join(', ')}${r.notDone.length > 10 ? ', …' : ''}): run their shards again, or \`epstudio resume\` the folder\n`);
+    process.exitCode = 1;
+  }
 }
 
 export async function resume(dir: string, o: Omit<RunFlags, 'out'>): Promise<void> {
@@ -168,6 +180,12 @@ export function status(dir: string, o: { json?: boolean }): void {
     process.stdout.write(`  ${state.padEnd(9)} ${t.id.padEnd(28)} ${String(t.rows).padStart(6)}/${t.samples ?? '?'}  ${t.label}${note}\n`);
   }
   for (const d of s.damaged.filter((x) => !x.task)) process.stdout.write(`  damaged   ${d.file}: ${d.reason}\n`);
+  const byShard = new Map<string, string[]>(); // a sharded run: who holds which task right now
+  for (const c of s.claims) {
+    const who = `${c.purpose ?? 'shard'} (process ${c.pid} on ${c.host.slice(0, 64)})`;
+    byShard.set(who, [...(byShard.get(who) ?? []), c.task]);
+  }
+  for (const [who, tasks] of byShard) process.stdout.write(`  running   ${who}: ${tasks.join(', ')}\n`);
   if (s.damaged.length) process.stdout.write(`${s.damaged.length} damaged file(s): \`epstudio resume ${dir}\` recomputes them (byte-identical to an undisturbed run)\n`);
   if (s.unverified.length)
     process.stdout.write(

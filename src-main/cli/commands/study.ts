@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander';
 import { lazyAction, num } from '../args.js';
+import { parseShard } from '../../studies/shard.js';
 
 const workersOpt = num('--workers', { integer: true, min: 1, max: 256 });
 const ckptOpt = num('--checkpoint-seconds', { min: 0, max: 3600 });
@@ -20,11 +21,18 @@ export function register(program: Command): void {
     .command('run')
     .description('run a study (a preset name or a spec.json) into a new folder')
     .argument('<spec>', 'preset name (see `epstudio presets`) or path to a study spec JSON file')
-    .requiredOption('--out <DIR>', 'new or empty folder for the study')
+    .requiredOption('--out <DIR>', 'new or empty folder for the study (with --shard: the folder all shards share)')
     .option('--workers <n>', 'worker threads (default: number of cores)', workersOpt)
     .option('--checkpoint-seconds <s>', 'minimum seconds between checkpoints of a running task', ckptOpt)
+    .option('--shard <i/n>', 'run only shard i of n (0 ≤ i < n; whole tasks, balanced by expected cost); see `epstudio slurm`', (raw: string) => parseShard(raw))
     .option('--json', 'print the summary as JSON on stdout')
     .action(lazyAction(load, (m) => m.run));
+
+  program
+    .command('finalize')
+    .description('write the figure tables of a sharded study once all its tasks are done (else list those not done, exit 1)')
+    .argument('<DIR>', 'study folder')
+    .action(lazyAction(load, (m) => m.finalize));
 
   program
     .command('resume')
