@@ -158,7 +158,7 @@ export const METHODS = {
   'studies.saveAs': [z.object({ dir, dest: dir.optional() }), z.object({ dir: z.string() }).nullable()],
   /** Q(μ) and J(μ) on a Cartesian grid at time t after the quench ε_i → ε_f (computed on the main side, cached). */
   'phaseSpace.frame': [
-    z.object({ params: QuenchParamsSchema, t: finite.nonnegative().max(1e4), grid: GridSchema }),
+    z.object({ params: QuenchParamsSchema, t: finite.nonnegative().max(1e4), grid: GridSchema, wigner: z.boolean().optional() }),
     z.object({
       t: z.number(),
       K: z.number(),
@@ -170,7 +170,20 @@ export const METHODS = {
       Jx: z.array(z.number()),
       Jy: z.array(z.number()),
       arrows: z.object({ nx: z.number(), ny: z.number() }),
+      /** Photon distribution P(n) = ρ_nn, n = 0…K−1, <a†a> and g²(0) = <a†²a²>/<a†a>² (null for the vacuum). */
+      P: z.array(z.number()),
+      n: z.number(),
+      g2: z.number().nullable(),
+      /** Wigner function on the Q grid (when asked: it costs as much as Q), with its extremes. */
+      W: z.array(z.number()).optional(),
+      Wmin: z.number().optional(),
+      Wmax: z.number().optional(),
     }),
+  ],
+  /** P(n, t) and g²(0, t) at every sample t_k = k·Δt ≤ t_max of the quench (states cached for the frames). */
+  'phaseSpace.photonSeries': [
+    z.object({ params: QuenchParamsSchema, dt: finite.positive().max(1e4) }),
+    z.object({ K: z.number(), t: z.array(z.number()), P: z.array(z.array(z.number())), n: z.array(z.number()), g2: z.array(z.number().nullable()) }),
   ],
   /**
    * Write a chart's data as CSV with the project's one CSV writer, with the provenance lines of `source` (or of `meta`

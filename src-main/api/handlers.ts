@@ -25,6 +25,9 @@ import { nessDensityMatrix } from '../../src-core/kerr/steadyState.js';
 import { propagateInterval } from '../../src-core/kerr/propagate.js';
 import { chooseK, guardTruncation } from '../../src-core/kerr/truncation.js';
 import { husimiImage } from '../../src-core/phaseSpace/image.js';
+import { wignerImage } from '../../src-core/phaseSpace/wigner.js';
+import { photonStats } from '../../src-core/phaseSpace/photonStats.js';
+import { planQuench } from '../../src-core/kerr/quench.js';
 
 // ---- phase-space frames: ρ(t) after the quench, Q(μ) and J(μ) on a Cartesian grid (main side, never the UI thread) ----
 
@@ -79,7 +82,7 @@ class PhaseSpaceFrames {
     return propagationSeconds({ kappa: p.kappa, delta: p.delta, u: p.u, eps: p.epsFinal, N: p.N }, this.K, Math.max(0, t - this.states[i].t));
   }
 
-  frame(p: QuenchP, t: number, g: GridP) {
+  private stateAt(p: QuenchP, t: number): ComplexMatrix {
     this.reset(p);
     const after = { kappa: p.kappa, delta: p.delta, u: p.u, eps: p.epsFinal, N: p.N };
     let i = this.states.length - 1;
@@ -93,12 +96,48 @@ class PhaseSpaceFrames {
         throw new ParameterError('t', `a time reachable within ~${FRAME_BUDGET_S} s of computing from t = ${cur.t} (this step would take ~${est.toPrecision(2)} s; step forward in smaller increments or lower N, |δ| or u)`, t);
       cur = { t, rho: propagateInterval(cur.rho, after, t - cur.t) };
       this.states.splice(i + 1, 0, cur);
-      if (this.states.length > 2000) this.states.splice(1, 1);
+      // At most ~200 MB of cached states (16 K² bytes each), never fewer than 50.
+      if (this.states.length > Math.max(50, Math.floor(2e8 / (16 * this.K * this.K)))) this.states.splice(1, 1);
     }
     // The studies' guard: no frame from a basis too small for the state (PHYSICS.md "Truncation").
     guardTruncation(cur.rho, { where: `phase-space frame at t = ${t}` });
-    const img = husimiImage(cur.rho, { ...g, kappa: p.kappa, arrows: { nx: 21, ny: 21 } });
-    return { t, K: this.K, nx: g.nx, ny: g.ny, Q: Array.from(img.Q), Jx: Array.from(img.Jx), Jy: Array.from(img.Jy), arrows: img.arrows };
+    return cur.rho;
+  }
+
+  frame(p: QuenchP, t: number, g: GridP, wigner = false) {
+    const rho = this.stateAt(p, t);
+    const img = husimiImage(rho, { ...g, kappa: p.kappa, arrows: { nx: 21, ny: 21 } });
+    const ps = photonStats(rho);
+    const w = wigner ? wignerImage(rho, g) : undefined;
+    return {
+      t,
+      K: this.K,
+      nx: g.nx,
+      ny: g.ny,
+      Q: Array.from(img.Q),
+      Jx: Array.from(img.Jx),
+      Jy: Array.from(img.Jy),
+      arrows: img.arrows,
+      P: Array.from(ps.P),
+      n: ps.n,
+      g2: Number.isFinite(ps.g2) ? ps.g2 : null,
+      ...(w ? { W: Array.from(w.W), Wmin: w.min, Wmax: w.max } : {}),
+    };
+  }
+
+  /** P(n) and g²(0) at t_k = k·Δt (the engine's sample times: planQuench checks Δt divides t_max). */
+  photonSeries(p: QuenchP, dt: number) {
+    const plan = planQuench({ ...p, dt, K: 2 });
+    const out = { K: 0, t: [] as number[], P: [] as number[][], n: [] as number[], g2: [] as (number | null)[] };
+    for (const t of plan.times) {
+      const s = photonStats(this.stateAt(p, t));
+      out.t.push(t);
+      out.P.push(Array.from(s.P));
+      out.n.push(s.n);
+      out.g2.push(Number.isFinite(s.g2) ? s.g2 : null);
+    }
+    out.K = this.K;
+    return out;
   }
 }
 
@@ -324,7 +363,8 @@ export function createHandlers(ctx: HandlerContext): Handlers {
       cpSync(src, dest, { recursive: true, dereference: true, filter: (f) => f === src || !internal(f) });
       return { dir: dest };
     },
-    'phaseSpace.frame': async (p) => frames.frame(p.params, p.t, p.grid),
+    'phaseSpace.frame': async (p) => frames.frame(p.params, p.t, p.grid, p.wigner),
+    'phaseSpace.photonSeries': async (p) => frames.photonSeries(p.params, p.dt),
     'files.exportCsv': async (p) => {
       const src = source(p.source);
       const t = await target(p.dir, p.name, src?.study);
