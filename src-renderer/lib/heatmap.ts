@@ -16,10 +16,15 @@ export function viridis(s: number): [number, number, number] {
   return [a[0] + f * (b[0] - a[0]), a[1] + f * (b[1] - a[1]), a[2] + f * (b[2] - a[2])];
 }
 
-/** Q scaled to its maximum (linear), flipped so that Im μ grows upwards. */
-export function colormap(Q: ArrayLike<number>, nx: number, ny: number): ImageData {
-  let max = 0;
-  for (let i = 0; i < nx * ny; i++) if (Q[i] > max) max = Q[i];
+/**
+ * Q scaled to `max` (linear; default: this frame's maximum; values above it saturate), flipped so that Im μ grows
+ * upwards.
+ */
+export function colormap(Q: ArrayLike<number>, nx: number, ny: number, max?: number): ImageData {
+  if (max === undefined) {
+    max = 0;
+    for (let i = 0; i < nx * ny; i++) if (Q[i] > max) max = Q[i];
+  }
   const img = new ImageData(nx, ny);
   for (let iy = 0; iy < ny; iy++)
     for (let ix = 0; ix < nx; ix++) {
@@ -28,6 +33,56 @@ export function colormap(Q: ArrayLike<number>, nx: number, ny: number): ImageDat
       img.data[o] = r;
       img.data[o + 1] = g;
       img.data[o + 2] = b;
+      img.data[o + 3] = 255;
+    }
+  return img;
+}
+
+/**
+ * ColorBrewer RdBu (11 classes, reversed: negative blue, zero white, positive red): a diverging scale readable with the
+ * common colour-vision deficiencies, so the sign of W is the first thing seen.
+ */
+const RDBU = [
+  [5, 48, 97], [33, 102, 172], [67, 147, 195], [146, 197, 222], [209, 229, 240], [247, 247, 247], [253, 219, 199], [244, 165, 130], [214, 96, 77], [178, 24, 43], [103, 0, 31],
+];
+
+/** s ∈ [−1, 1] → RdBu colour (0 is white). */
+export function diverging(s: number): [number, number, number] {
+  const x = ((Math.min(1, Math.max(-1, s)) + 1) / 2) * (RDBU.length - 1);
+  const i = Math.min(RDBU.length - 2, Math.floor(x));
+  const f = x - i;
+  const a = RDBU[i], b = RDBU[i + 1];
+  return [a[0] + f * (b[0] - a[0]), a[1] + f * (b[1] - a[1]), a[2] + f * (b[2] - a[2])];
+}
+
+/** CSS gradient of the diverging scale, bottom (−) to top (+), for colour bars. */
+export const DIVERGING_CSS = `linear-gradient(to top, ${RDBU.map((c) => `rgb(${c.join(',')})`).join(', ')})`;
+
+/** W on the symmetric scale [−scale, scale] (zero always white), flipped so that Im μ grows upwards. */
+export function divergingMap(W: ArrayLike<number>, nx: number, ny: number, scale: number): ImageData {
+  const img = new ImageData(nx, ny);
+  for (let iy = 0; iy < ny; iy++)
+    for (let ix = 0; ix < nx; ix++) {
+      const [r, g, b] = diverging(scale > 0 ? W[iy * nx + ix] / scale : 0);
+      const o = ((ny - 1 - iy) * nx + ix) * 4;
+      img.data[o] = r;
+      img.data[o + 1] = g;
+      img.data[o + 2] = b;
+      img.data[o + 3] = 255;
+    }
+  return img;
+}
+
+/** A (rows × cols) matrix as an image, row 0 at the bottom, viridis on [0, max]. */
+export function matrixImage(rows: number, cols: number, at: (r: number, c: number) => number, max: number): ImageData {
+  const img = new ImageData(cols, rows);
+  for (let r = 0; r < rows; r++)
+    for (let c = 0; c < cols; c++) {
+      const [R, G, B] = viridis(max > 0 ? at(r, c) / max : 0);
+      const o = ((rows - 1 - r) * cols + c) * 4;
+      img.data[o] = R;
+      img.data[o + 1] = G;
+      img.data[o + 2] = B;
       img.data[o + 3] = 255;
     }
   return img;

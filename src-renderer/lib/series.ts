@@ -5,6 +5,10 @@
  */
 import { exactNess } from '../../src-core/kerr/exactSteadyState.js';
 import { bistableWindow, meanFieldSteadyStates } from '../../src-core/kerr/meanField.js';
+import { nessDensityMatrix } from '../../src-core/kerr/steadyState.js';
+import { chooseK } from '../../src-core/kerr/truncation.js';
+import { kerrObservables } from '../../src-core/phaseSpace/observables.js';
+import { unitScale } from '../gaussian/gaussianModel.js';
 import type { RunState, TaskRun } from './runState.js';
 
 export interface Series {
@@ -16,6 +20,10 @@ export interface Series {
   ref?: 'ness' | 'mf';
   /** Hollow points, no line: values the engine returned with converged = false (also drawn on their curve). */
   flagged?: boolean;
+  /** Drawn as bars (a distribution over integers, e.g. P(n)). */
+  bars?: boolean;
+  /** Which reference style (theme.ts REF_STYLES) a reference line takes; absent with `color`: its N's colour. */
+  refStyle?: number;
 }
 
 export interface ChartData {
@@ -33,11 +41,28 @@ export interface ChartData {
   logOk: boolean;
   /** Ids of the study tasks the chart is made of (exports read their provenance from the study folder). */
   tasks?: string[];
+  /** Where the quantity comes from in the seeds (shown beside the title, not in it). */
+  source?: string;
 }
+
+/**
+ * Units. ħ = 1 and every rate (κ, Δ, u, ε, λ) is in one rate unit r; the seed sets κ = r/2. Time is then in 1/r, which
+ * is 1/(2κ) at the seed's κ: the axis says so in terms of the κ of the run.
+ */
+export function timeUnit(kappa: number): string {
+  const k = +kappa.toPrecision(6);
+  if (k === 1) return '1/κ';
+  if (k === 0.5) return '1/(2κ)';
+  return `${k}/κ`;
+}
+
+export const timeLabel = (kappa: number) => `t [${timeUnit(kappa)}]`;
+export const RATE_UNITS = 'nats per unit t';
 
 export interface Observable {
   key: string;
   title: string;
+  source?: string;
   yLabel: string;
   figure: string;
   value(row: Record<string, number>, N: number): number | undefined;
@@ -59,11 +84,12 @@ interface ModelP {
 const N_LIMIT = 1000;
 
 export const OBSERVABLES: readonly Observable[] = [
-  { key: 'G', title: 'Non-Gaussianity G (Eq. 27, Fig. 4)', yLabel: 'G', figure: 'fig4', value: (r) => r.G, logOk: true },
+  { key: 'G', title: 'Non-Gaussianity G', source: 'seed 000 Eq. 27, Fig. 4', yLabel: 'G [nats]', figure: 'fig4', value: (r) => r.G, logOk: true },
   {
     key: 'Phi_over_N',
-    title: 'Entropy flux Φ/N (Eq. 22, Fig. 5)',
-    yLabel: 'Φ/N',
+    title: 'Entropy flux per size Φ/N',
+    source: 'seed 000 Eq. 22, Fig. 5',
+    yLabel: `Φ/N [${RATE_UNITS}]`,
     figure: 'fig5',
     value: (r, N) => (r.Phi === undefined ? undefined : r.Phi / N),
     logOk: true,
@@ -73,8 +99,9 @@ export const OBSERVABLES: readonly Observable[] = [
   },
   {
     key: 'Phi_q',
-    title: 'Quantum entropy flux Φ_q (Eq. 23, Fig. 6)',
-    yLabel: 'Φ_q',
+    title: 'Quantum entropy flux Φ_q',
+    source: 'seed 000 Eq. 23, Fig. 6',
+    yLabel: `Φ_q [${RATE_UNITS}]`,
     figure: 'fig6',
     value: (r) => r.Phi_q,
     logOk: true,
@@ -85,13 +112,25 @@ export const OBSERVABLES: readonly Observable[] = [
       return 2 * p.kappa * (e.n - (e.a_re * e.a_re + e.a_im * e.a_im));
     },
   },
-  { key: 'Pi_d', title: 'Dissipative entropy production Π_d (Eq. 24, Fig. 7)', yLabel: 'Π_d', figure: 'fig7', value: (r) => r.Pi_d, logOk: true },
-  { key: 'Pi_U', title: 'Unitary entropy production Π_U (Eq. 25, Fig. 8)', yLabel: 'Π_U', figure: 'fig8', value: (r) => r.Pi_U, logOk: false },
-  { key: 'S_W', title: 'Wehrl entropy S_W (Eq. 10)', yLabel: 'S_W', figure: 'sw', value: (r) => r.S_W, logOk: false },
+  {
+    key: 'Pi_d',
+    title: 'Dissipative entropy production Π_d',
+    source: 'seed 000 Eq. 24, Fig. 7',
+    yLabel: `Π_d [${RATE_UNITS}]`,
+    figure: 'fig7',
+    value: (r) => r.Pi_d,
+    logOk: true,
+    // Π_d of the Fock-space NESS at ε_f for each N (where every curve relaxes to); no closed form, so one NESS solve
+    // per (model, ε_f, N), cached.
+    nessAtN: (p, eps, N) => nessPiD({ ...p, eps, N }),
+  },
+  { key: 'Pi_U', title: 'Unitary entropy production Π_U', source: 'seed 000 Eq. 25, Fig. 8', yLabel: `Π_U [${RATE_UNITS}]`, figure: 'fig8', value: (r) => r.Pi_U, logOk: false },
+  { key: 'S_W', title: 'Wehrl entropy S_W', source: 'seed 000 Eq. 10', yLabel: 'S_W [nats]', figure: 'sw', value: (r) => r.S_W, logOk: false },
   {
     key: 'alpha_abs',
     title: 'Order parameter |α| = |<a>|/√N',
-    yLabel: '|α|',
+    source: 'seed 000 Sec. II B',
+    yLabel: '|α| [dimensionless]',
     figure: 'alpha',
     value: (r) => r.alpha_abs ?? (r.a_re === undefined ? undefined : Math.hypot(r.a_re, r.a_im)),
     logOk: false,
@@ -99,6 +138,25 @@ export const OBSERVABLES: readonly Observable[] = [
     mf: (p, eps) => meanFieldSteadyStates({ ...p, eps }).filter((s) => s.stable).map((s) => Math.sqrt(s.n)),
   },
 ];
+
+const piDCache = new Map<string, number>();
+
+/** Π_d of the NESS (Fock-space solve in the engine's truncation), memoised: charts are rebuilt on every update. */
+function nessPiD(p: { kappa: number; delta: number; u: number; eps: number; N: number }): number {
+  const key = JSON.stringify(p);
+  let v = piDCache.get(key);
+  if (v === undefined) {
+    try {
+      const K = chooseK({ kappa: p.kappa, delta: p.delta, u: p.u, N: p.N }, [p.eps]).K;
+      v = kerrObservables(nessDensityMatrix(p, K), p).Pi_d;
+    } catch {
+      v = NaN;
+    }
+    if (piDCache.size > 500) piDCache.clear();
+    piDCache.set(key, v);
+  }
+  return v;
+}
 
 function num(v: unknown): number | undefined {
   return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
@@ -163,20 +221,27 @@ export function quenchChart(g: QuenchGroup, o: Observable): ChartData {
   if (len > 0) {
     const flat = (y: number) => new Array<number | null>(len).fill(y);
     if (o.ness) {
-      series.push({ label: `NESS ε_i=${fmt(g.epsInitial)}`, values: flat(o.ness(g.model, g.epsInitial)), ref: 'ness' });
-      series.push({ label: `NESS ε_f=${fmt(g.epsFinal)}`, values: flat(o.ness(g.model, g.epsFinal)), ref: 'ness' });
+      series.push({ label: `NESS ε_i=${fmt(g.epsInitial)}, N=${N_LIMIT}`, values: flat(o.ness(g.model, g.epsInitial)), ref: 'ness', refStyle: 1 });
+      series.push({ label: `NESS ε_f=${fmt(g.epsFinal)}, N=${N_LIMIT}`, values: flat(o.ness(g.model, g.epsFinal)), ref: 'ness', refStyle: 0 });
     }
     if (o.nessAtN)
       g.tasks.forEach((task, i) => {
         const N = num(task.info.params.N) ?? 1;
-        series.push({ label: `NESS ε_f, N=${fmt(N)}`, values: flat(o.nessAtN!(g.model, g.epsFinal, N)), ref: 'ness', color: i });
+        const y = o.nessAtN!(g.model, g.epsFinal, N);
+        if (Number.isFinite(y)) series.push({ label: `NESS ε_f, N=${fmt(N)}`, values: flat(y), ref: 'ness', color: i });
       });
-    if (o.mf) o.mf(g.model, g.epsFinal).forEach((y, i) => series.push({ label: `mean field ε_f${i ? ` (branch ${i + 1})` : ''}`, values: flat(y), ref: 'mf' }));
+    if (o.mf) {
+      const ys = o.mf(g.model, g.epsFinal);
+      ys.forEach((y, i) =>
+        series.push({ label: ys.length > 1 ? `mean field ε_f (${i === 0 ? 'dark' : 'bright'} branch)` : 'mean field ε_f', values: flat(y), ref: 'mf', refStyle: 2 + i }),
+      );
+    }
   }
   return {
     id: `${o.key}-epsf${fmt(g.epsFinal)}`,
     title: `${o.title}, ε_f = ${fmt(g.epsFinal)}`,
-    xLabel: 't',
+    source: o.source,
+    xLabel: timeLabel(g.model.kappa),
     xKey: 't',
     yLabel: o.yLabel,
     x,
@@ -190,7 +255,8 @@ export function quenchChart(g: QuenchGroup, o: Observable): ChartData {
 export function gapChart(s: RunState): ChartData | undefined {
   const tasks = s.order.map((id) => s.tasks[id]).filter((t) => t.info.kind === 'gap-sweep');
   if (tasks.length === 0) return undefined;
-  const c = sweepChart(tasks, 'gap', 'Liouvillian gap λ against ε (Fig. 3)', 'λ', true);
+  const c = sweepChart(tasks, 'gap', 'Liouvillian gap λ against ε', 'λ [rate unit = 1/unit t]', true);
+  c.source = 'seed 000 Sec. II D, Fig. 3';
   // points the engine could not certify (eigenvalues not converged in K, or Arnoldi): marked, never silently a curve
   const bad = new Array<number | null>(c.x.length).fill(null);
   let nBad = 0;
@@ -212,7 +278,9 @@ export function gapChart(s: RunState): ChartData | undefined {
 export function nessChart(s: RunState): ChartData | undefined {
   const tasks = s.order.map((id) => s.tasks[id]).filter((t) => t.info.kind === 'ness-sweep');
   if (tasks.length === 0) return undefined;
-  return sweepChart(tasks, 'alpha_abs', 'Exact NESS |<a>|/√N against ε (Fig. 2)', '|α|', false);
+  const c = sweepChart(tasks, 'alpha_abs', 'Exact NESS |<a>|/√N against ε', '|α| [dimensionless]', false);
+  c.source = 'seed 000 Eq. 6, Fig. 2';
+  return c;
 }
 
 /** Seed 004 Fig. 3 from gaussian-sweep tasks: Π_s (Eq. 4) and μ_b against the preset's sweep axis. */
@@ -220,12 +288,20 @@ export function gaussianCharts(s: RunState): ChartData[] {
   const tasks = s.order.map((id) => s.tasks[id]).filter((t) => t.info.kind === 'gaussian-sweep');
   const out: ChartData[] = [];
   for (const t of tasks) {
+    // The task's params carry the preset at the top level (spec.ts spreads `fixed` into them); older folders nest it.
     const fixed = (t.info.params.fixed ?? {}) as Record<string, unknown>;
-    const preset = String(fixed.preset ?? t.info.label);
-    const xLabel = preset === 'cavity-bec' ? '(g/g_cr)²' : 'g/κ_a';
-    for (const [key, yLabel, name] of [['Pi_s', 'Π_s', 'Entropy production Π_s (seed 004 Eq. 4, Fig. 3)'], ['mu_b', 'μ_b', 'μ_b (Fig. 3 inset)']] as const) {
-      const c = sweepChart([t], key, `${name}, ${preset}`, yLabel, key === 'Pi_s', 'x', xLabel);
-      c.series = c.series.map((se) => ({ ...se, label: preset }));
+    const preset = String(t.info.params.preset ?? fixed.preset ?? t.info.label);
+    const xLabel = preset === 'cavity-bec' ? '(g/g_cr)² [dimensionless]' : 'g/κ_a [dimensionless]';
+    for (const [key, sym, name, source] of [
+      ['Pi_s', 'Π_s', 'Entropy production Π_s', 'seed 004 Eq. 4, Fig. 3'],
+      ['mu_b', 'μ_b', 'Entropy flow μ_b to the bath of b', 'seed 004 Eq. 4, Fig. 3 inset'],
+    ] as const) {
+      const c = sweepChart([t], key, `${name}, ${preset}`, sym, key === 'Pi_s', 'x', xLabel);
+      // Rates of ~10⁶ s⁻¹: a power of ten into the unit keeps the tick labels short (and unclipped).
+      const sc = unitScale(c.series.map((se) => se.values.map((v) => v ?? NaN)));
+      c.yLabel = `${sym} [${sc.factor === 1 ? '' : sc.unit.replace('s⁻¹', '')}nats/s]`;
+      c.series = c.series.map((se) => ({ ...se, label: preset, values: se.values.map((v) => (v === null ? null : v / sc.factor)) }));
+      c.source = source;
       c.id = `${key}-${preset}`.replace(/[^\w.-]+/g, '_');
       out.push(c);
     }
@@ -233,7 +309,7 @@ export function gaussianCharts(s: RunState): ChartData[] {
   return out;
 }
 
-function sweepChart(tasks: TaskRun[], key: string, title: string, yLabel: string, logOk: boolean, xKey = 'eps', xLabel = 'ε'): ChartData {
+function sweepChart(tasks: TaskRun[], key: string, title: string, yLabel: string, logOk: boolean, xKey = 'eps', xLabel = 'ε [rate unit]'): ChartData {
   const xs = new Set<number>();
   for (const t of tasks) for (const r of t.rows) if (r && Number.isFinite(r[xKey])) xs.add(r[xKey]);
   const x = [...xs].sort((a, b) => a - b);
@@ -274,17 +350,18 @@ export function fig2Chart(p: ModelP, Ns: number[], epsInitial: number, epsFinal:
     }
   });
   const series: Series[] = [
-    { label: 'mean field, stable (dark)', values: lower, ref: 'mf' },
-    { label: 'mean field, stable (bright)', values: upper, ref: 'mf' },
-    { label: 'mean field, unstable', values: middle, ref: 'ness' },
+    { label: 'mean field, stable (dark)', values: lower, ref: 'mf', refStyle: 2 },
+    { label: 'mean field, stable (bright)', values: upper, ref: 'mf', refStyle: 3 },
+    { label: 'mean field, unstable', values: middle, ref: 'ness', refStyle: 4 },
   ];
   Ns.forEach((N, i) => series.push({ label: `exact N=${fmt(N)}`, values: x.map((eps) => exactNess({ ...p, eps, N }).alpha_abs), color: i }));
   return {
     id: 'fig2',
-    title: 'NESS order parameter |<a>|/√N against ε (Fig. 2)',
-    xLabel: 'ε',
+    title: 'NESS order parameter |<a>|/√N against ε',
+    source: 'seed 000 Eqs. 5–6, Fig. 2',
+    xLabel: `ε [rate unit; κ = ${fmt(p.kappa)}]`,
     xKey: 'eps',
-    yLabel: '|α|',
+    yLabel: '|α| [dimensionless]',
     x,
     series,
     vlines: [{ x: epsInitial, label: 'ε_i' }, ...epsFinal.map((e, i) => ({ x: e, label: epsFinal.length > 1 ? `ε_f${i + 1}` : 'ε_f' }))],
@@ -293,36 +370,38 @@ export function fig2Chart(p: ModelP, Ns: number[], epsInitial: number, epsFinal:
 }
 
 /**
- * The y extent a chart shows: the data curves, plus each reference line that lies within half the data's span of
- * them. A reference far off the data (e.g. the other mean-field branch) would squash the curves; like the seed's
- * Fig. 7(c) it is left outside the scale (still in the legend and the CSV). Undefined before any data.
+ * The y extent a chart shows: the data curves and every reference line (NESS, mean field), so that a reference in the
+ * legend is always on the axes. Undefined before any data.
  */
 export function yExtent(c: ChartData): [number, number] | undefined {
   let lo = Infinity;
   let hi = -Infinity;
+  let data = false;
   for (const s of c.series)
-    if (!s.ref)
-      for (const v of s.values)
-        if (v !== null && Number.isFinite(v)) {
-          if (v < lo) lo = v;
-          if (v > hi) hi = v;
-        }
-  if (!(lo <= hi)) return undefined;
-  const span = Math.max(hi - lo, 0.1 * Math.abs(hi), 1e-12);
-  for (const s of c.series) {
-    if (!s.ref) continue;
     for (const v of s.values)
-      if (v !== null && Number.isFinite(v) && v >= lo - 0.5 * span && v <= hi + 0.5 * span) {
+      if (v !== null && Number.isFinite(v)) {
+        if (!s.ref) data = true;
         if (v < lo) lo = v;
         if (v > hi) hi = v;
       }
-  }
+  if (!data || !(lo <= hi)) return undefined;
   return [lo, hi];
+}
+
+/**
+ * The x range of the instant Fig. 2: from 0 past both folds ε− and ε+ of the bistable window (whatever Δ), ε_i and
+ * every ε_f, with 20 % room.
+ */
+export function fig2Range(p: ModelP, epsInitial: number, epsFinal: number[]): number {
+  const w = bistableWindow(p);
+  return Math.max(1.5, 1.2 * epsInitial, ...epsFinal.map((e) => 1.2 * e), w ? 1.2 * w.epsPlus : 0);
 }
 
 /** CSV table of a chart: x then one column per series, named after the y label and the series label. */
 export function chartTable(c: ChartData): { columns: string[]; rows: (number | null)[][] } {
-  const columns = [c.xKey, ...c.series.map((s) => `${c.yLabel} [${s.label}]`)];
+  // The symbol without its unit (the unit is in the axis label, not in every column name).
+  const sym = c.yLabel.replace(/\s*\[[^\]]*\]$/, '');
+  const columns = [c.xKey, ...c.series.map((s) => `${sym} [${s.label}]`)];
   const rows = c.x.map((x, k) => [x, ...c.series.map((s) => s.values[k] ?? null)]);
   return { columns, rows };
 }

@@ -1,8 +1,40 @@
 /**
- * Colours shared by the live charts and the exported figures. Tableau 10: distinguishable in light and dark themes and
- * for common colour-vision deficiencies; the data curves cycle through it in N order.
+ * Colours shared by the live charts and the exported figures. Data curves (one per N, in N order) take a palette that is
+ * safe for the common colour-vision deficiencies and does not repeat for up to 12 curves: the Okabe–Ito colours
+ * (without black, kept for references, and yellow, unreadable on white) followed by the darker ones of Paul Tol's
+ * "muted" scheme. References are black or grey and told apart by their dash pattern (REF_STYLES).
  */
-export const PALETTE = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'] as const;
+export const PALETTE = [
+  '#0072B2', '#E69F00', '#009E73', '#D55E00', '#56B4E9', '#CC79A7',
+  '#332288', '#999933', '#882255', '#44AA99', '#AA4499', '#117733',
+] as const;
+
+/**
+ * Reference lines, one style each: exact NESS at ε_f, exact NESS at ε_i, stable mean-field branch, second (bright)
+ * branch, unstable branch. Dashes in CSS px.
+ */
+export const REF_STYLES = [
+  { name: 'NESS at ε_f', grey: false, dash: [7, 4] },
+  { name: 'NESS at ε_i', grey: true, dash: [2, 3] },
+  { name: 'mean field', grey: false, dash: [10, 3, 2, 3] },
+  { name: 'mean field, second branch', grey: true, dash: [10, 3, 2, 3, 2, 3] },
+  { name: 'mean field, unstable', grey: true, dash: [4, 4] },
+] as const;
+
+export interface LineStyle {
+  color: string;
+  dash?: number[];
+  width: number;
+}
+
+/** One style per series: the palette by its colour index, references by refStyle (or their N's colour, dashed). */
+export function lineStyle(s: { ref?: string; color?: number; refStyle?: number; flagged?: boolean }, fg: string, grey = '#777777'): LineStyle {
+  if (s.flagged) return { color: fg, width: 1.5 };
+  if (!s.ref) return { color: PALETTE[(s.color ?? 0) % PALETTE.length], width: 1.8 };
+  if (s.refStyle === undefined && s.color !== undefined) return { color: PALETTE[s.color % PALETTE.length], dash: [7, 4], width: 1.2 };
+  const r = REF_STYLES[(s.refStyle ?? (s.ref === 'mf' ? 2 : 0)) % REF_STYLES.length];
+  return { color: r.grey ? grey : fg, dash: [...r.dash], width: 1.4 };
+}
 
 export function prefersDark(): boolean {
   return typeof matchMedia !== 'undefined' && matchMedia('(prefers-color-scheme: dark)').matches;

@@ -132,12 +132,24 @@ describe('Gaussian sweep charts (seed 004 Fig. 3)', () => {
     s = applyEvent(s, { type: 'sample-ready', studyId: 'S', taskId: 'g', index: 0, row: { x: 0, Pi_s: 0, mu_b: 0 } }, 1);
     s = applyEvent(s, { type: 'sample-ready', studyId: 'S', taskId: 'g', index: 1, row: { x: 0.49, Pi_s: 2, mu_b: -1 } }, 2);
     const [pi, mu] = gaussianCharts(s);
-    expect(pi.xLabel).toBe('g/κ_a');
+    expect(pi.xLabel).toBe('g/κ_a [dimensionless]');
     expect(pi.xKey).toBe('x');
     expect(pi.x).toEqual([0, 0.49]);
     expect(pi.series).toEqual([{ label: 'cavity-om', values: [0, 2], color: 0 }]);
     expect(mu.series[0].values).toEqual([0, -1]);
     expect(pi.id).not.toBe(mu.id);
+  });
+
+  it('cavity-bec: (g/g_cr)² axis from the task params (preset at the top level, as spec.ts writes them); rates scaled into the unit', async () => {
+    const { gaussianCharts } = await import('../../src-renderer/lib/series.js');
+    const t: TaskInfo = { id: 'b', kind: 'gaussian-sweep', label: 'Gaussian cavity-bec, 2 couplings', figures: [], params: { preset: 'cavity-bec', x: [0, 0.5] }, samples: 2 };
+    let s = applyEvent(emptyRun(), { type: 'study-started', studyId: 'S', dir: '/d', tasks: [t], resumed: false }, 0);
+    s = applyEvent(s, { type: 'sample-ready', studyId: 'S', taskId: 'b', index: 0, row: { x: 0, Pi_s: 1e6, mu_b: 0 } }, 1);
+    s = applyEvent(s, { type: 'sample-ready', studyId: 'S', taskId: 'b', index: 1, row: { x: 0.5, Pi_s: 3.5e6, mu_b: -2 } }, 2);
+    const [pi] = gaussianCharts(s);
+    expect(pi.xLabel).toBe('(g/g_cr)² [dimensionless]');
+    expect(pi.yLabel).toBe('Π_s [10⁶ nats/s]');
+    expect(pi.series[0].values).toEqual([1, 3.5]);
   });
 });
 
@@ -155,7 +167,7 @@ describe('Φ_q references', () => {
 });
 
 describe('yExtent', () => {
-  it('data curves always; references only within half the data span (the far mean-field branch stays off-scale)', async () => {
+  it('data curves and every reference (a reference in the legend is on the axes)', async () => {
     const { yExtent } = await import('../../src-renderer/lib/series.js');
     const c = {
       id: 'x', title: '', xLabel: 't', xKey: 't', yLabel: 'y', x: [0, 1], logOk: false,
@@ -166,7 +178,35 @@ describe('yExtent', () => {
         { label: 'below', values: [-0.2, -0.2], ref: 'mf' as const },
       ],
     };
-    expect(yExtent(c)).toEqual([-0.2, 1.4]);
+    expect(yExtent(c)).toEqual([-0.2, 5]);
     expect(yExtent({ ...c, series: [c.series[2]] })).toBeUndefined();
+  });
+});
+
+describe('Fig. 2 x-range', () => {
+  it('covers both folds whatever Δ: ε+ = ε(n−), n± = (−2Δ ± √(Δ² − 3κ²))/(3u) (PHYSICS.md)', async () => {
+    const { fig2Range } = await import('../../src-renderer/lib/series.js');
+    for (const delta of [-2, -3, -5]) {
+      const k = 0.5, u = 1;
+      const nMinus = (-2 * delta - Math.sqrt(delta * delta - 3 * k * k)) / (3 * u);
+      const epsPlus = Math.sqrt(nMinus * (k * k + (delta + u * nMinus) ** 2));
+      const w = fig2Range({ kappa: k, delta, u }, 0.5, [1.1]);
+      expect(w).toBeGreaterThanOrEqual(1.2 * epsPlus - 1e-9);
+    }
+    // Δ = −3: ε+ = 2.06 (the case), beyond the old 1.5 default
+    expect(fig2Range({ kappa: 0.5, delta: -3, u: 1 }, 0.5, [1.1])).toBeGreaterThan(2.47);
+  });
+});
+
+describe('Π_d references (Fig. 7)', () => {
+  it('one NESS line per N at ε_f: where the quench relaxes to (an independent long serial run)', async () => {
+    const { runQuench } = await import('../../src-core/kerr/quench.js');
+    const groups = quenchGroups(study());
+    const c = quenchChart(groups[1], OBSERVABLES.find((o) => o.key === 'Pi_d')!);
+    const refs = c.series.filter((s) => s.ref === 'ness');
+    expect(refs.map((s) => s.label)).toEqual(['NESS ε_f, N=1', 'NESS ε_f, N=5']);
+    const r = runQuench({ ...model, N: 1, epsInitial: 0.5, epsFinal: 1.1, tMax: 150, dt: 150 });
+    const last = r.rows[r.rows.length - 1];
+    expect(refs[0].values[0]).toBeCloseTo(last[r.columns.indexOf('Pi_d')], 6);
   });
 });
