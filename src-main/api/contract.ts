@@ -149,7 +149,21 @@ export const METHODS = {
   'studies.status': [z.object({ dir }), z.object({ dir: z.string(), tasks: z.array(TaskInfoSchema), states: z.record(z.string(), z.string()), status: z.string() })],
   'studies.list': [
     z.object({}),
-    z.array(z.object({ dir: z.string(), name: z.string(), status: z.string(), tasks: z.number(), done: z.number(), created: z.string().optional() })),
+    z.array(
+      z.object({
+        dir: z.string(),
+        name: z.string(),
+        status: z.string(),
+        tasks: z.number(),
+        done: z.number(),
+        created: z.string().optional(),
+        /** What the study computes, for the list of past runs: task kinds, and the quenches' N, ε_f and t_max values. */
+        kinds: z.array(z.string()).optional(),
+        N: z.array(z.number()).optional(),
+        epsFinal: z.array(z.number()).optional(),
+        tMax: z.array(z.number()).optional(),
+      }),
+    ),
   ],
   'studies.readTask': [z.object({ dir, taskId }), TableSchema],
   /** Pick a study folder (Electron: native dialog; browser host: the list of past runs is the picker). null = cancelled. */

@@ -183,7 +183,20 @@ function summary(st: StudyStatus) {
   } catch {
     /* vanished meanwhile */
   }
-  return { dir: st.dir, name: st.name, status: st.status, tasks: st.tasks.length, done: st.counts.done, created };
+  const uniq = (key: string) =>
+    [...new Set(st.tasks.filter((t) => t.kind === 'quench').map((t) => t.params[key]).filter((v): v is number => typeof v === 'number'))].sort((a, b) => a - b);
+  return {
+    dir: st.dir,
+    name: st.name,
+    status: st.status,
+    tasks: st.tasks.length,
+    done: st.counts.done,
+    created,
+    kinds: [...new Set(st.tasks.map((t) => t.kind))],
+    N: uniq('N'),
+    epsFinal: uniq('epsFinal'),
+    tMax: uniq('tMax'),
+  };
 }
 
 /** Longest error message sent to a page: every value in it is quoted to 80 characters; this is the last net. */

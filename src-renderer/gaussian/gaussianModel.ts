@@ -193,17 +193,50 @@ export function spectrumChart(f: GaussianForm, ev: Evaluation, measured?: Spectr
   const gain = fit?.gain ?? 1;
   const model = outputSpectrum(ev.params, toAngular(x), { theta: f.theta });
   const series: ChartData['series'] = [{ label: fit ? 'model at the form (× fitted gain)' : 'model (shot noise = 1)', values: Array.from(model, (v) => v * gain), ref: 'ness' }];
-  if (measured) series.unshift({ label: 'measured', values: order.map((i) => measured.psd[i]), color: 0 });
+  if (measured)
+    series.unshift({
+      label: measured.sigma ? 'measured (±1σ)' : 'measured',
+      values: order.map((i) => measured.psd[i]),
+      color: 0,
+      points: true,
+      ...(measured.sigma ? { errors: order.map((i) => measured.sigma![i]) } : {}),
+    });
   if (measured && fit) series.push({ label: 'fitted model', values: order.map((i) => fit.model[i]), color: 3 });
   return {
     id: `gaussian-spectrum-${f.preset}`,
     title: `Output-field homodyne spectrum, θ = ${+f.theta.toFixed(3)} rad (input–output theory; seed 004 Fig. 2)`,
-    xLabel: 'frequency (Hz)',
+    xLabel: 'frequency f [Hz]',
     xKey: 'frequency',
-    yLabel: 'PSD',
+    yLabel: measured ? 'PSD [unit of the file]' : 'PSD [shot-noise units]',
     x,
     series,
     logOk: true,
+  };
+}
+
+/**
+ * The fit's residual panel on the measurement's frequencies: (PSD − model)/σ when the file gave σ, otherwise
+ * ln(PSD/model) (the fit works in ln PSD), with the zero line.
+ */
+export function residualChart(f: GaussianForm, measured: SpectrumData, fit: FitResult): ChartData {
+  const order = Array.from(measured.f.keys()).sort((a, b) => measured.f[a] - measured.f[b]);
+  const sig = measured.sigma;
+  const values = order.map((i) => {
+    const r = sig ? (measured.psd[i] - fit.model[i]) / sig[i] : Math.log(measured.psd[i] / fit.model[i]);
+    return Number.isFinite(r) ? r : null;
+  });
+  return {
+    id: `gaussian-residuals-${f.preset}`,
+    title: `Fit residuals (χ²/dof = ${+fit.chi2_dof.toPrecision(4)})`,
+    xLabel: 'frequency f [Hz]',
+    xKey: 'frequency',
+    yLabel: sig ? '(PSD − fit)/σ [σ]' : 'ln(PSD/fit) [dimensionless]',
+    x: order.map((i) => measured.f[i]),
+    series: [
+      { label: sig ? 'normalised residual' : 'log residual', values, color: 0, points: true },
+      { label: 'zero', values: order.map(() => 0), ref: 'ness', refStyle: 0 },
+    ],
+    logOk: false,
   };
 }
 

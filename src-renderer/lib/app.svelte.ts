@@ -3,7 +3,7 @@
  * RunState fed by the contract's events, and the list of past runs. Everything reaches the main side through `api`.
  */
 import { api, RemoteError } from '../api/client.js';
-import type { MenuAction, PushEvent } from '../../src-main/api/contract.js';
+import type { MenuAction, PushEvent, Res } from '../../src-main/api/contract.js';
 import type { StudyEvent, TaskInfo } from '../../src-main/api/events.js';
 import { DEFAULT_SECONDS_PER_WORK, defaultText, formFromTasks, toSpec, validateForm, type FormText } from './kerrForm.js';
 import { stressStudy } from './stress.js';
@@ -12,6 +12,11 @@ import { applyEvent, calibrate, emptyRun, fromTables, missingRows, withRows, typ
 const CAL_KEY = 'epstudio.secondsPerWork';
 
 export type Tab = 'quench' | 'phase' | 'studies' | 'gaussian';
+
+/** The tab that shows a study: the Gaussian one when every task is a Gaussian sweep (seed 004), else the Kerr one. */
+export function tabFor(tasks: { kind: string }[]): Tab {
+  return tasks.length > 0 && tasks.every((t) => t.kind === 'gaussian-sweep') ? 'gaussian' : 'quench';
+}
 
 class AppState {
   tab = $state<Tab>('quench');
@@ -22,7 +27,7 @@ class AppState {
   view = $state.raw<RunState>(emptyRun());
   now = $state(Date.now());
   presets = $state.raw<{ name: string; description: string }[]>([]);
-  studies = $state.raw<{ dir: string; name: string; status: string; tasks: number; done: number; created?: string }[]>([]);
+  studies = $state.raw<Res<'studies.list'>>([]);
   error = $state<string | undefined>(undefined);
   notice = $state<string | undefined>(undefined);
   busy = $state(false);
@@ -133,6 +138,7 @@ class AppState {
     if (r) {
       this.begin(r, false);
       this.form = formFromTasks(r.tasks) ?? this.form;
+      this.tab = tabFor(r.tasks);
     }
   }
 
@@ -176,7 +182,7 @@ class AppState {
       this.run = fromTables(picked.dir, st.tasks, st.states, tables, status);
       this.view = this.run;
       this.form = formFromTasks(st.tasks) ?? this.form;
-      this.tab = 'quench';
+      this.tab = tabFor(st.tasks);
       this.notice = `Opened ${picked.dir}`;
     } finally {
       this.busy = false;

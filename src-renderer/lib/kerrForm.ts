@@ -7,7 +7,8 @@ import { KERR_RULES, PAPER, toRaw, type KerrParams } from '../../src-core/kerr/m
 import { bistableWindow } from '../../src-core/kerr/meanField.js';
 import { chooseK } from '../../src-core/kerr/truncation.js';
 import { EPS_C_SEED, steepestSlope } from '../../src-core/kerr/critical.js';
-import { checkNumber, ParameterError, type NumberRule } from '../../src-core/validation.js';
+import { checkNumber, ParameterError, quoteValue, type NumberRule } from '../../src-core/validation.js';
+import { planQuench } from '../../src-core/kerr/quench.js';
 
 export type FieldName = 'kappa' | 'delta' | 'u' | 'epsInitial' | 'epsFinal' | 'N' | 'tMax' | 'dt';
 
@@ -113,6 +114,10 @@ export function validateForm(text: FormText, kOf: ChooseK = engineK): Validation
   }
   if (Object.keys(errors).length > 0) return { errors };
   const value = out as unknown as KerrQuenchForm;
+  // What the engine would refuse at Run is refused here, by the engine's own check (planQuench: ranges, Δt ≤ t_max,
+  // t_max a whole number of Δt, sample count), with K given so that no truncation is chosen twice.
+  const engineError = engineCheck(value);
+  if (engineError) return { errors: engineError };
   try {
     // The truncation is part of validity: a state that needs more Fock levels than the engine allows cannot run.
     return { errors, value, derived: derive(value, kOf) };
@@ -121,6 +126,26 @@ export function validateForm(text: FormText, kOf: ChooseK = engineK): Validation
     errors[e.field === 'N' ? 'N' : 'epsFinal'] = `${e.field === 'N' ? 'N' : 'ε_f'} too large: ${e.allowed}`;
     return { errors };
   }
+}
+
+/** Engine field → form field and symbol. */
+const ENGINE_FIELDS: Record<string, FieldName> = { kappa: 'kappa', delta: 'delta', u: 'u', N: 'N', epsInitial: 'epsInitial', epsFinal: 'epsFinal', eps: 'epsFinal', tMax: 'tMax', dt: 'dt' };
+
+function engineCheck(f: KerrQuenchForm): Partial<Record<FieldName, string>> | undefined {
+  for (const N of f.N)
+    for (const epsFinal of f.epsFinal) {
+      try {
+        planQuench({ kappa: f.kappa, delta: f.delta, u: f.u, N, epsInitial: f.epsInitial, epsFinal, tMax: f.tMax, dt: f.dt, K: 2 });
+      } catch (e) {
+        if (!(e instanceof ParameterError)) throw e;
+        const name = ENGINE_FIELDS[e.field] ?? 'dt';
+        const sym = FIELDS.find((x) => x.name === name)!.symbol;
+        // The engine names fields by their spec keys; the form shows the seed's symbols.
+        const allowed = e.allowed.replace(/\btMax\b/g, 't_max').replace(/\bdt\b/g, 'Δt');
+        return { [name]: `${sym} must be ${allowed} (got ${quoteValue(e.value)})` };
+      }
+    }
+  return undefined;
 }
 
 function describe(r: NumberRule): string {

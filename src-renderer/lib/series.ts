@@ -22,6 +22,9 @@ export interface Series {
   flagged?: boolean;
   /** Drawn as bars (a distribution over integers, e.g. P(n)). */
   bars?: boolean;
+  /** Drawn as points without a line (measured data), with ±1σ bars when `errors` is given. */
+  points?: boolean;
+  errors?: (number | null)[];
   /** Which reference style (theme.ts REF_STYLES) a reference line takes; absent with `color`: its N's colour. */
   refStyle?: number;
 }

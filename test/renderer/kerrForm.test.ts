@@ -47,6 +47,18 @@ describe('validateForm', () => {
     expect(validateForm(form({ N: '5, 5' })).errors.N).toContain('distinct');
   });
 
+  it('refuses what the engine refuses: t_max not a whole number of Δt (planQuench and the study spec agree)', async () => {
+    const { planQuench } = await import('../../src-core/kerr/quench.js');
+    const v = validateForm(form({ tMax: '1', dt: '0.3' }));
+    expect(v.value).toBeUndefined();
+    expect(v.errors.dt).toBe('Δt must be a divisor of t_max = 1 (t_max/Δt must be a whole number) (got 0.3)');
+    // the engine itself refuses the same numbers, and accepts what the form accepts
+    expect(() => planQuench({ kappa: 0.5, delta: -2, u: 1, N: 1, epsInitial: 0.5, epsFinal: 1.1, tMax: 1, dt: 0.3 })).toThrow(/divisor/);
+    const ok = validateForm(form({ tMax: '1', dt: '0.25' }));
+    expect(ok.errors).toEqual({});
+    expect(validateForm(form({ tMax: '10', dt: '0.2' })).errors).toEqual({});
+  });
+
   it('accepts the Unicode minus and exponents', () => {
     expect(parseNumber('−2')).toBe(-2);
     expect(parseNumber(' 1e-3 ')).toBe(1e-3);
