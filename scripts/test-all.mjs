@@ -1,10 +1,12 @@
-// `npm test`: build, unit + integration tests (vitest), then end-to-end tests (Playwright, Debian chromium).
+// `npm test`: build, unit + integration tests (vitest), then end-to-end tests (Playwright in a Chromium found by
+// scripts/findBrowser.mjs, or fetched by Playwright's installer / apt-get when none is found).
 // Neither runner prints a plain "N passed, N failed" line, so this script prints one summing both and exits
 // non-zero on any failure.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { HOW_TO_GET_ONE, ensureBrowser } from './findBrowser.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const tmp = join(root, '.tmp');
@@ -33,11 +35,26 @@ if (existsSync(vitestJson)) {
 if (vStatus !== 0 && failed === 0) failed += 1;
 
 const pwConfig = join(root, 'playwright.config.ts');
-if (existsSync(pwConfig)) {
+// The e2e tests need a Chromium: find one (env var, Playwright's, the system's) or try to get one.
+const browser = existsSync(pwConfig)
+  ? ensureBrowser({
+      run: (cmd, args) => run(cmd, args),
+      isRoot: typeof process.getuid === 'function' && process.getuid() === 0,
+      hasApt: existsSync('/usr/bin/apt-get'),
+      log: (s) => console.log(s),
+    })
+  : undefined;
+if (browser && !browser.path) {
+  console.log(`\n${browser.error}.\n${HOW_TO_GET_ONE}\n`);
+  failed += 1;
+} else if (existsSync(pwConfig)) {
+  console.log(`End-to-end tests use ${browser.path} (${browser.source}).`);
   const pwJson = join(tmp, 'playwright.json');
   rmSync(pwJson, { force: true });
   const pStatus = run(bin('playwright'), ['test', '--config', pwConfig, '--reporter=list,json'], {
     PLAYWRIGHT_JSON_OUTPUT_NAME: pwJson,
+    // The tests take the browser found here (the finder honours this variable first).
+    EPSTUDIO_CHROMIUM: browser.path,
   });
   if (existsSync(pwJson)) {
     const s = JSON.parse(readFileSync(pwJson, 'utf8')).stats ?? {};

@@ -1,9 +1,9 @@
-/** The window through the browser host (127.0.0.1, token) in Debian's chromium, against the real engine and pool. */
+/** The window through the browser host (127.0.0.1, token) in the Chromium scripts/findBrowser.mjs finds, against the real engine and pool. */
 import { chromium } from '@playwright/test';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CHROMIUM_ARGS } from '../../playwright.config.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../playwright.config.js';
 import { defineSuite } from './flows.js';
 
 defineSuite('browser host', async () => {
@@ -11,7 +11,7 @@ defineSuite('browser host', async () => {
   const { startHost } = await import('../../dist/src-main/host/server.js');
   const data = mkdtempSync(join(tmpdir(), 'epstudio-e2e-'));
   const host = await startHost({ rendererDir: join(process.cwd(), 'dist', 'renderer'), studiesRoot: join(data, 'studies'), exportsRoot: join(data, 'exports'), workers: 2 });
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   page.on('pageerror', (e) => console.error('[page error]', e.message));
   const t0 = Date.now();
@@ -162,7 +162,7 @@ test.describe('charts under load', () => {
     const { startHost } = await import('../../dist/src-main/host/server.js');
     const data = mkdtempSync(join(tmpdir(), 'epstudio-stress-'));
     const host = await startHost({ rendererDir: join(process.cwd(), 'dist', 'renderer'), studiesRoot: join(data, 's'), exportsRoot: join(data, 'e') });
-    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
       const t0 = Date.now();
