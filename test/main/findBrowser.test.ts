@@ -4,7 +4,7 @@
  * one; and `npm test`'s attempts to get one (Playwright's installer, then apt-get as root, else the message).
  */
 import { describe, expect, it } from 'vitest';
-import { ensureBrowser, findBrowser, HOW_TO_GET_ONE } from '../../scripts/findBrowser.mjs';
+import { ensureBrowser, findBrowser, HOW_TO_GET_ONE, type Found } from '../../scripts/findBrowser.mjs';
 
 const has = (...paths: string[]) => (p: string) => paths.includes(p);
 const PW = '/home/u/.cache/ms-playwright/chromium-1/chrome';
@@ -29,7 +29,7 @@ describe('findBrowser', () => {
 
   it('the real machine: finds some executable and names its source', () => {
     const r = findBrowser();
-    if (r.path) expect(r.source).toMatch(/EPSTUDIO|PLAYWRIGHT|Playwright|system/);
+    if (r.path !== undefined) expect(r.source).toMatch(/EPSTUDIO|PLAYWRIGHT|Playwright|system/);
     else expect(r.tried.length).toBeGreaterThan(0);
   });
 });
@@ -38,8 +38,8 @@ describe('ensureBrowser (npm test)', () => {
   function fake(found: { afterInstaller?: boolean; afterApt?: boolean }, installerOk: boolean, aptOk: boolean) {
     const calls: string[] = [];
     let state: 'none' | 'pw' | 'apt' = 'none';
-    const find = () =>
-      state === 'pw' ? { path: PW, source: "Playwright's installed Chromium" } : state === 'apt' ? { path: '/usr/bin/chromium', source: 'system Chromium' } : ({ path: undefined, error: 'no Chromium found', tried: [PW] } as const);
+    const find = (): Found =>
+      state === 'pw' ? { path: PW, source: "Playwright's installed Chromium" } : state === 'apt' ? { path: '/usr/bin/chromium', source: 'system Chromium' } : { path: undefined, error: 'no Chromium found', tried: [PW] };
     const run = (cmd: string, args: string[]) => {
       calls.push([cmd, ...args].join(' '));
       if (cmd === 'npx') {
