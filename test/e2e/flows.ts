@@ -3,7 +3,8 @@
  * each drives the real window against the real engine and study pool.
  */
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 
 export const DEMO_FORM = { kappa: '0.5', delta: '-2', u: '1', epsInitial: '0.5', epsFinal: '0.8, 1.1', N: '1, 5', tMax: '5', dt: '0.2' };
@@ -14,6 +15,27 @@ export async function shot(page: Page, info: TestInfo, name: string): Promise<vo
   const path = info.outputPath(`${name}.png`);
   await page.screenshot({ path, fullPage: true });
   await info.attach(name, { path, contentType: 'image/png' });
+}
+
+/** One element's screenshot, kept as an artifact under .tmp/e2e-shots/ (gitignored) and attached to the report. */
+export async function shotOf(el: ReturnType<Page['locator']>, info: TestInfo, name: string): Promise<string> {
+  const dir = join(process.cwd(), '.tmp', 'e2e-shots');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `${name}.png`);
+  await el.screenshot({ path });
+  await info.attach(name, { path, contentType: 'image/png' });
+  return path;
+}
+
+/** Every reference line of a chart lies inside its y range (the legend never names a line that is off the axes). */
+export async function expectRefsInRange(fig: ReturnType<Page['locator']>): Promise<number> {
+  await expect(fig).toHaveAttribute('data-refs', /\[/);
+  const [lo, hi, refs] = await fig.evaluate((el: HTMLElement) => [Number(el.dataset.ymin), Number(el.dataset.ymax), JSON.parse(el.dataset.refs ?? '[]') as [number, number][]] as const);
+  for (const [a, b] of refs) {
+    expect(a).toBeGreaterThanOrEqual(lo);
+    expect(b).toBeLessThanOrEqual(hi);
+  }
+  return refs.length;
 }
 
 export async function ready(page: Page): Promise<void> {
@@ -162,14 +184,71 @@ export function defineSuite(title: string, start: () => Promise<Session>, skipRe
     test('fill the form, run: progress reaches 100 %, one curve per N in every chart', async ({}, info) => {
       await fillForm(page, DEMO_FORM);
       await expect(page.locator('figure[data-chart="fig2"]')).toHaveAttribute('data-curves', '2');
-      await page.getByTestId('run').click();
+      // Run from the keyboard: the focus stays on the button through the run (it is aria-disabled, not disabled).
+      await page.getByTestId('run').focus();
+      await page.keyboard.press('Enter');
       folders++;
+      await expect(page.getByTestId('run')).toHaveAttribute('aria-disabled', 'true');
+      await expect(page.getByTestId('run')).toBeFocused();
       await waitDone(page);
+      await expect(page.getByTestId('run')).toBeFocused();
       await expect(page.getByTestId('overall-progress')).toHaveText('100.0 %');
       await expectCurvesPerChart(page, 2, 26);
       await page.getByRole('tab', { name: 'ε_f = 1.1' }).click();
       await expectCurvesPerChart(page, 2, 26);
       await shot(page, info, 'form-run-done');
+    });
+
+    test('charts: references on the axes (Φ/N, Π_d, |α|), units in the axis labels, G not below 0, legend rows toggle by keyboard', async ({}, info) => {
+      await page.getByRole('tab', { name: 'ε_f = 1.1' }).click();
+      const fig = (k: string) => page.locator(`figure[data-chart^="${k}-epsf"]`).first();
+      // Φ/N and |α| carry the N = 1000 NESS and the mean-field branch; Π_d (Fig. 7) the NESS at each N.
+      expect(await expectRefsInRange(fig('Phi_over_N'))).toBeGreaterThanOrEqual(3);
+      expect(await expectRefsInRange(fig('alpha_abs'))).toBeGreaterThanOrEqual(3);
+      expect(await expectRefsInRange(fig('Pi_d'))).toBe(2);
+      await expect(fig('Pi_d').locator('.u-legend')).toContainText('NESS ε_f, N=5');
+      // G ≥ 0: its axis does not go below 0.
+      await expect.poll(async () => Number(await fig('G').getAttribute('data-ymin'))).toBeGreaterThanOrEqual(0);
+      // Units in the axis labels (uPlot draws them on the canvas; the figure carries them as attributes).
+      await expect(fig('Phi_over_N')).toHaveAttribute('data-xlabel', 't [1/(2κ)]');
+      await expect(fig('Phi_over_N')).toHaveAttribute('data-ylabel', 'Φ/N [nats per unit t]');
+      await expect(fig('G')).toHaveAttribute('data-ylabel', 'G [nats]');
+      // Title without equation numbers; the source beside it.
+      await expect(fig('G').locator('.title')).toContainText('Non-Gaussianity G, ε_f = 1.1');
+      await expect(fig('G').locator('.source')).toContainText('seed 000 Eq. 27, Fig. 4');
+      // Keyboard: Enter and Space on a focused legend row hide and show its curve.
+      const row = fig('G').locator('.u-legend .u-series').nth(1);
+      await row.focus();
+      await page.keyboard.press('Enter');
+      await expect(row).toHaveAttribute('aria-pressed', 'false');
+      await expect(row).toHaveClass(/u-off/);
+      await page.keyboard.press(' ');
+      await expect(row).toHaveAttribute('aria-pressed', 'true');
+      await expect(row).not.toHaveClass(/u-off/);
+      for (const k of QUENCH_CHARTS) await shotOf(fig(k), info, `chart-${k}-epsf1.1`);
+      await shotOf(page.locator('figure[data-chart="fig2"]'), info, 'chart-fig2');
+      // Log axis: decades only, never a "0" tick.
+      await fig('G').getByLabel('log y').check();
+      await expect(fig('G')).toHaveAttribute('data-yticks', /10[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]|0\.0/);
+      const ticks = (JSON.parse((await fig('G').getAttribute('data-yticks')) ?? '[]') as (string | null)[]).filter((t) => t);
+      expect(ticks.length).toBeGreaterThan(0);
+      for (const t of ticks) expect(t).not.toBe('0');
+      await shotOf(fig('G'), info, 'chart-G-log');
+      await fig('G').getByLabel('log y').uncheck();
+    });
+
+    test('the form refuses what the engine refuses: t_max not a whole number of Δt; Fig. 2 covers both folds for Δ = −3', async ({}, info) => {
+      await fillForm(page, { ...DEMO_FORM, tMax: '1', dt: '0.3' });
+      await expect(page.getByTestId('error-dt')).toHaveText('Δt must be a divisor of t_max = 1 (t_max/Δt must be a whole number) (got 0.3)');
+      await expect(page.getByTestId('run')).toBeDisabled();
+      await fillForm(page, { delta: '-3', dt: '0.2' });
+      await expect(page.getByTestId('run')).toBeEnabled();
+      // ε+ = 2.06 at Δ = −3: the x axis of the instant Fig. 2 reaches past it.
+      await expect(page.getByTestId('derived')).toContainText('ε+ = 2.06');
+      const fig2 = page.locator('figure[data-chart="fig2"]');
+      await expect.poll(async () => Math.max(...(JSON.parse((await fig2.getAttribute('data-xticks')) ?? '[]') as string[]).map(Number).filter(Number.isFinite))).toBeGreaterThan(2.06);
+      await shotOf(fig2, info, 'chart-fig2-delta-3');
+      await fillForm(page, DEMO_FORM);
     });
 
     test('kerr-quench-demo preset, CSV / PNG / SVG export and the whole figure set', async ({}, info) => {
@@ -202,7 +281,7 @@ export function defineSuite(title: string, start: () => Promise<Session>, skipRe
       expect({ width: svg.width, height: svg.height }).toEqual({ width: 800, height: 500 });
       expect(svg.paths).toBeGreaterThanOrEqual(2);
       const texts = svg.texts.join('|');
-      for (const t of ['N=1', 'N=5', 'Φ/N', 'Entropy flux Φ/N']) expect(texts).toContain(t);
+      for (const t of ['N=1', 'N=5', 'Φ/N', 'Entropy flux per size Φ/N']) expect(texts).toContain(t);
 
       await page.getByTestId('export-set').click();
       await expect(page.getByTestId('set-status')).toHaveText(/^wrote \d+ files to /, { timeout: 60_000 });
@@ -293,7 +372,7 @@ export function defineSuite(title: string, start: () => Promise<Session>, skipRe
       await expect(page.locator('[data-preset="kerr-quench-demo"]')).toBeVisible();
       await expect(page.locator('[data-testid="past-runs"] tbody tr[data-dir]')).toHaveCount(folders);
       // Newest first.
-      const created = await page.locator('[data-testid="past-runs"] tbody tr[data-dir] td:nth-child(4)').allTextContents();
+      const created = await page.locator('[data-testid="past-runs"] tbody tr[data-dir] td:nth-child(7)').allTextContents();
       expect(created.map((c) => Date.parse(c))).toEqual([...created.map((c) => Date.parse(c))].sort((a, b) => b - a));
       await shot(page, info, 'studies');
       // The Gaussian panel (another engineer's component) mounts as a tab when it exists.
@@ -366,6 +445,63 @@ export function defineSuite(title: string, start: () => Promise<Session>, skipRe
       }
       expect(dirs[1]).not.toBe(dirs[0]);
       await shot(page, info, 'phase-space-export');
+    });
+
+    test('state views: Wigner W(μ) on a diverging scale, P(n) at t, P(n, t) and g²(0, t) over the run; scale fixed per run', async ({}, info) => {
+      await page.getByRole('tab', { name: 'Phase space' }).click();
+      await expect(page.getByTestId('ps-info')).toContainText('W ∈ [', { timeout: 30_000 });
+      const w = page.getByTestId('ps-wigner');
+      await expect(w).toBeVisible();
+      // W is drawn on RdBu: near-white (zero) and blue-or-red pixels both occur.
+      const kinds = await w.evaluate((c: HTMLCanvasElement) => {
+        const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+        let white = 0, red = 0;
+        for (let i = 0; i < d.length; i += 4) {
+          if (d[i] > 240 && d[i + 1] > 240 && d[i + 2] > 240) white++;
+          else if (d[i] > d[i + 2] + 40) red++;
+        }
+        return { white, red };
+      });
+      expect(kinds.white).toBeGreaterThan(100);
+      expect(kinds.red).toBeGreaterThan(100);
+      const m = /W ∈ \[(\S+), (\S+)\]/.exec((await page.getByTestId('ps-info').textContent()) ?? '')!;
+      // |W| ≤ 2/π for every state (W = (2/π)<parity> of the displaced state).
+      expect(Number(m[2])).toBeLessThanOrEqual(2 / Math.PI + 1e-9);
+      expect(Number(m[1])).toBeGreaterThanOrEqual(-2 / Math.PI - 1e-9);
+      // g²(0, t) over the run and P(n) at the shown t.
+      const g2 = page.locator('figure[data-chart^="g2-N"]');
+      await expect(g2).toHaveAttribute('data-points', '26', { timeout: 60_000 });
+      await expect(page.locator('figure[data-chart^="photon-distribution-"]')).toBeVisible();
+      await expect(page.getByTestId('ps-pnt').locator('canvas')).toBeVisible();
+      // Per-frame scale changes the colour-bar label only when the frame's maximum differs from the run's.
+      await page.getByTestId('ps-scale').selectOption('frame');
+      await page.getByTestId('ps-scale').selectOption('run');
+      await shot(page, info, 'state-views');
+      await shotOf(page.locator('.view'), info, 'phase-space-Q-W');
+      await shotOf(page.locator('.stats'), info, 'phase-space-photon-stats');
+      console.log(`[e2e] W range at t = 3: [${m[1]}, ${m[2]}]`);
+    });
+
+    test('gaussian-fig3 opens in the Gaussian tab: (g/g_cr)² axis, Π_s in scaled units', async ({}, info) => {
+      await page.getByRole('tab', { name: 'Studies' }).click();
+      await page.locator('[data-preset="gaussian-fig3"]').click();
+      folders++;
+      await expect(page.getByRole('tab', { name: 'Gaussian oscillators' })).toHaveAttribute('aria-selected', 'true');
+      await waitDone(page);
+      const study = page.getByTestId('gaussian-study');
+      const bec = study.locator('figure[data-chart="Pi_s-cavity-bec"]');
+      await expect(bec).toHaveAttribute('data-points', '199');
+      await expect(bec).toHaveAttribute('data-xlabel', '(g/g_cr)² [dimensionless]');
+      await expect(bec).toHaveAttribute('data-ylabel', /^Π_s \[(10\S+ )?nats\/s\]$/);
+      // Tick labels short enough for the axis (no "0,000,000").
+      for (const t of JSON.parse((await bec.getAttribute('data-yticks')) ?? '[]') as (string | null)[]) expect((t ?? '').length).toBeLessThanOrEqual(6);
+      await shotOf(study, info, 'gaussian-study');
+      // The past runs show what each study computes.
+      await page.getByRole('tab', { name: 'Studies' }).click();
+      const demo = page.locator('[data-testid="past-runs"] tbody tr[data-dir*="kerr-quench-demo"]').first();
+      await expect(demo.locator('td[data-col="N"]')).toHaveText('1, 5');
+      await expect(demo.locator('td[data-col="tMax"]')).toHaveText('5');
+      await shotOf(page.getByTestId('past-runs'), info, 'past-runs');
     });
   });
 }
