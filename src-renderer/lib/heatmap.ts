@@ -58,12 +58,17 @@ export function diverging(s: number): [number, number, number] {
 /** CSS gradient of the diverging scale, bottom (−) to top (+), for colour bars. */
 export const DIVERGING_CSS = `linear-gradient(to top, ${RDBU.map((c) => `rgb(${c.join(',')})`).join(', ')})`;
 
-/** W on the symmetric scale [−scale, scale] (zero always white), flipped so that Im μ grows upwards. */
-export function divergingMap(W: ArrayLike<number>, nx: number, ny: number, scale: number): ImageData {
+/**
+ * W on the symmetric scale [−scale, scale] (zero always white), flipped so that Im μ grows upwards. With gamma < 1
+ * the colour follows sign(W)·(|W|/scale)^gamma: with 1/2 a value at 1/4 of the scale sits half-way (the colour bar's
+ * middle ticks), and a negativity of 1 % of the maximum still shows as a light blue.
+ */
+export function divergingMap(W: ArrayLike<number>, nx: number, ny: number, scale: number, gamma = 1): ImageData {
   const img = new ImageData(nx, ny);
   for (let iy = 0; iy < ny; iy++)
     for (let ix = 0; ix < nx; ix++) {
-      const [r, g, b] = diverging(scale > 0 ? W[iy * nx + ix] / scale : 0);
+      const w = scale > 0 ? W[iy * nx + ix] / scale : 0;
+      const [r, g, b] = diverging(gamma === 1 ? w : Math.sign(w) * Math.abs(w) ** gamma);
       const o = ((ny - 1 - iy) * nx + ix) * 4;
       img.data[o] = r;
       img.data[o + 1] = g;

@@ -8,7 +8,6 @@ import { bistableWindow, meanFieldSteadyStates } from '../../src-core/kerr/meanF
 import { nessDensityMatrix } from '../../src-core/kerr/steadyState.js';
 import { chooseK } from '../../src-core/kerr/truncation.js';
 import { kerrObservables } from '../../src-core/phaseSpace/observables.js';
-import { unitScale } from '../gaussian/gaussianModel.js';
 import type { RunState, TaskRun } from './runState.js';
 
 export interface Series {
@@ -301,8 +300,8 @@ export function gaussianCharts(s: RunState): ChartData[] {
     ] as const) {
       const c = sweepChart([t], key, `${name}, ${preset}`, sym, key === 'Pi_s', 'x', xLabel);
       // Rates of ~10⁶ s⁻¹: a power of ten into the unit keeps the tick labels short (and unclipped).
-      const sc = unitScale(c.series.map((se) => se.values.map((v) => v ?? NaN)));
-      c.yLabel = `${sym} [${sc.factor === 1 ? '' : sc.unit.replace('s⁻¹', '')}nats/s]`;
+      const sc = powerOfTen(c.series.flatMap((se) => se.values));
+      c.yLabel = `${sym} [${sc.label}nats/s]`;
       c.series = c.series.map((se) => ({ ...se, label: preset, values: se.values.map((v) => (v === null ? null : v / sc.factor)) }));
       c.source = source;
       c.id = `${key}-${preset}`.replace(/[^\w.-]+/g, '_');
@@ -310,6 +309,20 @@ export function gaussianCharts(s: RunState): ChartData[] {
     }
   }
   return out;
+}
+
+const SUP: Record<string, string> = { '-': '⁻', 0: '⁰', 1: '¹', 2: '²', 3: '³', 4: '⁴', 5: '⁵', 6: '⁶', 7: '⁷', 8: '⁸', 9: '⁹' };
+
+/**
+ * A power of ten (a multiple of 3) for the unit when |values| reach 10⁴ or stay below 10⁻³, so that tick labels stay
+ * at most four digits: "Π_s [10⁶ nats/s]" with ticks 0…2 instead of 0…2,000,000.
+ */
+export function powerOfTen(values: (number | null)[]): { factor: number; label: string } {
+  let m = 0;
+  for (const v of values) if (v !== null && Number.isFinite(v)) m = Math.max(m, Math.abs(v));
+  if (m === 0 || (m < 1e4 && m >= 1e-3)) return { factor: 1, label: '' };
+  const e = 3 * Math.floor(Math.log10(m) / 3);
+  return { factor: 10 ** e, label: `10${[...String(e)].map((c) => SUP[c]).join('')} ` };
 }
 
 function sweepChart(tasks: TaskRun[], key: string, title: string, yLabel: string, logOk: boolean, xKey = 'eps', xLabel = 'ε [rate unit]'): ChartData {

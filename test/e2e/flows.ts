@@ -468,6 +468,8 @@ export function defineSuite(title: string, start: () => Promise<Session>, skipRe
       // |W| ≤ 2/π for every state (W = (2/π)<parity> of the displaced state).
       expect(Number(m[2])).toBeLessThanOrEqual(2 / Math.PI + 1e-9);
       expect(Number(m[1])).toBeGreaterThanOrEqual(-2 / Math.PI - 1e-9);
+      // N = 1 after the quench to ε_f = 0.8: the Kerr state has W < 0 somewhere (the readout says so).
+      if (Number(m[1]) < 0) await expect(page.getByTestId('ps-negativity')).toContainText('negative, a non-classical state');
       // g²(0, t) over the run and P(n) at the shown t.
       const g2 = page.locator('figure[data-chart^="g2-N"]');
       await expect(g2).toHaveAttribute('data-points', '26', { timeout: 60_000 });
