@@ -478,6 +478,22 @@ export function defineSuite(title: string, start: () => Promise<Session>, skipRe
       // Per-frame scale changes the colour-bar label only when the frame's maximum differs from the run's.
       await page.getByTestId('ps-scale').selectOption('frame');
       await page.getByTestId('ps-scale').selectOption('run');
+      // Both exports read back: W on the 64 × 64 grid integrates to ≈ 1; every P(n, t_k) row sums to 1.
+      await page.getByTestId('ps-export-w').click();
+      await expect(page.getByTestId('ps-export-status')).toHaveText(/^wrote .*wigner-.*\.csv$/);
+      const wcsv = readCsv(((await page.getByTestId('ps-export-status').textContent()) ?? '').replace(/^wrote /, ''));
+      expect(wcsv.header).toEqual(['Re_mu', 'Im_mu', 'W']);
+      expect(wcsv.rows).toHaveLength(64 * 64);
+      expect(wcsv.meta.join('\n')).toMatch(/eps_f/);
+      const xs = [...new Set(wcsv.rows.map((r) => Number(r[0])))].sort((a, b) => a - b);
+      const dA = (xs[1] - xs[0]) ** 2;
+      expect(wcsv.rows.reduce((a, r) => a + Number(r[2]), 0) * dA).toBeCloseTo(1, 2);
+      await page.getByTestId('ps-export-pn').click();
+      await expect(page.getByTestId('ps-export-status')).toHaveText(/^wrote .*photon-statistics-.*\.csv$/);
+      const pcsv = readCsv(((await page.getByTestId('ps-export-status').textContent()) ?? '').replace(/^wrote /, ''));
+      expect(pcsv.header.slice(0, 4)).toEqual(['t', 'n_mean', 'g2', 'P_0']);
+      expect(pcsv.rows).toHaveLength(26);
+      for (const r of pcsv.rows) expect(r.slice(3).reduce((a, b) => a + Number(b), 0)).toBeCloseTo(1, 6);
       await shot(page, info, 'state-views');
       await shotOf(page.locator('.view'), info, 'phase-space-Q-W');
       await shotOf(page.locator('.stats'), info, 'phase-space-photon-stats');
