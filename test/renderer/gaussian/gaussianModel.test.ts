@@ -6,7 +6,7 @@ import { gaussianNess } from '../../../src-core/gaussian/ness.js';
 import { criticalCoupling } from '../../../src-core/gaussian/stability.js';
 import { gaussianSweep } from '../../../src-core/gaussian/sweep.js';
 import { outputSpectrum } from '../../../src-core/gaussian/spectrum.js';
-import { evaluate, fig3Charts, formFromPreset, spectrumChart } from '../../../src-renderer/gaussian/gaussianModel.js';
+import { evaluate, fig3Charts, formFromPreset, residualChart, spectrumChart } from '../../../src-renderer/gaussian/gaussianModel.js';
 
 describe('Gaussian panel model', () => {
   it('a preset round-trips through the form units (ν/2π in MHz, kHz, Hz) to the engine parameters', () => {
@@ -68,5 +68,26 @@ describe('Gaussian panel model', () => {
     expect(fit).toEqual(meas);
     model.forEach((v, i) => expect(Math.abs(v! / meas[i]! - 1)).toBeLessThan(1e-12));
     expect(spectrumChart(f, ev)!.x).toHaveLength(600);
+  });
+
+  it('measured data as points with ±1σ bars; residual panel (PSD − fit)/σ, or ln(PSD/fit) without σ, in frequency order', () => {
+    const f = formFromPreset('cavity-om');
+    const ev = evaluate(f);
+    const freqs = Float64Array.from([2e6, 1e6, 1.5e6]);
+    const model = Float64Array.from([4, 2, 3]);
+    const psd = Float64Array.from([4.4, 1.9, 3]);
+    const sigma = Float64Array.from([0.2, 0.05, 0.1]);
+    const fakeFit = { gain: 1, model, chi2_dof: 1.5 } as never;
+    const c = spectrumChart(f, ev, { f: freqs, psd, sigma }, fakeFit)!;
+    const meas = c.series.find((s) => s.label === 'measured (±1σ)')!;
+    expect(meas.points).toBe(true);
+    expect(meas.errors).toEqual([0.05, 0.1, 0.2]);
+    const r = residualChart(f, { f: freqs, psd, sigma }, fakeFit);
+    expect(r.x).toEqual([1e6, 1.5e6, 2e6]);
+    const v = r.series[0].values as number[];
+    [(1.9 - 2) / 0.05, 0, (4.4 - 4) / 0.2].forEach((x, i) => expect(v[i]).toBeCloseTo(x, 12));
+    expect(r.yLabel).toBe('(PSD − fit)/σ [σ]');
+    const rl = residualChart(f, { f: freqs, psd }, fakeFit);
+    expect(rl.series[0].values[0]).toBeCloseTo(Math.log(1.9 / 2), 12);
   });
 });
