@@ -1,12 +1,14 @@
 /**
- * Colours shared by the live charts and the exported figures. Data curves (one per N, in N order) take a palette that is
- * safe for the common colour-vision deficiencies and does not repeat for up to 12 curves: the Okabe–Ito colours
- * (without black, kept for references, and yellow, unreadable on white) followed by the darker ones of Paul Tol's
- * "muted" scheme. References are black or grey and told apart by their dash pattern (REF_STYLES).
+ * Colours shared by the live charts and the exported figures. Data curves (one per N, in N order) take 12 colours
+ * that do not repeat and stay apart for the common colour-vision deficiencies: the Okabe–Ito colours (without black,
+ * kept for references, and yellow, unreadable on white) first, then six of Paul Tol's chosen greedily for the largest
+ * smallest CIELAB distance under normal vision and simulated protanopia, deuteranopia and tritanopia (Machado et al.
+ * 2009): at least ΔE = 9.9 between any two, and from the black and grey references (test/renderer/theme.test.ts).
+ * References are black or grey and told apart by their dash pattern (REF_STYLES).
  */
 export const PALETTE = [
   '#0072B2', '#E69F00', '#009E73', '#D55E00', '#56B4E9', '#CC79A7',
-  '#332288', '#999933', '#882255', '#44AA99', '#AA4499', '#117733',
+  '#225522', '#882255', '#999933', '#117733', '#EE99AA', '#994455',
 ] as const;
 
 /**
