@@ -35,7 +35,7 @@ export const FIELDS: readonly FieldDef[] = [
   { name: 'epsInitial', symbol: 'ε_i', label: 'initial pump', unit: 'E = √N ε', rule: EPS_RULE, list: false, help: 'The quench starts from the NESS at ε_i (seed: 0.5).' },
   { name: 'epsFinal', symbol: 'ε_f', label: 'final pump(s)', unit: 'E = √N ε', rule: EPS_RULE, list: true, help: 'One or more, comma-separated (seed: 0.6, 0.8, 0.933, 1.1, 1.16616, 1.3).' },
   { name: 'N', symbol: 'N', label: 'system sizes', unit: 'dimensionless', rule: N_RULE, list: true, help: 'Comma-separated; one curve per N (seed: 1, 5, 10, 15, 20).' },
-  { name: 'tMax', symbol: 't_max', label: 'duration', unit: 'unit 1/(rate unit) = 1/(2κ) at κ = 0.5', rule: { min: 0, exclusiveMin: true, max: 1e5 }, list: false, help: 'Seed: 10 for most panels, 50 and 100 for (e), (d).' },
+  { name: 'tMax', symbol: 't_max', label: 'duration', unit: 'in 1/ω₀ (ω₀: the unit of κ; the seed’s κ = 0.5 ω₀)', rule: { min: 0, exclusiveMin: true, max: 1e5 }, list: false, help: 'Seed: 10 for most panels, 50 and 100 for (e), (d).' },
   { name: 'dt', symbol: 'Δt', label: 'sample spacing', unit: 'same as t', rule: { min: 1e-4, max: 100 }, list: false, help: 'Observables every Δt (seed: 0.2).' },
 ];
 

@@ -48,18 +48,16 @@ export interface ChartData {
 }
 
 /**
- * Units. ħ = 1 and every rate (κ, Δ, u, ε, λ) is in one rate unit r; the seed sets κ = r/2. Time is then in 1/r, which
- * is 1/(2κ) at the seed's κ: the axis says so in terms of the κ of the run.
+ * Units, as in the files (README "Units", src-main/io/quantities.ts): ħ = 1 and κ, Δ, u, ε and every rate are numbers
+ * in one angular frequency ω₀, the unit κ is given in (the seed's κ = 1/2 means ω₀ = 2κ). Times are in 1/ω₀,
+ * entropies in nat, entropy production and fluxes in nat·ω₀.
  */
-export function timeUnit(kappa: number): string {
-  const k = +kappa.toPrecision(6);
-  if (k === 1) return '1/κ';
-  if (k === 0.5) return '1/(2κ)';
-  return `${k}/κ`;
+export function timeUnit(_kappa: number): string {
+  return '1/ω₀';
 }
 
 export const timeLabel = (kappa: number) => `t [${timeUnit(kappa)}]`;
-export const RATE_UNITS = 'nats per unit t';
+export const RATE_UNITS = 'nat·ω₀';
 
 export interface Observable {
   key: string;
@@ -86,7 +84,7 @@ interface ModelP {
 const N_LIMIT = 1000;
 
 export const OBSERVABLES: readonly Observable[] = [
-  { key: 'G', title: 'Non-Gaussianity G', source: 'seed 000 Eq. 27, Fig. 4', yLabel: 'G [nats]', figure: 'fig4', value: (r) => r.G, logOk: true },
+  { key: 'G', title: 'Non-Gaussianity G', source: 'seed 000 Eq. 27, Fig. 4', yLabel: 'G [nat]', figure: 'fig4', value: (r) => r.G, logOk: true },
   {
     key: 'Phi_over_N',
     title: 'Entropy flux per size Φ/N',
@@ -127,7 +125,7 @@ export const OBSERVABLES: readonly Observable[] = [
     nessAtN: (p, eps, N) => nessPiD({ ...p, eps, N }),
   },
   { key: 'Pi_U', title: 'Unitary entropy production Π_U', source: 'seed 000 Eq. 25, Fig. 8', yLabel: `Π_U [${RATE_UNITS}]`, figure: 'fig8', value: (r) => r.Pi_U, logOk: false },
-  { key: 'S_W', title: 'Wehrl entropy S_W', source: 'seed 000 Eq. 10', yLabel: 'S_W [nats]', figure: 'sw', value: (r) => r.S_W, logOk: false },
+  { key: 'S_W', title: 'Wehrl entropy S_W', source: 'seed 000 Eq. 10', yLabel: 'S_W [nat]', figure: 'sw', value: (r) => r.S_W, logOk: false },
   {
     key: 'alpha_abs',
     title: 'Order parameter |α| = |<a>|/√N',
@@ -257,7 +255,7 @@ export function quenchChart(g: QuenchGroup, o: Observable): ChartData {
 export function gapChart(s: RunState): ChartData | undefined {
   const tasks = s.order.map((id) => s.tasks[id]).filter((t) => t.info.kind === 'gap-sweep');
   if (tasks.length === 0) return undefined;
-  const c = sweepChart(tasks, 'gap', 'Liouvillian gap λ against ε', 'λ [rate unit = 1/unit t]', true);
+  const c = sweepChart(tasks, 'gap', 'Liouvillian gap λ against ε', 'λ [ω₀]', true);
   c.source = 'seed 000 Sec. II D, Fig. 3';
   // points the engine could not certify (eigenvalues not converged in K, or Arnoldi): marked, never silently a curve
   const bad = new Array<number | null>(c.x.length).fill(null);
@@ -301,7 +299,7 @@ export function gaussianCharts(s: RunState): ChartData[] {
       const c = sweepChart([t], key, `${name}, ${preset}`, sym, key === 'Pi_s', 'x', xLabel);
       // Rates of ~10⁶ s⁻¹: a power of ten into the unit keeps the tick labels short (and unclipped).
       const sc = powerOfTen(c.series.flatMap((se) => se.values));
-      c.yLabel = `${sym} [${sc.label}nats/s]`;
+      c.yLabel = `${sym} [${sc.label}nat/s]`;
       c.series = c.series.map((se) => ({ ...se, label: preset, values: se.values.map((v) => (v === null ? null : v / sc.factor)) }));
       c.source = source;
       c.id = `${key}-${preset}`.replace(/[^\w.-]+/g, '_');
@@ -315,7 +313,7 @@ const SUP: Record<string, string> = { '-': '⁻', 0: '⁰', 1: '¹', 2: '²', 3:
 
 /**
  * A power of ten (a multiple of 3) for the unit when |values| reach 10⁴ or stay below 10⁻³, so that tick labels stay
- * at most four digits: "Π_s [10⁶ nats/s]" with ticks 0…2 instead of 0…2,000,000.
+ * at most four digits: "Π_s [10⁶ nat/s]" with ticks 0…2 instead of 0…2,000,000.
  */
 export function powerOfTen(values: (number | null)[]): { factor: number; label: string } {
   let m = 0;
@@ -325,7 +323,7 @@ export function powerOfTen(values: (number | null)[]): { factor: number; label: 
   return { factor: 10 ** e, label: `10${[...String(e)].map((c) => SUP[c]).join('')} ` };
 }
 
-function sweepChart(tasks: TaskRun[], key: string, title: string, yLabel: string, logOk: boolean, xKey = 'eps', xLabel = 'ε [rate unit]'): ChartData {
+function sweepChart(tasks: TaskRun[], key: string, title: string, yLabel: string, logOk: boolean, xKey = 'eps', xLabel = 'ε [ω₀]'): ChartData {
   const xs = new Set<number>();
   for (const t of tasks) for (const r of t.rows) if (r && Number.isFinite(r[xKey])) xs.add(r[xKey]);
   const x = [...xs].sort((a, b) => a - b);
@@ -375,7 +373,7 @@ export function fig2Chart(p: ModelP, Ns: number[], epsInitial: number, epsFinal:
     id: 'fig2',
     title: 'NESS order parameter |<a>|/√N against ε',
     source: 'seed 000 Eqs. 5–6, Fig. 2',
-    xLabel: `ε [rate unit; κ = ${fmt(p.kappa)}]`,
+    xLabel: `ε [ω₀; κ = ${fmt(p.kappa)} ω₀]`,
     xKey: 'eps',
     yLabel: '|α| [dimensionless]',
     x,

@@ -210,9 +210,9 @@ export function defineSuite(title: string, start: () => Promise<Session>, skipRe
       // G ≥ 0: its axis does not go below 0.
       await expect.poll(async () => Number(await fig('G').getAttribute('data-ymin'))).toBeGreaterThanOrEqual(0);
       // Units in the axis labels (uPlot draws them on the canvas; the figure carries them as attributes).
-      await expect(fig('Phi_over_N')).toHaveAttribute('data-xlabel', 't [1/(2κ)]');
-      await expect(fig('Phi_over_N')).toHaveAttribute('data-ylabel', 'Φ/N [nats per unit t]');
-      await expect(fig('G')).toHaveAttribute('data-ylabel', 'G [nats]');
+      await expect(fig('Phi_over_N')).toHaveAttribute('data-xlabel', 't [1/ω₀]');
+      await expect(fig('Phi_over_N')).toHaveAttribute('data-ylabel', 'Φ/N [nat·ω₀]');
+      await expect(fig('G')).toHaveAttribute('data-ylabel', 'G [nat]');
       // Title without equation numbers; the source beside it.
       await expect(fig('G').locator('.title')).toContainText('Non-Gaussianity G, ε_f = 1.1');
       await expect(fig('G').locator('.source')).toContainText('seed 000 Eq. 27, Fig. 4');
@@ -480,8 +480,8 @@ export function defineSuite(title: string, start: () => Promise<Session>, skipRe
       await page.getByTestId('ps-scale').selectOption('run');
       // Both exports read back: W on the 64 × 64 grid integrates to ≈ 1; every P(n, t_k) row sums to 1.
       await page.getByTestId('ps-export-w').click();
-      await expect(page.getByTestId('ps-export-status')).toHaveText(/^wrote .*wigner-.*\.csv$/);
-      const wcsv = readCsv(((await page.getByTestId('ps-export-status').textContent()) ?? '').replace(/^wrote /, ''));
+      await expect(page.getByTestId('ps-csv-status')).toHaveText(/^wrote .*wigner-.*\.csv$/);
+      const wcsv = readCsv(((await page.getByTestId('ps-csv-status').textContent()) ?? '').replace(/^wrote /, ''));
       expect(wcsv.header).toEqual(['Re_mu', 'Im_mu', 'W']);
       expect(wcsv.rows).toHaveLength(64 * 64);
       expect(wcsv.meta.join('\n')).toMatch(/eps_f/);
@@ -489,8 +489,8 @@ export function defineSuite(title: string, start: () => Promise<Session>, skipRe
       const dA = (xs[1] - xs[0]) ** 2;
       expect(wcsv.rows.reduce((a, r) => a + Number(r[2]), 0) * dA).toBeCloseTo(1, 2);
       await page.getByTestId('ps-export-pn').click();
-      await expect(page.getByTestId('ps-export-status')).toHaveText(/^wrote .*photon-statistics-.*\.csv$/);
-      const pcsv = readCsv(((await page.getByTestId('ps-export-status').textContent()) ?? '').replace(/^wrote /, ''));
+      await expect(page.getByTestId('ps-csv-status')).toHaveText(/^wrote .*photon-statistics-.*\.csv$/);
+      const pcsv = readCsv(((await page.getByTestId('ps-csv-status').textContent()) ?? '').replace(/^wrote /, ''));
       expect(pcsv.header.slice(0, 4)).toEqual(['t', 'n_mean', 'g2', 'P_0']);
       expect(pcsv.rows).toHaveLength(26);
       for (const r of pcsv.rows) expect(r.slice(3).reduce((a, b) => a + Number(b), 0)).toBeCloseTo(1, 6);
@@ -510,7 +510,7 @@ export function defineSuite(title: string, start: () => Promise<Session>, skipRe
       const bec = study.locator('figure[data-chart="Pi_s-cavity-bec"]');
       await expect(bec).toHaveAttribute('data-points', '199');
       await expect(bec).toHaveAttribute('data-xlabel', '(g/g_cr)² [dimensionless]');
-      await expect(bec).toHaveAttribute('data-ylabel', /^Π_s \[(10\S+ )?nats\/s\]$/);
+      await expect(bec).toHaveAttribute('data-ylabel', /^Π_s \[(10\S+ )?nat\/s\]$/);
       // Tick labels short enough for the axis (no "0,000,000").
       for (const t of JSON.parse((await bec.getAttribute('data-yticks')) ?? '[]') as (string | null)[]) expect((t ?? '').length).toBeLessThanOrEqual(6);
       await shotOf(study, info, 'gaussian-study');

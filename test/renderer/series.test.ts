@@ -148,7 +148,7 @@ describe('Gaussian sweep charts (seed 004 Fig. 3)', () => {
     s = applyEvent(s, { type: 'sample-ready', studyId: 'S', taskId: 'b', index: 1, row: { x: 0.5, Pi_s: 3.5e6, mu_b: -2 } }, 2);
     const [pi] = gaussianCharts(s);
     expect(pi.xLabel).toBe('(g/g_cr)² [dimensionless]');
-    expect(pi.yLabel).toBe('Π_s [10⁶ nats/s]');
+    expect(pi.yLabel).toBe('Π_s [10⁶ nat/s]');
     expect(pi.series[0].values).toEqual([1, 3.5]);
   });
 });

@@ -5,7 +5,7 @@
  * one dash pattern each.
  */
 import { describe, expect, it } from 'vitest';
-import { lineStyle, PALETTE, REF_STYLES } from '../../src-renderer/lib/theme.js';
+import { lineStyle, PALETTE, REF_STYLES } from '../../src-renderer/lib/palette.js';
 
 const CVD: Record<string, number[][]> = {
   normal: [[1, 0, 0], [0, 1, 0], [0, 0, 1]],
