@@ -224,6 +224,25 @@ const methodParams = (): Record<Method, fc.Arbitrary<unknown>> => ({
     },
     { weight: 15, arbitrary: record({ params: field(quenchParams(), 1), t: field(fc.double({ min: 0, max: 2, noNaN: true })), grid: field(grid(), 1) }) },
   ),
+  // P(n, t) over a quench (window helper): small valid runs, and the usual mangled fields.
+  'phaseSpace.photonSeries': fc.oneof(
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        params: fc.record({
+          kappa: fc.double({ min: 0.1, max: 2, noNaN: true }),
+          delta: fc.double({ min: -3, max: 0, noNaN: true }),
+          u: fc.double({ min: 0.5, max: 2, noNaN: true }),
+          epsInitial: fc.double({ min: 0, max: 1, noNaN: true }),
+          epsFinal: fc.double({ min: 0, max: 1.2, noNaN: true }),
+          N: fc.double({ min: 0.5, max: 3, noNaN: true }),
+          tMax: fc.constantFrom(0.5, 1),
+        }),
+        dt: fc.constantFrom(0.25, 0.5, 0.3),
+      }),
+    },
+    { weight: 15, arbitrary: record({ params: field(quenchParams(), 1), dt: field(fc.double({ min: 0.01, max: 2, noNaN: true })) }) },
+  ),
   'files.exportCsv': record({
     name: nameArb(),
     columns: field(fc.array(fc.string({ maxLength: 10 }), { maxLength: 4 })),
@@ -394,7 +413,7 @@ describe('Electron IPC adapter (fake ipcMain, the real handlers)', () => {
     const wc = { mainFrame: main };
     registerIpc({ handle: (ch: string, fn: never) => table.set(ch, fn), removeHandler: (ch: string) => table.delete(ch) } as never, sb.handlers, () => ({ isDestroyed: () => false, webContents: wc }));
     const gens = methodParams();
-    const safe = METHOD_NAMES.filter((m) => m !== 'studies.run' && m !== 'studies.resume' && m !== 'phaseSpace.frame');
+    const safe = METHOD_NAMES.filter((m) => m !== 'studies.run' && m !== 'studies.resume' && m !== 'phaseSpace.frame' && m !== 'phaseSpace.photonSeries');
     const before = sb.outsideState();
     await fc.assert(
       fc.asyncProperty(
