@@ -17,6 +17,7 @@ import { run as gaussian } from './gaussian.js';
 import { run as spectrum } from './spectrum.js';
 import { run as desktop } from './desktop.js';
 import { run as coldStart } from './coldStart.js';
+import { run as quenchSpeed } from './quenchSpeed.js';
 
 type Section = { name: string; run: () => Promise<BenchSection> };
 const SECTIONS: Section[] = [
@@ -27,6 +28,7 @@ const SECTIONS: Section[] = [
   { name: 'studies', run: studies },
   { name: 'desktop', run: desktop },
   { name: 'coldStart', run: coldStart },
+  { name: 'quench-speed', run: quenchSpeed },
 ];
 
 function printSection(sec: BenchSection): void {
