@@ -94,6 +94,9 @@ function polarGridRule(K?: number): string {
   return `polar per state (autoPolarGrid): Gauss–Legendre radial nodes 10·r_max + 10 on [0; r_max] with r_max where the angle-averaged Q falls below 1e-18 of its peak (rounded up to 0.5); FFT angles adaptive per radius up to ${cap}`;
 }
 
+/** Numbers a quench checkpoint row carries after the task's columns (see runQuench). */
+export const QUENCH_CK_EXTRA = 5;
+
 export async function runQuench(t: PlannedTask, ctx: ExecContext): Promise<TaskOutcome> {
   const id = t.info.id;
   const q = quenchJobParams(t);
@@ -102,12 +105,11 @@ export async function runQuench(t: PlannedTask, ctx: ExecContext): Promise<TaskO
   const submit = <T>(job: Parameters<Scheduler['submit']>[0], prio: number, transfer?: ArrayBuffer[]) =>
     ctx.sched.submit<T>(job, prio, ctx.order, transfer ? { transfer } : {}, id);
 
-  // Checkpoint rows carry CK_EXTRA numbers after the task's columns (not written to the CSV): K of the sample, the
+  // Checkpoint rows carry QUENCH_CK_EXTRA numbers after the task's columns (not written to the CSV): K of the sample, the
   // kinds of basis change in its interval (K_CHANGE_BITS), the population shrinks discarded there, the distance from
   // the NESS (untilNess runs; NaN otherwise) and the top-level population. The K history, the metadata and the
   // arrival test of a resumed run are rebuilt from them, so its CSV is byte-identical to an uninterrupted run's.
-  const CK_EXTRA = 5;
-  const ckCols = nCols + CK_EXTRA;
+  const ckCols = nCols + QUENCH_CK_EXTRA;
   let ck = ctx.store.readCheckpoint(id);
   if (ck && (ck.kind !== 'quench' || ck.nCols !== ckCols || ck.nRows < 1 || !ck.re || ck.rows[(ck.nRows - 1) * ckCols + nCols] !== ck.K)) ck = null;
   let plan: PlanResult;
@@ -122,7 +124,7 @@ export async function runQuench(t: PlannedTask, ctx: ExecContext): Promise<TaskO
     return isCancel(e) ? { state: 'cancelled', rows: 0 } : { state: 'failed', rows: 0, error: errorText(e) };
   }
   const times = plan.times;
-  /** Per sample: K, change kinds, discarded population, NESS distance, top population (see CK_EXTRA). */
+  /** Per sample: K, change kinds, discarded population, NESS distance, top population (see QUENCH_CK_EXTRA). */
   const Ks: number[] = [plan.K], kinds: number[] = [0], disc: number[] = [0], dist: number[] = [], tops: number[] = [];
   // ETA of an untilNess run: distance ≈ C e^{−λt}, λ the Liouvillian gap at ε_f (a 'gap' point job on an idle
   // worker), refined from the observed decay; the predicted arrival, not the cap, sets the progress total.
