@@ -18,6 +18,7 @@ import { run as spectrum } from './spectrum.js';
 import { run as desktop } from './desktop.js';
 import { run as coldStart } from './coldStart.js';
 import { run as cluster } from './cluster.js';
+import { run as quenchSpeed } from './quenchSpeed.js';
 
 type Section = { name: string; run: () => Promise<BenchSection> };
 const SECTIONS: Section[] = [
@@ -29,6 +30,7 @@ const SECTIONS: Section[] = [
   { name: 'desktop', run: desktop },
   { name: 'coldStart', run: coldStart },
   { name: 'cluster', run: cluster },
+  { name: 'quench-speed', run: quenchSpeed },
 ];
 
 function printSection(sec: BenchSection): void {

@@ -11,7 +11,7 @@ import { gaussianNess } from '../src-core/gaussian/ness.js';
 import { PRESETS as GAUSSIAN_PRESETS } from '../src-core/gaussian/model.js';
 import { criticalCoupling } from '../src-core/gaussian/stability.js';
 import { couplingFrom } from '../src-core/gaussian/sweep.js';
-import { planQuench, propagateInterval, quenchInitialState, type QuenchSpec } from '../src-core/kerr/quench.js';
+import { advanceQuench, K_CHANGE_BITS, NessCache, nessDistance, planQuench, quenchInitialState, type QuenchPlan, type QuenchSpec } from '../src-core/kerr/quench.js';
 import { chooseK, guardTruncation } from '../src-core/kerr/truncation.js';
 import { trace } from '../src-core/linalg/complexMatrix.js';
 import { gapSweep, liouvillianSpectrum } from '../src-core/kerr/spectrum.js';
@@ -26,32 +26,41 @@ function quenchSpec(q: QuenchJobParams): QuenchSpec {
   return s;
 }
 
+/** One plan per worker and spec (chooseK costs 5–40 ms; a trajectory's jobs all ask for the same one). */
+let planCache: { key: string; plan: QuenchPlan } | null = null;
+function cachedPlan(q: QuenchJobParams): QuenchPlan {
+  const key = JSON.stringify(quenchSpec(q));
+  if (planCache?.key !== key) planCache = { key, plan: planQuench(quenchSpec(q)) };
+  return planCache.plan;
+}
+
 export function quenchPlan(q: QuenchJobParams, withState: boolean): PlanResult {
-  const plan = planQuench(quenchSpec(q));
+  const plan = cachedPlan(q);
   const times = plan.times.slice();
-  if (!withState) return { K: plan.K, times };
+  if (!withState) return { K: plan.K, adaptive: plan.adaptive !== null, times };
   const rho = quenchInitialState(plan);
-  return { K: plan.K, times, rho: { re: rho.re, im: rho.im } };
+  return { K: plan.K, adaptive: plan.adaptive !== null, times, rho: { re: rho.re, im: rho.im } };
 }
 
-/** ρ one sample (Δt) later: the engine's deterministic interval step (resumable bit for bit). */
-export function propagateSamples(q: QuenchJobParams, K: number, rho: RhoData): RhoData {
-  const next = propagateInterval({ K, re: rho.re, im: rho.im }, finalParams(q), q.dt, q.rtol !== undefined ? { rtol: q.rtol } : {});
-  return { re: next.re, im: next.im };
+/** ρ one sample (Δt) later, the basis adapted: the engine's deterministic interval step (resumable bit for bit). */
+export function propagateSamples(q: QuenchJobParams, K: number, rho: RhoData): { rho: RhoData; K: number; kinds: number; discarded: number } {
+  const plan = cachedPlan(q);
+  const r = advanceQuench({ K, re: rho.re, im: rho.im }, plan.final, q.dt, plan.rtol, plan.adaptive);
+  let kinds = 0, discarded = 0;
+  for (const c of r.changes) {
+    kinds |= K_CHANGE_BITS[c.kind];
+    discarded += c.discarded;
+  }
+  return { rho: { re: r.rho.re, im: r.rho.im }, K: r.rho.K, kinds, discarded };
 }
 
-/** One cached NESS per worker (a trajectory's jobs all ask for the same one). */
-let nessCache: { key: string; rho: ComplexMatrix } | null = null;
-
-/** max_mn |ρ_mn − ρ^NESS_mn| at ε_f, same basis. */
-export function nessDistance(q: QuenchJobParams, K: number, rho: RhoData): number {
+/** The NESS at ε_f and its observables, per K (a trajectory near its NESS keeps one or two K). */
+let nessCache: { key: string; cache: NessCache } | null = null;
+function nessFor(q: QuenchJobParams): NessCache {
   const p = finalParams(q);
-  const key = JSON.stringify([p, K]);
-  if (nessCache?.key !== key) nessCache = { key, rho: nessDensityMatrix(p, K) };
-  const s = nessCache.rho;
-  let d = 0;
-  for (let i = 0; i < s.re.length; i++) d = Math.max(d, Math.hypot(rho.re[i] - s.re[i], rho.im[i] - s.im[i]));
-  return d;
+  const key = JSON.stringify(p);
+  if (nessCache?.key !== key) nessCache = { key, cache: new NessCache(p) };
+  return nessCache.cache;
 }
 
 /**
@@ -59,22 +68,33 @@ export function nessDistance(q: QuenchJobParams, K: number, rho: RhoData): numbe
  * the integration failed) and the truncation guard (TruncationError when the top Fock levels hold > 1e-9), so a
  * number from a basis too small is never written. Sample 0 is the NESS at ε_i and is evaluated with those parameters.
  */
-export function observablesRows(q: QuenchJobParams, K: number, rhos: RhoData[], ks: number[], ts: number[], checkCancel: () => void): RowsResult {
+export function observablesRows(q: QuenchJobParams, Ks: number[], rhos: RhoData[], ks: number[], ts: number[], checkCancel: () => void, withNess = false): RowsResult {
   const cols = OBSERVABLE_FIELDS.length;
   const rows = new Float64Array(rhos.length * cols);
+  const dist = withNess ? new Float64Array(rhos.length) : undefined;
+  const top = new Float64Array(rhos.length);
+  const worst: string[] = [];
   const pf = finalParams(q);
   const pi: KerrParams = { ...pf, eps: q.epsInitial };
   rhos.forEach((r, i) => {
     checkCancel();
+    const K = Ks[i];
     const rho = { K, re: r.re, im: r.im };
     const tr = trace(rho);
     const trErr = Math.hypot(tr.re - 1, tr.im);
     if (!(trErr <= 1e-8)) throw new Error(`quench: |tr ρ − 1| = ${trErr.toExponential(2)} at t = ${ts[i]} (integration failed)`);
-    guardTruncation(rho, { where: `t = ${ts[i]}` });
+    top[i] = guardTruncation(rho, { where: `t = ${ts[i]}` });
     const o = kerrObservables(rho, ks[i] === 0 ? pi : pf);
     OBSERVABLE_FIELDS.forEach((f, j) => (rows[i * cols + j] = o[f]));
+    if (dist) {
+      // Sample 0 is the NESS at ε_i: never "arrived" (its distance is computed all the same).
+      const ref = nessFor(q).get(K);
+      const d = nessDistance(rho, o, ref.rho, ref.o, pf.kappa);
+      dist[i] = ks[i] === 0 ? Math.max(d.distance, Number.MIN_VALUE) : d.distance;
+      worst.push(d.worst);
+    }
   });
-  return { cols, rows };
+  return dist ? { cols, rows, top, dist, worst } : { cols, rows, top };
 }
 
 type Fixed = Record<string, number | string | boolean>;

@@ -16,29 +16,42 @@ export interface RhoData {
 export type Job =
   /** planQuench (+ the initial NESS at ε_i when withState). */
   | { op: 'quench-plan'; q: QuenchJobParams; withState: boolean }
-  /** `steps` calls of propagateInterval from ρ; returns ρ after each; with nessTol also max|ρ − ρ_NESS(ε_f)|. */
-  | { op: 'propagate'; q: QuenchJobParams; K: number; rho: RhoData; steps: number; withNessDistance: boolean }
-  /** kerrObservables of each ρ at ε_f; returns one row (QUENCH_TASK_COLUMNS without t) per ρ. */
-  | { op: 'observables'; q: QuenchJobParams; K: number; rhos: RhoData[]; ks: number[]; ts: number[] }
+  /** `steps` sample intervals (advanceQuench: the basis adapts unless q.K is set) from ρ (of dimension K); ρ after each. */
+  | { op: 'propagate'; q: QuenchJobParams; K: number; rho: RhoData; steps: number }
+  /**
+   * kerrObservables of each ρ (dimension Ks[i]) at ε_f; one row (QUENCH_TASK_COLUMNS without t) per ρ. With withNess,
+   * also the distance from the NESS at ε_f in the same K (nessDistance of src-core/kerr/quench.ts).
+   */
+  | { op: 'observables'; q: QuenchJobParams; Ks: number[]; rhos: RhoData[]; ks: number[]; ts: number[]; withNess?: boolean }
   /** Independent sweep points; returns one row of the task's columns per x. */
   | { op: 'points'; sweep: 'ness-exact' | 'ness-fock' | 'gap' | 'gaussian'; fixed: Record<string, number | string | boolean>; xs: number[] };
 
 export interface PlanResult {
+  /** The first K (the only one when q.K is set). */
   K: number;
+  adaptive: boolean;
   times: Float64Array;
   rho?: RhoData;
 }
 
 export interface PropagateResult {
   rhos: RhoData[];
-  /** max_mn |ρ_mn − ρ^NESS_mn| after each step (empty unless asked). */
-  dist: Float64Array;
+  /** K of each returned ρ. */
+  Ks: number[];
+  /** Per step: bit mask of the basis changes in that interval (K_CHANGE_BITS) and the population discarded by shrinks. */
+  kinds: number[];
+  discarded: number[];
 }
 
 /** Rows, row-major, `cols` numbers each. */
 export interface RowsResult {
   cols: number;
   rows: Float64Array;
+  /** Observables jobs with withNess: distance from the NESS per row, and the quantity that sets it. */
+  dist?: Float64Array;
+  worst?: string[];
+  /** Observables jobs: top-level population (two levels) of each ρ. */
+  top?: Float64Array;
 }
 
 /** What a worker posts back: exactly one message per job (the pool resolves on the first message). */

@@ -6,7 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Job, JobEnvelope, JobReply, RhoData, WorkerInit } from './protocol.js';
-import { gaussianPoints, nessDistance, nessPoints, gapPoints, observablesRows, propagateSamples, quenchPlan } from './engineCalls.js';
+import { gaussianPoints, nessPoints, gapPoints, observablesRows, propagateSamples, quenchPlan } from './engineCalls.js';
 
 const cancel = new Int32Array((workerData as WorkerInit).cancel);
 
@@ -27,23 +27,24 @@ function handle(job: Job, port: JobEnvelope['port']): { value: unknown; transfer
     }
     case 'propagate': {
       const rhos: RhoData[] = [];
-      const dist = new Float64Array(job.withNessDistance ? job.steps : 0);
-      let rho: RhoData = job.rho;
+      const Ks: number[] = [], kinds: number[] = [], discarded: number[] = [];
+      let rho: RhoData = job.rho, K = job.K;
       for (let s = 0; s < job.steps; s++) {
         checkCancel();
-        rho = propagateSamples(job.q, job.K, rho);
+        const r = propagateSamples(job.q, K, rho);
+        rho = r.rho;
+        K = r.K;
         rhos.push(rho);
-        if (job.withNessDistance) {
-          dist[s] = nessDistance(job.q, job.K, rho);
-          if (dist[s] <= 0) break;
-        }
+        Ks.push(K);
+        kinds.push(r.kinds);
+        discarded.push(r.discarded);
         progress(s + 1, job.steps);
       }
-      return { value: { rhos, dist }, transfer: [dist.buffer as ArrayBuffer, ...rhos.flatMap((r) => [r.re.buffer as ArrayBuffer, r.im.buffer as ArrayBuffer])] };
+      return { value: { rhos, Ks, kinds, discarded }, transfer: rhos.flatMap((r) => [r.re.buffer as ArrayBuffer, r.im.buffer as ArrayBuffer]) };
     }
     case 'observables': {
-      const r = observablesRows(job.q, job.K, job.rhos, job.ks, job.ts, checkCancel);
-      return { value: r, transfer: [r.rows.buffer as ArrayBuffer] };
+      const r = observablesRows(job.q, job.Ks, job.rhos, job.ks, job.ts, checkCancel, job.withNess === true);
+      return { value: r, transfer: [r.rows.buffer as ArrayBuffer, r.top!.buffer as ArrayBuffer, ...(r.dist ? [r.dist.buffer as ArrayBuffer] : [])] };
     }
     case 'points': {
       if (job.sweep === 'gap') {

@@ -11,8 +11,13 @@ import { kerrObservables } from '../phaseSpace/observables.js';
 import { checkNumber, ParameterError } from '../validation.js';
 import { KERR_RULES, validateKerrParams, type KerrParams } from './model.js';
 import { propagateInterval, type PropagateStats } from './propagate.js';
+import { meanFieldSteadyStates } from './meanField.js';
 import { nessDensityMatrix } from './steadyState.js';
-import { chooseK, guardTruncation, type GuardOptions } from './truncation.js';
+import {
+  adaptiveTargetK, chooseK, DEFAULT_ADAPTIVE_K, embedRho, growStep, guardTruncation, tailPopulation, truncateRho,
+  type AdaptiveKPolicy, type GuardOptions,
+} from './truncation.js';
+import type { KerrObservables } from './types.js';
 import { QUENCH_COLUMNS, type PolarGrid } from './types.js';
 
 export { propagateInterval, newStats, type PropagateOptions, type PropagateStats } from './propagate.js';
@@ -30,7 +35,10 @@ export interface QuenchSpec {
   tMax: number;
   /** Sample interval Δt; tMax must be a whole number of intervals. */
   dt: number;
-  /** Fock levels; chosen automatically (chooseK) when absent. */
+  /**
+   * Fock levels, fixed for the whole run. When absent the basis is adaptive: it starts at chooseK of the NESS at ε_i
+   * and grows (zero-padded, exact) or shrinks with the state (advanceQuench, DEFAULT_ADAPTIVE_K).
+   */
   K?: number;
   /** Propagator tolerance (default 1e-10). */
   rtol?: number;
@@ -38,7 +46,16 @@ export interface QuenchSpec {
 
 export interface QuenchPlan {
   spec: QuenchSpec;
+  /** The first K (fixed K: the only one). */
   K: number;
+  /** The adaptive-basis policy, or null when the spec fixes K. */
+  adaptive: AdaptiveKPolicy | null;
+  /**
+   * K the whole quench is expected to need from the mean-field and exact photon numbers at ε_i, ε_f and the
+   * mean-field transient (chooseK); null when that exceeds the 400-level cap (the run may still fit: the basis follows
+   * the state, and the guard refuses when it does not).
+   */
+  Kexpected: number | null;
   /** Number of samples (intervals + 1). */
   samples: number;
   /** t_i = i·Δt. */
@@ -52,7 +69,13 @@ export interface QuenchPlan {
 export const QUENCH_LIMITS = Object.freeze({
   tMax: { min: 0, exclusiveMin: true, max: 1e5 },
   dt: { min: 0, exclusiveMin: true, max: 1e5 },
+  /** A fixed K (spec, --nmax): its NESS solve holds a nested-dissection factorisation (~110 MB at K = 240, ∝ K³). */
   K: { min: 2, max: 400, integer: true },
+  /**
+   * Largest K the adaptive basis may grow to: propagation needs only O(K²) memory. The N = 100, ε 0.5 → 1.1 quench
+   * needs K ≈ 430 by t = 5 (its population front at 1e-15 reaches n ≈ 404).
+   */
+  adaptiveMaxK: 600,
   rtol: { min: 1e-14, max: 1e-3 },
   samples: 1_000_001,
 });
@@ -75,14 +98,210 @@ export function planQuench(spec: QuenchSpec): QuenchPlan {
   const base = { kappa: spec.kappa, delta: spec.delta, u: spec.u, N: spec.N };
   const initial = validateKerrParams({ ...base, eps: spec.epsInitial });
   const final = validateKerrParams({ ...base, eps: spec.epsFinal });
-  const K =
-    spec.K === undefined
-      ? chooseK(base, [spec.epsInitial, spec.epsFinal], { quenchTime: spec.tMax, maxK: QUENCH_LIMITS.K.max }).K
-      : checkNumber('K', spec.K, QUENCH_LIMITS.K);
+  let K: number, adaptive: AdaptiveKPolicy | null = null, Kexpected: number | null;
+  if (spec.K === undefined) {
+    // The first K holds the state we start in, the exact NESS at ε_i (mean, spread and the factorial-moment tail
+    // bound); the photon numbers at ε_f and along the mean-field transient give the K expected later (for display
+    // and for the refusal of hopeless sizes). The basis then follows the state (advanceQuench).
+    // Its tail bound is set below the policy's preTol, so the start state is as converged as every later one (with
+    // chooseK's default 1e-14 the N = 5 quench's G differed from a large fixed K by 2.4e-8 relative).
+    K = chooseK(base, [spec.epsInitial], { maxK: QUENCH_LIMITS.K.max, tailTol: 1e-18 }).K;
+    adaptive = { ...DEFAULT_ADAPTIVE_K, maxK: QUENCH_LIMITS.adaptiveMaxK };
+    try {
+      Kexpected = chooseK(base, [spec.epsInitial, spec.epsFinal], { quenchTime: spec.tMax, maxK: QUENCH_LIMITS.K.max }).K;
+    } catch (e) {
+      if (!(e instanceof ParameterError)) throw e;
+      // Beyond the cap even at the mean-field level with a generous margin: refuse only when the mean-field photon
+      // number itself (no margin) cannot fit, else let the run try.
+      const peak = spec.N * Math.max(...meanFieldStates(base, spec.epsFinal));
+      if (peak > QUENCH_LIMITS.K.max) throw e;
+      Kexpected = null;
+    }
+  } else {
+    K = checkNumber('K', spec.K, QUENCH_LIMITS.K);
+    Kexpected = K;
+  }
   const samples = intervals + 1;
   const times = new Float64Array(samples);
   for (let i = 0; i < samples; i++) times[i] = i * spec.dt;
-  return { spec, K, samples, times, initial, final, rtol };
+  return { spec, K, adaptive, Kexpected, samples, times, initial, final, rtol };
+}
+
+/** Photon numbers |α|² of the stable mean-field branches at ε. */
+function meanFieldStates(base: Omit<KerrParams, 'eps'>, eps: number): number[] {
+  const s = meanFieldSteadyStates({ ...base, eps }).filter((b) => b.stable).map((b) => b.n);
+  return s.length ? s : [0];
+}
+
+/** One change of the basis size. The change is made at t_{sample−1}, before the interval that ends at `sample`. */
+export interface KChange {
+  sample: number;
+  from: number;
+  to: number;
+  /** 'grow': the top population passed preTol; 'redo': the interval ended above growTol and was redone in the larger
+   * basis; 'shrink': the top levels were empty (discarded = the population dropped, ≤ shrinkTol). */
+  kind: 'grow' | 'redo' | 'shrink';
+  discarded: number;
+}
+
+/**
+ * ρ one sample interval later, the basis adapted (or fixed when `policy` is null). Deterministic: the K decisions are
+ * a function of ρ (its K included), so a run resumed from a saved ρ repeats them exactly. Before the interval the
+ * basis is grown or shrunk as adaptiveTargetK says; after it, if the top population exceeds growTol the interval is
+ * redone from the start state embedded in a larger basis (zero padding is exact), so every returned state has its
+ * top two levels at ≤ growTol unless maxK is reached (the guard then decides).
+ */
+export function advanceQuench(
+  rho: ComplexMatrix,
+  final: KerrParams,
+  dt: number,
+  rtol: number,
+  policy: AdaptiveKPolicy | null,
+  stats?: PropagateStats,
+): { rho: ComplexMatrix; changes: Omit<KChange, 'sample'>[] } {
+  const changes: Omit<KChange, 'sample'>[] = [];
+  if (!policy) return { rho: propagateInterval(rho, final, dt, { rtol, stats }), changes };
+  let cur = rho;
+  const K1 = adaptiveTargetK(cur, policy);
+  if (K1 > cur.K) {
+    changes.push({ from: cur.K, to: K1, kind: 'grow', discarded: 0 });
+    cur = embedRho(cur, K1);
+  } else if (K1 < cur.K) {
+    const t = truncateRho(cur, K1);
+    changes.push({ from: cur.K, to: K1, kind: 'shrink', discarded: t.discarded });
+    cur = t.rho;
+  }
+  for (;;) {
+    const next = propagateInterval(cur, final, dt, { rtol, stats });
+    if (!(tailPopulation(next, next.K - 2) > policy.growTol) || cur.K >= policy.maxK) return { rho: next, changes };
+    const K2 = Math.min(policy.maxK, cur.K + growStep(cur.K));
+    changes.push({ from: cur.K, to: K2, kind: 'redo', discarded: 0 });
+    cur = embedRho(cur, K2);
+  }
+}
+
+/** Bit mask of the kinds of change in one interval (the studies' checkpoints store it per sample). */
+export const K_CHANGE_BITS = Object.freeze({ grow: 1, redo: 2, shrink: 4 });
+
+/** The changes of one interval merged: K of the previous sample → K of this one, the kinds in order, the discarded sum. */
+export interface KChangeMerged {
+  sample: number;
+  from: number;
+  to: number;
+  kinds: number;
+  discarded: number;
+}
+
+export function mergeKChanges(changes: KChange[]): KChangeMerged[] {
+  const out: KChangeMerged[] = [];
+  for (const c of changes) {
+    const last = out[out.length - 1];
+    if (last && last.sample === c.sample) {
+      last.to = c.to;
+      last.kinds |= K_CHANGE_BITS[c.kind];
+      last.discarded += c.discarded;
+    } else out.push({ sample: c.sample, from: c.from, to: c.to, kinds: K_CHANGE_BITS[c.kind], discarded: c.discarded });
+  }
+  return out;
+}
+
+/**
+ * Metadata text of the changes: "t=0.8:61→78(grow+redo) t=30.2:229→201(shrink 3.1e-22)", t = t_{sample−1} (the start of
+ * the interval that ran in the new basis); "none" for none. The CLI and the studies write the same text.
+ */
+export function formatKChanges(changes: KChangeMerged[], times: ArrayLike<number>): string {
+  if (!changes.length) return 'none';
+  const kinds = (m: number) => (['grow', 'redo', 'shrink'] as const).filter((k) => m & K_CHANGE_BITS[k]).join('+');
+  return changes
+    .map((c) => `t=${+times[c.sample - 1].toFixed(10)}:${c.from}→${c.to}(${kinds(c.kinds)}${c.kinds & K_CHANGE_BITS.shrink ? ` ${c.discarded.toExponential(1)}` : ''})`)
+    .join(' ');
+}
+
+// ---- Runs to the NESS ----
+
+/** The observables compared with the NESS by untilNess (issue 12): every one a quench row reports. */
+export const NESS_OBSERVABLES = ['S_W', 'Pi_J', 'Pi_d', 'Pi_U', 'Phi', 'Phi_q', 'G', 'alpha_abs'] as const;
+
+/**
+ * Distance of a state from the NESS ρ* in the same basis: the largest of
+ *  - max_mn |ρ_mn − ρ*_mn| (absolute: the elements of a trace-one matrix), and
+ *  - for each x in NESS_OBSERVABLES, |x − x*| / max(|x*|, 1e-3 u_x): relative, with an absolute floor of 1e-3 of the
+ *    quantity's unit u_x (κ for the rates Π, Φ; 1 nat for S_W, G; 1 for |α|), so that a NESS value near zero does not
+ *    demand an absurd relative accuracy.
+ * `worst` names the quantity that sets it.
+ */
+/** The definition of nessDistance, for CSV metadata. */
+export const NESS_DISTANCE_TEXT =
+  'max of max|ρ − ρ_NESS| and |x − x_NESS|/max(|x_NESS|, 1e-3 unit) over S_W, Π_J, Π_d, Π_U, Φ, Φ_q, G, |α| (unit: κ for rates, 1 nat, 1), ρ_NESS at ε_f in the same K';
+
+export function nessDistance(
+  rho: ComplexMatrix,
+  o: Pick<KerrObservables, (typeof NESS_OBSERVABLES)[number]>,
+  ness: ComplexMatrix,
+  oNess: Pick<KerrObservables, (typeof NESS_OBSERVABLES)[number]>,
+  kappa: number,
+): { distance: number; worst: string } {
+  if (rho.K !== ness.K) throw new RangeError(`nessDistance: K = ${rho.K} against the NESS's ${ness.K}`);
+  let d = 0, worst = 'rho';
+  for (let i = 0; i < rho.re.length; i++) d = Math.max(d, Math.hypot(rho.re[i] - ness.re[i], rho.im[i] - ness.im[i]));
+  for (const x of NESS_OBSERVABLES) {
+    const unit = x.startsWith('Pi') || x.startsWith('Phi') ? kappa : 1;
+    const e = Math.abs(o[x] - oNess[x]) / Math.max(Math.abs(oNess[x]), 1e-3 * unit);
+    if (!(e <= d)) {
+      d = e;
+      worst = x;
+    }
+  }
+  return { distance: d, worst };
+}
+
+/**
+ * Remaining time to the NESS from the distances seen so far: distance ≈ C e^{−λt} with λ the Liouvillian gap at ε_f.
+ * The rate is refined from the observed decay (least squares of ln d over the last `window` time units, used once the
+ * fit spans ≥ 1/λ_gap or 20 samples and decays); the prediction is t_arrive = t + ln(d/tol)/λ. NaN until a rate is known.
+ */
+export class NessEta {
+  private ts: number[] = [];
+  private ls: number[] = [];
+  constructor(
+    readonly tol: number,
+    public gap: number | null,
+    readonly window = 200,
+  ) {}
+  /** Record d at t; returns the predicted arrival time and the rate used ('gap' or 'fit'). */
+  add(t: number, d: number): { tArrive: number; rate: number; source: 'gap' | 'fit' | 'none' } {
+    if (d > 0 && Number.isFinite(d)) {
+      this.ts.push(t);
+      this.ls.push(Math.log(d));
+      while (this.ts.length > 2 && this.ts[0] < t - this.window) {
+        this.ts.shift();
+        this.ls.shift();
+      }
+    }
+    if (!(d > this.tol)) return { tArrive: t, rate: this.gap ?? NaN, source: this.gap ? 'gap' : 'none' };
+    const n = this.ts.length;
+    let rate = NaN, source: 'gap' | 'fit' | 'none' = 'none';
+    const span = n ? this.ts[n - 1] - this.ts[0] : 0;
+    if (n >= 20 && span >= Math.min(this.window / 2, this.gap ? 1 / this.gap : Infinity)) {
+      let st = 0, sl = 0, stt = 0, stl = 0;
+      for (let i = 0; i < n; i++) {
+        st += this.ts[i];
+        sl += this.ls[i];
+        stt += this.ts[i] * this.ts[i];
+        stl += this.ts[i] * this.ls[i];
+      }
+      const slope = (n * stl - st * sl) / (n * stt - st * st);
+      if (slope < 0 && Number.isFinite(slope)) {
+        rate = -slope;
+        source = 'fit';
+      }
+    }
+    if (source === 'none' && this.gap && this.gap > 0) {
+      rate = this.gap;
+      source = 'gap';
+    }
+    return { tArrive: rate > 0 ? t + Math.log(d / this.tol) / rate : NaN, rate, source };
+  }
 }
 
 /** The NESS at ε_i in the K chosen for the whole quench (spec or plan). */
@@ -96,7 +315,7 @@ export type QuenchRow = number[];
 export interface QuenchResult {
   plan: QuenchPlan;
   columns: readonly string[];
-  /** One row per sample, QUENCH_COLUMNS order. */
+  /** One row per sample, QUENCH_COLUMNS order (fewer than plan.samples when untilNess stopped the run). */
   rows: QuenchRow[];
   /** Largest top-level population (2 levels), |tr ρ − 1| and Hermiticity error met along the run. */
   maxTopPopulation: number;
@@ -106,8 +325,33 @@ export interface QuenchResult {
   grid: PolarGrid;
   gridMax: PolarGrid;
   stats: PropagateStats;
-  /** Wall time (ms) split between propagation (incl. the initial NESS) and observables. */
-  timing: { initialState: number; propagation: number; observables: number };
+  /** K of each sample, and every change of K (empty for a fixed K). */
+  Ks: number[];
+  changes: KChange[];
+  /** Total population dropped by shrinks (each ≤ the policy's shrinkTol). */
+  discarded: number;
+  /** With untilNess: whether the NESS was reached, the distance at the last sample and what set it. */
+  ness?: { reached: boolean; distance: number; worst: string; gap: number | null; tFinal: number };
+  /** Wall time (ms) split between propagation (incl. the initial NESS), observables and the NESS comparisons. */
+  timing: { initialState: number; propagation: number; observables: number; ness: number };
+}
+
+export interface UntilNessOptions {
+  /** Stop at the first sample whose nessDistance is ≤ tol (tMax stays the cap). */
+  tol: number;
+  /** Liouvillian gap λ at ε_f for the ETA (computed by the caller: it costs a shift-invert solve); null: fit only. */
+  gap?: number | null;
+}
+
+export interface SampleInfo {
+  /** K of this sample's state and the largest top population so far. */
+  K: number;
+  maxTopPopulation: number;
+  /** With untilNess: distance from the NESS, the quantity that sets it, and the predicted arrival time (NaN unknown). */
+  distance?: number;
+  worst?: string;
+  tArrive?: number;
+  rate?: number;
 }
 
 export interface RunQuenchOptions {
@@ -115,32 +359,64 @@ export interface RunQuenchOptions {
   guard?: GuardOptions;
   /** Refuse when |tr ρ − 1| exceeds this (default 1e-8): a failed integration, not a physics result. */
   traceTol?: number;
+  /** Run until the NESS at ε_f (within tol in ρ and every NESS_OBSERVABLES quantity). */
+  untilNess?: UntilNessOptions;
 }
 
 /** Wall clock in ms (performance.now where the host has it: Node, workers, browsers; src-core has no DOM types). */
 const now = (): number => (globalThis as { performance?: { now(): number } }).performance?.now() ?? Date.now();
 
-/** Serial runner: all samples with every observable. onSample(i, row, ρ) is called after each sample. */
+/** The NESS at ε_f and its observables in a given K, computed once per K. */
+export class NessCache {
+  private byK = new Map<number, { rho: ComplexMatrix; o: KerrObservables }>();
+  constructor(readonly final: KerrParams) {}
+  get(K: number): { rho: ComplexMatrix; o: KerrObservables } {
+    let e = this.byK.get(K);
+    if (!e) {
+      // The NESS solve holds a nested-dissection factorisation (∝ K³ memory): the fixed-K limit applies to it.
+      if (K > QUENCH_LIMITS.K.max)
+        throw new ParameterError('untilNess', `a state that fits K ≤ ${QUENCH_LIMITS.K.max} levels (the NESS solve in the same basis); this one needs K = ${K}`, K);
+      const rho = nessDensityMatrix(this.final, K);
+      e = { rho, o: kerrObservables(rho, this.final) };
+      this.byK.set(K, e);
+    }
+    return e;
+  }
+}
+
+/** Serial runner: all samples with every observable. onSample(i, row, ρ, info) is called after each sample. */
 export function runQuench(
   spec: QuenchSpec,
-  onSample?: (i: number, row: QuenchRow, rho: ComplexMatrix) => void,
+  onSample?: (i: number, row: QuenchRow, rho: ComplexMatrix, info: SampleInfo) => void,
   opts: RunQuenchOptions = {},
 ): QuenchResult {
   const plan = planQuench(spec);
   const traceTol = opts.traceTol ?? 1e-8;
   const stats: PropagateStats = { steps: 0, rejected: 0, evaluations: 0 };
-  const timing = { initialState: 0, propagation: 0, observables: 0 };
+  const timing = { initialState: 0, propagation: 0, observables: 0, ness: 0 };
   let t0 = now();
   let rho = quenchInitialState(plan);
   timing.initialState = now() - t0;
   const rows: QuenchRow[] = [];
+  const Ks: number[] = [];
+  const changes: KChange[] = [];
+  let discarded = 0;
   let maxTop = 0, maxTr = 0, maxHerm = 0;
   let grid: PolarGrid | undefined;
   const gridMax: PolarGrid = { radialNodes: 0, angles: 0, rMax: 0 };
+  const until = opts.untilNess;
+  const nessCache = until ? new NessCache(plan.final) : null;
+  const eta = until ? new NessEta(until.tol, until.gap ?? null) : null;
+  let ness: QuenchResult['ness'];
   for (let i = 0; i < plan.samples; i++) {
     if (i > 0) {
       t0 = now();
-      rho = propagateInterval(rho, plan.final, plan.spec.dt, { rtol: plan.rtol, stats });
+      const r = advanceQuench(rho, plan.final, plan.spec.dt, plan.rtol, plan.adaptive, stats);
+      rho = r.rho;
+      for (const c of r.changes) {
+        changes.push({ sample: i, ...c });
+        discarded += c.discarded;
+      }
       timing.propagation += now() - t0;
     }
     const t = plan.times[i];
@@ -159,7 +435,21 @@ export function runQuench(
     gridMax.rMax = Math.max(gridMax.rMax, o.grid.rMax);
     const row: QuenchRow = [t, o.a_re, o.a_im, o.n, o.S_W, o.Pi_J, o.Pi_ext, o.Pi_d, o.Pi_U, o.Phi, o.Phi_ext, o.Phi_q, o.G];
     rows.push(row);
-    onSample?.(i, row, rho);
+    Ks.push(rho.K);
+    const info: SampleInfo = { K: rho.K, maxTopPopulation: maxTop };
+    let arrived = false;
+    if (until && i > 0) {
+      t0 = now();
+      const ref = nessCache!.get(rho.K);
+      const d = nessDistance(rho, o, ref.rho, ref.o, plan.final.kappa);
+      timing.ness += now() - t0;
+      const e = eta!.add(t, d.distance);
+      Object.assign(info, { distance: d.distance, worst: d.worst, tArrive: e.tArrive, rate: e.rate });
+      arrived = d.distance <= until.tol;
+      ness = { reached: arrived, distance: d.distance, worst: d.worst, gap: until.gap ?? null, tFinal: t };
+    }
+    onSample?.(i, row, rho, info);
+    if (arrived) break;
   }
   return {
     plan,
@@ -171,6 +461,10 @@ export function runQuench(
     grid: grid!,
     gridMax,
     stats,
+    Ks,
+    changes,
+    discarded,
+    ...(ness && { ness }),
     timing,
   };
 }

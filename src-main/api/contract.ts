@@ -63,7 +63,7 @@ export const TaskInfoSchema = z.object({
 export const StudyEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('study-started'), studyId: z.string(), dir: z.string(), tasks: z.array(TaskInfoSchema), resumed: z.boolean() }),
   z.object({ type: z.literal('task-started'), studyId: z.string(), taskId: z.string() }),
-  z.object({ type: z.literal('task-progress'), studyId: z.string(), taskId: z.string(), fraction: z.number(), done: z.number(), total: z.number() }),
+  z.object({ type: z.literal('task-progress'), studyId: z.string(), taskId: z.string(), fraction: z.number(), done: z.number(), total: z.number(), K: z.number().optional(), topPopulation: z.number().optional() }),
   z.object({ type: z.literal('sample-ready'), studyId: z.string(), taskId: z.string(), index: z.number(), row: z.record(z.string(), z.number()) }),
   z.object({ type: z.literal('task-done'), studyId: z.string(), taskId: z.string(), seconds: z.number() }),
   z.object({ type: z.literal('task-failed'), studyId: z.string(), taskId: z.string(), error: z.string() }),

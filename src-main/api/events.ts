@@ -25,7 +25,11 @@ export type TaskState = 'pending' | 'running' | 'done' | 'failed' | 'cancelled';
 export type StudyEvent =
   | { type: 'study-started'; studyId: string; dir: string; tasks: TaskInfo[]; resumed: boolean }
   | { type: 'task-started'; studyId: string; taskId: string }
-  | { type: 'task-progress'; studyId: string; taskId: string; fraction: number; done: number; total: number }
+  /**
+   * total: rows expected (an untilNess quench: its predicted length, ≤ the cap). Quench tasks also report the Fock
+   * levels of the latest finished sample (K; the basis adapts) and the largest top-level population so far.
+   */
+  | { type: 'task-progress'; studyId: string; taskId: string; fraction: number; done: number; total: number; K?: number; topPopulation?: number }
   /** One result row (a quench sample, a sweep point) as soon as it is final. Keys are the CSV's columns. */
   | { type: 'sample-ready'; studyId: string; taskId: string; index: number; row: Record<string, number> }
   | { type: 'task-done'; studyId: string; taskId: string; seconds: number }

@@ -199,9 +199,12 @@ export function studyProvenance(dir: string, taskIds: readonly string[] | undefi
     return t;
   });
   const metas = tasks.map((t) => taskCsvMeta(dir, t.info.id));
-  Object.assign(r, fromTaskParams(tasks.map((t) => t.info.params), (p, i) => numOf(p.K) ?? numOf(Number(metas[i].K))));
+  // An adaptive-basis quench (issue 12) writes K: adaptive and the sizes it used: report its largest K.
+  const kOfMeta = (m: Record<string, string>) => Number(m.K === 'adaptive' ? m.K_largest : m.K);
+  Object.assign(r, fromTaskParams(tasks.map((t) => t.info.params), (p, i) => numOf(p.K) ?? numOf(kOfMeta(metas[i]))));
+  // Tasks whose grid rules differ (their angle caps follow each task's K) are listed all, as figure tables do.
   const grids = [...new Set(metas.map((m) => m.grid).filter((g): g is string => !!g))];
-  if (grids.length === 1) r.grid = grids[0];
+  if (grids.length) r.grid = grids.join('; ');
   if (r.rtol === undefined) {
     const rtols = [...new Set(metas.map((m) => m.rtol).filter((v): v is string => !!v))];
     if (rtols.length === 1) r.rtol = Number(rtols[0]);

@@ -17,9 +17,9 @@ import type { StudyEvent } from '../api/events.js';
 import { JobError } from '../jobs/pool.js';
 import { PRIORITY, type Scheduler } from '../jobs/scheduler.js';
 import type { PlanResult, PropagateResult, QuenchJobParams, RhoData, RowsResult } from '../../workers/protocol.js';
-import type { PlannedTask } from './spec.js';
+import { GAP_COLUMNS, type PlannedTask } from './spec.js';
 import type { Checkpoint, StudyStore } from './store.js';
-import { planQuench } from '../../src-core/kerr/quench.js';
+import { formatKChanges, NESS_DISTANCE_TEXT, NessEta, planQuench, type KChangeMerged } from '../../src-core/kerr/quench.js';
 import { fromTaskParams, provenanceMeta, type Provenance } from '../io/provenance.js';
 import { sampleTime } from '../io/sampleTime.js';
 
@@ -94,6 +94,9 @@ function polarGridRule(K?: number): string {
   return `polar per state (autoPolarGrid): Gauss–Legendre radial nodes 10·r_max + 10 on [0; r_max] with r_max where the angle-averaged Q falls below 1e-18 of its peak (rounded up to 0.5); FFT angles adaptive per radius up to ${cap}`;
 }
 
+/** Numbers a quench checkpoint row carries after the task's columns (see runQuench). */
+export const QUENCH_CK_EXTRA = 5;
+
 export async function runQuench(t: PlannedTask, ctx: ExecContext): Promise<TaskOutcome> {
   const id = t.info.id;
   const q = quenchJobParams(t);
@@ -102,21 +105,39 @@ export async function runQuench(t: PlannedTask, ctx: ExecContext): Promise<TaskO
   const submit = <T>(job: Parameters<Scheduler['submit']>[0], prio: number, transfer?: ArrayBuffer[]) =>
     ctx.sched.submit<T>(job, prio, ctx.order, transfer ? { transfer } : {}, id);
 
+  // Checkpoint rows carry QUENCH_CK_EXTRA numbers after the task's columns (not written to the CSV): K of the sample, the
+  // kinds of basis change in its interval (K_CHANGE_BITS), the population shrinks discarded there, the distance from
+  // the NESS (untilNess runs; NaN otherwise) and the top-level population. The K history, the metadata and the
+  // arrival test of a resumed run are rebuilt from them, so its CSV is byte-identical to an uninterrupted run's.
+  const ckCols = nCols + QUENCH_CK_EXTRA;
   let ck = ctx.store.readCheckpoint(id);
-  if (ck && (ck.kind !== 'quench' || ck.nCols !== nCols || ck.nRows < 1 || !ck.re)) ck = null;
+  if (ck && (ck.kind !== 'quench' || ck.nCols !== ckCols || ck.nRows < 1 || !ck.re || ck.rows[(ck.nRows - 1) * ckCols + nCols] !== ck.K)) ck = null;
   let plan: PlanResult;
   try {
     plan = await submit<PlanResult>({ op: 'quench-plan', q, withState: !ck }, PRIORITY.plan);
-    if (ck && ck.K !== plan.K) {
-      // A checkpoint from another basis size cannot continue this plan: start over.
+    if (ck && (!plan.adaptive && ck.K !== plan.K)) {
+      // A checkpoint from another (fixed) basis size cannot continue this plan: start over.
       ck = null;
       plan = await submit<PlanResult>({ op: 'quench-plan', q, withState: true }, PRIORITY.plan);
     }
   } catch (e) {
     return isCancel(e) ? { state: 'cancelled', rows: 0 } : { state: 'failed', rows: 0, error: errorText(e) };
   }
-  const K = plan.K;
   const times = plan.times;
+  /** Per sample: K, change kinds, discarded population, NESS distance, top population (see QUENCH_CK_EXTRA). */
+  const Ks: number[] = [plan.K], kinds: number[] = [0], disc: number[] = [0], dist: number[] = [], tops: number[] = [];
+  // ETA of an untilNess run: distance ≈ C e^{−λt}, λ the Liouvillian gap at ε_f (a 'gap' point job on an idle
+  // worker), refined from the observed decay; the predicted arrival, not the cap, sets the progress total.
+  const eta = tol !== undefined ? new NessEta(tol, null) : null;
+  if (eta)
+    void ctx.sched
+      .submit<RowsResult>({ op: 'points', sweep: 'gap', fixed: { kappa: q.kappa, delta: q.delta, u: q.u, N: q.N }, xs: [q.epsFinal] }, PRIORITY.points, ctx.order, {}, id)
+      .then((r) => {
+        const g = r.rows[GAP_COLUMNS.indexOf('gap')];
+        if (g > 0) eta.gap = g;
+      })
+      .catch(() => undefined);
+  let predicted = times.length;
   let last = times.length - 1;
   const rows: (Float64Array | undefined)[] = [];
   const rhos = new Map<number, RhoData>();
@@ -130,9 +151,12 @@ export async function runQuench(t: PlannedTask, ctx: ExecContext): Promise<TaskO
   const writeCk = () => {
     if (frontier < 0) return;
     const rho = rhos.get(frontier)!;
-    const flat = new Float64Array((frontier + 1) * nCols);
-    for (let i = 0; i <= frontier; i++) flat.set(rows[i]!, i * nCols);
-    const c: Checkpoint = { kind: 'quench', nRows: frontier + 1, nCols, mask: new Uint8Array(frontier + 1).fill(1), rows: flat, K, re: rho.re, im: rho.im };
+    const flat = new Float64Array((frontier + 1) * ckCols);
+    for (let i = 0; i <= frontier; i++) {
+      flat.set(rows[i]!, i * ckCols);
+      flat.set([Ks[i], kinds[i], disc[i], dist[i] ?? NaN, tops[i]], i * ckCols + nCols);
+    }
+    const c: Checkpoint = { kind: 'quench', nRows: frontier + 1, nCols: ckCols, mask: new Uint8Array(frontier + 1).fill(1), rows: flat, K: Ks[frontier], re: rho.re, im: rho.im };
     ctx.store.writeCheckpoint(id, c);
     lastCk = performance.now();
   };
@@ -146,12 +170,29 @@ export async function runQuench(t: PlannedTask, ctx: ExecContext): Promise<TaskO
 
   let doneRows = 0;
   let reachedNess = false;
-  const progress = () =>
-    ctx.emit({ type: 'task-progress', studyId: ctx.studyId, taskId: id, fraction: Math.min(1, doneRows / (last + 1)), done: doneRows, total: last + 1 });
+  const progress = () => {
+    const total = Math.max(doneRows, Math.min(last + 1, predicted));
+    ctx.emit({
+      type: 'task-progress', studyId: ctx.studyId, taskId: id, fraction: Math.min(1, doneRows / total), done: doneRows, total,
+      ...(frontier >= 0 && { K: Ks[frontier], topPopulation: maxTop }),
+    });
+  };
+
+  /** Arrival at the NESS is decided in sample order (the first sample within tol), whatever order results come in. */
+  let maxTop = 0;
+  const arrive = (k: number) => {
+    maxTop = Math.max(maxTop, tops[k] ?? 0);
+    if (!eta || k === 0 || reachedNess) return;
+    const e = eta.add(times[k], dist[k]);
+    if (dist[k] <= tol!) {
+      last = k;
+      reachedNess = true;
+    } else if (Number.isFinite(e.tArrive)) predicted = Math.round(e.tArrive / q.dt) + 1;
+  };
 
   const advance = () => {
     const before = frontier;
-    while (frontier < last && rows[frontier + 1] !== undefined) frontier++;
+    while (frontier < last && rows[frontier + 1] !== undefined) arrive(++frontier);
     if (frontier === before) return;
     for (const k of rhos.keys()) if (k < frontier) rhos.delete(k);
     if (frontier < last && performance.now() - lastCk >= ctx.checkpointSeconds * 1000) writeCk();
@@ -160,7 +201,10 @@ export async function runQuench(t: PlannedTask, ctx: ExecContext): Promise<TaskO
 
   if (ck) {
     for (let i = 0; i < ck.nRows; i++) {
-      rows[i] = ck.rows.slice(i * nCols, (i + 1) * nCols);
+      rows[i] = ck.rows.slice(i * ckCols, i * ckCols + nCols);
+      const x = ck.rows.subarray(i * ckCols + nCols, (i + 1) * ckCols);
+      [Ks[i], kinds[i], disc[i], dist[i], tops[i]] = x;
+      arrive(i);
       emitRow(i);
     }
     frontier = ck.nRows - 1;
@@ -175,7 +219,8 @@ export async function runQuench(t: PlannedTask, ctx: ExecContext): Promise<TaskO
 
   const observe = (ks: number[]) => {
     const rs = ks.map((k) => copyRho(rhos.get(k)!));
-    const p = submit<RowsResult>({ op: 'observables', q, K, rhos: rs, ks, ts: ks.map((k) => times[k]) }, PRIORITY.observables, rs.flatMap((r) => [r.re.buffer as ArrayBuffer, r.im.buffer as ArrayBuffer]))
+    const job = { op: 'observables' as const, q, Ks: ks.map((k) => Ks[k]), rhos: rs, ks, ts: ks.map((k) => times[k]), withNess: tol !== undefined };
+    const p = submit<RowsResult>(job, PRIORITY.observables, rs.flatMap((r) => [r.re.buffer as ArrayBuffer, r.im.buffer as ArrayBuffer]))
       .then((res) => {
         if (abort) return;
         ks.forEach((k, i) => {
@@ -183,6 +228,8 @@ export async function runQuench(t: PlannedTask, ctx: ExecContext): Promise<TaskO
           const r = new Float64Array(nCols);
           r[0] = times[k];
           r.set(res.rows.subarray(i * res.cols, (i + 1) * res.cols), 1);
+          if (res.dist) dist[k] = res.dist[i];
+          tops[k] = res.top![i];
           rows[k] = r;
           doneRows++;
           emitRow(k);
@@ -202,15 +249,15 @@ export async function runQuench(t: PlannedTask, ctx: ExecContext): Promise<TaskO
 
   // Propagation chain (the critical path). Observables batches are small so that idle workers find work.
   const obsBatch = Math.max(1, Math.min(4, Math.ceil(ctx.chunk / 2)));
-  while (cur < last && !abort) {
+  while (cur < last && !abort && !reachedNess) {
     while (!abort && cur - frontier > ctx.maxAhead) await new Promise<void>((r) => (wake = r));
     wake = null;
-    if (abort) break;
+    if (abort || reachedNess) break;
     const steps = Math.min(ctx.chunk, last - cur);
     const src = copyRho(rhos.get(cur)!);
     let res: PropagateResult;
     try {
-      res = await submit<PropagateResult>({ op: 'propagate', q, K, rho: src, steps, withNessDistance: tol !== undefined }, PRIORITY.propagate, [
+      res = await submit<PropagateResult>({ op: 'propagate', q, K: Ks[cur], rho: src, steps }, PRIORITY.propagate, [
         src.re.buffer as ArrayBuffer,
         src.im.buffer as ArrayBuffer,
       ]);
@@ -222,12 +269,10 @@ export async function runQuench(t: PlannedTask, ctx: ExecContext): Promise<TaskO
     for (let j = 0; j < res.rhos.length; j++) {
       const k = cur + 1 + j;
       rhos.set(k, res.rhos[j]);
+      Ks[k] = res.Ks[j];
+      kinds[k] = res.kinds[j];
+      disc[k] = res.discarded[j];
       fresh.push(k);
-      if (tol !== undefined && res.dist[j] <= tol) {
-        last = k;
-        reachedNess = true;
-        break;
-      }
     }
     cur = fresh[fresh.length - 1];
     for (let i = 0; i < fresh.length; i += obsBatch) observe(fresh.slice(i, i + obsBatch));
@@ -241,8 +286,33 @@ export async function runQuench(t: PlannedTask, ctx: ExecContext): Promise<TaskO
     return abort.cancelled ? { state: 'cancelled', rows: frontier + 1 } : { state: 'failed', rows: frontier + 1, error: abort.error };
   }
   const dt = t.quench!.dt;
-  const meta = { ...baseMeta(t, ctx, { K: String(K), rtol: planQuench({ ...q, K }).rtol, grid: polarGridRule(K) }), samples: last + 1 };
-  if (tol !== undefined) Object.assign(meta, { reached_ness: reachedNess, t_final: sampleTime(last, dt) });
+  // K: the fixed K, or "adaptive" with the history below (grid cap: the largest K used).
+  const used = Ks.slice(0, last + 1);
+  const Kmax = Math.max(...used);
+  const meta: Record<string, string | number | boolean> = {
+    ...baseMeta(t, ctx, { K: plan.adaptive ? 'adaptive' : String(plan.K), rtol: planQuench(q).rtol, grid: polarGridRule(Kmax) }),
+    samples: last + 1,
+  };
+  {
+    const changes: KChangeMerged[] = [];
+    let discarded = 0;
+    for (let k = 1; k <= last; k++) {
+      if (kinds[k]) changes.push({ sample: k, from: Ks[k - 1], to: Ks[k], kinds: kinds[k], discarded: disc[k] });
+      discarded += disc[k];
+    }
+    Object.assign(meta, {
+      K_initial: used[0], K_final: used[last], K_largest: Kmax,
+      max_top_population: Math.max(...tops.slice(0, last + 1)),
+      ...(plan.adaptive && { K_changes: formatKChanges(changes, times), shrink_discarded_population: discarded }),
+    });
+  }
+  if (tol !== undefined)
+    Object.assign(meta, {
+      reached_ness: reachedNess,
+      t_final: sampleTime(last, dt),
+      ness_distance: dist[last],
+      ness_distance_definition: NESS_DISTANCE_TEXT,
+    });
   // t_k = k·Δt as written in decimals (0.6, not 0.6000000000000001): src-main/io/sampleTime.ts
   const table = (rows.slice(0, last + 1) as Float64Array[]).map((r, k) => {
     const c = r.slice();

@@ -52,7 +52,7 @@ export function writeFigures(store: StudyStore, planned: PlannedTask[]): string[
       columns = [...def.keys, ...def.values.map((v) => v[0])];
       for (const t of tasks) {
         const tab = store.readResult(t.info.id);
-        kOf.set(t.info.id, Number(tab.meta.K));
+        kOf.set(t.info.id, Number(tab.meta.K === 'adaptive' ? tab.meta.K_largest : tab.meta.K)); // adaptive basis: the largest K used
         for (const r of tab.rows) {
           const byName: Record<string, number> = {};
           tab.columns.forEach((c, j) => (byName[c] = r[j]));
@@ -65,7 +65,7 @@ export function writeFigures(store: StudyStore, planned: PlannedTask[]): string[
       columns = ['task', ...all];
       for (const t of tasks) {
         const tab = store.readResult(t.info.id);
-        kOf.set(t.info.id, Number(tab.meta.K));
+        kOf.set(t.info.id, Number(tab.meta.K === 'adaptive' ? tab.meta.K_largest : tab.meta.K)); // adaptive basis: the largest K used
         // A column this task lacks is an empty cell (the CSV writer refuses NaN: no non-finite number in a result).
         for (const r of tab.rows) rows.push([t.info.id, ...all.map((c) => (tab.columns.includes(c) ? r[tab.columns.indexOf(c)] : ''))]);
       }

@@ -55,11 +55,11 @@ const PRESETS: Preset[] = [
   },
   {
     name: 'extended',
-    summary: 'Fig. 5(d) followed to relaxation: N=20, ε_f=1.1 until max|ρ_t − ρ_NESS| ≤ 1e-6 (cap t ≤ 20000)',
+    summary: 'Fig. 5(d) followed to relaxation: N=20, ε_f=1.1 until ρ and every observable are within 1e-6 of the NESS (cap t ≤ 20000)',
     spec: {
       version: 1,
       name: 'extended',
-      description: 'The seed could not follow Fig. 5(d) to relaxation; this runs until the state is within 1e-6 of the NESS.',
+      description: 'The seed could not follow Fig. 5(d) to relaxation; this runs until ρ and every observable (S_W, Π_J, Π_d, Π_U, Φ, Φ_q, G, |α|) are within 1e-6 of the NESS.',
       model: paperModel,
       tasks: [{ kind: 'quench', N: [20], epsInitial: PAPER.epsInitial, epsFinal: [1.1], tMax: 20000, dt: PAPER.dt, untilNess: 1e-6, figures: QUENCH_FIGURES }],
     },

@@ -37,7 +37,7 @@ import { ParameterError } from '../../src-core/validation.js';
 import type { StudyEvent, StudyEventListener, TaskInfo, TaskState } from '../api/events.js';
 import { defaultWorkers, WorkerPool } from '../jobs/pool.js';
 import { Scheduler } from '../jobs/scheduler.js';
-import { runQuench, runSweep, type ExecContext, type TaskOutcome } from './execute.js';
+import { QUENCH_CK_EXTRA, runQuench, runSweep, type ExecContext, type TaskOutcome } from './execute.js';
 import { getPreset, listPresets as presetList, presetNames } from './presets.js';
 import { expandSpec, parseSpec, parseSpecText, type PlannedTask, type StudySpec } from './spec.js';
 import { FileWriteError, quotePath } from '../io/atomicWrite.js';
@@ -535,8 +535,10 @@ export function readTaskTable(dir: string, taskId: string): TaskTable & { comple
   if (c.state === 'ok' || c.state === 'unverified') return { ...parseTable(c.bytes.toString('utf8')), complete: true };
   const ck = store.readCheckpoint(taskId);
   const rows: number[][] = [];
-  if (ck && ck.nCols === t.columns.length)
-    for (let i = 0; i < ck.nRows; i++) if (ck.mask[i]) rows.push(Array.from(ck.rows.subarray(i * ck.nCols, (i + 1) * ck.nCols)));
+  // A quench checkpoint row carries QUENCH_CK_EXTRA numbers after the columns (K history, NESS distance, …).
+  const nc = t.columns.length;
+  if (ck && (ck.nCols === nc || (t.quench && ck.nCols === nc + QUENCH_CK_EXTRA)))
+    for (let i = 0; i < ck.nRows; i++) if (ck.mask[i]) rows.push(Array.from(ck.rows.subarray(i * ck.nCols, i * ck.nCols + nc)));
   return { meta: {}, columns: [...t.columns], rows, complete: false, ...(c.state === 'damaged' ? { damaged: `${store.relTask(taskId)}: ${c.reason}` } : {}) };
 }
 

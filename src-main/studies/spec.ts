@@ -87,7 +87,11 @@ const Quench = z.strictObject({
   epsFinal: rlist(EpsRule, 'pumps ε_f'),
   tMax: rnum({ min: 0, exclusiveMin: true, max: 1e5 }),
   dt: rnum({ min: 1e-4, max: 100 }),
-  /** Stop early once max|ρ_t − ρ_NESS| ≤ untilNess (the `extended` preset); tMax stays the cap. */
+  /**
+   * Stop at the first sample where ρ and every reported observable (S_W, Π_J, Π_d, Π_U, Φ, Φ_q, G, |α|) are within
+   * untilNess of the NESS at ε_f in the same basis (nessDistance, src-core/kerr/quench.ts: elementwise for ρ, relative
+   * with a floor of 1e-3 of the unit for the observables); tMax stays the cap (the `extended` preset).
+   */
   untilNess: rnum({ min: 1e-14, max: 1 }).optional(),
   K: rnum(KRule).optional(),
   rtol: rnum({ min: 1e-14, max: 1e-3 }).optional(),

@@ -7,6 +7,7 @@ import type { MenuAction, PushEvent, Res } from '../../src-main/api/contract.js'
 import type { StudyEvent, TaskInfo } from '../../src-main/api/events.js';
 import { DEFAULT_SECONDS_PER_WORK, defaultText, formFromTasks, toSpec, validateForm, type FormText } from './kerrForm.js';
 import { stressStudy } from './stress.js';
+import { estimateK, onReady } from './kEstimate.js';
 import { applyEvent, calibrate, emptyRun, fromTables, missingRows, withRows, type RunState, type RunStatus } from './runState.js';
 
 const CAL_KEY = 'epstudio.secondsPerWork';
@@ -21,7 +22,12 @@ export function tabFor(tasks: { kind: string }[]): Tab {
 class AppState {
   tab = $state<Tab>('quench');
   form = $state<FormText>(defaultText());
-  validation = $derived(validateForm(this.form));
+  /** Bumped when an off-thread K estimate lands (kEstimate.ts), so the form re-validates with it. */
+  kVersion = $state(0);
+  validation = $derived.by(() => {
+    void this.kVersion;
+    return validateForm(this.form, estimateK);
+  });
   /** Raw: replaced on every event; the charts redraw from `view`, refreshed at most every 150 ms. */
   run = $state.raw<RunState>(emptyRun());
   view = $state.raw<RunState>(emptyRun());
@@ -37,6 +43,7 @@ class AppState {
   private pendingView = false;
 
   constructor() {
+    onReady(() => this.kVersion++);
     api.onPush((e: PushEvent) => {
       if (e.channel === 'study') this.onEvent(e.event as StudyEvent);
       else this.menu = { action: e.action, n: (this.menu?.n ?? 0) + 1 };

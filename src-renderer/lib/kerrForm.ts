@@ -6,11 +6,12 @@
 import { KERR_RULES, PAPER, toRaw, type KerrParams } from '../../src-core/kerr/model.js';
 import { bistableWindow } from '../../src-core/kerr/meanField.js';
 import { chooseK } from '../../src-core/kerr/truncation.js';
+import { planQuench, QUENCH_LIMITS } from '../../src-core/kerr/quench.js';
 import { EPS_C_SEED, steepestSlope } from '../../src-core/kerr/critical.js';
 import { checkNumber, ParameterError, quoteValue, type NumberRule } from '../../src-core/validation.js';
 import { planQuench } from '../../src-core/kerr/quench.js';
 
-export type FieldName = 'kappa' | 'delta' | 'u' | 'epsInitial' | 'epsFinal' | 'N' | 'tMax' | 'dt';
+export type FieldName = 'kappa' | 'delta' | 'u' | 'epsInitial' | 'epsFinal' | 'N' | 'tMax' | 'dt' | 'K' | 'rtol';
 
 export interface FieldDef {
   name: FieldName;
@@ -39,6 +40,15 @@ export const FIELDS: readonly FieldDef[] = [
   { name: 'dt', symbol: 'Δt', label: 'sample spacing', unit: 'same as t', rule: { min: 1e-4, max: 100 }, list: false, help: 'Observables every Δt (seed: 0.2).' },
 ];
 
+/**
+ * The numerics (issue 12): K is "auto" (the adaptive basis: starts from the NESS at ε_i and follows the state) or a
+ * fixed number of Fock levels; rtol is the propagator tolerance. Validated apart from FIELDS (K is not a plain number).
+ */
+export const NUMERICS = Object.freeze({
+  K: { symbol: 'K', label: 'Fock levels', help: '"auto": the basis grows and shrinks with the state (recorded in the CSV); or a fixed number of levels.', rule: QUENCH_LIMITS.K },
+  rtol: { symbol: 'rtol', label: 'propagator tolerance', help: 'Relative tolerance of each propagation step (default 1e-10).', rule: QUENCH_LIMITS.rtol },
+});
+
 export type FormText = Record<FieldName, string>;
 
 export interface KerrQuenchForm {
@@ -50,6 +60,9 @@ export interface KerrQuenchForm {
   N: number[];
   tMax: number;
   dt: number;
+  /** Fixed Fock levels; absent = adaptive ("auto"). */
+  K?: number;
+  rtol?: number;
 }
 
 /** The seed's Fig. 4(a)-like quench at small N: runs in seconds. */
@@ -63,6 +76,8 @@ export function defaultText(): FormText {
     N: '1, 5, 10',
     tMax: '10',
     dt: String(PAPER.dt),
+    K: 'auto',
+    rtol: '1e-10',
   };
 }
 
@@ -104,6 +119,25 @@ export function validateForm(text: FormText, kOf: ChooseK = engineK): Validation
       }
     } catch (e) {
       errors[f.name] = e instanceof ParameterError ? message(e) : String(e);
+    }
+  }
+  // K: "auto" (or empty) or an integer within the engine's range; rtol within its range.
+  {
+    const k = (text.K ?? 'auto').trim();
+    if (k !== '' && k.toLowerCase() !== 'auto') {
+      try {
+        (out as Record<string, number>).K = checkNumber('K', parseNumber(k), NUMERICS.K.rule);
+      } catch (e) {
+        errors.K = e instanceof ParameterError ? message(e).replace(/ must be /, ' must be "auto" or ') : String(e);
+      }
+    }
+    const r = (text.rtol ?? '').trim();
+    if (r !== '') {
+      try {
+        (out as Record<string, number>).rtol = checkNumber('rtol', parseNumber(r), NUMERICS.rtol.rule);
+      } catch (e) {
+        errors.rtol = e instanceof ParameterError ? message(e) : String(e);
+      }
     }
   }
   if (!errors.tMax && !errors.dt) {
@@ -167,8 +201,16 @@ export interface Derived {
   /** Bistable window of the mean field (Eq. 5), null when Δ ≥ −√3κ. */
   epsMinus?: number;
   epsPlus?: number;
-  /** Per N: raw E = √N ε_f (first ε_f), U = u/N, and the Fock truncation K. */
-  perN: { N: number; E_i: number; E_f: number[]; U: number; K: number; Ks: number[]; epsC?: number }[];
+  /**
+   * Per N: raw E = √N ε_f (first ε_f), U = u/N, and the Fock truncation: K (largest over ε_f) and Ks per ε_f are the
+   * fixed K, or with "auto" the K the quench is expected to need (chooseK of ε_i, ε_f and the transient; the adaptive
+   * basis starts at K0 and follows the state). NaN while the estimate is pending (it runs off the UI thread).
+   */
+  perN: { N: number; E_i: number; E_f: number[]; U: number; K: number; Ks: number[]; K0?: number; epsC?: number }[];
+  /** Whether K adapts (form K = "auto"). */
+  adaptive: boolean;
+  /** Some K estimates are still being computed. */
+  pending: boolean;
   /** The seed's numerical ε_c (Sec. IV A), shown beside ours. */
   epsCSeed: number;
   /** Samples per trajectory and number of trajectories. */
@@ -178,21 +220,38 @@ export interface Derived {
   work: number;
 }
 
-/** K for one quench ε_i → ε_f at size N (the engine's chooser, src-core/kerr/truncation.ts). */
-export type ChooseK = (p: Omit<KerrParams, 'eps'>, epsInitial: number, epsFinal: number, tMax: number) => number;
+/**
+ * K for one quench ε_i → ε_f at size N (the engine's chooser, src-core/kerr/truncation.ts): a number, or an object
+ * with the adaptive run's first K too; undefined while an asynchronous estimate is pending. Throws ParameterError when
+ * the state cannot fit the engine's basis.
+ */
+export type ChooseK = (p: Omit<KerrParams, 'eps'>, epsInitial: number, epsFinal: number, tMax: number) => number | { K: number; K0?: number } | undefined;
+
+/**
+ * The estimate the window shows, as the engine's planQuench makes it (the first K of the adaptive basis and the K
+ * the quench is expected to need); run off the UI thread (kWorker.ts) since chooseK takes 5–40 ms.
+ */
+export function planK(p: Omit<KerrParams, 'eps'>, epsInitial: number, epsFinal: number, tMax: number): { K: number; K0: number } {
+  const plan = planQuench({ ...p, epsInitial, epsFinal, tMax, dt: tMax });
+  return { K: plan.Kexpected ?? QUENCH_LIMITS.adaptiveMaxK, K0: plan.K };
+}
 
 /**
  * The engine's truncation: exact-NESS and mean-field photon numbers at ε_i and ε_f plus the mean-field transient of
  * the quench, several standard deviations above (PHYSICS.md "Truncation").
  */
-export const engineK: ChooseK = (p, epsInitial, epsFinal, tMax) => chooseK(p, [epsInitial, epsFinal], { quenchTime: tMax }).K;
+export const engineK: ChooseK = (p, epsInitial, epsFinal, tMax) => planK(p, epsInitial, epsFinal, tMax);
 
 export function derive(f: KerrQuenchForm, kOf: ChooseK = engineK): Derived {
   const w = bistableWindow(f);
   const samples = Math.round(f.tMax / f.dt) + 1;
+  let pending = false;
   const perN = f.N.map((N) => {
     const base: KerrParams = { kappa: f.kappa, delta: f.delta, u: f.u, eps: f.epsInitial, N };
-    const Ks = f.epsFinal.map((eps) => kOf({ kappa: f.kappa, delta: f.delta, u: f.u, N }, f.epsInitial, eps, f.tMax));
+    const est = f.K !== undefined ? f.epsFinal.map(() => ({ K: f.K! })) : f.epsFinal.map((eps) => kOf({ kappa: f.kappa, delta: f.delta, u: f.u, N }, f.epsInitial, eps, f.tMax));
+    const Ks = est.map((e) => (e === undefined ? NaN : typeof e === 'number' ? e : e.K));
+    const K0s = est.map((e) => (e !== undefined && typeof e === 'object' && 'K0' in e ? e.K0 : undefined)).filter((x): x is number => x !== undefined);
+    if (Ks.some((k) => Number.isNaN(k))) pending = true;
     return {
       N,
       E_i: toRaw(base).E,
@@ -200,11 +259,12 @@ export function derive(f: KerrQuenchForm, kOf: ChooseK = engineK): Derived {
       U: toRaw(base).U,
       K: Math.max(...Ks),
       Ks,
+      ...(K0s.length && { K0: Math.min(...K0s) }),
       epsC: w ? criticalPump(f, N) : undefined,
     };
   });
   const work = perN.reduce((s, r) => s + r.Ks.reduce((a, K) => a + K * K * samples, 0), 0);
-  return { epsMinus: w?.epsMinus, epsPlus: w?.epsPlus, perN, samples, tasks: f.N.length * f.epsFinal.length, work, epsCSeed: EPS_C_SEED };
+  return { epsMinus: w?.epsMinus, epsPlus: w?.epsPlus, perN, samples, tasks: f.N.length * f.epsFinal.length, work, epsCSeed: EPS_C_SEED, adaptive: f.K === undefined, pending };
 }
 
 const epsCCache = new Map<string, number>();
@@ -246,6 +306,8 @@ export function formFromTasks(tasks: { kind: string; params: Record<string, unkn
     N: uniq(q.map((x) => x.N)).join(', '),
     tMax: String(Math.max(...q.map((x) => x.tMax))),
     dt: String(p.dt),
+    K: p.K === undefined ? 'auto' : String(p.K),
+    rtol: p.rtol === undefined ? '1e-10' : String(p.rtol),
   };
 }
 
@@ -255,7 +317,14 @@ export function toSpec(f: KerrQuenchForm, name = 'kerr-quench'): unknown {
     version: 1,
     name,
     model: { kappa: f.kappa, delta: f.delta, u: f.u },
-    tasks: [{ kind: 'quench', N: f.N, epsInitial: f.epsInitial, epsFinal: f.epsFinal, tMax: f.tMax, dt: f.dt, figures: ['fig4', 'fig5', 'fig6', 'fig7', 'fig8'] }],
+    tasks: [
+      {
+        kind: 'quench', N: f.N, epsInitial: f.epsInitial, epsFinal: f.epsFinal, tMax: f.tMax, dt: f.dt,
+        ...(f.K !== undefined && { K: f.K }),
+        ...(f.rtol !== undefined && { rtol: f.rtol }),
+        figures: ['fig4', 'fig5', 'fig6', 'fig7', 'fig8'],
+      },
+    ],
   };
 }
 

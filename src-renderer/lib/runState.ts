@@ -14,6 +14,10 @@ export interface TaskRun {
   error?: string;
   /** Result rows by sample index (quench: one per t; sweep: one per point). Holes until the sample arrives. */
   rows: Record<string, number>[];
+  /** Quench: the Fock levels of its latest finished sample, the largest used, and the largest top-level population. */
+  K?: number;
+  Kmax?: number;
+  topPopulation?: number;
 }
 
 export type RunStatus = 'idle' | 'running' | 'completed' | 'cancelled' | 'failed';
@@ -56,7 +60,14 @@ export function applyEvent(s: RunState, e: StudyEvent, now: number): RunState {
     case 'task-started':
       return withTask(s, e.taskId, (t) => ({ ...t, state: 'running' }));
     case 'task-progress':
-      return withTask(s, e.taskId, (t) => ({ ...t, state: t.state === 'pending' ? 'running' : t.state, done: e.done, total: e.total }));
+      return withTask(s, e.taskId, (t) => ({
+        ...t,
+        state: t.state === 'pending' ? 'running' : t.state,
+        done: e.done,
+        total: e.total,
+        ...(e.K !== undefined && { K: e.K, Kmax: Math.max(e.K, t.Kmax ?? 0) }),
+        ...(e.topPopulation !== undefined && { topPopulation: e.topPopulation }),
+      }));
     case 'sample-ready':
       return withTask(s, e.taskId, (t) => {
         t.rows[e.index] = e.row;
@@ -105,6 +116,8 @@ export interface Progress {
   /** Seconds left, from the rate so far; undefined before the first sample or when finished. */
   etaSeconds?: number;
   elapsedSeconds: number;
+  /** Largest top-level Fock population reached by any quench so far (undefined before one reports). */
+  topPopulation?: number;
 }
 
 export function progress(s: RunState, now: number): Progress {
@@ -120,7 +133,12 @@ export function progress(s: RunState, now: number): Progress {
   const end = s.finishedAt ?? now;
   const elapsedSeconds = s.startedAt === undefined ? 0 : Math.max(0, (end - s.startedAt) / 1000);
   const etaSeconds = s.status === 'running' && fraction > 0 && fraction < 1 ? (elapsedSeconds * (1 - fraction)) / fraction : undefined;
-  return { done, total, fraction, etaSeconds, elapsedSeconds };
+  let top: number | undefined;
+  for (const id of s.order) {
+    const x = s.tasks[id].topPopulation;
+    if (x !== undefined) top = Math.max(top ?? 0, x);
+  }
+  return { done, total, fraction, etaSeconds, elapsedSeconds, ...(top !== undefined && { topPopulation: top }) };
 }
 
 /** A reopened study: task list and states from `studies.status`, rows from `studies.readTask`. */
@@ -153,13 +171,16 @@ export function calibrate(s: RunState, wallSeconds: number, workers: number, kOf
     const p = t.info.params as Record<string, number>;
     if (t.info.kind !== 'quench') continue;
     if (t.state !== 'done') return undefined;
-    let K = Number(p.K);
+    // The largest K the run reported (adaptive basis), else the task's fixed K, else the chooser's estimate.
+    let K = t.Kmax ?? Number(p.K);
     if (!Number.isFinite(K)) {
       try {
-        K = kOf({ kappa: p.kappa, delta: p.delta, u: p.u, N: p.N }, p.epsInitial, p.epsFinal, p.tMax);
+        const e = kOf({ kappa: p.kappa, delta: p.delta, u: p.u, N: p.N }, p.epsInitial, p.epsFinal, p.tMax);
+        K = e === undefined ? NaN : typeof e === 'number' ? e : e.K;
       } catch {
         return undefined;
       }
+      if (!Number.isFinite(K)) return undefined;
     }
     work += K * K * Math.max(t.total, 1);
   }

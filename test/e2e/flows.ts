@@ -157,6 +157,9 @@ export function defineSuite(title: string, start: () => Promise<Session>, skipRe
       await expect(page.getByTestId('derived')).toContainText('ε− = 0.701373');
       await expect(page.getByTestId('derived')).toContainText('ε+ = 1.16616');
       await expect(page.getByTestId('K')).toHaveCount(3);
+      // K "auto": the first K and the expected K, estimated in a web worker (off the UI thread), land in the table
+      await expect(page.getByTestId('K').last()).toHaveText(/^auto \d+ → ~\d+$/);
+      await expect(page.getByTestId('field-K')).toHaveValue('auto');
       await shot(page, info, 'first-page-light');
       await page.emulateMedia({ colorScheme: 'dark' });
       await shot(page, info, 'first-page-dark');

@@ -80,7 +80,10 @@ describe('epstudio quench', () => {
     expect(r.stderr).toMatch(/sample 11\/11/);
     const lines = readFileSync(out, 'utf8').trim().split('\n');
     const meta = lines.filter((l) => l.startsWith('#'));
-    expect(meta.some((l) => /^# K: \d+/.test(l))).toBe(true);
+    // the adaptive basis (default): where it started and every change, in the metadata
+    expect(meta).toContain('# K: adaptive');
+    expect(meta.some((l) => /^# K_initial: \d+/.test(l))).toBe(true);
+    expect(meta.some((l) => /^# K_changes: (none|t=[\d.]+:\d+→\d+\((grow|redo|shrink))/.test(l))).toBe(true);
     expect(meta.some((l) => /^# grid: /.test(l))).toBe(true);
     expect(meta.some((l) => /^# program: epstudio \d/.test(l))).toBe(true);
     const body = lines.filter((l) => !l.startsWith('#'));
@@ -92,6 +95,24 @@ describe('epstudio quench', () => {
     // the first row is the NESS at ε_i
     const ex = exactNess({ kappa: 0.5, delta: -2, u: 1, N: 1, eps: 0.5 });
     expect(Math.abs(Number(body[1].split(',')[3]) - ex.n) / ex.n).toBeLessThan(1e-8);
+  });
+
+  it('--until-ness stops at the NESS within --tol and says so; --tol without it is refused', () => {
+    const out = join(tmp, 'ness.csv');
+    const r = cli('quench', '--N', '1', '--eps-f', '1.1', '--t-max', '100', '--until-ness', '--tol', '1e-3', '--csv', out);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/Liouvillian gap at ε_f = 1.1: λ = /);
+    expect(r.stderr).toMatch(/reached the NESS at t = [\d.]+: distance [\d.e+-]+ ≤ 0.001/);
+    const lines = readFileSync(out, 'utf8').trim().split('\n');
+    const meta = Object.fromEntries(lines.filter((l) => l.startsWith('# ')).map((l) => [l.slice(2, l.indexOf(':')), l.slice(l.indexOf(':') + 2)]));
+    expect(meta.reached_ness).toBe('true');
+    expect(Number(meta.ness_distance)).toBeLessThanOrEqual(1e-3);
+    const body = lines.filter((l) => !l.startsWith('#'));
+    expect(Number(body.at(-1)!.split(',')[0])).toBe(Number(meta.t_final));
+    expect(body.length - 1).toBeLessThan(501); // stopped before the cap
+    const bad = cli('quench', '--N', '1', '--eps-f', '1.1', '--t-max', '2', '--tol', '1e-4');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--tol/);
   });
 
   const errorCases: [string, string[], RegExp][] = [

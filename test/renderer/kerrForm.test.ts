@@ -148,8 +148,38 @@ describe('formFromTasks', () => {
     const { formFromTasks } = await import('../../src-renderer/lib/kerrForm.js');
     const q = (N: number, epsFinal: number, tMax: number) => ({ kind: 'quench', params: { kappa: 0.5, delta: -2, u: 1, N, epsInitial: 0.5, epsFinal, tMax, dt: 0.2 } });
     const f = formFromTasks([q(5, 1.1, 100), q(1, 0.6, 10), q(5, 0.6, 10), { kind: 'ness-sweep', params: {} }])!;
-    expect(f).toEqual({ kappa: '0.5', delta: '-2', u: '1', epsInitial: '0.5', epsFinal: '0.6, 1.1', N: '1, 5', tMax: '100', dt: '0.2' });
+    expect(f).toEqual({ kappa: '0.5', delta: '-2', u: '1', epsInitial: '0.5', epsFinal: '0.6, 1.1', N: '1, 5', tMax: '100', dt: '0.2', K: 'auto', rtol: '1e-10' });
     expect(validateForm(f).errors).toEqual({});
     expect(formFromTasks([{ kind: 'gap-sweep', params: {} }])).toBeUndefined();
+  });
+});
+
+describe('numerics in the form (issue 12)', () => {
+  it('K is "auto" or a whole number in the engine\'s range, rtol a number in its range; both reach the study spec', () => {
+    expect(validateForm(form()).value!.K).toBeUndefined();
+    expect(validateForm(form({ K: ' AUTO ' })).errors).toEqual({});
+    const v = validateForm(form({ K: '80', rtol: '1e-12' }));
+    expect(v.errors).toEqual({});
+    expect(v.value!.K).toBe(80);
+    expect(v.derived!.perN.every((r) => r.K === 80)).toBe(true);
+    expect(v.derived!.adaptive).toBe(false);
+    const spec = toSpec(v.value!) as { tasks: Record<string, unknown>[] };
+    expect(spec.tasks[0].K).toBe(80);
+    expect(spec.tasks[0].rtol).toBe(1e-12);
+    expect(parseSpec(spec).tasks[0]).toMatchObject({ K: 80, rtol: 1e-12 });
+    expect(validateForm(form({ K: '12.5' })).errors.K).toMatch(/K must be "auto" or/);
+    expect(validateForm(form({ K: '5000' })).errors.K).toMatch(/≤ 400/);
+    expect(validateForm(form({ rtol: '0.5' })).errors.rtol).toMatch(/rtol/);
+  });
+
+  it('an asynchronous K estimate leaves the derived values pending (no run time) until it lands', () => {
+    const pending = validateForm(form({ N: '1, 5' }), () => undefined);
+    expect(pending.errors).toEqual({});
+    expect(pending.derived!.pending).toBe(true);
+    expect(Number.isNaN(pending.derived!.perN[0].K)).toBe(true);
+    // the same numbers as planQuench: the first K from the NESS at ε_i, the expected K from ε_f and the transient
+    const done = validateForm(form({ N: '1, 5' }));
+    expect(done.derived!.pending).toBe(false);
+    for (const r of done.derived!.perN) expect(r.K).toBeGreaterThanOrEqual(chooseK({ kappa: 0.5, delta: -2, u: 1, N: r.N }, [0.5]).K);
   });
 });

@@ -154,3 +154,20 @@ describe('contract', () => {
     for (const m of METHOD_NAMES) expect(METHODS[m]).toHaveLength(2);
   });
 });
+
+describe('adaptive basis in the run panel (issue 12)', () => {
+  it('keeps each quench\'s K (and the largest) and the largest top-level population; the contract passes them through', () => {
+    let s = applyEvent(emptyRun(), started, 0);
+    const ev = (taskId: string, done: number, K: number, top: number): StudyEvent => ({ type: 'task-progress', studyId: 'S', taskId, fraction: done / 11, done, total: 11, K, topPopulation: top });
+    for (const e of [ev('a', 3, 14, 1e-19), ev('b', 2, 25, 3e-17), ev('b', 6, 33, 4e-16), ev('b', 9, 25, 4e-16)]) {
+      // through the contract's schema, as the window receives it
+      s = applyEvent(s, StudyEventSchema.parse(e) as StudyEvent, 1);
+    }
+    expect(s.tasks.b.K).toBe(25);
+    expect(s.tasks.b.Kmax).toBe(33);
+    expect(progress(s, 2).topPopulation).toBe(4e-16);
+    // calibration uses the largest K the run reached: work = Σ K² × samples
+    s = applyEvent(applyEvent(s, { type: 'task-done', studyId: 'S', taskId: 'a', seconds: 1 }, 3), { type: 'task-done', studyId: 'S', taskId: 'b', seconds: 1 }, 3);
+    expect(calibrate(s, 10, 1)).toBeCloseTo(10 / (14 * 14 * 11 + 33 * 33 * 11), 12);
+  });
+});

@@ -6,7 +6,7 @@
 // Static imports are the light ones; each command imports its engine modules itself (cold start, issue 12:
 // `meanfield` must not load the propagator, `steady` not the quench, `--method exact` not the Fock solver).
 import type { KerrParams } from '../../../src-core/kerr/model.js';
-import type { QuenchSpec } from '../../../src-core/kerr/quench.js';
+import type { QuenchSpec, SampleInfo } from '../../../src-core/kerr/quench.js';
 import type { ComplexMatrix } from '../../../src-core/linalg/complexMatrix.js';
 import { checkNumber, ParameterError } from '../../../src-core/validation.js';
 import { VERSION } from '../../version.js';
@@ -31,6 +31,7 @@ const FLAG_OF: Record<string, string> = {
   dt: '--dt',
   K: '--nmax',
   rtol: '--rtol',
+  untilNess: '--until-ness',
 };
 
 function asFlagError<T>(f: () => T): T {
@@ -219,8 +220,13 @@ export async function meanfield(o: ModelFlags & { eps?: number; json?: boolean }
   }
 }
 
-export async function quench(o: ModelFlags & { N: number; epsI: number; epsF: number; tMax: number; dt: number; nmax?: number; rtol?: number; csv?: string }): Promise<void> {
-  const [{ planQuench, runQuench }, { toRaw }, { toCsv }, { writeFileAtomic }, { nowIso, provenanceMeta }, { sampleTime }] = await Promise.all([
+/** Default tolerance of --until-ness (the `extended` preset's). */
+const UNTIL_NESS_TOL = 1e-6;
+
+export async function quench(o: ModelFlags & { N: number; epsI: number; epsF: number; tMax: number; dt: number; nmax?: number; rtol?: number; csv?: string; untilNess?: boolean; tol?: number }): Promise<void> {
+  if (o.tol !== undefined && !o.untilNess) throw new ParameterError('--tol', 'only with --until-ness', o.tol);
+  if (o.tol !== undefined) checkNumber('--tol', o.tol, { min: 1e-14, max: 1 });
+  const [{ planQuench, runQuench, formatKChanges, mergeKChanges, NESS_DISTANCE_TEXT }, { toRaw }, { toCsv }, { writeFileAtomic }, { nowIso, provenanceMeta }, { sampleTime }] = await Promise.all([
     import('../../../src-core/kerr/quench.js'),
     import('../../../src-core/kerr/model.js'),
     import('../../io/csv.js'),
@@ -234,24 +240,80 @@ export async function quench(o: ModelFlags & { N: number; epsI: number; epsF: nu
     ...(o.nmax !== undefined && { K: o.nmax }),
     ...(o.rtol !== undefined && { rtol: o.rtol }),
   };
-  // Validate everything (and choose K) before any work or output.
+  // Validate everything (and choose the first K) before any work or output.
   const plan = asFlagError(() => planQuench(spec));
+  const tol = o.untilNess ? (o.tol ?? UNTIL_NESS_TOL) : undefined;
+  let gap: number | null = null;
+  if (tol !== undefined) {
+    // The Liouvillian gap λ at ε_f predicts the approach to the NESS (distance ≈ C e^{−λt}): the ETA's first guess.
+    const { liouvillianGap } = await import('../../../src-core/kerr/spectrum.js');
+    const g0 = Date.now();
+    gap = liouvillianGap(plan.final);
+    process.stderr.write(`quench: Liouvillian gap at ε_f = ${plan.final.eps}: λ = ${gap.toPrecision(6)} (relaxation time 1/λ = ${(1 / gap).toPrecision(4)}; ${((Date.now() - g0) / 1000).toFixed(1)} s)\n`);
+  }
   const t0 = Date.now();
   let lastReport = 0;
-  const progress = (i: number) => {
+  const progress = (i: number, info: SampleInfo) => {
     const now = Date.now();
     if (i + 1 === plan.samples || now - lastReport > 1000) {
       lastReport = now;
-      process.stderr.write(`quench: sample ${i + 1}/${plan.samples}, t = ${plan.times[i].toFixed(3)}, K = ${plan.K}, ${((now - t0) / 1000).toFixed(1)} s\n`);
+      const el = (now - t0) / 1000;
+      let line = `quench: sample ${i + 1}/${plan.samples}, t = ${plan.times[i].toFixed(3)}, K = ${info.K}${plan.adaptive ? ' (adaptive)' : ''}, top population ≤ ${info.maxTopPopulation.toExponential(1)}, ${el.toFixed(1)} s`;
+      if (info.distance !== undefined) {
+        line += `; distance from the NESS ${info.distance.toExponential(2)} (${info.worst})`;
+        const ta = info.tArrive;
+        if (ta !== undefined && Number.isFinite(ta) && i > 0) {
+          // Remaining wall time at the rate seen so far; the cap tMax bounds the run, not the prediction.
+          const secs = ((ta - plan.times[i]) / plan.spec.dt) * (el / i);
+          line += ta > plan.spec.tMax
+            ? `, NESS predicted at t ≈ ${ta.toPrecision(4)}: beyond the cap t ≤ ${plan.spec.tMax}`
+            : `, NESS predicted at t ≈ ${ta.toPrecision(4)} (λ = ${info.rate!.toPrecision(3)}), ETA ${secs.toFixed(0)} s`;
+        }
+      }
+      process.stderr.write(line + '\n');
     }
   };
   const res = asFlagError(() =>
-    runQuench({ ...spec, K: plan.K }, (i) => progress(i), {
+    runQuench(spec, (i, _row, _rho, info) => progress(i, info), {
       guard: { onWarn: (m) => process.stderr.write(`epstudio: ${m}\n`) },
+      ...(tol !== undefined && { untilNess: { tol, gap } }),
     }),
   );
   const raw = toRaw(plan.final);
   const columns = [...res.columns];
+  const extra: Record<string, string | number | boolean> = {
+    model: 'Kerr: H = Δa†a + iE(a† − a) + (U/2)a†a†aa, dρ/dt = −i[H,ρ] + 2κD[a]ρ, E = √N ε, U = u/N',
+    E_final: raw.E,
+    U: raw.U,
+    samples: res.rows.length,
+    K_initial: res.Ks[0],
+    K_final: res.Ks[res.Ks.length - 1],
+    K_largest: Math.max(...res.Ks),
+    ...(plan.adaptive && {
+      K_policy: `grow by max(6, K/10) when the top 2 levels hold > ${plan.adaptive.preTol} (redo the interval above ${plan.adaptive.growTol}); shrink when the levels above K' hold ≤ ${plan.adaptive.shrinkTol}`,
+      K_changes: formatKChanges(mergeKChanges(res.changes), plan.times),
+      shrink_discarded_population: res.discarded,
+    }),
+    max_top_population: res.maxTopPopulation,
+    max_trace_error: res.maxTraceError,
+    propagator_steps: res.stats.steps,
+  };
+  if (res.ness) {
+    Object.assign(extra, {
+      until_ness_tol: tol!,
+      ness_distance_definition: NESS_DISTANCE_TEXT,
+      reached_ness: res.ness.reached,
+      ness_distance: res.ness.distance,
+      ness_distance_set_by: res.ness.worst,
+      t_final: res.ness.tFinal,
+      liouvillian_gap: gap!,
+    });
+    process.stderr.write(
+      res.ness.reached
+        ? `quench: reached the NESS at t = ${res.ness.tFinal}: distance ${res.ness.distance.toExponential(2)} ≤ ${tol} (largest: ${res.ness.worst})\n`
+        : `quench: NOT at the NESS by the cap t = ${res.ness.tFinal}: distance ${res.ness.distance.toExponential(2)} > ${tol} (largest: ${res.ness.worst})\n`,
+    );
+  }
   const text = toCsv({
     meta: provenanceMeta({
       command: ['epstudio', VERSION, ...process.argv.slice(2)].join(' '),
@@ -263,18 +325,10 @@ export async function quench(o: ModelFlags & { N: number; epsI: number; epsF: nu
       epsFinal: [plan.final.eps],
       dt: plan.spec.dt,
       tMax: plan.spec.tMax,
-      K: String(plan.K),
+      K: plan.adaptive ? 'adaptive' : String(plan.K),
       rtol: plan.rtol,
       grid: `polar Gauss–Legendre radial x FFT angles, first sample ${res.grid.radialNodes}x${res.grid.angles} r<=${res.grid.rMax}, largest ${res.gridMax.radialNodes}x${res.gridMax.angles} r<=${res.gridMax.rMax}`,
-      extra: {
-        model: 'Kerr: H = Δa†a + iE(a† − a) + (U/2)a†a†aa, dρ/dt = −i[H,ρ] + 2κD[a]ρ, E = √N ε, U = u/N',
-        E_final: raw.E,
-        U: raw.U,
-        samples: plan.samples,
-        max_top_population: res.maxTopPopulation,
-        max_trace_error: res.maxTraceError,
-        propagator_steps: res.stats.steps,
-      },
+      extra,
       columns,
     }),
     columns,

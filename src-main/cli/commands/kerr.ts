@@ -40,8 +40,10 @@ export function register(program: Command): void {
     .requiredOption('--eps-f <ε>', 'pump after the quench ε_f', num('--eps-f', KERR_RULES.eps))
     .requiredOption('--t-max <t>', 'last sample time (inclusive), a whole number of --dt, ≤ 1e5', num('--t-max', positive))
     .option('--dt <Δt>', 'sample interval', num('--dt', positive), PAPER.dt)
-    .option('--nmax <K>', 'Fock levels, 2 to 400 (default: chosen from the photon numbers at ε_i, ε_f and the transient)', num('--nmax', { integer: true, min: 2 }))
+    .option('--nmax <K>', 'Fock levels, fixed, 2 to 400 (default: adaptive, starting from the NESS at ε_i and following the state)', num('--nmax', { integer: true, min: 2 }))
     .option('--rtol <r>', 'propagator tolerance per step, 1e-14 to 1e-3', num('--rtol', positive))
+    .option('--until-ness', 'stop at the first sample within --tol of the NESS at ε_f (ρ and every observable; --t-max is the cap)')
+    .option('--tol <tol>', 'with --until-ness: distance from the NESS that counts as arrived, 1e-14 to 1 (default 1e-6)', num('--tol', positive))
     .option('--csv <file>', 'write the CSV here (atomically); default: stdout')
     .action(lazyAction(load, (m) => m.quench));
 }

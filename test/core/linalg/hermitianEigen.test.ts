@@ -177,3 +177,21 @@ describe('hermitianEigenvalues', () => {
     for (let k = 1; k <= n; k++) expect(got[k - 1]).toBeCloseTo(2 - 2 * Math.cos((k * Math.PI) / (n + 1)), 13);
   });
 });
+
+describe('density matrices with tiny tails (issue 12: zero-padded bases)', () => {
+  it('stays finite when a column holds only ~1e-160 entries (subnormal ‖v‖²) and returns the diagonal', () => {
+    const K = 12;
+    const A = { K, re: new Float64Array(K * K), im: new Float64Array(K * K) };
+    const diag = [0.5, 0.3, 0.2];
+    diag.forEach((x, i) => (A.re[i * K + i] = x));
+    for (const i of [4, 7, 9]) {
+      A.re[i * K + 1] = A.re[1 * K + i] = 1e-160;
+      A.im[i * K + 1] = 2e-160;
+      A.im[1 * K + i] = -2e-160;
+    }
+    const ev = hermitianEigenvalues(A);
+    expect(ev.every((x) => Number.isFinite(x))).toBe(true);
+    const top = [...ev].sort((a, b) => b - a).slice(0, 3);
+    top.forEach((x, i) => expect(x).toBeCloseTo(diag[i], 15));
+  });
+});

@@ -52,7 +52,9 @@ describe('study CSVs: provenance lines and t', () => {
     const m = metaOf(text);
     const hash = JSON.parse(readFileSync(join(study, 'study.json'), 'utf8')).hash;
     expect(m).toMatchObject({ study: 'exports test', kappa: '0.5', delta: '-2', u: '1', N: '2', eps_initial: '0.5', eps_final: '1.1', dt: '0.2', t_max: '1', rtol: '1e-10', spec_hash: hash });
-    expect(Number(m.K)).toBeGreaterThan(5);
+    // the adaptive basis (issue 12): K is "adaptive", with the sizes it used
+    expect(m.K).toBe('adaptive');
+    expect(Number(m.K_largest)).toBeGreaterThan(5);
     expect(m.grid).toMatch(/^polar per state .*Gauss–Legendre.*FFT angles adaptive per radius up to \d+$/);
     expect(m.units).toMatch(/^t \[1\/omega0\]; a_re \[photon\^\(1\/2\)\];.*G \[nat\]; alpha_abs \[1\]; omega0 = 2κ/);
     for (const l of hashLines(text)) expect(l).not.toContain(',');
@@ -63,8 +65,9 @@ describe('study CSVs: provenance lines and t', () => {
   it('figure tables carry the provenance of their tasks (N list, K per N) and t as k·Δt', () => {
     const text = readFileSync(join(study, 'figures', 'fig4.csv'), 'utf8');
     const m = metaOf(text);
-    const K1 = metaOf(readFileSync(join(study, 'tasks', 'quench-N1-epsf1.1.csv'), 'utf8')).K;
-    const K2 = metaOf(readFileSync(join(study, 'tasks', 'quench-N2-epsf1.1.csv'), 'utf8')).K;
+    // adaptive basis: the figure lists the largest K each task used
+    const K1 = metaOf(readFileSync(join(study, 'tasks', 'quench-N1-epsf1.1.csv'), 'utf8')).K_largest;
+    const K2 = metaOf(readFileSync(join(study, 'tasks', 'quench-N2-epsf1.1.csv'), 'utf8')).K_largest;
     expect(m).toMatchObject({ figure: 'fig4', N: '1 2', eps_final: '1.1', dt: '0.2', K: K1 === K2 ? K1 : `N=1:${K1} N=2:${K2}` });
     expect(m.units).toBe('N [1]; eps_i [omega0]; eps_f [omega0]; t [1/omega0]; G [nat]; omega0 = 2κ (ħ = 1: κ Δ u ε and every rate are numbers in omega0; t in 1/omega0)');
     expect(text).not.toMatch(/0\.6000000000000001|0\.30000000000000004/);
@@ -135,8 +138,9 @@ describe('window exports (browser host): provenance from the study folder, never
     const text = readFileSync(a.path, 'utf8');
     const m = metaOf(text);
     const hash = JSON.parse(readFileSync(join(study, 'study.json'), 'utf8')).hash;
-    const taskMeta = metaOf(readFileSync(join(study, 'tasks', 'quench-N1-epsf1.1.csv'), 'utf8'));
-    expect(m).toMatchObject({ title: 'Non-Gaussianity G (Eq. 27; Fig. 4); ε_f = 1.1', study: 'exports test', spec_hash: hash, study_dir: basename(study), N: '1 2', eps_initial: '0.5', eps_final: '1.1', dt: '0.2', t_max: '1', rtol: '1e-10', grid: taskMeta.grid });
+    // the grid rules of both tasks (their angle caps follow each task's largest K)
+    const grids = [...new Set(['quench-N1-epsf1.1', 'quench-N2-epsf1.1'].map((id) => metaOf(readFileSync(join(study, 'tasks', `${id}.csv`), 'utf8')).grid))].join('; ');
+    expect(m).toMatchObject({ title: 'Non-Gaussianity G (Eq. 27; Fig. 4); ε_f = 1.1', study: 'exports test', spec_hash: hash, study_dir: basename(study), N: '1 2', eps_initial: '0.5', eps_final: '1.1', dt: '0.2', t_max: '1', rtol: '1e-10', grid: grids });
     expect(m.program).toMatch(/^EP Studio .* window: CSV export G-epsf1\.1\.csv$/);
     expect(m.units).toMatch(/^t \[1\/omega0\]; G \[nat\]; omega0 = 2κ/);
     for (const l of hashLines(text)) expect(l).not.toContain(',');

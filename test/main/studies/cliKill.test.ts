@@ -125,4 +125,37 @@ describe('study CLI under kill -9', () => {
     // once that process is dead, its stale lock is ignored
     expect(JSON.parse(cli('status', dir, '--json').stdout).status).toBe('interrupted');
   });
+  it('resume across changes of the adaptive Fock basis (and an untilNess run) is byte-identical', async () => {
+    // N = 5, t ≤ 3: K grows several times (issue 12); N = 1 until 1e-3 of the NESS. The checkpoint carries each sample's K, the
+    // kinds of change and the NESS distance, so the resumed CSVs (K_changes metadata included) match exactly.
+    const grow = join(root, 'grow.json');
+    writeFileSync(grow, JSON.stringify({ version: 1, name: 'grow', tasks: [
+      { kind: 'quench', N: [5], epsInitial: 0.5, epsFinal: [1.1], tMax: 3, dt: 0.2 },
+      { kind: 'quench', N: [1], epsInitial: 0.5, epsFinal: [1.1], tMax: 100, dt: 0.2, untilNess: 1e-3 },
+    ] }));
+    const t0 = Date.now();
+    const ref = cli('run', grow, '--out', join(root, 'grow-ref'), '--workers', '1');
+    const ms = Date.now() - t0;
+    expect(ref.status, ref.stderr).toBe(0);
+    const refFiles = resultFiles(join(root, 'grow-ref'));
+    const tab = parseTable(readFileSync(join(root, 'grow-ref', 'tasks', 'quench-N5-epsf1.1.csv'), 'utf8'));
+    expect(tab.meta.K_changes).toMatch(/\d+→\d+.*\d+→\d+/); // two or more changes
+    let seed = 12345, kills = 0;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const dir = join(root, 'grow-kill');
+    for (let k = 0; k < 6 && kills < 3; k++) {
+      const args = existsSync(join(dir, 'study.json')) ? ['resume', dir] : ['run', grow, '--out', dir];
+      const child = spawn(process.execPath, [BIN, ...args, '--workers', String(1 + (k % 2)), '--checkpoint-seconds', '0'], { stdio: 'ignore', env: { ...process.env, CI: '1' } });
+      const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
+      const timer = setTimeout(() => child.kill('SIGKILL'), 300 + rand() * Math.max(200, 0.6 * ms - 300));
+      const code = await exited;
+      clearTimeout(timer);
+      if (code !== null) break;
+      kills++;
+    }
+    expect(kills).toBeGreaterThanOrEqual(1);
+    const fin = existsSync(join(dir, 'study.json')) ? cli('resume', dir, '--workers', '2') : cli('run', grow, '--out', dir, '--workers', '2');
+    expect(fin.status, fin.stderr).toBe(0);
+    expect(expectSameFiles(refFiles, resultFiles(dir))).toEqual([]);
+  });
 });

@@ -157,5 +157,13 @@ describe('study service', () => {
     const ex = exactNess({ kappa: 0.5, delta: -2, u: 1, N: 1, eps: 1.1 });
     expect(Math.abs(last[t.columns.indexOf('n')] - ex.n)).toBeLessThan(1e-3);
     expect(Math.abs(last[t.columns.indexOf('a_re')] - ex.a_re)).toBeLessThan(1e-3);
+    // the same arrival as the engine's serial runner (every observable and ρ within tol, decided in sample order),
+    // with the distance and the basis history in the metadata
+    const serial = runQuench({ kappa: 0.5, delta: -2, u: 1, N: 1, epsInitial: 0.5, epsFinal: 1.1, tMax: 100, dt: 0.2 }, undefined, { untilNess: { tol: 1e-5 } });
+    expect(t.rows.length).toBe(serial.rows.length);
+    expect(Number(t.meta.ness_distance)).toBe(serial.ness!.distance);
+    expect(Number(t.meta.ness_distance)).toBeLessThanOrEqual(1e-5);
+    expect(t.meta.K).toBe('adaptive');
+    expect(t.meta.K_changes).toMatch(/→/);
   });
 });
