@@ -9,7 +9,6 @@ import { chooseK } from '../../src-core/kerr/truncation.js';
 import { planQuench, QUENCH_LIMITS } from '../../src-core/kerr/quench.js';
 import { EPS_C_SEED, steepestSlope } from '../../src-core/kerr/critical.js';
 import { checkNumber, ParameterError, quoteValue, type NumberRule } from '../../src-core/validation.js';
-import { planQuench } from '../../src-core/kerr/quench.js';
 
 export type FieldName = 'kappa' | 'delta' | 'u' | 'epsInitial' | 'epsFinal' | 'N' | 'tMax' | 'dt' | 'K' | 'rtol';
 
