@@ -170,7 +170,7 @@ export function defineSuite(title: string, start: () => Promise<Session>, skipRe
       const run = page.getByTestId('run');
       await expect(run).toBeEnabled();
       await page.getByTestId('field-kappa').fill('-1');
-      await expect(page.getByTestId('error-kappa')).toHaveText(/κ must be a finite number > 0 .*got -1/);
+      await expect(page.getByTestId('error-kappa')).toHaveText(/κ must be a finite number ≥ 0\.001 .*got -1/);
       await expect(run).toBeDisabled();
       await page.getByTestId('field-N').fill('1, five');
       await expect(page.getByTestId('error-N')).toContainText('not a number');

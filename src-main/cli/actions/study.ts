@@ -8,7 +8,7 @@
 import cliProgress from 'cli-progress';
 import type { StudyEvent } from '../../api/events.js';
 import * as service from '../../studies/service.js';
-import type { Shard } from '../../studies/shard.js';
+import { parseShard } from '../../studies/shard.js';
 import { printJson } from '../output.js';
 
 interface RunFlags {
@@ -145,9 +145,10 @@ export function presets(): void {
   for (const p of service.listPresets()) process.stdout.write(`${p.name.padEnd(20)} ${p.summary}\n`);
 }
 
-export async function run(spec: string, o: RunFlags & { shard?: Shard }): Promise<void> {
-  const label = o.shard ? `shard ${o.shard.index}/${o.shard.count}` : 'run';
-  await drive((cb) => service.run(spec, o.out, { workers: o.workers, checkpointSeconds: o.checkpointSeconds, shard: o.shard }, cb), label, o.json === true);
+export async function run(spec: string, o: RunFlags & { shard?: string }): Promise<void> {
+  const shard = o.shard === undefined ? undefined : parseShard(o.shard);
+  const label = shard ? `shard ${shard.index}/${shard.count}` : 'run';
+  await drive((cb) => service.run(spec, o.out, { workers: o.workers, checkpointSeconds: o.checkpointSeconds, shard }, cb), label, o.json === true);
 }
 
 /** `finalize DIR`: the figure tables of a sharded study, once every task is done (else exit 1 naming those not done). */

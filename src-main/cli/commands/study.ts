@@ -5,7 +5,6 @@
  */
 import type { Command } from 'commander';
 import { lazyAction, num } from '../args.js';
-import { parseShard } from '../../studies/shard.js';
 
 const workersOpt = num('--workers', { integer: true, min: 1, max: 256 });
 const ckptOpt = num('--checkpoint-seconds', { min: 0, max: 3600 });
@@ -24,7 +23,8 @@ export function register(program: Command): void {
     .requiredOption('--out <DIR>', 'new or empty folder for the study (with --shard: the folder all shards share)')
     .option('--workers <n>', 'worker threads (default: number of cores)', workersOpt)
     .option('--checkpoint-seconds <s>', 'minimum seconds between checkpoints of a running task', ckptOpt)
-    .option('--shard <i/n>', 'run only shard i of n (0 ≤ i < n; whole tasks, balanced by expected cost); see `epstudio slurm`', (raw: string) => parseShard(raw))
+    // checked (parseShard) when the action loads, so that --help stays light
+    .option('--shard <i/n>', 'run only shard i of n (0 ≤ i < n; whole tasks, balanced by expected cost); see `epstudio slurm`')
     .option('--json', 'print the summary as JSON on stdout')
     .action(lazyAction(load, (m) => m.run));
 
