@@ -41,8 +41,8 @@ function params(o: Flags): TwoPhotonKerrParams {
 }
 
 export function steadyTwoPhoton(o: Flags & { method: string; entropy?: boolean; nmax?: number; json?: boolean }): void {
-  if (o.method !== 'fock') throw new ParameterError('--method', 'fock for --model two-photon-kerr (no exact method implemented)', o.method);
   const p = params(o);
+  if (o.method !== 'fock') throw new ParameterError('--method', 'fock for --model two-photon-kerr (no exact method implemented)', o.method);
   const model = twoPhotonKerrModel(p);
   const r = twoPhotonNess(p, { K: o.nmax });
   if (!(r.tail < 1e-9))
