@@ -17,8 +17,14 @@ const cpu = (): number => {
 };
 const grid = (a: number, b: number, n: number): number[] => Array.from({ length: n }, (_, i) => a + ((b - a) * i) / (n - 1));
 
-export async function run(opts: { gapNs?: number[] } = {}): Promise<BenchSection> {
+export async function run(opts: { gapNs?: number[]; only?: 'ness' | 'gap' } = {}): Promise<BenchSection> {
   const rows: BenchRow[] = [];
+  if (opts.only !== 'gap') rows.push(nessSweep());
+  if (opts.only !== 'ness') rows.push(gapSweepRow(opts.gapNs ?? [5, 10, 15, 20, 40]));
+  return { title: 'Two-photon-driven Kerr resonator (issue 15)', rows };
+}
+
+function nessSweep(): BenchRow {
   // NESS sweep
   const t0 = cpu(), w0 = performance.now();
   let worstBalance = 0, maxK = 0;
@@ -30,36 +36,44 @@ export async function run(opts: { gapNs?: number[] } = {}): Promise<BenchSection
       const o = modelEntropyProduction(r.rho, twoPhotonKerrModel(p));
       worstBalance = Math.max(worstBalance, Math.abs(o.Pi_U + o.Pi_J - o.Phi + o.Pi_eta) / Math.max(1, o.Phi));
       maxK = Math.max(maxK, r.K);
-      if (Math.abs(g - 0.5) < 1e-9)
+      if (g === 1.5) process.stderr.write(`[ness] N=${N} done, cpu ${(cpu() - t0).toFixed(1)} s\n`);
+      if (Math.abs(g - 0.51) < 1e-9)
         crit.push(`N=${N}: n=${o.n.toPrecision(5)} Π_J=${o.Pi_J.toPrecision(5)} Π_d=${o.Pi_d.toPrecision(5)} Π_U=${o.Pi_U.toPrecision(4)} (Kerr ${o.Pi_U_terms.kerr!.toPrecision(4)}, 2ph ${o.Pi_U_terms.twoPhotonDrive!.toPrecision(4)}) S_W=${o.S_W.toPrecision(5)} G=${o.G.toPrecision(4)}`);
     }
   }
-  rows.push({
+  return {
     name: 'NESS sweep 4 N × 101 g (S_W, Π_J, Π_U per term, G)',
     value: cpu() - t0,
     unit: 's CPU',
     target: '≤ 30 s',
     note: `wall ${((performance.now() - w0) / 1000).toFixed(1)} s; K ≤ ${maxK}; worst |Π_U + Π_J − Φ|/max(1, Φ) = ${worstBalance.toExponential(1)}; at g_th: ${crit.join('; ')}`,
-  });
-  // gap sweep
+  };
+}
+
+function gapSweepRow(Ns: number[]): BenchRow {
   const t1 = cpu(), w1 = performance.now();
-  const pts: TwoPhotonGapPoint[] = twoPhotonGapSweep(BASE, opts.gapNs ?? [5, 10, 15, 20, 40], grid(0.2, 1.1, 91));
+  const pts: TwoPhotonGapPoint[] = twoPhotonGapSweep(BASE, Ns, grid(0.2, 1.1, 91), {
+    onPoint: (q, i) => {
+      if (i % 10 === 0) process.stderr.write(`[gap] ${i} N=${q.N} g=${q.g.toFixed(3)} odd ${q.gapOdd.toExponential(3)} even ${q.gapEven.toPrecision(4)} K=${q.K} cpu ${(cpu() - t1).toFixed(1)} s\n`);
+    },
+  });
   const notConv = pts.filter((q) => !q.converged).length;
   const at = (N: number, g: number) => pts.find((q) => q.N === N && Math.abs(q.g - g) < 1e-9);
   const pick = [0.5, 0.8, 1.1]
     .map((g) => `g=${g}: ` + [...new Set(pts.map((q) => q.N))].map((N) => `N=${N} odd ${at(N, g)?.gapOdd.toExponential(3)} even ${at(N, g)?.gapEven.toPrecision(4)}`).join(', '))
     .join('; ');
-  rows.push({
+  return {
     name: `gap sweep per parity sector ${new Set(pts.map((q) => q.N)).size} N × 91 g`,
     value: cpu() - t1,
     unit: 's CPU',
     target: '≤ 60 s',
     note: `wall ${((performance.now() - w1) / 1000).toFixed(1)} s; K ≤ ${Math.max(...pts.map((q) => q.K))}; ${notConv} not converged; ${pick}`,
-  });
-  return { title: 'Two-photon-driven Kerr resonator (issue 15)', rows };
+  };
 }
 
 if (process.argv[1]?.endsWith('model.ts') || process.argv[1]?.endsWith('model.js')) {
-  const Ns = process.argv[2] ? process.argv[2].split(',').map(Number) : undefined;
-  run({ gapNs: Ns }).then((s) => console.log(JSON.stringify(s, null, 1)));
+  // tsx bench/model.ts [ness|gap] [N list for the gap sweep]
+  const only = process.argv[2] === 'ness' || process.argv[2] === 'gap' ? process.argv[2] : undefined;
+  const Ns = process.argv[3] ? process.argv[3].split(',').map(Number) : undefined;
+  run({ gapNs: Ns, only }).then((s) => console.log(JSON.stringify(s, null, 1)));
 }
