@@ -42,6 +42,8 @@ function params(o: Flags): TwoPhotonKerrParams {
 
 export function steadyTwoPhoton(o: Flags & { method: string; entropy?: boolean; nmax?: number; json?: boolean }): void {
   const p = params(o);
+  if (o.nmax !== undefined && !(Number.isInteger(o.nmax) && o.nmax >= 2 && o.nmax <= 400))
+    throw new ParameterError('--nmax', 'an integer from 2 to 400', o.nmax);
   if (o.method !== 'fock') throw new ParameterError('--method', 'fock for --model two-photon-kerr (no exact method implemented)', o.method);
   const model = twoPhotonKerrModel(p);
   const r = twoPhotonNess(p, { K: o.nmax });
