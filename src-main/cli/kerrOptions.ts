@@ -1,7 +1,6 @@
 /** The Kerr model's flags, shared by every Kerr subcommand. Defaults are the seed's: κ = 0.5, Δ = −2, u = 1. */
 import type { Command } from 'commander';
 import { KERR_RULES, PAPER, validateKerrParams, type KerrParams } from '../../src-core/kerr/model.js';
-import { TWO_PHOTON_KERR_RULES } from '../../src-core/model/instances.js';
 import { ParameterError } from '../../src-core/validation.js';
 import { num, oneOf } from './args.js';
 
@@ -26,12 +25,16 @@ export function kerrParamsFrom(o: { kappa: number; delta: number; u: number; N: 
 export const MODELS = ['kerr', 'two-photon-kerr'] as const;
 export type ModelKind = (typeof MODELS)[number];
 
-/** --model, --g, --eta0 (the latter two only with --model two-photon-kerr). */
+/**
+ * --model, --g, --eta0 (the latter two only with --model two-photon-kerr). g and η₀ are parsed as numbers here and
+ * checked against TWO_PHOTON_KERR_RULES (src-core/model/instances.ts) by the action, so that --help loads no model
+ * module (cli-coldstart.test.ts).
+ */
 export function addModelKindOptions(cmd: Command): Command {
   return cmd
     .option('--model <kind>', `model: ${MODELS.join(', ')}`, oneOf('--model', MODELS), 'kerr')
-    .option('--g <g>', 'with --model two-photon-kerr: two-photon pump g (G = g, intensive)', num('--g', TWO_PHOTON_KERR_RULES.g))
-    .option('--eta0 <η₀>', 'with --model two-photon-kerr: two-photon loss η₀ (η = η₀/N)', num('--eta0', TWO_PHOTON_KERR_RULES.eta0));
+    .option('--g <g>', 'with --model two-photon-kerr: two-photon pump g (G = g, intensive)', num('--g', {}))
+    .option('--eta0 <η₀>', 'with --model two-photon-kerr: two-photon loss η₀ (η = η₀/N)', num('--eta0', {}));
 }
 
 /** Refuse --g/--eta0 with the Kerr model (they would be silently ignored). */
