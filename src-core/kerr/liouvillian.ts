@@ -10,6 +10,8 @@
  */
 import type { ComplexMatrix } from '../linalg/complexMatrix.js';
 import type { KerrRaw } from './model.js';
+import { kerrModelRaw } from '../model/instances.js';
+import { applyModelLiouvillian } from '../model/liouvillian.js';
 
 /** h_n = Δn + (U/2) n(n−1): the diagonal of H in the Fock basis. */
 export function hamiltonianDiagonal(raw: KerrRaw, K: number): Float64Array {
@@ -85,20 +87,8 @@ export function applyDriveJump(raw: KerrRaw, rho: ComplexMatrix, out: ComplexMat
   }
 }
 
-/** out = L(ρ) (the full Liouvillian). `out` must not alias `rho`. */
+/** out = L(ρ) (the full Liouvillian). `out` must not alias `rho`. The model layer's L of seed 000's Kerr model. */
 export function applyLiouvillian(raw: KerrRaw, rho: ComplexMatrix, out: ComplexMatrix): void {
-  const K = rho.K;
-  if (out.K !== K) throw new Error('applyLiouvillian: size mismatch');
-  applyDriveJump(raw, rho, out);
-  const h = hamiltonianDiagonal(raw, K);
-  const kap = raw.kappa;
-  const rr = rho.re, ri = rho.im, or = out.re, oi = out.im;
-  for (let m = 0; m < K; m++)
-    for (let n = 0; n < K; n++) {
-      const i = m * K + n;
-      const w = h[m] - h[n]; // −i w ρ
-      const g = -kap * (m + n);
-      or[i] += g * rr[i] + w * ri[i];
-      oi[i] += g * ri[i] - w * rr[i];
-    }
+  if (out.K !== rho.K) throw new Error('applyLiouvillian: size mismatch');
+  applyModelLiouvillian(kerrModelRaw(raw), rho, out);
 }

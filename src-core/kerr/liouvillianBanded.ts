@@ -11,6 +11,8 @@
 import type { KerrRaw } from './model.js';
 import { bandedZeros, type BandedMatrix } from '../linalg/bandedLU.js';
 import { gridSymbolic, type GridSymbolic, type StencilMatrix } from '../linalg/gridLU.js';
+import { modelStencil } from '../model/liouvillian.js';
+import { kerrModelRaw } from '../model/instances.js';
 
 /** Band matrix of (L − shift·1), dimension K², kl = ku = K + 1. */
 export function liouvillianBanded(raw: KerrRaw, K: number, shift: { re: number; im: number } = { re: 0, im: 0 }): BandedMatrix {
@@ -135,22 +137,8 @@ export const LIOUVILLIAN_OFFSETS = [
  */
 export function liouvillianStencil(raw: KerrRaw, K: number, shift: { re: number; im: number } = { re: 0, im: 0 }): StencilMatrix {
   if (!(Number.isInteger(K) && K >= 1)) throw new RangeError(`liouvillianStencil: K must be an integer ≥ 1 (got ${K})`);
-  const { kappa, delta, E, U } = raw;
-  const T = LIOUVILLIAN_OFFSETS.length;
-  const re = new Float64Array(K * K * T), im = new Float64Array(K * K * T);
-  for (let m = 0; m < K; m++)
-    for (let n = 0; n < K; n++) {
-      const q = (m * K + n) * T;
-      const hm = delta * m + 0.5 * U * m * (m - 1), hn = delta * n + 0.5 * U * n * (n - 1);
-      re[q] = -kappa * (m + n) - shift.re;
-      im[q] = -(hm - hn) - shift.im;
-      if (m >= 1) re[q + 1] = E * Math.sqrt(m); // ρ_{m−1,n}
-      if (m + 1 < K) re[q + 2] = -E * Math.sqrt(m + 1); // ρ_{m+1,n}
-      if (n + 1 < K) re[q + 3] = -E * Math.sqrt(n + 1); // ρ_{m,n+1}
-      if (n >= 1) re[q + 4] = E * Math.sqrt(n); // ρ_{m,n−1}
-      if (m + 1 < K && n + 1 < K) re[q + 5] = 2 * kappa * Math.sqrt((m + 1) * (n + 1)); // jump, as in liouvillianBanded
-    }
-  return { K, offsets: LIOUVILLIAN_OFFSETS, re, im };
+  // the model layer's stencil of seed 000's Kerr model: offsets LIOUVILLIAN_OFFSETS, the same elements bit for bit
+  return modelStencil(kerrModelRaw(raw), K, shift);
 }
 
 /** Nested-dissection structures of the Liouvillian's grid by (K, box): they depend on K only, so sweeps build each once. */

@@ -30,7 +30,9 @@
 import { krylovSchur } from '../linalg/arnoldi.js';
 import { gridLUFactor, gridLUSolve, stencilMatVec, type GridLU, type StencilMatrix } from '../linalg/gridLU.js';
 import { ParameterError, checkNumber } from '../validation.js';
-import { liouvillianStencil, liouvillianSymbolic } from './liouvillianBanded.js';
+import { coefficient, hasParitySymmetry, lossKappa, type Model } from '../model/model.js';
+import { kerrModelRaw } from '../model/instances.js';
+import { modelStencil, modelSymbolic, type ParitySector } from '../model/liouvillian.js';
 import { bistableWindow, meanFieldSteadyStates } from './meanField.js';
 import { exactNess } from './exactSteadyState.js';
 import { toRaw, validateKerrParams, type KerrParams, type KerrRaw } from './model.js';
@@ -142,6 +144,44 @@ const GROWTH_LIMIT = 1e4;
 const sameShift = (a: Complex, b: Complex): boolean => a.re === b.re && a.im === b.im;
 
 /**
+ * What one spectrum computation works on: a model of the model layer, optionally restricted to one parity sector
+ * ((m + n) mod 2, when the model has the symmetry), and the coefficients the heuristics read (κ for the shift, Δ, U, G
+ * for the searched strip, E for the round-off hint).
+ */
+export interface SpectrumProblem {
+  model: Model;
+  sector?: ParitySector;
+  kappa: number;
+  delta: number;
+  U: number;
+  G: number;
+  E: number;
+}
+
+/** The problem of a model (and sector). */
+export function spectrumProblem(model: Model, sector?: ParitySector): SpectrumProblem {
+  if (sector && !hasParitySymmetry(model)) throw new RangeError('spectrum: a parity sector needs a model without one-photon drive');
+  const kappa = lossKappa(model);
+  if (!(kappa > 0)) throw new RangeError('spectrum: the model needs one-photon loss κ > 0 (it sets the shift)');
+  return {
+    model,
+    sector,
+    kappa,
+    delta: coefficient(model, 'detuning'),
+    U: coefficient(model, 'kerr'),
+    G: coefficient(model, 'twoPhotonDrive'),
+    E: coefficient(model, 'drive'),
+  };
+}
+
+const isModel = (x: KerrRaw | Model | SpectrumProblem): x is Model => 'hamiltonian' in x;
+const isProblem = (x: KerrRaw | Model | SpectrumProblem): x is SpectrumProblem => 'model' in x;
+/** Seed 000's raw parameters, a model or a prepared problem, as a problem. */
+function asProblem(x: KerrRaw | Model | SpectrumProblem): SpectrumProblem {
+  return isProblem(x) ? x : spectrumProblem(isModel(x) ? x : kerrModelRaw(x));
+}
+
+/**
  * The factorisations of L − σ made by one spectrum computation, kept for reuse. A factorisation at K with a leading
  * box K₁ (gridLU.ts) also solves with L truncated at K₁ (a principal sub-matrix of the K one, see
  * liouvillianStencil), so the two cut-offs of the convergence-in-K test share one factorisation. Keeps the last few.
@@ -153,18 +193,22 @@ export class ShiftInvertSolvers {
    * cut-off of the convergence test finds it ready (same shifts, no second factorisation).
    */
   plan?: { K: number; box: number };
-  constructor(private readonly raw: KerrRaw) {}
+  private readonly problem: SpectrumProblem;
+  constructor(raw: KerrRaw | Model | SpectrumProblem) {
+    this.problem = asProblem(raw);
+  }
 
   /** Factor at K (with a leading box of side `box`, 0 for none) unless a kept factorisation already serves both. */
   prepare(K: number, box: number, sigma: Complex): void {
     if (this.find(K, sigma) && (box === 0 || this.find(box, sigma))) return;
-    const A = liouvillianStencil(this.raw, K, sigma);
-    let F = gridLUFactor(A, liouvillianSymbolic(K, box));
+    const { model, sector } = this.problem;
+    const A = modelStencil(model, K, sigma);
+    let F = gridLUFactor(A, modelSymbolic(model, K, box, sector));
     spectrumWork.factorizations++;
     spectrumWork.factorizedSize += K;
     if (box > 0 && F.growth > GROWTH_LIMIT) {
       // the box's own block nearly singular (σ at an eigenvalue of L_K₁): factor without the box instead
-      F = gridLUFactor(A, liouvillianSymbolic(K, 0));
+      F = gridLUFactor(A, modelSymbolic(model, K, 0, sector));
       spectrumWork.factorizations++;
       spectrumWork.factorizedSize += K;
       box = 0;
@@ -227,11 +271,22 @@ function shiftInvertPass(
   tightBelow = Infinity,
   v0?: { re: Float64Array; im: Float64Array },
   usePlan = true,
+  sector?: ParitySector,
 ): PassResult {
   const n = K * K;
   // vec(ρ) in the grid order m·K + n: ρ_mm at m·(K + 1)
   const solve = solvers.solver(K, sigma, usePlan);
+  const parity = sector === 'odd' ? 1 : 0;
   const project = (xr: Float64Array, xi: Float64Array): void => {
+    if (sector) {
+      // stay in the sector: the solve leaves the other unknowns as they are (an eigenvalue θ = 1 of OP otherwise)
+      for (let m = 0; m < K; m++)
+        for (let c = (m + parity + 1) % 2; c < K; c += 2) {
+          xr[m * K + c] = 0;
+          xi[m * K + c] = 0;
+        }
+      if (sector === 'odd') return; // no diagonal elements: traceless already
+    }
     let tr = 0, ti = 0;
     for (let m = 0; m < n; m += K + 1) {
       tr += xr[m];
@@ -303,13 +358,17 @@ function shiftInvertPass(
  * |Im ζ| ≤ Y(r) = max(1, r/κ)·Ω + κ (a heuristic bound, not a theorem: it decides how far up the imaginary axis the
  * extra shifts go; the Arnoldi vs dense tests check it).
  */
-export function imaginaryExtent(raw: KerrRaw, nMax: number): number {
+export function imaginaryExtent(raw: { delta: number; U: number; G?: number }, nMax: number): number {
+  // with a two-photon drive G the squeezing term of the linearisation is Uα² + G, |Uα² + G| ≥ |x − |G||: the bound
+  // below reduces to seed 000's for G = 0
   let w = 0;
   const xMax = raw.U * Math.max(nMax, 0);
+  const G = Math.abs(raw.G ?? 0);
   for (let i = 0; i <= 64; i++) {
     const x = (xMax * i) / 64;
     const a = raw.delta + 2 * x;
-    w = Math.max(w, Math.sqrt(Math.max(0, a * a - x * x)));
+    const b = G === 0 ? x : x - G;
+    w = Math.max(w, Math.sqrt(Math.max(0, a * a - b * b)));
   }
   return 1.1 * w;
 }
@@ -402,7 +461,7 @@ function warmVector(vectors: { re: Float64Array; im: Float64Array }[], K0: numbe
 
 /** Work state of one K: the eigenvalues found so far and the discs searched. */
 interface AtKState {
-  raw: KerrRaw;
+  raw: SpectrumProblem;
   K: number;
   count: number;
   opts: AtKOptions;
@@ -434,7 +493,7 @@ function passInto(st: AtKState, sigma: Complex, tightBelow?: number): PassResult
   const w = st.opts.warm;
   const old = w?.passes.find((q) => sameShift(q.sigma, sigma));
   const v0 = old ? warmVector(old.vectors, old.K, st.K) : undefined;
-  const p = shiftInvertPass(st.solvers, st.K, sigma, Math.min(n - 3, st.count + NEV_EXTRA), st.count, st.arnoldiTol, tightBelow, v0);
+  const p = shiftInvertPass(st.solvers, st.K, sigma, Math.min(n - 3, st.count + NEV_EXTRA), st.count, st.arnoldiTol, tightBelow, v0, true, st.raw.sector);
   st.passes.push({ sigma, K: st.K, vectors: p.vectors });
   st.converged = st.converged && p.converged;
   st.shifts.push(sigma);
@@ -448,7 +507,7 @@ function passInto(st: AtKState, sigma: Complex, tightBelow?: number): PassResult
   return p;
 }
 
-function startAtK(raw: KerrRaw, K: number, count: number, opts: AtKOptions): AtKState {
+function startAtK(raw: SpectrumProblem, K: number, count: number, opts: AtKOptions): AtKState {
   const n = K * K;
   if (count > n - 3) throw new ParameterError('count', `an integer ≤ K² − 3 = ${n - 3} at K = ${K}`, count);
   const st: AtKState = {
@@ -517,7 +576,7 @@ function finishAtK(st: AtKState): AtKResult {
     if (tiny.length > 0) {
       const z1 = tiny.reduce((a, b) => (Math.hypot(a.z.re, a.z.im) < Math.hypot(b.z.re, b.z.im) ? a : b)).z;
       const sigma2 = { re: Math.max(Math.abs(z1.re), 1e-300), im: 0 };
-      const p2 = shiftInvertPass(st.solvers, K, sigma2, Math.min(n - 3, tiny.length + 2), tiny.length, arnoldiTol, Infinity, undefined, false);
+      const p2 = shiftInvertPass(st.solvers, K, sigma2, Math.min(n - 3, tiny.length + 2), tiny.length, arnoldiTol, Infinity, undefined, false, st.raw.sector);
       converged = converged && p2.converged;
       const fine = p2.zetas.map((z, i) => ({ z, e: p2.errs[i] })).filter((p) => Math.hypot(p.z.re, p.z.im) < 10 * cut);
       found = found.filter((p) => Math.hypot(p.z.re, p.z.im) >= 10 * cut).concat(fine);
@@ -557,9 +616,12 @@ function finishAtK(st: AtKState): AtKResult {
   };
 }
 
-/** The count slowest eigenvalues at a fixed K (with the |Re ζ| ordering check unless coverage: false). */
-export function spectrumAtK(raw: KerrRaw, K: number, count: number, opts: AtKOptions = {}): AtKResult {
-  const st = startAtK(raw, K, count, opts);
+/**
+ * The count slowest eigenvalues at a fixed K (with the |Re ζ| ordering check unless coverage: false), of seed 000's
+ * Kerr model (raw parameters), of any model, or of one parity sector of a model (spectrumProblem).
+ */
+export function spectrumAtK(raw: KerrRaw | Model | SpectrumProblem, K: number, count: number, opts: AtKOptions = {}): AtKResult {
+  const st = startAtK(asProblem(raw), K, count, opts);
   if (opts.coverage !== false) coverStrip(st);
   return finishAtK(st);
 }
@@ -636,14 +698,28 @@ export function liouvillianSpectrum(params: KerrParams, opts: SpectrumOptions = 
  */
 export function spectrumWarm(params: KerrParams, opts: SpectrumOptions = {}, warm?: WarmStart): { spectrum: LiouvillianSpectrum; warm: WarmStart } {
   validateKerrParams(params);
+  return problemSpectrumWarm(asProblem(toRaw(params)), photonScale(params), initialCutoff(params), opts, warm);
+}
+
+/**
+ * The spectrum of any model (or one parity sector of it: spectrumProblem), K chosen by convergence as for seed 000's
+ * model. `photons` is the photon number the slow eigenvectors must hold (seed 000: photonScale; the two-photon model:
+ * its mean-field branch), `k0` the smallest cut-off to accept (initialCutoff's rule: photons + 6√photons + 10, ≥ 12).
+ */
+export function problemSpectrumWarm(
+  raw: SpectrumProblem,
+  photons: number,
+  k0: number,
+  opts: SpectrumOptions = {},
+  warm?: WarmStart,
+): { spectrum: LiouvillianSpectrum; warm: WarmStart } {
   const count = checkNumber('count', opts.count ?? 4, COUNT_RULE);
   const tol = checkNumber('tol', opts.tol ?? 1e-7, { min: 1e-14, max: 1e-2 });
   if (opts.shift && !(Number.isFinite(opts.shift.re) && Number.isFinite(opts.shift.im)))
     throw new ParameterError('shift', 'a finite complex number', opts.shift);
-  const raw = toRaw(params);
   // Arnoldi residual → relative error of ζ₁ ≈ res·(1 + σ/λ) ≤ 1e2·res above the second-pass threshold
   const arnoldiTol = Math.min(1e-9, Math.max(1e-13, tol * 1e-3));
-  const Omega = imaginaryExtent(raw, photonScale(params));
+  const Omega = imaginaryExtent(raw, photons);
   const solvers = new ShiftInvertSolvers(raw);
   const atK: AtKOptions = { shift: opts.shift, arnoldiTol, imagExtent: Omega, solvers };
   const warmOf = (st: AtKState): WarmStart => ({ passes: st.passes.slice() });
@@ -668,7 +744,6 @@ export function spectrumWarm(params: KerrParams, opts: SpectrumOptions = {}, war
     };
   }
   const kMax = checkNumber('kMax', opts.kMax ?? K_MAX_DEFAULT, K_RULE);
-  const k0 = initialCutoff(params);
   let K = Math.min(kMax, Math.max(k0, opts.kStart !== undefined ? checkNumber('kStart', opts.kStart, K_RULE) : k0));
   const count3 = Math.ceil(Math.sqrt(count + 3)) + 1; // K² must exceed nev comfortably
   K = Math.max(K, count3);
@@ -739,11 +814,11 @@ export function spectrumWarm(params: KerrParams, opts: SpectrumOptions = {}, war
  * backward error), which for the tunnelling gap deep in the window at large N (λ ~ 1e-10 at N = 30) is more than
  * tol·λ. Then no K converges; say so.
  */
-function precisionHint(raw: KerrRaw, K: number, zetas: Complex[], tol: number): string {
+function precisionHint(raw: SpectrumProblem, K: number, zetas: Complex[], tol: number): string {
   const h = (n: number) => raw.delta * n + 0.5 * raw.U * n * (n - 1);
   let hMax = 0;
   for (let n = 0; n < K; n++) hMax = Math.max(hMax, Math.abs(h(n) - h(0)), Math.abs(h(n) - h(K - 1)));
-  const scale = 2 * raw.kappa * K + hMax + 2 * raw.E * Math.sqrt(K);
+  const scale = 2 * raw.kappa * K + hMax + 2 * Math.abs(raw.E) * Math.sqrt(K) + Math.abs(raw.G) * K;
   const floor = Math.max(...zetas.map((z) => (Number.EPSILON * scale) / Math.max(Math.hypot(z.re, z.im), 1e-300)));
   return floor > 1e-2 * tol
     ? `; the smallest |ζ| is only ${(1 / floor).toExponential(1)} ε·max|L|: round-off (backward error ~ε·max|L|) may limit its relative accuracy to ~${floor.toExponential(1)}`

@@ -10,8 +10,9 @@
  */
 import { gridLUFactor, gridLUSolve } from '../linalg/gridLU.js';
 import { zeros, type ComplexMatrix } from '../linalg/complexMatrix.js';
-import { liouvillianStencil, liouvillianSymbolic } from './liouvillianBanded.js';
-import { applyLiouvillian } from './liouvillian.js';
+import { hasParitySymmetry, type Model } from '../model/model.js';
+import { kerrModelRaw } from '../model/instances.js';
+import { modelResidual, modelStencil, modelSymbolic } from '../model/liouvillian.js';
 import { toRaw, type KerrParams } from './model.js';
 
 export interface NessOptions {
@@ -55,8 +56,23 @@ function normaliseTrace(xr: Float64Array, xi: Float64Array, K: number): void {
 /** The NESS ρ (trace 1, Hermitian) of the Kerr model truncated at K Fock levels. */
 export function nessDensityMatrix(params: KerrParams, K: number, opts: NessOptions = {}): ComplexMatrix {
   if (!(Number.isInteger(K) && K >= 1)) throw new RangeError(`nessDensityMatrix: K must be an integer ≥ 1 (got ${K})`);
-  const raw = toRaw(params);
-  const F = gridLUFactor(liouvillianStencil(raw, K), liouvillianSymbolic(K));
+  return modelNess(kerrModelRaw(toRaw(params)), K, opts);
+}
+
+export interface ModelNessOptions extends NessOptions {
+  /**
+   * Solve in the even parity sector ((m + n) mod 2 = 0, where the NESS lives) when the model has the symmetry
+   * (default true): half the unknowns and separators half as wide, so the factorisation is ~4–8× cheaper; the odd
+   * elements of ρ are then exactly zero (<a> = 0).
+   */
+  parity?: boolean;
+}
+
+/** The NESS ρ (trace 1, Hermitian) of any single-mode model (model layer) truncated at K Fock levels. */
+export function modelNess(model: Model, K: number, opts: ModelNessOptions = {}): ComplexMatrix {
+  if (!(Number.isInteger(K) && K >= 1)) throw new RangeError(`modelNess: K must be an integer ≥ 1 (got ${K})`);
+  const sector = opts.parity !== false && hasParitySymmetry(model) ? 'even' : undefined;
+  const F = gridLUFactor(modelStencil(model, K), modelSymbolic(model, K, 0, sector));
   const rho = zeros(K);
   for (let n = 0; n < K; n++) rho.re[n * K + n] = 1 / K;
   const xr = new Float64Array(K * K), xi = new Float64Array(K * K);
@@ -76,9 +92,5 @@ export function nessDensityMatrix(params: KerrParams, K: number, opts: NessOptio
 
 /** max |L(ρ)_mn|: ≈ 0 for a steady state (the check the tests and the CLI use). */
 export function nessResidual(params: KerrParams, rho: ComplexMatrix): number {
-  const out = zeros(rho.K);
-  applyLiouvillian(toRaw(params), rho, out);
-  let r = 0;
-  for (let i = 0; i < out.re.length; i++) r = Math.max(r, Math.hypot(out.re[i], out.im[i]));
-  return r;
+  return modelResidual(kerrModelRaw(toRaw(params)), rho);
 }

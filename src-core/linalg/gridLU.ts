@@ -9,7 +9,9 @@
  * Krylov solve get cheaper (measured in bench/spectrum.ts).
  *
  * Ordering: the node set is split recursively by a grid line through the middle of its bounding box (a row m = c or a
- * column n = c; the stencil moves m and n by at most one, so a full line separates the two sides), separators last.
+ * column n = c; seed 000's stencil moves m and n by at most one, so a full line separates the two sides), separators
+ * last. A stencil reaching two steps (the two-photon drive: ρ_{m±2,n}, ρ_{m,n±2}) needs separators two lines wide
+ * (GridSymbolicOptions.maxReach); a parity sector (m + n fixed mod 2) is a masked sub-grid with the same separators.
  * Optional leading "box" [0, K₁)²: the top separator is then the layer max(m, n) = K₁, so every unknown of the box is
  * eliminated before any other and the leading part of the factors is the LU of the box's principal sub-matrix. For the
  * Liouvillian that sub-matrix is exactly the Liouvillian truncated at K₁ (hard truncation), so one factorisation
@@ -30,7 +32,7 @@ export type Offset = readonly [number, number];
 /** A matrix on the K×K grid given by its stencil: A[v][v + offset_t] = (re, im)[v·T + t], T = offsets.length. */
 export interface StencilMatrix {
   K: number;
-  /** (dm, dn) pairs; the set must be symmetric under (dm, dn) → (−dm, −dn) and have |dm|, |dn| ≤ 1. */
+  /** (dm, dn) pairs; the set must be symmetric under (dm, dn) → (−dm, −dn) and have |dm|, |dn| ≤ the symbolic's maxReach. */
   offsets: readonly Offset[];
   re: Float64Array;
   im: Float64Array;
@@ -42,6 +44,10 @@ export interface GridSymbolic {
   offsets: readonly Offset[];
   /** Leading box side K₁ (0: none). */
   box: number;
+  /** Width of the layer that separates the box from the rest (the stencil's largest reach, 1 or 2). */
+  boxWidth: number;
+  /** Unknowns of the system (1) when it lives on part of the grid only (a parity sector); undefined: the whole grid. */
+  mask?: Uint8Array;
   /** Number of tree nodes; the first boxNodes of them (postorder) are the box's subtree. */
   nodes: number;
   boxNodes: number;
@@ -145,24 +151,50 @@ function trailingUpdate(Fr: Float64Array, Fi: Float64Array, f: number, k0: numbe
   }
 }
 
-function checkOffsets(offsets: readonly Offset[]): void {
+function checkOffsets(offsets: readonly Offset[], maxReach: number): void {
   const key = (o: Offset): string => `${o[0]},${o[1]}`;
   const set = new Set(offsets.map(key));
   for (const o of offsets) {
-    if (Math.abs(o[0]) > 1 || Math.abs(o[1]) > 1) throw new RangeError(`gridLU: stencil offset ${key(o)} reaches beyond one grid step`);
+    if (Math.abs(o[0]) > maxReach || Math.abs(o[1]) > maxReach)
+      throw new RangeError(`gridLU: stencil offset ${key(o)} reaches beyond ${maxReach === 1 ? 'one grid step' : `${maxReach} grid steps`}`);
     if (!set.has(key([-o[0], -o[1]]))) throw new RangeError(`gridLU: stencil not symmetric (${key(o)} without its mirror)`);
   }
+}
+
+export interface GridSymbolicOptions {
+  /**
+   * Largest |dm|, |dn| the stencil may have (default 1: seed 000's Liouvillian). A stencil reaching w steps in m needs
+   * a separator of w consecutive rows (w columns for n) so that no coupling jumps over it: the two-photon terms
+   * (ρ_{m±2,n}, ρ_{m,n±2}) need w = 2, and the box's separating layer is w wide too.
+   */
+  maxReach?: number;
+  /**
+   * Only the grid unknowns with mask[m·K + n] = 1 (e.g. a parity sector, (m + n) mod 2 fixed): the stencil must not
+   * couple them to the others (gridLUFactor checks that those couplings are zero). Solves leave the rest untouched.
+   */
+  mask?: Uint8Array;
 }
 
 /**
  * Nested-dissection tree of the K×K grid for this stencil (with an optional leading box [0, box)², 0 < box < K).
  * O(K² log K).
  */
-export function gridSymbolic(K: number, offsets: readonly Offset[], box = 0): GridSymbolic {
+export function gridSymbolic(K: number, offsets: readonly Offset[], box = 0, opts: GridSymbolicOptions = {}): GridSymbolic {
   if (!(Number.isInteger(K) && K >= 1)) throw new RangeError(`gridSymbolic: K must be an integer ≥ 1 (got ${K})`);
   if (!(Number.isInteger(box) && box >= 0 && (box === 0 || box < K)))
     throw new RangeError(`gridSymbolic: box must be an integer with 0 < box < K, or 0 (got ${box})`);
-  checkOffsets(offsets);
+  const maxReach = opts.maxReach ?? 1;
+  if (!(Number.isInteger(maxReach) && maxReach >= 1 && maxReach <= 4)) throw new RangeError(`gridSymbolic: maxReach must be an integer in 1…4 (got ${maxReach})`);
+  checkOffsets(offsets, maxReach);
+  const mask = opts.mask;
+  if (mask && mask.length !== K * K) throw new RangeError(`gridSymbolic: mask must have K² = ${K * K} entries`);
+  // separator widths: rows for a cut in m, columns for a cut in n, layers of max(m, n) for the box
+  let wm = 1, wn = 1;
+  for (const o of offsets) {
+    wm = Math.max(wm, Math.abs(o[0]));
+    wn = Math.max(wn, Math.abs(o[1]));
+  }
+  const boxWidth = Math.max(wm, wn);
   const nv = K * K;
   const sList: Int32Array[] = [];
   const bList: Int32Array[] = [];
@@ -176,7 +208,7 @@ export function gridSymbolic(K: number, offsets: readonly Offset[], box = 0): Gr
     for (const [dm, dn] of offsets) {
       if (dm === 0 && dn === 0) continue;
       const a = m + dm, b = n + dn;
-      if (a >= 0 && a < K && b >= 0 && b < K) out(a * K + b);
+      if (a >= 0 && a < K && b >= 0 && b < K && (!mask || mask[a * K + b])) out(a * K + b);
     }
   };
 
@@ -223,11 +255,13 @@ export function gridSymbolic(K: number, offsets: readonly Offset[], box = 0): Gr
       if (n > n1) n1 = n;
     }
     const byRow = m1 - m0 >= n1 - n0;
-    const c = byRow ? (m0 + m1) >> 1 : (n0 + n1) >> 1;
+    // a separator of w lines c … c + w − 1 through the middle (w = 1: the line c = midpoint, as for seed 000's stencil)
+    const w = byRow ? wm : wn;
+    const c = (byRow ? (m0 + m1) >> 1 : (n0 + n1) >> 1) - ((w - 1) >> 1);
     const lo: number[] = [], hi: number[] = [], sep: number[] = [];
     for (let i = 0; i < set.length; i++) {
       const v = set[i], m = (v / K) | 0, x = byRow ? m : v - m * K;
-      (x < c ? lo : x > c ? hi : sep).push(v);
+      (x < c ? lo : x >= c + w ? hi : sep).push(v);
     }
     const kids: number[] = [];
     if (lo.length) kids.push(build(Int32Array.from(lo)));
@@ -235,14 +269,15 @@ export function gridSymbolic(K: number, offsets: readonly Offset[], box = 0): Gr
     return addNode(set, Int32Array.from(sep), kids);
   };
 
-  const all = new Int32Array(nv);
-  for (let v = 0; v < nv; v++) all[v] = v;
+  const allList: number[] = [];
+  for (let v = 0; v < nv; v++) if (!mask || mask[v]) allList.push(v);
+  const all = Int32Array.from(allList);
   let boxNodes = 0;
   if (box > 0) {
     const inBox: number[] = [], layer: number[] = [], outer: number[] = [];
-    for (let v = 0; v < nv; v++) {
+    for (const v of allList) {
       const m = (v / K) | 0, n = v - m * K, r = Math.max(m, n);
-      (r < box ? inBox : r === box ? layer : outer).push(v);
+      (r < box ? inBox : r < box + boxWidth ? layer : outer).push(v);
     }
     const kids = [build(Int32Array.from(inBox), 0)];
     boxNodes = sList.length;
@@ -301,7 +336,7 @@ export function gridSymbolic(K: number, offsets: readonly Offset[], box = 0): Gr
     top += b * b;
     if (top > stackSize) stackSize = top;
   }
-  return { K, offsets, box, nodes, boxNodes, s, f, varStart, vars, nChild, relStart, rel, luStart, luSize: lu, maxFront, stackSize };
+  return { K, offsets, box, boxWidth, mask, nodes, boxNodes, s, f, varStart, vars, nChild, relStart, rel, luStart, luSize: lu, maxFront, stackSize };
 }
 
 /** LU of the stencil matrix A in the nested-dissection order of `sym` (which must be for A's K and offsets). */
@@ -323,6 +358,17 @@ export function gridLUFactor(A: StencilMatrix, sym: GridSymbolic, opts: GridLUOp
         nbr[v * T + t] = a >= 0 && a < K && b >= 0 && b < K ? a * K + b : -1;
       }
     }
+  const mask = sym.mask;
+  if (mask)
+    for (let v = 0; v < nv; v++)
+      for (let t = 0; t < T; t++) {
+        const u = nbr[v * T + t];
+        if (u < 0 || (mask[v] && mask[u])) continue;
+        // a coupling into or out of the masked-off unknowns: it must vanish, or the sector is not invariant
+        if (mask[v] && (A.re[v * T + t] !== 0 || A.im[v * T + t] !== 0))
+          throw new RangeError('gridLUFactor: the stencil couples the masked system to unknowns outside it');
+        nbr[v * T + t] = -1;
+      }
   // mirror offset of t (A[u][v] for u = v + o_t is at row u, offset −o_t)
   const mirror = new Int32Array(T);
   for (let t = 0; t < T; t++) mirror[t] = offsets.findIndex((o) => o[0] === -offsets[t][0] && o[1] === -offsets[t][1]);
@@ -646,13 +692,15 @@ export function gridLUSolve(F: GridLU, xr: Float64Array, xi: Float64Array, box?:
       wi[m * K + n] = xi[m * box + n];
     }
   substitute(F, wr, wi, sym.boxNodes);
-  // the box's fronts also reach the layer max(m, n) = K₁ (their B): its unknowns are not part of the sub-system
-  for (let m = 0; m <= box; m++) {
-    wr[m * K + box] = 0;
-    wi[m * K + box] = 0;
-    wr[box * K + m] = 0;
-    wi[box * K + m] = 0;
-  }
+  // the box's fronts also reach the layer K₁ ≤ max(m, n) < K₁ + boxWidth (their B): its unknowns are not part of the
+  // sub-system
+  for (let l = box; l < Math.min(K, box + sym.boxWidth); l++)
+    for (let m = 0; m <= l; m++) {
+      wr[m * K + l] = 0;
+      wi[m * K + l] = 0;
+      wr[l * K + m] = 0;
+      wi[l * K + m] = 0;
+    }
   backSubstitute(F, wr, wi, sym.boxNodes);
   for (let m = 0; m < box; m++)
     for (let n = 0; n < box; n++) {

@@ -10,7 +10,7 @@
 import type { Command } from 'commander';
 import { KERR_RULES, PAPER } from '../../../src-core/kerr/model.js';
 import { lazyAction, num, oneOf } from '../args.js';
-import { addModelOptions, addSizeOption } from '../kerrOptions.js';
+import { addModelKindOptions, addModelOptions, addSizeOption, byModel } from '../kerrOptions.js';
 
 export const METHODS = ['exact', 'fock'] as const;
 const load = () => import('../actions/kerr.js');
@@ -24,8 +24,8 @@ export function register(program: Command): void {
     .option('--method <m>', `exact (Drummond–Walls, any N) or fock (density matrix): ${METHODS.join(', ')}`, oneOf('--method', METHODS), 'exact')
     .option('--entropy', 'with --method fock: S_W, Π_J, Π_ext, Π_d, Π_U, Φ, Φ_ext, Φ_q, G')
     .option('--nmax <K>', 'with --method fock: Fock levels, 2 to 400 (default: chosen from the photon number)', num('--nmax', { integer: true, min: 2 }))
-    .option('--json', 'one JSON object on stdout')
-    .action(lazyAction(load, (m) => m.steady));
+    .option('--json', 'one JSON object on stdout');
+  addModelKindOptions(st).action(byModel(load, (m) => m.steady, (t) => t.steadyTwoPhoton));
 
   const mf = program.command('meanfield').description('Mean-field bistable window ε−, ε+ (and the steady branches at --eps)');
   addModelOptions(mf);

@@ -9,7 +9,7 @@
 import type { Command } from 'commander';
 import { KERR_RULES } from '../../../src-core/kerr/model.js';
 import { lazyAction, num, numList } from '../args.js';
-import { addModelOptions, addSizeOption } from '../kerrOptions.js';
+import { addModelKindOptions, addModelOptions, addSizeOption, byModel } from '../kerrOptions.js';
 
 const COUNT_RULE = { min: 1, max: 50, integer: true };
 const NMAX_RULE = { min: 2, max: 400, integer: true };
@@ -18,11 +18,13 @@ const TOL_RULE = { min: 1e-14, max: 1e-2 };
 const load = () => import('../actions/spectrum.js');
 
 export function register(program: Command): void {
-  addModelOptions(
-    addSizeOption(
-      program
-        .command('gap')
-        .description('slowest Liouvillian eigenvalues and the gap λ = |Re ζ₁| (shift-invert Arnoldi, K chosen by convergence)'),
+  addModelKindOptions(
+    addModelOptions(
+      addSizeOption(
+        program
+          .command('gap')
+          .description('slowest Liouvillian eigenvalues and the gap λ = |Re ζ₁| (shift-invert Arnoldi, K chosen by convergence)'),
+      ),
     ),
   )
     .requiredOption('--eps <ε>', 'scaled pump ε (E = √N ε)', num('--eps', KERR_RULES.eps))
@@ -30,7 +32,7 @@ export function register(program: Command): void {
     .option('--nmax <K>', 'fixed Fock cut-off K (default: increase K until the eigenvalues converge)', num('--nmax', NMAX_RULE))
     .option('--tol <t>', 'relative change of the eigenvalues between consecutive K counted as converged', num('--tol', TOL_RULE), 1e-7)
     .option('--json', 'print JSON')
-    .action(lazyAction(load, (m) => m.gap));
+    .action(byModel(load, (m) => m.gap, (t) => t.gapTwoPhoton));
 
   addModelOptions(
     program

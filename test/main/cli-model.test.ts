@@ -1,0 +1,59 @@
+/**
+ * `--model two-photon-kerr` on the CLI (issue 15): spawns the built CLI (`npm run build` first; `npm test` does).
+ * Outputs equal the engine called in-process; flag errors exit 2 naming the flag.
+ */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../src-main/version.js';
+import { twoPhotonKerrModel } from '../../src-core/model/instances.js';
+import { twoPhotonNess, twoPhotonSectorSpectra } from '../../src-core/model/twoPhotonKerr.js';
+import { modelEntropyProduction } from '../../src-core/phaseSpace/modelEntropy.js';
+
+function cli(...args: string[]) {
+  const r = spawnSync(process.execPath, [join(PROJECT_ROOT, 'bin', 'epstudio.mjs'), ...args], { encoding: 'utf8', timeout: 120_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('epstudio steady/gap --model two-photon-kerr', () => {
+  it('steady --entropy --json: the engine’s NESS observables, Π_U split per term, balance ≈ 0', () => {
+    const r = cli('steady', '--model', 'two-photon-kerr', '--N', '10', '--eps', '0', '--g', '1', '--delta', '0', '--method', 'fock', '--entropy', '--json');
+    expect(r.status, r.stderr).toBe(0);
+    const o = JSON.parse(r.stdout);
+    const p = { kappa: 0.5, delta: 0, u: 1, eps: 0, g: 1, eta0: 0, N: 10 };
+    const n = twoPhotonNess(p), e = modelEntropyProduction(n.rho, twoPhotonKerrModel(p));
+    expect(o.nmax).toBe(n.K);
+    expect(o.n).toBe(e.n);
+    expect(o.a_re).toBe(0);
+    expect(o.Pi_U_kerr).toBe(e.Pi_U_terms.kerr);
+    expect(o.Pi_U_two_photon).toBe(e.Pi_U_terms.twoPhotonDrive);
+    expect(o.G).toBe(e.G);
+    expect(Math.abs(o.balance)).toBeLessThan(1e-9);
+    expect(o.g_th).toBe(0.5);
+  });
+
+  it('gap --json: one gap per parity sector at ε = 0, as the engine computes them', () => {
+    const r = cli('gap', '--model', 'two-photon-kerr', '--N', '3', '--eps', '0', '--g', '0.8', '--delta', '0', '--count', '1', '--json');
+    expect(r.status, r.stderr).toBe(0);
+    const o = JSON.parse(r.stdout);
+    const s = twoPhotonSectorSpectra({ kappa: 0.5, delta: 0, u: 1, eps: 0, g: 0.8, eta0: 0, N: 3 }, { count: 1 }).sectors;
+    expect(o.sectors.map((x: { sector: string }) => x.sector)).toEqual(['even', 'odd']);
+    expect(o.sectors[0].gap).toBe(s[0].spectrum.gap);
+    expect(o.sectors[1].gap).toBe(s[1].spectrum.gap);
+    expect(o.gap).toBe(Math.min(s[0].spectrum.gap, s[1].spectrum.gap));
+  });
+
+  it('flag errors exit 2 and name the flag', () => {
+    for (const [args, flag] of [
+      [['steady', '--N', '5', '--eps', '0.5', '--g', '1'], '--g'],
+      [['steady', '--model', 'two-photon-kerr', '--N', '5', '--eps', '0'], '--g'],
+      [['steady', '--model', 'two-photon-kerr', '--N', '5', '--eps', '0', '--g', '-1', '--method', 'fock'], '--g'],
+      [['steady', '--model', 'two-photon-kerr', '--N', '5', '--eps', '0', '--g', '1'], '--method'],
+      [['steady', '--model', 'nope', '--N', '5', '--eps', '0'], '--model'],
+    ] as [string[], string][]) {
+      const r = cli(...args);
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr).toContain(flag);
+    }
+  });
+});
