@@ -250,7 +250,8 @@ export async function runQuench(t: PlannedTask, ctx: ExecContext): Promise<TaskO
   // Propagation chain (the critical path). Observables batches are small so that idle workers find work.
   const obsBatch = Math.max(1, Math.min(4, Math.ceil(ctx.chunk / 2)));
   while (cur < last && !abort && !reachedNess) {
-    while (!abort && cur - frontier > ctx.maxAhead) await new Promise<void>((r) => (wake = r));
+    // Arrival at the NESS stops the frontier at `last` for good: waiting for it to come closer would never end.
+    while (!abort && !reachedNess && cur - frontier > ctx.maxAhead) await new Promise<void>((r) => (wake = r));
     wake = null;
     if (abort || reachedNess) break;
     const steps = Math.min(ctx.chunk, last - cur);
