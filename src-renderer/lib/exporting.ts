@@ -70,3 +70,14 @@ export async function exportFigureSet(charts: ChartData[], o: FigureOptions = {}
   }
   return { dir: d.dir, files };
 }
+
+/**
+ * The paper figures of a finished study, by the one figure engine (the files `epstudio figures` writes: SVG, PDF and
+ * 300 dpi PNG with provenance) into a new folder of their own. Undefined when there is no study or it still runs.
+ */
+export async function exportPaperFigures(): Promise<{ dir: string; files: number; missing: string[] } | undefined> {
+  const study = app.view.dir;
+  if (!study || app.view.status === 'running') return undefined;
+  const r = await api.invoke('figures.export', { dir: study });
+  return r ? { dir: r.dir, files: r.files.length, missing: r.missing } : undefined;
+}

@@ -299,6 +299,12 @@ export function defineSuite(title: string, start: () => Promise<Session>, skipRe
       const { readdirSync } = await import('node:fs');
       expect(readdirSync(m[2]).filter((f) => /\.(csv|svg|png)$/.test(f))).toHaveLength(Number(m[1]) - 1);
       expect(readdirSync(m[2]).filter((f) => f.endsWith('.h5'))).toHaveLength(1);
+      // … and the seed's figures by the one figure engine (the files of `epstudio figures`), in a folder of their own
+      await expect(page.getByTestId('paper-status')).toHaveText(/^paper figures: \d+ files \(SVG, PDF, PNG\) in /, { timeout: 60_000 });
+      const pm = /^paper figures: (\d+) files \(SVG, PDF, PNG\) in (.*?)(;|$)/.exec((await page.getByTestId('paper-status').textContent()) ?? '')!;
+      const paper = readdirSync(pm[2]);
+      expect(paper).toHaveLength(Number(pm[1]));
+      for (const ext of ['svg', 'pdf', 'png']) expect(paper).toContain(`fig4.${ext}`);
       // Exported again: a second folder with its own complete set; the first is untouched.
       const before = readdirSync(m[2]).sort();
       const first = (await page.getByTestId('set-status').textContent()) ?? '';
