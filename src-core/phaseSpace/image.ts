@@ -132,14 +132,18 @@ export function husimiDensity(
   return { q, jre, jim };
 }
 
-export interface HusimiImageOptions {
+/** A rectangular grid in the μ plane: nx × ny points from (xMin, yMin) to (xMax, yMax), both ends included. */
+export interface PhaseGrid {
   xMin: number;
   xMax: number;
   yMin: number;
   yMax: number;
-  /** Pixels along x and y (points include both ends of each range). */
+  /** Points along x and y (both ends of each range included). */
   nx: number;
   ny: number;
+}
+
+export interface HusimiImageOptions extends PhaseGrid {
   /** Arrow grid for the current J (default 21 × 21 over the same box). */
   arrows?: { nx: number; ny: number };
   /** κ in J = −(κ/π) j (default the seed's κ = 1/2). */

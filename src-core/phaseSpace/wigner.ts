@@ -13,6 +13,7 @@
  * |μ| = 20 (and is wrong from |μ| ≈ 5). The start value underflows for x ≳ 1400 while ℓ_m is O(1) near m ≈ x/4,
  * so each k runs on a stored value times e^{logScale}, rescaled whenever it exceeds 1e200. Cost O(K²) per point.
  */
+import type { PhaseGrid } from './image.js';
 import type { ComplexMatrix } from '../linalg/complexMatrix.js';
 
 const BIG = 1e200;
@@ -68,14 +69,8 @@ export function wignerAt(rho: ComplexMatrix, x: ArrayLike<number>, y: ArrayLike<
   return out;
 }
 
-export interface WignerGrid {
-  xMin: number;
-  xMax: number;
-  yMin: number;
-  yMax: number;
-  nx: number;
-  ny: number;
-}
+/** The μ-plane grid of a Wigner image: the same box type as the Husimi image's. */
+export type WignerGrid = PhaseGrid;
 
 /**
  * W on the viewer's Cartesian grid, row-major iy * nx + ix, row 0 at yMin, column 0 at xMin, both box edges included

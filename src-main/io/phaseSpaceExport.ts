@@ -10,6 +10,7 @@
  *   arrows_re_mu, arrows_im_mu   the coarser grid of J
  *   Jx, Jy       (T, ay, ax)     Re J, Im J with J = −(κ/π)<μ|aρ|μ>
  */
+import type { PhaseGrid } from '../../src-core/phaseSpace/image.js';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,14 +31,8 @@ export interface PhaseFrame {
   arrows: { nx: number; ny: number };
 }
 
-export interface FrameGrid {
-  xMin: number;
-  xMax: number;
-  yMin: number;
-  yMax: number;
-  nx: number;
-  ny: number;
-}
+/** The μ-plane grid of exported frames (the engine's PhaseGrid). */
+export type FrameGrid = PhaseGrid;
 
 export type PhaseFormat = 'h5' | 'npy';
 

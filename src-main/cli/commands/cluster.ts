@@ -7,15 +7,10 @@
  */
 import type { Command } from 'commander';
 import { num } from '../args.js';
+import type { SlurmOptions } from '../../cluster/slurm.js';
 
-interface SlurmFlags {
+interface SlurmFlags extends SlurmOptions {
   out: string;
-  array: number;
-  partition?: string;
-  time?: string;
-  cpusPerTask?: number;
-  mem?: string;
-  account?: string;
   submit?: boolean;
   json?: boolean;
 }
@@ -36,8 +31,9 @@ export function register(program: Command): void {
     .option('--json', 'print paths, commands and job ids as JSON on stdout')
     .action(async (spec: string, o: SlurmFlags) => {
       const { prepareSlurm } = await import('../../cluster/slurmRun.js');
-      const r = prepareSlurm(spec, o.out, { array: o.array, partition: o.partition, time: o.time, cpusPerTask: o.cpusPerTask, mem: o.mem, account: o.account }, o.submit === true);
-      if (o.json) process.stdout.write(JSON.stringify(r) + '\n');
+      const { out, submit, json, ...slurm } = o;
+      const r = prepareSlurm(spec, out, slurm, submit === true);
+      if (json) process.stdout.write(JSON.stringify(r) + '\n');
       else {
         process.stdout.write(`wrote ${r.runScript} and ${r.finalizeScript} (${r.tasks} tasks in ${r.array} shards; largest shard ${r.balance.toFixed(3)}× the mean expected cost)\n`);
         if (r.jobs) process.stdout.write(`submitted: array job ${r.jobs.array}, finalize job ${r.jobs.finalize} (afterany)\nwatch: epstudio status ${r.dir}\n`);
