@@ -15,17 +15,26 @@ function lnBinomTable(K: number): Float64Array {
   return lf;
 }
 
+/**
+ * What E_η and E_η† share: the output matrix (a copy of the input when η = 1, then `copy` is true), ln n!, ln η and
+ * ln(1 − η).
+ */
+function lossSetup(X: ComplexMatrix, eta: number): { out: ComplexMatrix; copy: boolean; lf: Float64Array; le: number; l1: number } {
+  const K = X.K;
+  const out: ComplexMatrix = { K, re: new Float64Array(K * K), im: new Float64Array(K * K) };
+  if (eta === 1) {
+    out.re.set(X.re);
+    out.im.set(X.im);
+    return { out, copy: true, lf: new Float64Array(0), le: 0, l1: 0 };
+  }
+  return { out, copy: false, lf: lnBinomTable(K), le: Math.log(eta), l1: eta < 1 ? Math.log(1 - eta) : -Infinity };
+}
+
 /** E_η(ρ) (η ∈ (0, 1]; η = 1 returns a copy). */
 export function lossChannel(rho: ComplexMatrix, eta: number): ComplexMatrix {
   const K = rho.K;
-  const out: ComplexMatrix = { K, re: new Float64Array(K * K), im: new Float64Array(K * K) };
-  if (eta === 1) {
-    out.re.set(rho.re);
-    out.im.set(rho.im);
-    return out;
-  }
-  const lf = lnBinomTable(K);
-  const le = Math.log(eta), l1 = eta < 1 ? Math.log(1 - eta) : -Infinity;
+  const { out, copy, lf, le, l1 } = lossSetup(rho, eta);
+  if (copy) return out;
   for (let m = 0; m < K; m++)
     for (let n = 0; n < K; n++) {
       let sr = 0, si = 0;
@@ -46,14 +55,8 @@ export function lossChannel(rho: ComplexMatrix, eta: number): ComplexMatrix {
 /** E_η†(X): the Heisenberg-picture loss (maps POVM elements of the ideal detector to those of the lossy one). */
 export function lossAdjoint(X: ComplexMatrix, eta: number): ComplexMatrix {
   const K = X.K;
-  const out: ComplexMatrix = { K, re: new Float64Array(K * K), im: new Float64Array(K * K) };
-  if (eta === 1) {
-    out.re.set(X.re);
-    out.im.set(X.im);
-    return out;
-  }
-  const lf = lnBinomTable(K);
-  const le = Math.log(eta), l1 = eta < 1 ? Math.log(1 - eta) : -Infinity;
+  const { out, copy, lf, le, l1 } = lossSetup(X, eta);
+  if (copy) return out;
   for (let m = 0; m < K; m++)
     for (let n = 0; n < K; n++) {
       let sr = 0, si = 0;
