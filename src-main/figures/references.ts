@@ -35,7 +35,17 @@ export interface NessReference {
   Pi_d: number;
   /** |<a>|/√N. */
   alpha_abs: number;
+  /** <δa†δa>/N: O(1/N) for a single-peaked (Gaussian-like) state, O(1) for a two-peaked mixture. */
+  fluctuationsPerN: number;
+  /** fluctuationsPerN > BIMODAL_FLUCTUATION: the NESS is a mixture of the two branches, its Gaussian Π_d meaningless. */
+  bimodal: boolean;
 }
+
+/**
+ * Threshold on <δa†δa>/N above which the NESS is called bimodal. At N = 1000 (seed's pumps 0.6…1.3) the single-peaked
+ * states have <δa†δa>/N ≤ 0.001 and the mixture at ε_c 0.45, so any value between separates them widely.
+ */
+export const BIMODAL_FLUCTUATION = 0.05;
 
 /** Π_d of a Gaussian state from κ, n' = <δa†δa> and |c| = |<δa²>|. */
 export function gaussianPiD(kappa: number, nPrime: number, cAbs: number): number {
@@ -72,6 +82,8 @@ function computeNessReference(model: MeanFieldModel, eps: number, N: number): Ne
     Phi_q: 2 * model.kappa * nPrime,
     Pi_d: gaussianPiD(model.kappa, nPrime, Math.hypot(cRe, cIm)),
     alpha_abs: ex.alpha_abs,
+    fluctuationsPerN: nPrime / N,
+    bimodal: nPrime / N > BIMODAL_FLUCTUATION,
   };
 }
 

@@ -161,8 +161,9 @@ function panelPlot(doc: Doc, p0: Panel, width: number, height: number, opts: { f
   if (title) marks.push(Plot.text([title], { frameAnchor: 'top-left', dy: -7 - band, textAnchor: 'start', fontSize: opts.fontPt }));
   // Off-scale notes: right-aligned in a band between the title and the frame, clear of the data (noteRows is the same
   // for every panel of a figure, so that the frames stay aligned).
-  if (range.notes.length) {
-    marks.push(Plot.text([range.notes.join('\n')], { frameAnchor: 'top-right', dy: -2, textAnchor: 'end', lineAnchor: 'bottom', fontSize: NOTE_PT }));
+  const panelNotes = [...(p.notes ?? []), ...range.notes];
+  if (panelNotes.length) {
+    marks.push(Plot.text([panelNotes.join('\n')], { frameAnchor: 'top-right', dy: -2, textAnchor: 'end', lineAnchor: 'bottom', fontSize: NOTE_PT }));
   }
   const svg = Plot.plot({
     document: doc as unknown as Document,
@@ -269,7 +270,7 @@ export function renderSvg(spec: FigureSpec): string {
   const pw = W / cols, ph = spec.panelHeightIn * PT_PER_IN;
   const legend = legendPlot(doc, spec.legend, W);
   // Panels with off-scale notes get a band above the frame; all panels of the figure keep the same frame height.
-  const noteRows = Math.max(0, ...spec.panels.map((p) => yRange(p).notes.length));
+  const noteRows = Math.max(0, ...spec.panels.map((p) => (p.notes?.length ?? 0) + yRange(p).notes.length));
   const phN = ph + noteRows * NOTE_ROW;
   const H = legend.height + rowsN * phN + 2;
 

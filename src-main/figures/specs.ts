@@ -12,7 +12,7 @@ import { EPS_C_SEED } from '../../src-core/kerr/critical.js';
 import { bistableWindow } from '../../src-core/kerr/meanField.js';
 import { PAPER } from '../../src-core/kerr/model.js';
 import { provenanceOf, type Provenance } from './provenance.js';
-import { exactNessReference, meanFieldCurve, meanFieldQuenchEnd, N_REF } from './references.js';
+import { exactNessReference, meanFieldCurve, meanFieldQuenchEnd, N_REF, BIMODAL_FLUCTUATION } from './references.js';
 import { column, type LoadedTask, type StudyData } from './studyData.js';
 import { CURVE_DASHES, CURVE_WIDTH, curveColours, fmtLabel, fmtNum, rateUnit, REF, superscript, timeUnit, WIDTH_DOUBLE_IN, WIDTH_SINGLE_IN } from './style.js';
 
@@ -67,6 +67,8 @@ export interface Panel {
   vrefs: VRef[];
   bands: Band[];
   inset?: Panel;
+  /** Statements printed where off-scale notes go, e.g. why a reference is not drawn. */
+  notes?: string[];
 }
 
 export interface LegendItem extends LineStyle {
@@ -153,6 +155,7 @@ function quenchFigure(data: StudyData, fig: keyof typeof QUENCH_Y): FigureSpec |
       return [{ ...curveStyle(i, Ns.length), legend: `N = ${fmtNum(N)}`, points: ts.map((x, j) => [x, ys[j]] as [number, number]).filter(([, y]) => Number.isFinite(y)) }];
     });
     const hrefs: HRef[] = [];
+    const notes: string[] = [];
     if (fig === 'fig5') {
       const f = exactNessReference(data.model, epsF), i0 = exactNessReference(data.model, epsI);
       hrefs.push({ ...REF.nessInitial, y: i0.Phi_over_N, legend: `exact NESS at ε_{i} (N = ${N_REF})`, name: 'NESS at ε_{i}' });
@@ -164,7 +167,10 @@ function quenchFigure(data: StudyData, fig: keyof typeof QUENCH_Y): FigureSpec |
       hrefs.push({ ...REF.ness, y: f.Phi_over_N, legend: `exact NESS at ε_{f} (N = ${N_REF})`, name: 'NESS at ε_{f}' });
     } else if (fig === 'fig7') {
       const f = exactNessReference(data.model, epsF);
-      hrefs.push({ ...REF.ness, y: f.Pi_d, legend: `NESS at ε_{f} (N = ${N_REF}, Gaussian Π_{d} of exact moments)`, name: 'NESS at ε_{f}' });
+      // A two-peaked NESS (at ε_c) has no Gaussian Π_d worth drawing: the formula would print a large number of no
+      // meaning (453 at N = 1000), so the panel says why there is no line instead.
+      if (f.bimodal) notes.push('NESS at ε_{f} bimodal: no Gaussian Π_{d}');
+      else hrefs.push({ ...REF.ness, y: f.Pi_d, legend: `NESS at ε_{f} (N = ${N_REF}, Gaussian Π_{d} of exact moments)`, name: 'NESS at ε_{f}' });
     }
     return {
       tag: tag(gi),
@@ -178,6 +184,7 @@ function quenchFigure(data: StudyData, fig: keyof typeof QUENCH_Y): FigureSpec |
       hrefs,
       vrefs: [],
       bands: [],
+      notes,
     };
   });
   const legend: LegendItem[] = Ns.map((N, i) => ({ ...curveStyle(i, Ns.length), label: `N = ${fmtNum(N)}`, kind: 'line' as const }));
@@ -189,7 +196,7 @@ function quenchFigure(data: StudyData, fig: keyof typeof QUENCH_Y): FigureSpec |
         legend.push({ stroke: h.stroke, dash: h.dash, width: h.width, label: h.legend, kind: 'line' });
       }
   if (fig === 'fig5') refNotes.push(`exact NESS (Drummond-Walls, seed Eq. 6) at N = ${N_REF} for eps_i and eps_f; mean-field steady state reached by Eq. 4 from the eps_i state (Phi/N = 2 kappa |alpha|^2), drawn where it differs from the exact NESS by more than 1%`);
-  if (fig === 'fig7') refNotes.push(`NESS Pi_d at eps_f: Gaussian Pi_d = 2 kappa [n' - 1 + (n'+1)/((n'+1)^2 - |c|^2)] from the exact moments at N = ${N_REF} (n' = <da+da>, c = <da^2>)`);
+  if (fig === 'fig7') refNotes.push(`NESS Pi_d at eps_f: Gaussian Pi_d = 2 kappa [n' - 1 + (n'+1)/((n'+1)^2 - |c|^2)] from the exact moments at N = ${N_REF} (n' = <da+da>, c = <da^2>); not drawn where that NESS is bimodal (<da+da>/N > ${BIMODAL_FLUCTUATION})`);
   const units = `hbar = 1; t in units of ${timeUnit(kappa)} and rates in units of ${rateUnit(kappa)} (kappa = ${kappa}); entropies in nats`;
   const cols = Math.min(3, panels.length);
   return {

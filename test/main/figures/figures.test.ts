@@ -91,6 +91,7 @@ describe('figure engine on a study with every seed figure', () => {
 
   it('draws the references inside the plotted y-range, or names them as off scale (Figs. 5 and 7)', () => {
     const model = { kappa: 0.5, delta: -2, u: 1 };
+    const panelsOf = (fig: string) => [...domOf(svgOf(fig)).querySelectorAll('g[data-panel]')];
     for (const fig of ['fig5', 'fig7']) {
       const panels = [...domOf(svgOf(fig)).querySelectorAll('g[data-panel]')];
       [0.8, 0.933, 1.1].forEach((epsF, i) => {
@@ -108,7 +109,9 @@ describe('figure engine on a study with every seed figure', () => {
         const refs =
           fig === 'fig5'
             ? [exactNessReference(model, 0.5).Phi_over_N, exactNessReference(model, epsF).Phi_over_N, ...(epsF === 0.8 ? [] : [2 * 0.5 * meanFieldQuenchEnd(model, 0.5, epsF).n])]
-            : [exactNessReference(model, epsF).Pi_d];
+            : exactNessReference(model, epsF).bimodal
+              ? []
+              : [exactNessReference(model, epsF).Pi_d];
         const text = p.textContent ?? '';
         let drawn = 0;
         for (const r of refs) {
@@ -121,8 +124,13 @@ describe('figure engine on a study with every seed figure', () => {
     }
     // Fig. 7(c) at ε_c: the N = 1000 NESS is a two-peaked mixture, its Π_d hundreds of times the transients (seed:
     // "the line in image (c) is not shown since it falls outside the scale").
+    // The Gaussian Π_d of that mixture (≈ 453) means nothing, so the panel names the state instead of a number.
     const c = [...domOf(svgOf('fig7')).querySelectorAll('g[data-panel]')][1];
-    expect(c.getAttribute('data-refs-off-scale')).toBe('1');
+    expect(exactNessReference(model, 0.933).bimodal).toBe(true);
+    expect(c.getAttribute('data-refs-drawn')).toBe('0');
+    expect(c.textContent).toMatch(/bimodal/);
+    expect(c.textContent).not.toMatch(/453/);
+    for (const i of [0, 2]) expect(panelsOf('fig7')[i].textContent).not.toMatch(/bimodal/);
     // Fig. 5(c) at ε_f = 1.1: exact NESS |α| = 1.5766 (the legend value), Φ/N = 2κ<a†a>/N ≈ 2.49, drawn.
     const d = [...domOf(svgOf('fig5')).querySelectorAll('g[data-panel]')][2];
     expect(Number(d.getAttribute('data-y-domain')!.split(',')[1])).toBeGreaterThanOrEqual(2.48);

@@ -49,6 +49,12 @@ describe('Gaussian Π_d', () => {
 
   it('is huge at ε_c for N = 1000 (two-peaked mixture), as the seed says for Fig. 7(c)', () => {
     expect(exactNessReference(model, 0.933).Pi_d).toBeGreaterThan(100);
+    // …which is why it is called bimodal: its fluctuations are O(N), those of the single-peaked states O(1).
+    expect(exactNessReference(model, 0.933).fluctuationsPerN).toBeGreaterThan(0.3);
+    for (const eps of [0.6, 0.8, 1.1, 1.3]) {
+      expect(exactNessReference(model, eps).fluctuationsPerN, `ε = ${eps}`).toBeLessThan(0.005);
+      expect(exactNessReference(model, eps).bimodal).toBe(false);
+    }
   });
 });
 
