@@ -9,6 +9,9 @@ import { PROJECT_ROOT } from '../../src-main/version.js';
 import { twoPhotonKerrModel } from '../../src-core/model/instances.js';
 import { twoPhotonNess, twoPhotonSectorSpectra } from '../../src-core/model/twoPhotonKerr.js';
 import { modelEntropyProduction } from '../../src-core/phaseSpace/modelEntropy.js';
+import { MODEL_QUENCH_COLUMNS, runModelQuench } from '../../src-core/model/quench.js';
+import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 
 function cli(...args: string[]) {
   const r = spawnSync(process.execPath, [join(PROJECT_ROOT, 'bin', 'epstudio.mjs'), ...args], { encoding: 'utf8', timeout: 120_000 });
@@ -54,6 +57,55 @@ describe('epstudio steady/gap --model two-photon-kerr', () => {
       const r = cli(...args);
       expect(r.status, args.join(' ')).toBe(2);
       expect(r.stderr).toContain(flag);
+    }
+  });
+});
+
+describe('epstudio quench --model two-photon-kerr', () => {
+  it('quench in g (--g-i → --g-f at --eps 0): the engine’s rows, Π_U per term and Π_eta columns, provenance', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'epstudio-tpq-'));
+    try {
+      const out = join(dir, 'q.csv');
+      const r = cli('quench', '--model', 'two-photon-kerr', '--N', '3', '--g-i', '0.3', '--g-f', '1', '--eps', '0', '--delta', '0', '--eta0', '0.5', '--t-max', '1', '--dt', '0.5', '--csv', out);
+      expect(r.status, r.stderr).toBe(0);
+      const text = readFileSync(out, 'utf8');
+      const lines = text.split('\n').filter((l) => l && !l.startsWith('#'));
+      expect(lines[0]).toBe(MODEL_QUENCH_COLUMNS.join(','));
+      const b = { kappa: 0.5, delta: 0, u: 1, eps: 0, eta0: 0.5, N: 3 };
+      const e = runModelQuench({ model: 'two-photon-kerr', initial: { ...b, g: 0.3 }, final: { ...b, g: 1 }, tMax: 1, dt: 0.5 });
+      expect(lines.slice(1).map((l) => l.split(',').map(Number))).toEqual(e.rows);
+      expect(e.rows[2][MODEL_QUENCH_COLUMNS.indexOf('Pi_eta')]).not.toBe(0);
+      expect(text).toMatch(/# g_initial: 0.3\n# g_final: 1\n# eta0: 0.5\n/);
+      expect(text).toContain('defined for one-photon loss only');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('flag errors exit 2, name the flag, write no file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'epstudio-tpq-'));
+    try {
+      const out = join(dir, 'q.csv');
+      for (const [args, flag] of [
+        [['--model', 'two-photon-kerr', '--N', '3', '--g-f', '1', '--t-max', '1'], '--g-i'],
+        [['--model', 'two-photon-kerr', '--N', '3', '--g-i', '1', '--t-max', '1'], '--g-f'],
+        [['--model', 'two-photon-kerr', '--N', '3', '--g-i', '1', '--g-f', '-1', '--t-max', '1'], '--g-f'],
+        [['--model', 'two-photon-kerr', '--N', '3', '--g', '1', '--eps', '-1', '--t-max', '1'], '--eps'],
+        [['--model', 'two-photon-kerr', '--N', '3', '--g', '1', '--eps-i', '2e3', '--t-max', '1'], '--eps-i'],
+        [['--model', 'two-photon-kerr', '--N', '3', '--g', '1', '--t-max', '1', '--dt', '0.3'], '--dt'],
+        [['--model', 'two-photon-kerr', '--N', '3', '--g', '1', '--t-max', '1', '--tol', '1e-3'], '--tol'],
+        [['--N', '3', '--g', '1', '--eps-f', '1', '--t-max', '1'], '--g'],
+        [['--N', '3', '--eps', '1', '--eps-f', '1', '--t-max', '1'], '--eps'],
+        [['--N', '3', '--t-max', '1'], '--eps-f'],
+      ] as [string[], string][]) {
+        const r = cli('quench', ...args, '--csv', out);
+        expect(r.status, args.join(' ')).toBe(2);
+        expect(r.stderr.trim().split('\n')).toHaveLength(1);
+        expect(r.stderr).toContain(flag);
+        expect(existsSync(out)).toBe(false);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -6,6 +6,7 @@
  */
 import { twoPhotonKerrModel, validateTwoPhotonKerrParams, type TwoPhotonKerrParams } from '../../../src-core/model/instances.js';
 import { modelResidual } from '../../../src-core/model/liouvillian.js';
+import { coefficient } from '../../../src-core/model/model.js';
 import { twoPhotonNess, twoPhotonSectorSpectra, twoPhotonSpectrum, twoPhotonThreshold } from '../../../src-core/model/twoPhotonKerr.js';
 import { moments } from '../../../src-core/phaseSpace/entropyProduction.js';
 import { modelEntropyProduction } from '../../../src-core/phaseSpace/modelEntropy.js';
@@ -95,4 +96,165 @@ export function gapTwoPhoton(o: Flags & { count: number; nmax?: number; tol: num
   else
     for (const s of out.sectors)
       process.stdout.write(`${s.sector.padEnd(4)} sector: gap λ = ${s.gap.toPrecision(10)}   (K = ${s.nmax}, converged: ${s.converged})\n`);
+}
+
+// ---- quench --model two-photon-kerr (issue 15) ----
+
+/** Default tolerance of --until-ness (as the Kerr quench's). */
+const UNTIL_NESS_TOL = 1e-6;
+
+export interface QuenchTwoPhotonFlags {
+  kappa: number;
+  delta: number;
+  u: number;
+  N: number;
+  g?: number;
+  gI?: number;
+  gF?: number;
+  eps?: number;
+  epsI?: number;
+  epsF?: number;
+  eta0?: number;
+  tMax: number;
+  dt: number;
+  nmax?: number;
+  rtol?: number;
+  untilNess?: boolean;
+  tol?: number;
+  csv?: string;
+}
+
+/** Spec field → the flag the user typed (the initial/final pumps may come from --g/--eps or from --g-i/--g-f, …). */
+function quenchFlag(field: string, o: QuenchTwoPhotonFlags): string | undefined {
+  const side = field.startsWith('initial.') ? 'i' : field.startsWith('final.') ? 'f' : '';
+  const k = side ? field.slice(field.indexOf('.') + 1) : field;
+  if (k === 'g') return side === 'i' ? (o.gI !== undefined ? '--g-i' : '--g') : o.gF !== undefined ? '--g-f' : '--g';
+  if (k === 'eps') return side === 'i' ? (o.epsI !== undefined ? '--eps-i' : '--eps') : o.epsF !== undefined ? '--eps-f' : '--eps';
+  return ({ kappa: '--kappa', delta: '--delta', u: '--u', N: '--N', eta0: '--eta0', tMax: '--t-max', dt: '--dt', K: '--nmax', rtol: '--rtol', untilNess: '--until-ness' } as Record<string, string>)[k];
+}
+
+/**
+ * `quench --model two-photon-kerr`: the NESS at (g_i, ε_i) propagated under (g_f, ε_f); g from --g-i/--g-f (or --g
+ * for both), ε from --eps-i/--eps-f (or --eps for both, default 0). Every flag is checked before any work or output.
+ */
+export async function quenchTwoPhoton(o: QuenchTwoPhotonFlags): Promise<void> {
+  if (o.tol !== undefined && !o.untilNess) throw new ParameterError('--tol', 'only with --until-ness', o.tol);
+  if (o.tol !== undefined && !(Number.isFinite(o.tol) && o.tol >= 1e-14 && o.tol <= 1)) throw new ParameterError('--tol', 'a number from 1e-14 to 1', o.tol);
+  const gI = o.gI ?? o.g, gF = o.gF ?? o.g;
+  if (gI === undefined) throw new ParameterError('--g-i', 'the two-photon pump before the quench (or --g for both sides)', undefined);
+  if (gF === undefined) throw new ParameterError('--g-f', 'the two-photon pump after the quench (or --g for both sides)', undefined);
+  const epsI = o.epsI ?? o.eps ?? 0, epsF = o.epsF ?? o.eps ?? 0;
+  const [{ planModelQuench, runModelQuench, MODEL_QUENCH_COLUMNS, MODEL_QUENCH_COLUMN_DOCS }, { formatKChanges, mergeKChanges, NESS_DISTANCE_TEXT }, { toCsv }, { writeFileAtomic }, { nowIso, provenanceMeta }, { sampleTime }] =
+    await Promise.all([
+      import('../../../src-core/model/quench.js'),
+      import('../../../src-core/kerr/quench.js'),
+      import('../../io/csv.js'),
+      import('../../io/atomicWrite.js'),
+      import('../../io/provenance.js'),
+      import('../../io/sampleTime.js'),
+    ]);
+  const side = (g: number, eps: number): TwoPhotonKerrParams => ({ kappa: o.kappa, delta: o.delta, u: o.u, N: o.N, g, eps, eta0: o.eta0 ?? 0 });
+  const spec = {
+    model: 'two-photon-kerr' as const,
+    initial: side(gI, epsI),
+    final: side(gF, epsF),
+    tMax: o.tMax,
+    dt: o.dt,
+    ...(o.nmax !== undefined && { K: o.nmax }),
+    ...(o.rtol !== undefined && { rtol: o.rtol }),
+  };
+  const asFlag = <T>(f: () => T): T => {
+    try {
+      return f();
+    } catch (e) {
+      const flag = e instanceof ParameterError && !e.field.startsWith('--') ? quenchFlag(e.field, o) : undefined;
+      if (flag) throw new ParameterError(flag, (e as ParameterError).allowed, (e as ParameterError).value);
+      throw e;
+    }
+  };
+  const plan = asFlag(() => planModelQuench(spec));
+  const tol = o.untilNess ? (o.tol ?? UNTIL_NESS_TOL) : undefined;
+  let gap: number | null = null;
+  if (tol !== undefined) {
+    // The gap of the sector the run lives in: the even one when parity is conserved (ε = 0 before and after).
+    const g0 = Date.now();
+    gap = plan.parity
+      ? twoPhotonSectorSpectra(plan.final, { count: 1 }).sectors.find((s) => s.sector === 'even')!.spectrum.gap
+      : twoPhotonSpectrum(plan.final, { count: 1 }).spectrum.gap;
+    process.stderr.write(`quench: Liouvillian gap at the final parameters${plan.parity ? ' (even parity sector)' : ''}: λ = ${gap.toPrecision(6)} (${((Date.now() - g0) / 1000).toFixed(1)} s)\n`);
+  }
+  const t0 = Date.now();
+  let last = 0;
+  const res = asFlag(() =>
+    runModelQuench(
+      spec,
+      (i, _row, _rho, info) => {
+        const now = Date.now();
+        if (i + 1 === plan.samples || now - last > 1000) {
+          last = now;
+          let line = `quench: sample ${i + 1}/${plan.samples}, t = ${plan.times[i].toFixed(3)}, K = ${info.K}${plan.adaptive ? ' (adaptive)' : ''}, top population ≤ ${info.maxTopPopulation.toExponential(1)}, ${((now - t0) / 1000).toFixed(1)} s`;
+          if (info.distance !== undefined) line += `; distance from the NESS ${info.distance.toExponential(2)} (${info.worst})`;
+          process.stderr.write(line + '\n');
+        }
+      },
+      { guard: { onWarn: (m) => process.stderr.write(`epstudio: ${m}\n`) }, ...(tol !== undefined && { untilNess: { tol, gap } }) },
+    ),
+  );
+  const columns = [...MODEL_QUENCH_COLUMNS];
+  const fin = twoPhotonKerrModel(plan.final);
+  const extra: Record<string, string | number | boolean> = {
+    model: 'two-photon Kerr: H = Δa†a + iE(a† − a) + (G/2)(a†² + a²) + (U/2)a†²a², dρ/dt = −i[H,ρ] + 2κD[a]ρ + ηD[a²]ρ, E = √N ε, G = g, U = u/N, η = η₀/N',
+    g_initial: plan.initial.g,
+    g_final: plan.final.g,
+    eta0: plan.final.eta0,
+    g_th: twoPhotonThreshold(plan.final),
+    E_final: coefficient(fin, 'drive'),
+    U: coefficient(fin, 'kerr'),
+    parity_sector: plan.parity ? 'even (ε = 0 before and after: the odd elements of ρ stay exactly 0)' : 'none',
+    samples: res.rows.length,
+    K_initial: res.Ks[0],
+    K_final: res.Ks[res.Ks.length - 1],
+    K_largest: Math.max(...res.Ks),
+    ...(plan.adaptive && { K_changes: formatKChanges(mergeKChanges(res.changes), plan.times), shrink_discarded_population: res.discarded }),
+    max_top_population: res.maxTopPopulation,
+    max_trace_error: res.maxTraceError,
+    propagator_steps: res.stats.steps,
+    columns_doc: columns.filter((c) => c.startsWith('Pi_U_') || c === 'Pi_eta' || c === 'Pi_J' || c === 'Phi').map((c) => `${c}: ${MODEL_QUENCH_COLUMN_DOCS[c]}`).join(' | '),
+  };
+  if (res.ness) {
+    Object.assign(extra, {
+      until_ness_tol: tol!,
+      ness_distance_definition: NESS_DISTANCE_TEXT,
+      reached_ness: res.ness.reached,
+      ness_distance: res.ness.distance,
+      ness_distance_set_by: res.ness.worst,
+      t_final: res.ness.tFinal,
+      liouvillian_gap: gap!,
+    });
+    process.stderr.write(
+      `quench: ${res.ness.reached ? 'reached' : 'NOT at'} the NESS ${res.ness.reached ? 'at' : 'by the cap'} t = ${res.ness.tFinal}: distance ${res.ness.distance.toExponential(2)} (largest: ${res.ness.worst})\n`,
+    );
+  }
+  const text = toCsv({
+    meta: provenanceMeta({
+      command: ['epstudio', VERSION, ...process.argv.slice(2)].join(' '),
+      appVersion: VERSION,
+      date: nowIso(),
+      model: { kappa: plan.final.kappa, delta: plan.final.delta, u: plan.final.u },
+      N: [plan.final.N],
+      epsInitial: [plan.initial.eps],
+      epsFinal: [plan.final.eps],
+      dt: plan.spec.dt,
+      tMax: plan.spec.tMax,
+      K: plan.adaptive ? 'adaptive' : String(plan.K),
+      rtol: plan.rtol,
+      grid: `polar Gauss–Legendre radial x FFT angles (adaptive per radius), first sample ${res.grid.radialNodes}x${res.grid.angles} r<=${res.grid.rMax}, largest ${res.gridMax.radialNodes}x${res.gridMax.angles} r<=${res.gridMax.rMax}`,
+      extra,
+      columns,
+    }),
+    columns,
+    rows: res.rows.map((r, k) => [sampleTime(k, plan.spec.dt), ...r.slice(1)]),
+  });
+  if (o.csv) writeFileAtomic(o.csv, text);
+  else process.stdout.write(text);
 }

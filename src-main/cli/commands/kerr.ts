@@ -11,6 +11,7 @@ import type { Command } from 'commander';
 import { KERR_RULES, PAPER } from '../../../src-core/kerr/model.js';
 import { lazyAction, num, oneOf } from '../args.js';
 import { addModelKindOptions, addModelOptions, addSizeOption, byModel } from '../kerrOptions.js';
+import { ParameterError } from '../../../src-core/validation.js';
 
 export const METHODS = ['exact', 'fock'] as const;
 const load = () => import('../actions/kerr.js');
@@ -37,13 +38,34 @@ export function register(program: Command): void {
   addModelOptions(q);
   addSizeOption(q);
   q.option('--eps-i <ε>', 'initial pump ε_i (the start is its NESS)', num('--eps-i', KERR_RULES.eps), PAPER.epsInitial)
-    .requiredOption('--eps-f <ε>', 'pump after the quench ε_f', num('--eps-f', KERR_RULES.eps))
+    .option('--eps-f <ε>', 'pump after the quench ε_f (required for the Kerr model)', num('--eps-f', KERR_RULES.eps))
     .requiredOption('--t-max <t>', 'last sample time (inclusive), a whole number of --dt, ≤ 1e5', num('--t-max', positive))
     .option('--dt <Δt>', 'sample interval', num('--dt', positive), PAPER.dt)
     .option('--nmax <K>', 'Fock levels, fixed, 2 to 400 (default: adaptive, starting from the NESS at ε_i and following the state)', num('--nmax', { integer: true, min: 2 }))
     .option('--rtol <r>', 'propagator tolerance per step, 1e-14 to 1e-3', num('--rtol', positive))
     .option('--until-ness', 'stop at the first sample within --tol of the NESS at ε_f (ρ and every observable; --t-max is the cap)')
     .option('--tol <tol>', 'with --until-ness: distance from the NESS that counts as arrived, 1e-14 to 1 (default 1e-6)', num('--tol', positive))
-    .option('--csv <file>', 'write the CSV here (atomically); default: stdout')
-    .action(lazyAction(load, (m) => m.quench));
+    .option('--csv <file>', 'write the CSV here (atomically); default: stdout');
+  // --model two-photon-kerr (issue 15): quench in g (--g-i → --g-f) and/or ε (--eps-i → --eps-f, or --eps for both)
+  addModelKindOptions(q)
+    .option('--g-i <g>', 'with --model two-photon-kerr: two-photon pump before the quench (default --g)', num('--g-i', {}))
+    .option('--g-f <g>', 'with --model two-photon-kerr: two-photon pump after the quench (default --g)', num('--g-f', {}))
+    .option('--eps <ε>', 'with --model two-photon-kerr: one-photon pump on both sides (default 0; --eps-i/--eps-f override)', num('--eps', {}))
+    .action(quenchAction);
+}
+
+/** Kerr or two-photon quench by --model; flags of the other model are refused, not ignored. */
+async function quenchAction(o: Record<string, unknown> & { model?: string }, cmd: Command): Promise<void> {
+  if (o.model === 'two-photon-kerr') {
+    // --eps-i has the Kerr default (seed 000's ε_i = 0.5): for this model only a typed value counts
+    const typed = (k: string) => cmd.getOptionValueSource(k) === 'cli' || cmd.getOptionValueSource(k) === 'env';
+    const t = await import('../actions/twoPhoton.js');
+    await t.quenchTwoPhoton({ ...(o as unknown as Parameters<typeof t.quenchTwoPhoton>[0]), epsI: typed('epsI') ? (o.epsI as number) : undefined });
+    return;
+  }
+  for (const [k, flag] of [['g', '--g'], ['eta0', '--eta0'], ['gI', '--g-i'], ['gF', '--g-f'], ['eps', '--eps']] as const)
+    if (o[k] !== undefined) throw new ParameterError(flag, 'only with --model two-photon-kerr', o[k]);
+  if (o.epsF === undefined) throw new ParameterError('--eps-f', 'the pump after the quench ε_f (required)', undefined);
+  const m = await load();
+  await m.quench(o as unknown as Parameters<typeof m.quench>[0]);
 }
