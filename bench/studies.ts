@@ -35,7 +35,7 @@ function specFor(mode: Mode): StudySpec {
   });
   // The three quench groups now share tMax = 10: merge them so that task ids stay unique.
   const quench = tasks.filter((t) => t.kind === 'quench') as Extract<StudySpec['tasks'][number], { kind: 'quench' }>[];
-  const merged = { ...quench[0], epsFinal: quench.flatMap((q) => q.epsFinal) };
+  const merged = { ...quench[0], epsFinal: quench.flatMap((q) => q.epsFinal!) };
   return { ...s, name: 'kerr-quench-paper (bench subset)', tasks: [merged, ...tasks.filter((t) => t.kind !== 'quench')] };
 }
 

@@ -15,6 +15,12 @@ import { advanceQuench, K_CHANGE_BITS, NessCache, nessDistance, planQuench, quen
 import { chooseK, guardTruncation } from '../src-core/kerr/truncation.js';
 import { trace } from '../src-core/linalg/complexMatrix.js';
 import { gapSweep, liouvillianSpectrum } from '../src-core/kerr/spectrum.js';
+import { twoPhotonKerrModel, type TwoPhotonKerrParams } from '../src-core/model/instances.js';
+import { twoPhotonGapSweep, twoPhotonNess, twoPhotonSectorSpectra, twoPhotonSpectrum } from '../src-core/model/twoPhotonKerr.js';
+import type { ParitySector } from '../src-core/model/liouvillian.js';
+import type { WarmStart } from '../src-core/kerr/spectrum.js';
+import { moments } from '../src-core/phaseSpace/entropyProduction.js';
+import { modelEntropyProduction } from '../src-core/phaseSpace/modelEntropy.js';
 import { OBSERVABLE_FIELDS, type PlanResult, type QuenchJobParams, type RhoData, type RowsResult } from './protocol.js';
 
 const finalParams = (q: QuenchJobParams): KerrParams => ({ kappa: q.kappa, delta: q.delta, u: q.u, N: q.N, eps: q.epsFinal });
@@ -170,6 +176,86 @@ export function gaussianPoints(_sweep: string, f: Fixed, xs: number[], checkCanc
     const g = couplingFrom(preset.sweep.variable, x, base, crit.gCr);
     const r = gaussianNess({ ...base, g }, crit);
     rows.set([x, r.g, r.g_cr, r.Pi_s, r.mu_a, r.mu_b, r.n_a, r.n_b], i * cols);
+  });
+  return { cols, rows };
+}
+
+// ---- two-photon-driven Kerr model (issue 15; columns TP_* of src-main/studies/spec.ts) ----
+
+const twoPhotonAt = (f: Fixed, g: number): TwoPhotonKerrParams => ({
+  kappa: Number(f.kappa), delta: Number(f.delta), u: Number(f.u), eps: Number(f.eps), g, eta0: Number(f.eta0), N: Number(f.N),
+});
+
+/** Largest population the top two Fock levels of a written NESS may hold (as `steady --model two-photon-kerr`). */
+const TP_TAIL_MAX = 1e-9;
+
+/**
+ * NESS points of the two-photon model: the Fock solve (the even parity sector at ε = 0, so <a> = 0 there exactly),
+ * the cut-off grown per point until the top two levels hold < 1e-12 (or the fixed K), refused above 1e-9; with
+ * `entropy`, every phase-space quantity with Π_U split per term (modelEntropyProduction).
+ */
+export function twoPhotonNessPoints(f: Fixed, xs: number[], checkCancel: () => void): RowsResult {
+  const entropy = f.entropy === true;
+  const cols = 10 + (entropy ? 12 : 0);
+  const rows = new Float64Array(xs.length * cols);
+  xs.forEach((g, i) => {
+    checkCancel();
+    const p = twoPhotonAt(f, g);
+    const r = twoPhotonNess(p, f.K !== undefined ? { K: Number(f.K) } : {});
+    if (!(r.tail < TP_TAIL_MAX))
+      throw new Error(`two-photon NESS at N = ${p.N}, g = ${g}: the top two Fock levels hold ${r.tail.toExponential(2)} (> ${TP_TAIL_MAX}) at K = ${r.K}`);
+    const o = i * cols;
+    if (entropy) {
+      const e = modelEntropyProduction(r.rho, twoPhotonKerrModel(p));
+      rows.set([p.N, g, p.eps, e.a_re, e.a_im, e.n, e.n / p.N, Math.hypot(e.a_re, e.a_im) / Math.sqrt(p.N), r.K, r.tail], o);
+      rows.set([e.S_W, e.Pi_J, e.Pi_ext, e.Pi_d, e.Pi_U, e.Pi_U_terms.kerr ?? 0, e.Pi_U_terms.twoPhotonDrive ?? 0, e.Pi_eta, e.Phi, e.Phi_ext, e.Phi_q, e.G], o + 10);
+    } else {
+      const m = moments(r.rho);
+      rows.set([p.N, g, p.eps, m.a_re, m.a_im, m.n, m.n / p.N, Math.hypot(m.a_re, m.a_im) / Math.sqrt(p.N), r.K, r.tail], o);
+    }
+  });
+  return { cols, rows };
+}
+
+/**
+ * Gap points of the two-photon model. At ε = 0 the gap of each parity sector (twoPhotonGapSweep: K chosen by
+ * convergence, warm-started along the block's g, so values depend only on the block, as for the Kerr gap); at ε > 0
+ * the slowest eigenvalue of the whole Liouvillian.
+ */
+export function twoPhotonGapPoints(f: Fixed, xs: number[], checkCancel: () => void, progress?: (done: number, total: number) => void): RowsResult {
+  const cols = 8;
+  const rows = new Float64Array(xs.length * cols);
+  const eps = Number(f.eps), N = Number(f.N);
+  const K = f.K !== undefined ? Number(f.K) : undefined;
+  checkCancel();
+  if (eps === 0 && K === undefined) {
+    const { kappa, delta, u, eta0 } = twoPhotonAt(f, 0);
+    twoPhotonGapSweep({ kappa, delta, u, eta0, eps }, [N], xs, {
+      onPoint: (p, i, total) => {
+        rows.set([N, p.g, eps, p.gap, p.gapEven, p.gapOdd, p.K, p.converged ? 1 : 0], i * cols);
+        progress?.(i + 1, total);
+        checkCancel();
+      },
+    });
+    return { cols, rows };
+  }
+  let warmAll: WarmStart | undefined;
+  let warmSec: Partial<Record<ParitySector, WarmStart>> = {};
+  xs.forEach((g, i) => {
+    checkCancel();
+    const p = twoPhotonAt(f, g);
+    if (eps === 0) {
+      const r = twoPhotonSectorSpectra(p, { count: 1, K }, warmSec);
+      warmSec = r.warm;
+      const [ev, od] = r.sectors.map((s) => s.spectrum);
+      rows.set([N, g, eps, Math.min(ev.gap, od.gap), ev.gap, od.gap, Math.max(ev.K, od.K), ev.converged && od.converged ? 1 : 0], i * cols);
+    } else {
+      const r = twoPhotonSpectrum(p, { count: 1, K }, warmAll);
+      warmAll = r.warm;
+      const z = r.spectrum.eigenvalues[0];
+      rows.set([N, g, eps, r.spectrum.gap, z.re, z.im, r.spectrum.K, r.spectrum.converged ? 1 : 0], i * cols);
+    }
+    progress?.(i + 1, xs.length);
   });
   return { cols, rows };
 }

@@ -24,7 +24,7 @@ export type Job =
    */
   | { op: 'observables'; q: QuenchJobParams; Ks: number[]; rhos: RhoData[]; ks: number[]; ts: number[]; withNess?: boolean }
   /** Independent sweep points; returns one row of the task's columns per x. */
-  | { op: 'points'; sweep: 'ness-exact' | 'ness-fock' | 'gap' | 'gaussian'; fixed: Record<string, number | string | boolean>; xs: number[] };
+  | { op: 'points'; sweep: 'ness-exact' | 'ness-fock' | 'gap' | 'gaussian' | 'tp-ness' | 'tp-gap'; fixed: Record<string, number | string | boolean>; xs: number[] };
 
 export interface PlanResult {
   /** The first K (the only one when q.K is set). */

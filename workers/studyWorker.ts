@@ -6,7 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Job, JobEnvelope, JobReply, RhoData, WorkerInit } from './protocol.js';
-import { gaussianPoints, nessPoints, gapPoints, observablesRows, propagateSamples, quenchPlan } from './engineCalls.js';
+import { gaussianPoints, nessPoints, gapPoints, observablesRows, propagateSamples, quenchPlan, twoPhotonGapPoints, twoPhotonNessPoints } from './engineCalls.js';
 
 const cancel = new Int32Array((workerData as WorkerInit).cancel);
 
@@ -52,7 +52,11 @@ function handle(job: Job, port: JobEnvelope['port']): { value: unknown; transfer
         const r = gapPoints(job.sweep, job.fixed, job.xs, checkCancel, progress);
         return { value: r, transfer: [r.rows.buffer as ArrayBuffer] };
       }
-      const f = job.sweep === 'gaussian' ? gaussianPoints : nessPoints;
+      if (job.sweep === 'tp-gap') {
+        const r = twoPhotonGapPoints(job.fixed, job.xs, checkCancel, progress);
+        return { value: r, transfer: [r.rows.buffer as ArrayBuffer] };
+      }
+      const f = job.sweep === 'gaussian' ? gaussianPoints : job.sweep === 'tp-ness' ? (_s: string, fx: typeof job.fixed, x: number[], c: () => void) => twoPhotonNessPoints(fx, x, c) : nessPoints;
       // One point at a time, so that progress and cancel act between points.
       let cols = 0;
       const parts: Float64Array[] = [];

@@ -49,6 +49,18 @@ export const QUANTITIES: Readonly<Record<string, Quantity>> = Object.freeze({
   zeta1_im: { symbol: 'Im ζ_1', units: W },
   nmax: { symbol: 'K', units: '1' },
   converged: { symbol: 'converged (1/0)', units: '1' },
+  // Two-photon-driven Kerr model (issue 15, PHYSICS.md §5); its pump is g_tp (`g` is the Gaussian coupling in rad/s)
+  g_tp: { symbol: 'g (two-photon pump; G = g)', units: W },
+  g_th: { symbol: 'g_th = √(κ² + Δ²)', units: W },
+  g_over_gth: { symbol: 'g/g_th', units: '1' },
+  eta0: { symbol: 'η₀ (two-photon loss η = η₀/N)', units: W },
+  n_over_N: { symbol: '<a†a>/N', units: 'photon' },
+  top_population: { symbol: 'population of the top two Fock levels', units: '1' },
+  Pi_U_kerr: { symbol: 'Π_U (Kerr term)', units: NATW },
+  Pi_U_two_photon: { symbol: 'Π_U (two-photon drive term)', units: NATW },
+  Pi_eta: { symbol: '−∫Q[ηD[a²]ρ] ln Q (two-photon loss)', units: NATW },
+  gap_even: { symbol: 'λ_even (even parity sector)', units: W },
+  gap_odd: { symbol: 'λ_odd (odd parity sector)', units: W },
   // Gaussian model (seed 004 Eq. 4)
   x: { symbol: 'g/κ_a or (g/g_cr)²', units: '1' },
   g: { symbol: 'g', units: 'rad/s' },

@@ -330,7 +330,7 @@ export async function runQuench(t: PlannedTask, ctx: ExecContext): Promise<TaskO
  * vectors, so longer blocks cost less per point: the whole N = 20 sweep took 42 s in one call and 46 s in blocks of 8;
  * 16 keeps ≥ 6 jobs per N for the two workers), an exact NESS point microseconds.
  */
-const SWEEP_CHUNK: Record<string, number> = { gap: 16, 'ness-fock': 2, 'ness-exact': 16, gaussian: 64 };
+const SWEEP_CHUNK: Record<string, number> = { gap: 16, 'ness-fock': 2, 'ness-exact': 16, gaussian: 64, 'tp-ness': 4, 'tp-gap': 8 };
 
 export async function runSweep(t: PlannedTask, ctx: ExecContext): Promise<TaskOutcome> {
   const id = t.info.id;
@@ -395,7 +395,7 @@ export async function runSweep(t: PlannedTask, ctx: ExecContext): Promise<TaskOu
   }
   const table: Float64Array[] = [];
   for (let i = 0; i < n; i++) table.push(rows.subarray(i * nCols, (i + 1) * nCols));
-  const fock = s.sweep === 'ness-fock' && s.fixed.entropy === true;
+  const fock = (s.sweep === 'ness-fock' || s.sweep === 'tp-ness') && s.fixed.entropy === true;
   ctx.store.writeResult(id, { ...baseMeta(t, ctx, fock ? { grid: polarGridRule() } : {}), points: n }, t.columns, table);
   ctx.store.removeCheckpoint(id);
   return { state: 'done', rows: n };

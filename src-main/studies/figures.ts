@@ -12,11 +12,12 @@ interface FigureDef {
   /** Identifying columns taken from the task parameters (quench) or the rows (sweeps). */
   keys: string[];
   /** Quantities: [output column, function of the row (by column name) and the task's parameters]. */
-  values: [string, (row: Record<string, number>, p: Record<string, unknown>) => number][];
+  values: [string, (row: Record<string, number>, p: Record<string, unknown>) => number | undefined][];
 }
 
-const col = (c: string) => (r: Record<string, number>) => r[c];
+const col = (c: string) => (r: Record<string, number>): number | undefined => r[c];
 const QUENCH_KEYS = ['N', 'eps_i', 'eps_f', 't'];
+const gOverGth = (r: Record<string, number>, p: Record<string, unknown>) => r.g_tp / Math.hypot(Number(p.kappa), Number(p.delta));
 
 export const FIGURES: Record<string, FigureDef> = {
   fig2: { keys: ['N', 'eps'], values: [['alpha_abs', col('alpha_abs')]] },
@@ -27,6 +28,17 @@ export const FIGURES: Record<string, FigureDef> = {
   fig6: { keys: QUENCH_KEYS, values: [['Phi_q', col('Phi_q')]] },
   fig7: { keys: QUENCH_KEYS, values: [['Pi_d', col('Pi_d')]] },
   fig8: { keys: QUENCH_KEYS, values: [['Pi_U', col('Pi_U')]] },
+  // Two-photon-driven Kerr model (issue 15): against g/g_th, g_th = √(κ² + Δ²) (the mean-field threshold at ε = 0)
+  'tp-ness': {
+    keys: ['N', 'g_tp'],
+    values: [
+      ['g_over_gth', gOverGth],
+      ['n_over_N', col('n_over_N')],
+      ['alpha_abs', col('alpha_abs')],
+      ...(['S_W', 'Pi_J', 'Pi_d', 'Pi_U', 'Pi_U_kerr', 'Pi_U_two_photon', 'Phi', 'Phi_q', 'G'] as const).map((c): [string, (r: Record<string, number>) => number | undefined] => [c, col(c)]),
+    ],
+  },
+  'tp-gap': { keys: ['N', 'g_tp'], values: [['g_over_gth', gOverGth], ['gap', col('gap')], ['gap_even', col('gap_even')], ['gap_odd', col('gap_odd')], ['converged', col('converged')]] },
   'g-fig3a': { keys: ['x'], values: [['Pi_s', col('Pi_s')], ['mu_b', col('mu_b')]] },
   'g-fig3b': { keys: ['x'], values: [['Pi_s', col('Pi_s')], ['mu_b', col('mu_b')]] },
 };
@@ -56,7 +68,8 @@ export function writeFigures(store: StudyStore, planned: PlannedTask[]): string[
         for (const r of tab.rows) {
           const byName: Record<string, number> = {};
           tab.columns.forEach((c, j) => (byName[c] = r[j]));
-          rows.push([...def.keys.map((k) => keyValue(k, byName, t.info.params)), ...def.values.map(([, f]) => f(byName, t.info.params))]);
+          // A quantity the task does not have (e.g. Π_U of a two-photon NESS sweep without entropy) is an empty cell.
+          rows.push([...def.keys.map((k) => keyValue(k, byName, t.info.params)), ...def.values.map(([, f]) => f(byName, t.info.params) ?? '')]);
         }
       }
     } else {

@@ -17,6 +17,14 @@ export interface Preset {
 }
 
 const paperModel = { kappa: PAPER.kappa, delta: PAPER.delta, u: PAPER.u };
+
+/**
+ * The two-photon presets' model (PHYSICS.md §5): κ = 1/2 and u = 1 as in seed 000, Δ = 0 so that the pitchfork at
+ * g_th = √(κ² + Δ²) = κ is supercritical (continuous; Δ < 0 makes it first order), no one-photon pump, no two-photon loss.
+ */
+const twoPhotonModel = { kind: 'two-photon-kerr' as const, kappa: PAPER.kappa, delta: 0, u: PAPER.u };
+const G_TH = Math.hypot(twoPhotonModel.kappa, twoPhotonModel.delta);
+const TWO_PHOTON_TEXT = 'H = Δa†a + (g/2)(a†² + a²) + (u/2N)a†²a², 2κD[a], κ = 1/2, Δ = 0, u = 1, ε = 0, threshold g_th = √(κ² + Δ²) = 0.5';
 const Ns = [...PAPER.Ns];
 
 const PRESETS: Preset[] = [
@@ -75,6 +83,30 @@ const PRESETS: Preset[] = [
         { kind: 'gaussian-sweep', preset: 'cavity-om', x: { from: 0, to: 2.5, points: 251 }, figures: ['g-fig3a'] },
         { kind: 'gaussian-sweep', preset: 'cavity-bec', x: { from: 0, to: 0.99, points: 199 }, figures: ['g-fig3b'] },
       ],
+    },
+  },
+  {
+    name: 'two-photon-ness',
+    summary: 'two-photon-driven Kerr NESS across its continuous transition: N ∈ {5,10,20,40}, 101 g ∈ [0, 1.5] (g/g_th ∈ [0, 3]), S_W, Π_J, Π_d, Π_U, G',
+    spec: {
+      version: 1,
+      name: 'two-photon-ness',
+      description: `Issue 15 (PHYSICS.md §5): ${TWO_PHOTON_TEXT}; NESS by the Fock solve (even parity sector) with every phase-space quantity, Π_U per term.`,
+      model: twoPhotonModel,
+      tasks: [{ kind: 'ness-sweep', method: 'fock', entropy: true, N: [5, 10, 20, 40], g: { from: 0, to: 3 * G_TH, points: 101 }, figures: ['tp-ness'] }],
+    },
+  },
+  {
+    name: 'two-photon-gap',
+    summary: 'Liouvillian gap of each parity sector of the two-photon-driven Kerr model: N ∈ {5,10,15,20,30}, 91 g ∈ [0, 0.9] (g/g_th ∈ [0, 1.8])',
+    spec: {
+      version: 1,
+      name: 'two-photon-gap',
+      description:
+        `Issue 15: ${TWO_PHOTON_TEXT}; the gap of the even and the odd parity sector at ε = 0 (the odd one closes above threshold as N grows). ` +
+        'g stops at 1.8 g_th: beyond it the odd gap of N = 30 falls below ~1e-9, where round-off (~1e-13 of max|L|) keeps it from converging in K.',
+      model: twoPhotonModel,
+      tasks: [{ kind: 'gap-sweep', N: [5, 10, 15, 20, 30], g: { from: 0, to: 1.8 * G_TH, points: 91 }, figures: ['tp-gap'] }],
     },
   },
 ];

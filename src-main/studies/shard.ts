@@ -45,6 +45,9 @@ export function expectedCost(t: PlannedTask): number {
   if (t.quench) return t.total * (N + 2) * (N + 2);
   if (t.sweep?.sweep === 'gap') return t.total * 4 * (N + 2) ** 2 * 10;
   if (t.sweep?.sweep === 'ness-fock') return t.total * (N + 2) ** 2;
+  // two-photon model: K grows like the photon number N·n above threshold; a gap point solves two parity sectors
+  if (t.sweep?.sweep === 'tp-ness') return t.total * 2 * (N + 2) ** 2;
+  if (t.sweep?.sweep === 'tp-gap') return t.total * 4 * (N + 2) ** 2 * 10;
   return t.total * 0.01;
 }
 

@@ -13,15 +13,23 @@
  *       { "kind": "gaussian-sweep", "preset": "cavity-om" | "cavity-bec", "x": { "from": 0, "to": 2.5, "points": 101 },
  *         "gammaB": 628.3? } ] }
  *
+ * Two-photon-driven Kerr model (issue 15, PHYSICS.md §5): "model": { "kind": "two-photon-kerr", "kappa", "delta", "u",
+ * "eta0"? }; its tasks sweep or quench g (G = g) at a fixed one-photon pump ε (default 0):
+ *       { "kind": "ness-sweep", "method": "fock", "entropy"?, "N": [...], "g": POINTS, "eps"?: number, "K"? },
+ *       { "kind": "gap-sweep", "N": [...], "g": POINTS, "eps"?: number, "K"? },
+ *       { "kind": "quench", "N": [...], "gInitial": number, "gFinal": [...], "eps"?: number, "tMax", "dt", … }.
+ * A model without "kind" is the Kerr model, so every existing spec keeps its meaning (and its task ids).
+ *
  * expandSpec() turns a spec into the flat list of tasks (one per N × ε_f, one per sweep curve) that the scheduler runs.
  * Task ids are derived from the parameters, so they are stable across runs and resumes.
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { KERR_RULES, PAPER } from '../../src-core/kerr/model.js';
+import { TWO_PHOTON_KERR_RULES } from '../../src-core/model/instances.js';
 import type { QuenchSpec } from '../../src-core/kerr/quench.js';
 import { QUENCH_COLUMNS } from '../../src-core/kerr/types.js';
-import { describeRule, ParameterError, quoteField, type NumberRule } from '../../src-core/validation.js';
+import { checkNumber, describeRule, ParameterError, quoteField, type NumberRule } from '../../src-core/validation.js';
 import type { TaskInfo, TaskKind } from '../api/events.js';
 
 export const SPEC_VERSION = 1;
@@ -79,12 +87,22 @@ const figures = z
 const NRule: NumberRule = { ...KERR_RULES.N, max: 1000 };
 const EpsRule: NumberRule = { min: 0, max: 100 };
 const KRule: NumberRule = { integer: true, min: 2, max: LIMITS.K };
+/** Two-photon pump g (G = g): the engine's rule (src-core/model/instances.ts), the one source of truth. */
+const GRule: NumberRule = TWO_PHOTON_KERR_RULES.g;
+/** A Kerr sweep's pumps (a list or a range), or the fixed ε of a two-photon sweep (a number): see checkModelFields. */
+const SweepEps = z.union([Points(EpsRule), rnum(EpsRule)], {
+  error: `a list of numbers or { from, to, points } with ${describeRule(EpsRule)} (a single number: the fixed ε of a two-photon sweep)`,
+});
 
 const Quench = z.strictObject({
   kind: z.literal('quench'),
   N: rlist(NRule, 'sizes N'),
-  epsInitial: rnum(EpsRule),
-  epsFinal: rlist(EpsRule, 'pumps ε_f'),
+  // Kerr model: ε_i → ε_f (required, see checkModelFields); two-photon model: g_i → g_f at the fixed ε.
+  epsInitial: rnum(EpsRule).optional(),
+  epsFinal: rlist(EpsRule, 'pumps ε_f').optional(),
+  gInitial: rnum(GRule).optional(),
+  gFinal: rlist(GRule, 'two-photon pumps g_f').optional(),
+  eps: rnum(EpsRule).optional(),
   tMax: rnum({ min: 0, exclusiveMin: true, max: 1e5 }),
   dt: rnum({ min: 1e-4, max: 100 }),
   /**
@@ -103,7 +121,8 @@ const NessSweep = z.strictObject({
   method: z.enum(['exact', 'fock'], { error: 'one of exact, fock' }),
   entropy: z.boolean({ error: 'true or false' }).optional(),
   N: rlist(NRule, 'sizes N'),
-  eps: Points(EpsRule),
+  eps: SweepEps.optional(),
+  g: Points(GRule).optional(),
   K: rnum(KRule).optional(),
   figures: figures.optional(),
 });
@@ -111,7 +130,8 @@ const NessSweep = z.strictObject({
 const GapSweep = z.strictObject({
   kind: z.literal('gap-sweep'),
   N: rlist(NRule, 'sizes N'),
-  eps: Points(EpsRule),
+  eps: SweepEps.optional(),
+  g: Points(GRule).optional(),
   K: rnum(KRule).optional(),
   figures: figures.optional(),
 });
@@ -130,13 +150,31 @@ const TaskSpec = z.discriminatedUnion('kind', [Quench, NessSweep, GapSweep, Gaus
   error: 'a task with kind one of quench, ness-sweep, gap-sweep, gaussian-sweep',
 });
 
+export const MODEL_KINDS = ['kerr', 'two-photon-kerr'] as const;
+export type ModelKind = (typeof MODEL_KINDS)[number];
+
+/** The rules of each model kind's parameters (checked per kind in checkModelFields; the schema takes their union). */
+const MODEL_RULES: Record<ModelKind, Partial<Record<'kappa' | 'delta' | 'u' | 'eta0', NumberRule>>> = {
+  kerr: { kappa: KERR_RULES.kappa, delta: KERR_RULES.delta, u: KERR_RULES.u },
+  'two-photon-kerr': { kappa: TWO_PHOTON_KERR_RULES.kappa, delta: TWO_PHOTON_KERR_RULES.delta, u: TWO_PHOTON_KERR_RULES.u, eta0: TWO_PHOTON_KERR_RULES.eta0 },
+};
+const either = (a: NumberRule, b: NumberRule): NumberRule => ({
+  min: Math.min(a.min ?? -Infinity, b.min ?? -Infinity),
+  max: Math.max(a.max ?? Infinity, b.max ?? Infinity),
+  // the looser bound: exclusive only where both are exclusive at the same value
+  exclusiveMin: (a.min ?? -Infinity) === (b.min ?? -Infinity) ? !!(a.exclusiveMin && b.exclusiveMin) : ((a.min ?? -Infinity) < (b.min ?? -Infinity) ? a : b).exclusiveMin,
+  exclusiveMax: (a.max ?? Infinity) === (b.max ?? Infinity) ? !!(a.exclusiveMax && b.exclusiveMax) : ((a.max ?? Infinity) > (b.max ?? Infinity) ? a : b).exclusiveMax,
+});
+
 const Model = z.strictObject(
   {
-    kappa: rnum(KERR_RULES.kappa).optional(),
-    delta: rnum(KERR_RULES.delta).optional(),
-    u: rnum(KERR_RULES.u).optional(),
+    kind: z.enum(MODEL_KINDS, { error: `one of ${MODEL_KINDS.join(', ')}` }).optional(),
+    kappa: rnum(either(KERR_RULES.kappa, TWO_PHOTON_KERR_RULES.kappa)).optional(),
+    delta: rnum(either(KERR_RULES.delta, TWO_PHOTON_KERR_RULES.delta)).optional(),
+    u: rnum(either(KERR_RULES.u, TWO_PHOTON_KERR_RULES.u)).optional(),
+    eta0: rnum(TWO_PHOTON_KERR_RULES.eta0).optional(),
   },
-  { error: 'an object { kappa, delta, u }' },
+  { error: 'an object { kind?, kappa, delta, u } (kind two-photon-kerr also takes eta0)' },
 );
 
 const StudySpecSchema = z.strictObject(
@@ -202,6 +240,7 @@ export function parseSpec(input: unknown): StudySpec {
     throw new ParameterError(formatPath(issue.path), issue.message, valueAt(input, issue.path));
   }
   const spec = r.data;
+  checkModelFields(spec);
   // Cross-field checks zod's shape cannot state, each naming its path.
   spec.tasks.forEach((t, i) => {
     const at = (f: string) => `tasks[${i}].${f}`;
@@ -212,8 +251,10 @@ export function parseSpec(input: unknown): StudySpec {
       const ratio = t.tMax / t.dt;
       if (Math.abs(ratio - Math.round(ratio)) > 1e-9 * Math.max(1, ratio)) throw new ParameterError(at('dt'), `a divisor of tMax = ${t.tMax} (tMax/dt a whole number)`, t.dt);
     }
-    if ((t.kind === 'ness-sweep' || t.kind === 'gap-sweep') && 'from' in t.eps && t.eps.to < t.eps.from)
+    if ((t.kind === 'ness-sweep' || t.kind === 'gap-sweep') && isRange(t.eps) && t.eps.to < t.eps.from)
       throw new ParameterError(at('eps.to'), `a number ≥ eps.from (${t.eps.from})`, t.eps.to);
+    if ((t.kind === 'ness-sweep' || t.kind === 'gap-sweep') && isRange(t.g) && t.g.to < t.g.from)
+      throw new ParameterError(at('g.to'), `a number ≥ g.from (${t.g.from})`, t.g.to);
     if (t.kind === 'gaussian-sweep') {
       const xs = pointsOf(t.x);
       const max = t.preset === 'cavity-bec' ? 1 : 100;
@@ -229,6 +270,66 @@ export function parseSpec(input: unknown): StudySpec {
     seen.set(t.info.id, t.group);
   }
   return spec;
+}
+
+type PointsSpec = number[] | { from: number; to: number; points: number };
+const isRange = (p: unknown): p is { from: number; to: number; points: number } => !!p && typeof p === 'object' && !Array.isArray(p);
+
+/** The model kind of a spec (no "kind", or no model: seed 000's Kerr model). */
+export function modelKind(spec: StudySpec): ModelKind {
+  return spec.model?.kind ?? 'kerr';
+}
+
+/**
+ * The fields that depend on the model kind (spec-contract: the Kerr model sweeps/quenches ε, the two-photon model g at
+ * a fixed ε): required ones present, the other model's refused, each error naming its JSON path.
+ */
+function checkModelFields(spec: StudySpec): void {
+  const kind = modelKind(spec);
+  const m = spec.model ?? {};
+  for (const [k, rule] of Object.entries(MODEL_RULES[kind])) {
+    const v = (m as Record<string, number | undefined>)[k];
+    if (v !== undefined) checkNumber(`model.${k}`, v, rule);
+  }
+  if (kind === 'kerr' && m.eta0 !== undefined) throw new ParameterError('model.eta0', 'only with model kind two-photon-kerr (two-photon loss η₀)', m.eta0);
+  if (kind === 'two-photon-kerr' && m.u !== undefined && m.u === 0 && !((m.eta0 ?? 0) > 0))
+    throw new ParameterError('model.u', 'u > 0 unless eta0 > 0 (no nonlinearity: nothing bounds the photon number above threshold)', m.u);
+  const other = kind === 'kerr' ? 'only with model kind two-photon-kerr (the Kerr model sweeps and quenches ε)' : 'only with the Kerr model (model kind two-photon-kerr sweeps and quenches g at a fixed ε)';
+  spec.tasks.forEach((t, i) => {
+    const at = (f: string) => `tasks[${i}].${f}`;
+    const refuse = (f: string, v: unknown) => {
+      if (v !== undefined) throw new ParameterError(at(f), other, v);
+    };
+    const need = (f: string, v: unknown, what: string) => {
+      if (v === undefined) throw new ParameterError(at(f), `${what} (required for this model)`, undefined);
+    };
+    if (t.kind === 'gaussian-sweep') return;
+    if (kind === 'kerr') {
+      if (t.kind === 'quench') {
+        need('epsInitial', t.epsInitial, `an initial pump ε_i: ${describeRule(EpsRule)}`);
+        need('epsFinal', t.epsFinal, `a list of final pumps ε_f (${describeRule(EpsRule)} each)`);
+        refuse('gInitial', t.gInitial);
+        refuse('gFinal', t.gFinal);
+        refuse('eps', t.eps);
+      } else {
+        need('eps', t.eps, `a list of numbers or { from, to, points } with ${describeRule(EpsRule)}`);
+        if (typeof t.eps === 'number') throw new ParameterError(at('eps'), `a list of numbers or { from, to, points } with ${describeRule(EpsRule)} (the pumps of the sweep)`, t.eps);
+        refuse('g', t.g);
+      }
+    } else {
+      if (t.kind === 'quench') {
+        need('gInitial', t.gInitial, `an initial two-photon pump g_i: ${describeRule(GRule)}`);
+        need('gFinal', t.gFinal, `a list of final two-photon pumps g_f (${describeRule(GRule)} each)`);
+        refuse('epsInitial', t.epsInitial);
+        refuse('epsFinal', t.epsFinal);
+      } else {
+        need('g', t.g, `a list of numbers or { from, to, points } with ${describeRule(GRule)} (the two-photon pumps of the sweep)`);
+        if (t.eps !== undefined && typeof t.eps !== 'number')
+          throw new ParameterError(at('eps'), `a single number ${describeRule(EpsRule)}: the fixed one-photon pump (model kind two-photon-kerr sweeps g)`, t.eps);
+        if (t.kind === 'ness-sweep' && t.method === 'exact') throw new ParameterError(at('method'), 'fock (the exact method is for the Kerr model only)', t.method);
+      }
+    }
+  });
 }
 
 /** Limits on a spec's text, checked before JSON.parse and zod see it (a valid spec is ~5 levels deep and a few kB). */
@@ -299,7 +400,7 @@ export function parseSpecText(text: string, source = 'spec'): StudySpec {
 }
 
 /** The x values of a list or an inclusive { from, to, points } range (points = 1 gives `from`). */
-export function pointsOf(p: number[] | { from: number; to: number; points: number }): number[] {
+export function pointsOf(p: PointsSpec): number[] {
   if (Array.isArray(p)) return p.slice();
   if (p.points === 1) return [p.from];
   const out: number[] = [];
@@ -329,16 +430,36 @@ export const GAUSSIAN_COLUMNS = ['x', 'g', 'g_cr', 'Pi_s', 'mu_a', 'mu_b', 'n_a'
 /** Quench CSV columns: the engine's QUENCH_COLUMNS, then |α| (Figs. 2, 4–8 use it as the order parameter). */
 export const QUENCH_TASK_COLUMNS = [...QUENCH_COLUMNS, 'alpha_abs'] as const;
 
+/**
+ * Two-photon-driven Kerr model (issue 15): g_tp is the two-photon pump g (G = g; `g` alone is the Gaussian model's
+ * coupling in rad/s), n_over_N = <a†a>/N, nmax the Fock cut-off the point used (chosen per point: grown until the top
+ * two levels hold < 1e-12), top_population what those levels hold. Π_U is split per Hamiltonian term (Kerr, two-photon
+ * drive); Pi_eta is the two-photon loss's total −∫Q[ηD[a²]ρ] ln Q (0 without it: seed 000's Π/Φ split is defined for
+ * one-photon loss only).
+ */
+export const TP_NESS_COLUMNS = ['N', 'g_tp', 'eps', 'a_re', 'a_im', 'n', 'n_over_N', 'alpha_abs', 'nmax', 'top_population'] as const;
+export const TP_NESS_ENTROPY_COLUMNS = [
+  ...TP_NESS_COLUMNS,
+  'S_W', 'Pi_J', 'Pi_ext', 'Pi_d', 'Pi_U', 'Pi_U_kerr', 'Pi_U_two_photon', 'Pi_eta', 'Phi', 'Phi_ext', 'Phi_q', 'G',
+] as const;
+/** Gap sweep at ε = 0: the gap of each parity sector (even: m + n even, the NESS's; odd: <a>'s) and their minimum. */
+export const TP_GAP_SECTOR_COLUMNS = ['N', 'g_tp', 'eps', 'gap', 'gap_even', 'gap_odd', 'nmax', 'converged'] as const;
+/** Gap sweep at ε > 0 (no parity symmetry): the slowest eigenvalue of the whole Liouvillian. */
+export const TP_GAP_COLUMNS = ['N', 'g_tp', 'eps', 'gap', 'zeta1_re', 'zeta1_im', 'nmax', 'converged'] as const;
+
 /** A planned quench: the engine's QuenchSpec, plus the optional run-until-NESS tolerance. */
 export interface QuenchParams extends QuenchSpec {
   untilNess?: number;
 }
 
 export interface SweepParams {
-  sweep: 'ness-exact' | 'ness-fock' | 'gap' | 'gaussian';
-  /** Model parameters shared by all points (Kerr: kappa, delta, u, N; Gaussian: preset, gammaB). */
+  sweep: 'ness-exact' | 'ness-fock' | 'gap' | 'gaussian' | 'tp-ness' | 'tp-gap';
+  /**
+   * Model parameters shared by all points (Kerr: kappa, delta, u, N; two-photon: model, kappa, delta, u, eta0, eps, N;
+   * Gaussian: preset, gammaB).
+   */
   fixed: Record<string, number | string | boolean>;
-  /** The swept values (ε for Kerr, x for Gaussian). */
+  /** The swept values (ε for Kerr, g for the two-photon model, x for Gaussian). */
   xs: number[];
 }
 
@@ -362,14 +483,19 @@ export function expandSpec(spec: StudySpec): PlannedTask[] {
     u: spec.model?.u ?? PAPER.u,
   };
   const out: PlannedTask[] = [];
+  const twoPhoton = modelKind(spec) === 'two-photon-kerr';
   spec.tasks.forEach((t, group) => {
     const figs = t.figures ?? [];
     const push = (kind: TaskKind, id: string, label: string, params: Record<string, unknown>, columns: readonly string[], total: number, extra: Partial<PlannedTask>) =>
       out.push({ info: { id, kind, label, figures: figs, params, samples: total }, group, columns, total, ...extra });
+    if (twoPhoton && t.kind !== 'gaussian-sweep') {
+      out.push(...expandTwoPhoton(spec, t, group, figs));
+      return;
+    }
     if (t.kind === 'quench') {
       for (const N of t.N)
-        for (const epsFinal of t.epsFinal) {
-          const q: QuenchParams = { ...model, N, epsInitial: t.epsInitial, epsFinal, tMax: t.tMax, dt: t.dt };
+        for (const epsFinal of t.epsFinal!) {
+          const q: QuenchParams = { ...model, N, epsInitial: t.epsInitial!, epsFinal, tMax: t.tMax, dt: t.dt };
           if (t.K !== undefined) q.K = t.K;
           if (t.rtol !== undefined) q.rtol = t.rtol;
           if (t.untilNess !== undefined) q.untilNess = t.untilNess;
@@ -378,7 +504,7 @@ export function expandSpec(spec: StudySpec): PlannedTask[] {
           push('quench', id, `quench N=${N} ε_f=${epsFinal}${t.untilNess !== undefined ? ` until ${t.untilNess} of NESS` : ''}`, { ...q }, QUENCH_TASK_COLUMNS, total, { quench: q });
         }
     } else if (t.kind === 'ness-sweep') {
-      const xs = pointsOf(t.eps);
+      const xs = pointsOf(t.eps as PointsSpec);
       const fock = t.method === 'fock';
       const entropy = fock && t.entropy === true;
       for (const N of t.N) {
@@ -390,7 +516,7 @@ export function expandSpec(spec: StudySpec): PlannedTask[] {
         });
       }
     } else if (t.kind === 'gap-sweep') {
-      const xs = pointsOf(t.eps);
+      const xs = pointsOf(t.eps as PointsSpec);
       for (const N of t.N) {
         const fixed: Record<string, number | string | boolean> = { ...model, N };
         if (t.K !== undefined) fixed.K = t.K;
@@ -405,5 +531,47 @@ export function expandSpec(spec: StudySpec): PlannedTask[] {
       });
     }
   });
+  return out;
+}
+
+/**
+ * Tasks of a two-photon-driven Kerr spec (issue 15). Ids and labels start with the model kind, so they never collide
+ * with a Kerr task's; a nonzero fixed ε is part of the id (two groups at different ε are different tasks).
+ */
+function expandTwoPhoton(spec: StudySpec, t: Exclude<TaskSpec, { kind: 'gaussian-sweep' }>, group: number, figs: string[]): PlannedTask[] {
+  const kind = 'two-photon-kerr';
+  const model = {
+    model: kind,
+    kappa: spec.model?.kappa ?? PAPER.kappa,
+    delta: spec.model?.delta ?? PAPER.delta,
+    u: spec.model?.u ?? PAPER.u,
+    eta0: spec.model?.eta0 ?? 0,
+  };
+  const eps = typeof t.eps === 'number' ? t.eps : 0;
+  const epsId = eps !== 0 ? `-eps${fmt(eps)}` : '';
+  const epsLabel = eps !== 0 ? ` ε=${eps}` : '';
+  const out: PlannedTask[] = [];
+  const push = (taskKind: TaskKind, id: string, label: string, params: Record<string, unknown>, columns: readonly string[], total: number, extra: Partial<PlannedTask>) =>
+    out.push({ info: { id, kind: taskKind, label, figures: figs, params, samples: total }, group, columns, total, ...extra });
+  if (t.kind === 'ness-sweep' || t.kind === 'gap-sweep') {
+    const xs = pointsOf(t.g!);
+    for (const N of t.N) {
+      const fixed: Record<string, number | string | boolean> = { ...model, eps, N };
+      if (t.K !== undefined) fixed.K = t.K;
+      if (t.kind === 'ness-sweep') {
+        const entropy = t.entropy === true;
+        fixed.entropy = entropy;
+        push('ness-sweep', `${kind}-ness-fock${entropy ? '-entropy' : ''}-N${fmt(N)}${epsId}`, `${kind} NESS (fock) N=${N}${epsLabel}, ${xs.length} g`, { ...fixed, method: 'fock', g: xs }, entropy ? TP_NESS_ENTROPY_COLUMNS : TP_NESS_COLUMNS, xs.length, {
+          sweep: { sweep: 'tp-ness', fixed, xs },
+        });
+      } else {
+        push('gap-sweep', `${kind}-gap-N${fmt(N)}${epsId}`, `${kind} Liouvillian gap${eps === 0 ? ' per parity sector' : ''} N=${N}${epsLabel}, ${xs.length} g`, { ...fixed, g: xs }, eps === 0 ? TP_GAP_SECTOR_COLUMNS : TP_GAP_COLUMNS, xs.length, {
+          sweep: { sweep: 'tp-gap', fixed, xs },
+        });
+      }
+    }
+  } else {
+    throw new ParameterError(`tasks[${group}].kind`, 'ness-sweep or gap-sweep for model kind two-photon-kerr (its quench is not available yet)', t.kind);
+  }
   return out;
 }

@@ -1,0 +1,186 @@
+// Studies of the two-photon-driven Kerr model (issue 15; spec-contract): the spec extension (existing specs and ids
+// unchanged, the new forms and their refusals), the executed NESS and gap sweeps against independent values (the CLI's
+// single-point `steady --model two-photon-kerr`, PHYSICS.md §5's numbers, parity, the NESS balance, the exact gaps at
+// g = 0) and a cancelled + resumed two-photon study byte-identical to an uninterrupted one. Needs `npm run build`.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ParameterError } from '../../../src-core/validation.js';
+import { twoPhotonThreshold } from '../../../src-core/model/twoPhotonKerr.js';
+import { getPreset, listPresets } from '../../../src-main/studies/presets.js';
+import * as service from '../../../src-main/studies/service.js';
+import { canonicalJson, expandSpec, parseSpec, specHash } from '../../../src-main/studies/spec.js';
+import { PROJECT_ROOT } from '../../../src-main/version.js';
+import { expectSameFiles, resultFiles } from './helpers.js';
+
+const root = mkdtempSync(join(tmpdir(), 'epstudio-tp-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+function errorOf(f: () => unknown): ParameterError {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof ParameterError) return e;
+    throw e;
+  }
+  throw new Error('expected a ParameterError');
+}
+
+const TP_MODEL = { kind: 'two-photon-kerr', kappa: 0.5, delta: 0, u: 1 };
+const tp = (tasks: unknown[], model: unknown = TP_MODEL) => ({ version: 1, name: 'tp', model, tasks });
+
+describe('spec extension: existing specs unchanged', () => {
+  it('every Kerr preset expands to the ids, labels, columns and parameters recorded before the extension', () => {
+    // recorded from the spec code before issue 15 (commit c377493) by the snapshot in this file's history
+    const before = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'preset-expansion-v1.json'), 'utf8')) as Record<string, { specHash: string; tasks: unknown[][] }>;
+    const h = (v: unknown) => createHash('sha256').update(canonicalJson(v)).digest('hex').slice(0, 16);
+    expect(Object.keys(before).sort()).toEqual(['extended', 'gaussian-fig3', 'kerr-quench-demo', 'kerr-quench-paper']);
+    for (const [name, rec] of Object.entries(before)) {
+      const s = getPreset(name);
+      expect(specHash(s), name).toBe(rec.specHash);
+      const now = expandSpec(parseSpec(s)).map((t) => [
+        t.info.id, t.info.label, t.columns.join(','), t.total,
+        h({ params: t.info.params, figures: t.info.figures, group: t.group, sweep: t.sweep ?? null, quench: t.quench ?? null }),
+      ]);
+      expect(now, name).toEqual(rec.tasks);
+    }
+    // the new presets are additional
+    expect(listPresets().map((p) => p.name)).toEqual(expect.arrayContaining(['two-photon-ness', 'two-photon-gap']));
+  });
+});
+
+describe('spec extension: the two-photon forms', () => {
+  it('expands NESS and gap sweeps over g with ids that carry the model kind (and a nonzero ε)', () => {
+    const s = parseSpec(
+      tp([
+        { kind: 'ness-sweep', method: 'fock', entropy: true, N: [5, 10], g: { from: 0, to: 1, points: 5 } },
+        { kind: 'ness-sweep', method: 'fock', N: [5], g: [0.2], eps: 0.1 },
+        { kind: 'gap-sweep', N: [5], g: [0.3, 0.6] },
+        { kind: 'gap-sweep', N: [5], g: [0.3], eps: 0.2 },
+        { kind: 'gaussian-sweep', preset: 'cavity-bec', x: [0.1] },
+      ]),
+    );
+    const tasks = expandSpec(s);
+    expect(tasks.map((t) => t.info.id)).toEqual([
+      'two-photon-kerr-ness-fock-entropy-N5',
+      'two-photon-kerr-ness-fock-entropy-N10',
+      'two-photon-kerr-ness-fock-N5-eps0.1',
+      'two-photon-kerr-gap-N5',
+      'two-photon-kerr-gap-N5-eps0.2',
+      'gaussian-cavity-bec',
+    ]);
+    expect(tasks[0].sweep).toEqual({ sweep: 'tp-ness', fixed: { model: 'two-photon-kerr', kappa: 0.5, delta: 0, u: 1, eta0: 0, eps: 0, N: 5, entropy: true }, xs: [0, 0.25, 0.5, 0.75, 1] });
+    expect(tasks[3].columns).toContain('gap_odd');
+    expect(tasks[4].columns).toContain('zeta1_re'); // ε > 0: no parity sectors
+    // Kerr defaults for κ, Δ, u (as the CLI's --model two-photon-kerr); η₀ = 0
+    const d = expandSpec(parseSpec(tp([{ kind: 'gap-sweep', N: [1], g: [0.1] }], { kind: 'two-photon-kerr', eta0: 0.5 })));
+    expect(d[0].sweep!.fixed).toMatchObject({ kappa: 0.5, delta: -2, u: 1, eta0: 0.5 });
+  });
+
+  const cases: [string, unknown, string, RegExp][] = [
+    ['g with the Kerr model', { version: 1, name: 'k', tasks: [{ kind: 'gap-sweep', N: [1], eps: [1], g: [0.5] }] }, 'tasks[0].g', /only with model kind two-photon-kerr/],
+    ['gFinal with the Kerr model', { version: 1, name: 'k', tasks: [{ kind: 'quench', N: [1], epsInitial: 0.5, epsFinal: [1], gFinal: [1], tMax: 1, dt: 0.2 }] }, 'tasks[0].gFinal', /only with model kind two-photon-kerr/],
+    ['a fixed ε with a Kerr sweep', { version: 1, name: 'k', tasks: [{ kind: 'ness-sweep', method: 'exact', N: [1], eps: 0.5 }] }, 'tasks[0].eps', /list of numbers or \{ from, to, points \}/],
+    ['a Kerr quench without ε_f', { version: 1, name: 'k', tasks: [{ kind: 'quench', N: [1], epsInitial: 0.5, tMax: 1, dt: 0.2 }] }, 'tasks[0].epsFinal', /required/],
+    ['η₀ with the Kerr model', { version: 1, name: 'k', model: { eta0: 1 }, tasks: [{ kind: 'gap-sweep', N: [1], eps: [1] }] }, 'model.eta0', /two-photon-kerr/],
+    ['a Kerr κ below its rule', { version: 1, name: 'k', model: { kappa: 1e-4 }, tasks: [{ kind: 'gap-sweep', N: [1], eps: [1] }] }, 'model.kappa', /≥ 0\.001/],
+    ['an unknown model kind', tp([{ kind: 'gap-sweep', N: [1], g: [1] }], { kind: 'kerr3' }), 'model.kind', /one of kerr, two-photon-kerr/],
+    ['ε as a list with the two-photon model', tp([{ kind: 'ness-sweep', method: 'fock', N: [1], g: [1], eps: [0.1, 0.2] }]), 'tasks[0].eps', /single number/],
+    ['epsFinal with the two-photon model', tp([{ kind: 'quench', N: [1], gInitial: 0.2, gFinal: [1], epsFinal: [1], tMax: 1, dt: 0.2 }]), 'tasks[0].epsFinal', /only with the Kerr model/],
+    ['the exact method with the two-photon model', tp([{ kind: 'ness-sweep', method: 'exact', N: [1], g: [1] }]), 'tasks[0].method', /fock/],
+    ['a two-photon sweep without g', tp([{ kind: 'gap-sweep', N: [1] }]), 'tasks[0].g', /required/],
+    ['g below 0', tp([{ kind: 'gap-sweep', N: [1], g: [0.1, -1] }]), 'tasks[0].g[1]', /≥ 0/],
+    ['a g range running backwards', tp([{ kind: 'gap-sweep', N: [1], g: { from: 1, to: 0.5, points: 3 } }]), 'tasks[0].g.to', /≥ g\.from/],
+    ['u = 0 without two-photon loss', tp([{ kind: 'gap-sweep', N: [1], g: [1] }], { kind: 'two-photon-kerr', u: 0 }), 'model.u', /eta0 > 0/],
+    ['two groups giving the same task', tp([{ kind: 'gap-sweep', N: [1], g: [1] }, { kind: 'gap-sweep', N: [1], g: [2] }]), 'tasks[1]', /duplicate task two-photon-kerr-gap-N1/],
+  ];
+  for (const [what, spec, field, allowed] of cases)
+    it(`refuses ${what}, naming ${field}`, () => {
+      const e = errorOf(() => parseSpec(spec));
+      expect(e.field).toBe(field);
+      expect(e.allowed).toMatch(allowed);
+    });
+});
+
+const BIN = join(PROJECT_ROOT, 'bin', 'epstudio.mjs');
+const cliSteady = (N: number, g: number) => {
+  const r = spawnSync(process.execPath, [BIN, 'steady', '--model', 'two-photon-kerr', '--N', String(N), '--eps', '0', '--g', String(g), '--kappa', '0.5', '--delta', '0', '--u', '1', '--method', 'fock', '--entropy', '--json'], { encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+  return JSON.parse(r.stdout) as Record<string, number>;
+};
+
+const STUDY = tp([
+  { kind: 'ness-sweep', method: 'fock', entropy: true, N: [10], g: [0.25, 0.5, 0.75, 1], figures: ['tp-ness'] },
+  { kind: 'ness-sweep', method: 'fock', N: [4], g: [0.8], eps: 0.2 },
+  { kind: 'gap-sweep', N: [4], g: [0, 0.25, 0.5, 0.75], figures: ['tp-gap'] },
+]);
+
+describe('two-photon studies on the pool', () => {
+  let reference: Map<string, Buffer>;
+  const dir = join(root, 'ref');
+
+  it('NESS and gap sweeps: the CLI single point, PHYSICS.md §5, parity, the balance, the exact gaps at g = 0', async () => {
+    const s = await service.run(STUDY, dir, { workers: 2 }, () => {}).done;
+    expect(s.status).toBe('completed');
+    reference = resultFiles(dir);
+    const ness = service.readTaskTable(dir, 'two-photon-kerr-ness-fock-entropy-N10');
+    const row = (i: number) => Object.fromEntries(ness.columns.map((c, j) => [c, ness.rows[i][j]]));
+    // PHYSICS.md §5 (κ = 0.5, Δ = 0, u = 1, ε = 0, N = 10, g = 1): <a†a> ≈ 8.443, G ≈ 1.24
+    expect(row(3).n).toBeCloseTo(8.443, 3);
+    expect(row(3).G).toBeCloseTo(1.24, 2);
+    expect(row(3).n_over_N).toBeCloseTo(row(3).n / 10, 14);
+    const cli = cliSteady(10, 1);
+    for (const k of ['n', 'S_W', 'Pi_J', 'Pi_d', 'Pi_U', 'Phi', 'Phi_q', 'G'] as const) expect(row(3)[k], k).toBeCloseTo(cli[k], 9);
+    expect(row(3).Pi_U_kerr).toBeCloseTo(cli.Pi_U_kerr, 9);
+    expect(row(3).Pi_U_two_photon).toBeCloseTo(cli.Pi_U_two_photon, 9);
+    for (let i = 0; i < 4; i++) {
+      const r = row(i);
+      // parity at ε = 0: <a> = 0; in the NESS Π_U + Π_J = Φ (dS_W/dt = 0); Π_U is the sum of its parts
+      expect(r.a_re).toBe(0);
+      expect(r.a_im).toBe(0);
+      expect(Math.abs(r.Pi_U + r.Pi_J - r.Phi)).toBeLessThan(1e-9 * Math.max(1, r.Phi));
+      expect(r.Pi_U).toBeCloseTo(r.Pi_U_kerr + r.Pi_U_two_photon, 12);
+      expect(r.top_population).toBeLessThan(1e-9);
+    }
+    // below the mean-field threshold g_th = κ the photon number stays O(1); above it it grows like N (n/N → √(g² − κ²)/u)
+    expect(twoPhotonThreshold({ kappa: 0.5, delta: 0 })).toBe(0.5);
+    expect(row(0).n).toBeLessThan(1);
+    expect(row(3).n_over_N).toBeGreaterThan(0.6 * Math.sqrt(1 - 0.25));
+    // ε > 0 breaks parity: <a> ≠ 0
+    const e = service.readTaskTable(dir, 'two-photon-kerr-ness-fock-N4-eps0.2');
+    expect(Math.hypot(e.rows[0][e.columns.indexOf('a_re')], e.rows[0][e.columns.indexOf('a_im')])).toBeGreaterThan(1e-3);
+
+    const gap = service.readTaskTable(dir, 'two-photon-kerr-gap-N4');
+    const gc = (c: string) => gap.rows.map((r) => r[gap.columns.indexOf(c)]);
+    // g = 0: the vacuum; the slowest odd mode is <a> (decays at κ), the slowest even one <a†a> or <a²> (at 2κ)
+    expect(gc('gap_odd')[0]).toBeCloseTo(0.5, 9);
+    expect(gc('gap_even')[0]).toBeCloseTo(1.0, 9);
+    expect(gc('converged').every((c) => c === 1)).toBe(true);
+    // the odd (symmetry-breaking) sector's gap falls monotonically through the threshold; the overall gap is the smaller
+    const odd = gc('gap_odd');
+    for (let i = 1; i < odd.length; i++) expect(odd[i]).toBeLessThan(odd[i - 1]);
+    gc('gap').forEach((g, i) => expect(g).toBe(Math.min(gc('gap_even')[i], odd[i])));
+    // the figure tables: g/g_th and the sector gaps
+    const fig = readFileSync(join(dir, 'figures', 'tp-gap.csv'), 'utf8');
+    expect(fig).toMatch(/^N,g_tp,g_over_gth,gap,gap_even,gap_odd,converged$/m);
+    expect(fig).toMatch(/^4,0\.75,1\.5,/m);
+    expect(readFileSync(join(dir, 'tasks', 'two-photon-kerr-gap-N4.csv'), 'utf8')).toMatch(/^# model: two-photon-kerr$/m);
+  }, 180_000);
+
+  it('cancelled after its first rows and resumed: byte-identical to the uninterrupted run', async () => {
+    const d2 = join(root, 'cancel');
+    let cancelled = false;
+    const h = service.run(STUDY, d2, { workers: 2, checkpointSeconds: 0 }, (e) => {
+      if (!cancelled && e.type === 'sample-ready') {
+        cancelled = true;
+        h.cancel();
+      }
+    });
+    expect((await h.done).status).toBe('cancelled');
+    expect((await service.resume(d2, { workers: 1 }).done).status).toBe('completed');
+    expect(expectSameFiles(reference, resultFiles(d2))).toEqual([]);
+  }, 180_000);
+});
