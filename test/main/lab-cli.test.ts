@@ -130,6 +130,48 @@ describe('independent outcomes (QuTiP + numpy)', () => {
   });
 });
 
+describe('heterodyne --fit kerr', () => {
+  it('fits ε to the QuTiP outcomes (an independent route) within 2σ; model beside measured; provenance', () => {
+    const npy = join(tmp, 'qutip.npy');
+    expect(existsSync(npy)).toBe(true);
+    const r = cli('heterodyne', '--samples', npy, '--kappa', '0.5', '--fit', 'kerr', '--N', '5', '--bootstrap', '8', '--iterations', '200', '--workers', '1', '--json');
+    expect(r.status, r.stderr).toBe(0);
+    const o = JSON.parse(r.stdout);
+    const f = o.kerr_fit;
+    expect(o.fit).toBe('kerr');
+    expect(o.fit_free).toBe('eps');
+    expect(o.U_source).toMatch(/fitted Kerr model/);
+    expect(f.free).toEqual(['eps']);
+    expect(f.params.delta).toEqual({ value: -2, sigma: null, free: false });
+    expect(Math.abs(f.params.eps.value - 1.1)).toBeLessThanOrEqual(2 * f.params.eps.sigma);
+    expect(f.errors).toMatch(/observed information/);
+    expect(f.goodness_of_fit.p_value).toBeGreaterThan(1e-3);
+    expect(f.E).toBeCloseTo(Math.sqrt(5) * f.params.eps.value, 12);
+    for (const q of ['S_W', 'Pi_J', 'Pi_d', 'Pi_U', 'Phi', 'Phi_q', 'G']) {
+      expect(Number.isFinite(f.entropy_production[q].model.value), q).toBe(true);
+      expect(f.entropy_production[q].measured, q).not.toBeNull();
+    }
+    within(f.entropy_production.Pi_J.model, truth.Pi_J);
+    within(f.entropy_production.S_W.model, truth.S_W);
+  });
+
+  it('two free parameters as CSV: fit columns and # provenance lines', () => {
+    const csvIn = join(tmp, 'ness.csv');
+    const out = join(tmp, 'fit.csv');
+    const r = cli('heterodyne', '--samples', csvIn, '--kappa', '0.5', '--fit', 'kerr', '--fit-free', 'eps,delta', '--N', '5', '--bootstrap', '0', '--iterations', '100', '--csv', '--output', out);
+    expect(r.status, r.stderr).toBe(0);
+    const text = readFileSync(out, 'utf8');
+    expect(text).toMatch(/^# fit_free: eps[;,]delta$/m); // the CSV writer keeps commas out of # lines
+    expect(text).toMatch(/^# fit_errors: inverse observed information/m);
+    const got = py("import pandas as pd,sys; d=pd.read_csv(sys.argv[1], comment='#'); r=d.iloc[0]; print(r.fit_eps, r.fit_eps_sigma, r.fit_delta, r.fit_delta_sigma, r.fit_u_sigma != r.fit_u_sigma, r.fit_p_value)", out);
+    const [eps, se, delta, sd, uFixed, p] = got.trim().split(' ');
+    expect(Math.abs(Number(eps) - 1.1)).toBeLessThanOrEqual(3 * Number(se));
+    expect(Math.abs(Number(delta) + 2)).toBeLessThanOrEqual(3 * Number(sd));
+    expect(uFixed).toBe('True'); // no σ for a fixed parameter (empty cell)
+    expect(Number(p)).toBeGreaterThan(1e-3);
+  });
+});
+
 describe('errors: exit 2, one line, no output', () => {
   const good = join(tmp, 'good.csv');
   writeFileSync(good, '# test\nre,im\n' + Array.from({ length: 60 }, (_, i) => `${Math.cos(i)},${Math.sin(i * 1.3)}`).join('\n') + '\n');
@@ -139,6 +181,15 @@ describe('errors: exit 2, one line, no output', () => {
     ['negative bootstrap', ['--samples', good, '--bootstrap', '-1'], /--bootstrap/],
     ['unknown column', ['--samples', good, '--columns', 'a,b'], /--columns/],
     ['HDF5 without a dataset path', ['--samples', join(tmp, 'x.h5')], /--samples/],
+    ['--fit kerr without --kappa', ['--samples', good, '--fit', 'kerr'], /--kappa/],
+    ['unknown --fit model', ['--samples', good, '--kappa', '0.5', '--fit', 'lorentz'], /--fit/],
+    ['unknown --fit-free name', ['--samples', good, '--kappa', '0.5', '--fit', 'kerr', '--fit-free', 'eps,gamma'], /--fit-free/],
+    ['eps, u and N free together', ['--samples', good, '--kappa', '0.5', '--fit', 'kerr', '--fit-free', 'eps,u,N'], /--fit-free.*identif|--fit-free.*E = √N ε/],
+    ['repeated --fit-free name', ['--samples', good, '--kappa', '0.5', '--fit', 'kerr', '--fit-free', 'eps,eps'], /--fit-free/],
+    ['--eps without --fit', ['--samples', good, '--eps', '1'], /--eps/],
+    ['--fit-free without --fit', ['--samples', good, '--fit-free', 'eps'], /--fit-free/],
+    ['--fit on time-resolved outcomes', ['--samples', join(tmp, 'quench.csv'), '--kappa', '0.5', '--fit', 'kerr'], /--fit/],
+    ['--N out of range', ['--samples', good, '--kappa', '0.5', '--fit', 'kerr', '--N', '0'], /--N/],
   ];
   for (const [name, args, re] of cases)
     it(name, () => {

@@ -7,7 +7,7 @@
  */
 import type { Command } from 'commander';
 import { KERR_RULES, PAPER } from '../../../src-core/kerr/model.js';
-import { num, numList } from '../args.js';
+import { num, numList, oneOf } from '../args.js';
 import { addModelOptions, addSizeOption } from '../kerrOptions.js';
 
 /** Allowed ranges of the lab flags (shared with labRun.ts). */
@@ -45,6 +45,12 @@ export function register(program: Command): void {
     .option('--time-bins <n>', 'with a t column: n equal-width time bins (default: one bin per distinct t)', num('--time-bins', LAB_RULES.timeBins))
     .option('--target-sigma <σ>', 'planning: outcomes needed for this standard error of S_W and Π_J', num('--target-sigma', LAB_RULES.targetSigma))
     .option('--workers <n>', 'bootstrap worker threads (default: the number of cores; 1: in this process)', num('--workers', LAB_RULES.workers))
+    .option('--fit <model>', "maximum-likelihood fit of a model's Q to the outcomes (needs --kappa): kerr (the Kerr NESS)", oneOf('--fit', ['kerr'] as const))
+    .option('--fit-free <names>', 'with --fit kerr: parameters to fit, comma-separated, among eps, delta, u, N (not eps, u and N together; default eps)')
+    .option('--N <N>', 'with --fit kerr: size parameter N (E = √N ε, U = u/N); fixed unless in --fit-free (default 1: ε = E, u = U)', num('--N', KERR_RULES.N))
+    .option('--eps <ε>', 'with --fit kerr: starting ε (default: from the data by the mean field)', num('--eps', KERR_RULES.eps))
+    .option('--delta <Δ>', `with --fit kerr: detuning Δ, fixed or starting value (default ${PAPER.delta}; from the phase of <a> if free)`, num('--delta', KERR_RULES.delta))
+    .option('--u <u>', `with --fit kerr: scaled Kerr interaction u, fixed or starting value (default ${PAPER.u})`, num('--u', KERR_RULES.u))
     .option('--json', 'one JSON object on stdout')
     .option('--csv', 'a CSV table on stdout (one row per time bin)')
     .option('--output <file>', 'write the JSON or CSV here (atomically) instead of stdout')

@@ -5,7 +5,9 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { bootstrapQuantities, fitHeterodyne, summarizeHeterodyne, STATE_QUANTITIES, type Estimate, type HeterodyneAnalysis, type HeterodyneFit, type HeterodyneOptions, type StateQuantity } from '../../../src-core/lab/analysis.js';
 import { sampleHusimi } from '../../../src-core/lab/qSampling.js';
-import { toRaw } from '../../../src-core/kerr/model.js';
+import { fitKerrNess, kerrFitStart, KERR_FIT_PARAMS, MODEL_QUANTITIES, type KerrFitParam, type KerrFitResult } from '../../../src-core/lab/fitKerr.js';
+import { stateQuantities } from '../../../src-core/lab/analysis.js';
+import { KERR_RULES, PAPER, toRaw } from '../../../src-core/kerr/model.js';
 import { propagateInterval } from '../../../src-core/kerr/quench.js';
 import { nessDensityMatrix } from '../../../src-core/kerr/steadyState.js';
 import { chooseK, guardTruncation } from '../../../src-core/kerr/truncation.js';
@@ -52,6 +54,12 @@ interface HeterodyneFlags {
   json?: boolean;
   csv?: boolean;
   output?: string;
+  fit?: 'kerr';
+  fitFree?: string;
+  N?: number;
+  eps?: number;
+  delta?: number;
+  u?: number;
 }
 
 /** Outcome subsets per time bin: one bin per distinct t, or n equal-width bins. */
@@ -241,11 +249,14 @@ export async function heterodyne(o: HeterodyneFlags): Promise<void> {
     mleIterations: o.iterations, bootIterations: o.bootIterations,
     onWarn: (m) => process.stderr.write(`epstudio: warning: ${m}\n`),
   };
+  const free = checkFitFlags(o, data.t !== undefined);
   const groups = data.t ? timeBins(data.t, o.timeBins) : [{ t: NaN, tMin: NaN, tMax: NaN, idx: null as Int32Array | null }];
   if (o.timeBins !== undefined && !data.t) throw new ParameterError('--time-bins', 'only for outcomes with a t column', o.timeBins);
   const workers = o.workers ?? Math.max(1, availableParallelism());
   const pool = workers > 1 && o.bootstrap > 1 ? new WorkerPool(workers, LAB_WORKER) : undefined;
   const results: { t: number; tMin: number; tMax: number; a: HeterodyneAnalysis }[] = [];
+  let kerrFit: KerrFitResult | undefined;
+  let uSource = o.U === undefined ? 'not given' : 'given (--U)';
   try {
     for (const g of groups) {
       const x = g.idx ? subset(data.re, g.idx) : data.re, y = g.idx ? subset(data.im, g.idx) : data.im;
@@ -256,6 +267,15 @@ export async function heterodyne(o: HeterodyneFlags): Promise<void> {
       } catch (e) {
         if (e instanceof ParameterError && Number.isFinite(g.t)) throw new ParameterError(`--samples (time bin t = ${g.t})`, e.allowed, e.value);
         throw e;
+      }
+      if (free) {
+        kerrFit = runKerrFit(x, y, o, free, fit);
+        if (o.U === undefined) {
+          // Π_U of the reconstructed state needs U: take the fitted model's U = u/N (stated in every output).
+          opts.U = kerrFit.params.u / kerrFit.params.N;
+          fit.point = stateQuantities(fit.fit.rho, fit.eta, opts.kappa, opts.U);
+          uSource = 'the fitted Kerr model (U = u/N)';
+        }
       }
       const prog = progressPrinter(label, o.bootstrap);
       const boot = pool
@@ -276,19 +296,24 @@ export async function heterodyne(o: HeterodyneFlags): Promise<void> {
     efficiency: o.efficiency,
     seed: o.seed,
     conventions: 'outcomes μ in units of the field amplitude (vacuum density e^{−|μ|²}/π); rates in the unit of κ; entropies in nats; σ: bootstrap standard deviation (tomography), subsampling (k-NN), standard error of the mean (moments)',
+    U_source: uSource,
+    ...(kerrFit && { fit: 'kerr', fit_free: kerrFit.free.join(','), fit_errors: kerrFit.errorMethod }),
   };
   let text: string | undefined;
   if (o.json) {
     const body = timed
       ? { ...provenance, time_bins: results.map((r) => ({ t: r.t, t_min: r.tMin, t_max: r.tMax, ...analysisJson(r.a, o.targetSigma) })) }
-      : { ...provenance, ...analysisJson(results[0].a, o.targetSigma) };
+      : { ...provenance, ...analysisJson(results[0].a, o.targetSigma), ...(kerrFit && { kerr_fit: kerrFitJson(kerrFit, results[0].a) }) };
     text = JSON.stringify(body) + '\n';
   } else if (o.csv) {
-    const columns = [...(timed ? ['t', 't_min', 't_max'] : []), ...CSV_BASE, ...STATE_QUANTITIES.flatMap((q) => [q, `${q}_sigma`]), 'K', 'top_population', 'S_W_agree'];
+    const columns = [...(timed ? ['t', 't_min', 't_max'] : []), ...CSV_BASE, ...STATE_QUANTITIES.flatMap((q) => [q, `${q}_sigma`]), 'K', 'top_population', 'S_W_agree', ...(kerrFit ? FIT_CSV_COLUMNS : [])];
     text = toCsv({
-      meta: { ...provenance, kappa: o.kappa ?? 'not given', U: o.U ?? 'not given', bootstrap: o.bootstrap, knn: o.knn },
+      meta: {
+        ...provenance, kappa: o.kappa ?? 'not given', U: opts.U ?? 'not given', bootstrap: o.bootstrap, knn: o.knn,
+        ...(kerrFit && { fit_likelihood: FIT_LIKELIHOOD, fit_model: KERR_MODEL_TEXT }),
+      },
       columns,
-      rows: results.map((r) => [...(timed ? [r.t, r.tMin, r.tMax] : []), ...csvRow(r.a)]),
+      rows: results.map((r) => [...(timed ? [r.t, r.tMin, r.tMax] : []), ...csvRow(r.a), ...(kerrFit ? fitCsvRow(kerrFit) : [])]),
     });
   }
   if (text !== undefined) {
@@ -297,6 +322,142 @@ export async function heterodyne(o: HeterodyneFlags): Promise<void> {
     return;
   }
   for (const r of results) printText(r.a, Number.isFinite(r.t) ? `Heterodyne analysis, t = ${r.t} (${data.source.file})` : `Heterodyne analysis of ${data.source.file}`, o.targetSigma);
+  if (kerrFit) printKerrFit(kerrFit, results[0].a, uSource);
+}
+
+const KERR_MODEL_TEXT = 'Kerr NESS: H = Δa†a + iE(a† − a) + (U/2)a†a†aa, dρ/dt = −i[H,ρ] + 2κD[a]ρ, E = √N ε, U = u/N; Fock-basis steady state';
+const FIT_LIKELIHOOD = "each outcome's density is the model's Q of the detected state, <μ|E_η(ρ)|μ>/π (η a known loss); outcomes counted in the fine polar bins of the tomography (exact bin POVMs)";
+
+/** --fit kerr and its flags: returns the free parameters, or undefined without --fit (then the fit flags are refused). */
+function checkFitFlags(o: HeterodyneFlags, timed: boolean): KerrFitParam[] | undefined {
+  if (!o.fit) {
+    for (const [flag, v] of [['--fit-free', o.fitFree], ['--N', o.N], ['--eps', o.eps], ['--delta', o.delta], ['--u', o.u]] as const)
+      if (v !== undefined) throw new ParameterError(flag, 'only with --fit kerr', v);
+    return undefined;
+  }
+  if (o.kappa === undefined) throw new ParameterError('--kappa', 'a value with --fit kerr (κ is known, not fitted)', undefined);
+  if (timed) throw new ParameterError('--fit', 'only for outcomes without a t column (the Kerr NESS is stationary)', o.fit);
+  const raw = o.fitFree ?? 'eps';
+  const names = raw.split(',').map((s) => s.trim());
+  const free: KerrFitParam[] = [];
+  for (const n of names) {
+    if (!(KERR_FIT_PARAMS as readonly string[]).includes(n)) throw new ParameterError('--fit-free', `a comma-separated list among ${KERR_FIT_PARAMS.join(', ')}`, raw);
+    if (free.includes(n as KerrFitParam)) throw new ParameterError('--fit-free', 'each parameter once', raw);
+    free.push(n as KerrFitParam);
+  }
+  if (free.includes('eps') && free.includes('u') && free.includes('N'))
+    throw new ParameterError('--fit-free', 'at most two of eps, u, N (the state depends on E = √N ε and U = u/N only)', raw);
+  return free;
+}
+
+function runKerrFit(x: Float64Array, y: Float64Array, o: HeterodyneFlags, free: KerrFitParam[], tomo: HeterodyneFit): KerrFitResult {
+  const kappa = o.kappa!;
+  const start = kerrFitStart(x, y, { kappa, efficiency: o.efficiency, free, initial: { N: o.N ?? 1, eps: o.eps, delta: o.delta, u: o.u ?? PAPER.u } });
+  // keep a start from the data inside the model's ranges (the user's own values were checked by the flag parser)
+  for (const k of KERR_FIT_PARAMS) start[k] = Math.min(KERR_RULES[k].max!, Math.max(KERR_RULES[k].min!, start[k]));
+  const t0 = Date.now();
+  let last = 0;
+  try {
+    return fitKerrNess(x, y, {
+      kappa, efficiency: o.efficiency, free, initial: start, reference: tomo.fit.rho,
+      onProgress: (f) => {
+        const now = Date.now();
+        if (now - last > 1000 || f === 1) {
+          last = now;
+          process.stderr.write(`heterodyne --fit kerr: ${Math.round(100 * f)} %, ${((now - t0) / 1000).toFixed(1)} s\n`);
+        }
+      },
+    });
+  } catch (e) {
+    if (e instanceof ParameterError) {
+      const field = e.field === 'fit-initial' ? '--eps/--delta/--u/--N' : e.field.startsWith('samples') ? '--samples' : `--${e.field}`;
+      throw new ParameterError(field, e.allowed, e.value);
+    }
+    throw e;
+  }
+}
+
+const FIT_SYMBOL: Record<string, string> = { eps: 'ε', delta: 'Δ', u: 'u', N: 'N' };
+
+function fitParamJson(r: KerrFitResult) {
+  const out: Record<string, { value: number; sigma: number | null; free: boolean }> = {};
+  for (const k of KERR_FIT_PARAMS) out[k] = { value: r.params[k], sigma: r.sigma[k] === undefined ? null : finite(r.sigma[k]!), free: r.free.includes(k) };
+  return out;
+}
+
+function kerrFitJson(r: KerrFitResult, a: HeterodyneAnalysis) {
+  const comparison: Record<string, unknown> = {};
+  for (const q of MODEL_QUANTITIES) {
+    const m = { value: r.model[q], sigma: r.modelSigma[q] };
+    const e = a.tomography.quantities[q];
+    const s = e ? Math.hypot(m.sigma, e.sigma) : NaN;
+    comparison[q] = {
+      model: { value: finite(m.value), sigma: finite(m.sigma) },
+      measured: estimateJson(e),
+      difference_in_sigma: e && Number.isFinite(s) && s > 0 ? finite((m.value - e.value) / s) : null,
+    };
+  }
+  return {
+    model: KERR_MODEL_TEXT,
+    likelihood: FIT_LIKELIHOOD,
+    kappa: r.kappa,
+    efficiency: r.efficiency,
+    free: r.free,
+    params: fitParamJson(r),
+    E: Math.sqrt(r.params.N) * r.params.eps,
+    U: r.params.u / r.params.N,
+    covariance: r.covariance.map((row) => row.map(finite)),
+    correlation: r.correlation.map((row) => row.map(finite)),
+    errors: r.errorMethod,
+    log_likelihood: r.logLikelihood,
+    iterations: r.iterations,
+    converged: r.converged,
+    K: r.K,
+    top_population: r.topPopulation,
+    model_moments: r.moments,
+    goodness_of_fit: {
+      chi2: r.goodnessOfFit.chi2, cells: r.goodnessOfFit.cells, dof: r.goodnessOfFit.dof, p_value: r.goodnessOfFit.pValue,
+      log_likelihood_ratio_tomography: r.goodnessOfFit.logLikelihoodRatio ?? null,
+      log_likelihood_ratio_note: 'ln L(tomographic ML state) − ln L(model) on the same bins: ≥ 0 up to the tomography\'s convergence; indicative only (no χ² reference: the ML state sits on the boundary of the state space)',
+      statement: r.goodnessOfFit.statement,
+    },
+    entropy_production: comparison,
+    warnings: r.warnings,
+  };
+}
+
+function printKerrFit(r: KerrFitResult, a: HeterodyneAnalysis, uSource: string): void {
+  const lines: string[] = [`Kerr NESS fit (maximum likelihood, κ = ${r.kappa} known, η = ${r.efficiency}; ${r.iterations} iterations, ${r.converged ? 'converged' : 'NOT converged'}; K = ${r.K}):`];
+  for (const k of KERR_FIT_PARAMS) {
+    const s = r.sigma[k];
+    lines.push(`    ${FIT_SYMBOL[k].padEnd(3)} ${r.params[k].toPrecision(7)}${s === undefined ? ' (fixed)' : Number.isFinite(s) ? ` ± ${s.toPrecision(2)}` : ' (no error)'}`);
+  }
+  if (r.free.length > 1)
+    lines.push(`    correlation: ${r.correlation.map((row) => row.map((c) => (Number.isFinite(c) ? c.toFixed(3) : '—')).join(' ')).join(' | ')}`);
+  lines.push(`    errors: ${r.errorMethod}`);
+  lines.push(`    goodness of fit: ${r.goodnessOfFit.statement}${r.goodnessOfFit.logLikelihoodRatio !== undefined ? `; ln L(tomography) − ln L(model) = ${r.goodnessOfFit.logLikelihoodRatio.toFixed(2)}` : ''}`);
+  lines.push(`  model (at the fitted parameters, ± propagated) beside measured (tomography ± bootstrap); Π_U measured with U from ${uSource}:`);
+  for (const q of MODEL_QUANTITIES) {
+    const e = a.tomography.quantities[q];
+    lines.push(`    ${SYMBOL[q].padEnd(5)} model ${fmt({ value: r.model[q], sigma: r.modelSigma[q] }).padEnd(30)} measured ${fmt(e)}`);
+  }
+  for (const w of r.warnings) lines.push(`  warning: ${w}`);
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+const FIT_CSV_COLUMNS = [
+  ...KERR_FIT_PARAMS.flatMap((k) => [`fit_${k}`, `fit_${k}_sigma`]),
+  ...MODEL_QUANTITIES.flatMap((q) => [`model_${q}`, `model_${q}_sigma`]),
+  'fit_log_likelihood', 'fit_chi2', 'fit_dof', 'fit_p_value', 'fit_converged',
+];
+
+function fitCsvRow(r: KerrFitResult): CsvCell[] {
+  const v = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? x : null);
+  return [
+    ...KERR_FIT_PARAMS.flatMap((k) => [r.params[k], v(r.sigma[k])]),
+    ...MODEL_QUANTITIES.flatMap((q) => [v(r.model[q]), v(r.modelSigma[q])]),
+    r.logLikelihood, r.goodnessOfFit.chi2, r.goodnessOfFit.dof, r.goodnessOfFit.pValue, r.converged ? 1 : 0,
+  ];
 }
 
 interface SampleFlags {
