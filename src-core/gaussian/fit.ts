@@ -4,7 +4,8 @@
  * with ml-levenberg-marquardt, parameter covariance (JᵀJ)⁻¹ s² from the Jacobian at the optimum, and linear error
  * propagation to n_a, n_b, μ_a, μ_b, Π_s.
  *
- * Model: PSD(f) = gain · S(2πf), S = 1 + η(2S_θ − 1) in shot-noise units. The residuals are on a log scale,
+ * Model: PSD(f) = gain · S(2πf), S = 1 + η(2S_θ − 1) in shot-noise units (homodyne), or S = 1 + η n(ω) (heterodyne:
+ * sideband-resolved, f of either sign relative to the pump; spectrum.ts). The residuals are on a log scale,
  * r_i = (ln PSD_i − ln model_i)/s_i, because a PSD estimate's error is proportional to its value (s_i = σ_i/PSD_i if
  * the file has a sigma column, else 1 and s² is estimated from the residuals).
  *
@@ -16,7 +17,7 @@ import { Matrix, inverse } from 'ml-matrix';
 import { ParameterError } from '../validation.js';
 import { validateGaussianParams, type GaussianParams } from './model.js';
 import { gaussianNess, type GaussianNess } from './ness.js';
-import { outputSpectrum, toAngular } from './spectrum.js';
+import { detectedSpectrum, DETECTIONS, toAngular, type Detection } from './spectrum.js';
 import type { SpectrumData } from './spectrumText.js';
 import { criticalCoupling } from './stability.js';
 
@@ -28,8 +29,10 @@ export interface FitOptions {
   start: GaussianParams;
   /** Parameters to fit; default ['g', 'gain']. */
   free?: FitParam[];
-  /** Homodyne angle θ (rad), default π/2. */
+  /** Homodyne angle θ (rad), default π/2 (homodyne only). */
   theta?: number;
+  /** Which spectrum the data are (default homodyne). */
+  detection?: Detection;
   /** Starting detection efficiency and gain (defaults 1). */
   eta?: number;
   gain?: number;
@@ -110,8 +113,8 @@ function valueOf(s: State, k: FitParam): number {
 }
 
 /** Model ln PSD at ω for a state. */
-function logModel(s: State, omegas: Float64Array, theta: number): Float64Array {
-  const S = outputSpectrum(s.params, omegas, { theta, eta: s.eta });
+function logModel(s: State, omegas: Float64Array, theta: number, detection: Detection): Float64Array {
+  const S = detectedSpectrum(s.params, omegas, detection, { theta, eta: s.eta });
   const lg = Math.log(s.gain);
   for (let i = 0; i < S.length; i++) S[i] = S[i] > 0 ? Math.log(S[i]) + lg : -700;
   return S;
@@ -129,6 +132,7 @@ function validate(data: SpectrumData, o: FitOptions, free: FitParam[]): void {
   if (!(eta > 0 && eta <= 1)) throw new ParameterError('eta', 'a number in (0, 1]', eta);
   if (free.includes('eta') && eta === 1) throw new ParameterError('eta', 'a starting value in (0, 1) when eta is fitted', eta);
   if (!(o.gain === undefined || o.gain > 0)) throw new ParameterError('gain', 'a number > 0', o.gain);
+  if (o.detection !== undefined && !DETECTIONS.includes(o.detection)) throw new ParameterError('detection', `one of ${DETECTIONS.join(', ')}`, o.detection);
   if (data.f.length <= free.length)
     throw new ParameterError('spectrum', `more data points than fitted parameters (${free.length})`, data.f.length);
   // Rows repeated at one frequency add no shape: with fewer distinct frequencies than parameters + 1 the model cannot
@@ -154,6 +158,7 @@ export function fitSpectrum(data: SpectrumData, o: FitOptions): FitResult {
   const free = o.free ?? ['g', 'gain'];
   validate(data, o, free);
   const theta = o.theta ?? Math.PI / 2;
+  const detection = o.detection ?? 'homodyne';
   const N = data.f.length;
   const omegas = toAngular(data.f);
   const w = new Float64Array(N); // 1/s_i
@@ -189,7 +194,7 @@ export function fitSpectrum(data: SpectrumData, o: FitOptions): FitResult {
     return c;
   };
 
-  if (free.includes('gain')) base.gain = Math.exp(bestLogGain(logModel(base, omegas, theta), base));
+  if (free.includes('gain')) base.gain = Math.exp(bestLogGain(logModel(base, omegas, theta, detection), base));
   if ((o.scan ?? true) && free.includes('g')) {
     // Coarse start: g/g_cr on a grid dense near the threshold (where spectra change fastest), gain in closed form.
     const gCr = criticalCoupling(base.params).gCr;
@@ -197,22 +202,22 @@ export function fitSpectrum(data: SpectrumData, o: FitOptions): FitResult {
     for (let k = 1; k <= 80; k++) {
       const frac = 1 - (1 - k / 81) ** 2;
       const s: State = { ...base, params: { ...base.params, g: gCr * frac } };
-      let lm = logModel(s, omegas, theta);
+      let lm = logModel(s, omegas, theta, detection);
       if (free.includes('gain')) {
         s.gain = Math.exp(bestLogGain(lm, s));
-        lm = logModel(s, omegas, theta);
+        lm = logModel(s, omegas, theta, detection);
       }
       const c = chi2Of(lm);
       if (c < best.chi2) best = { chi2: c, s };
     }
-    if (best.chi2 < chi2Of(logModel(base, omegas, theta))) base = best.s;
+    if (best.chi2 < chi2Of(logModel(base, omegas, theta, detection))) base = best.s;
   }
 
   // LM on the weighted log residuals. The model closure is evaluated once per parameter vector and indexed by x = i.
   const xs = Array.from({ length: N }, (_, i) => i);
   const ys = Array.from(yLog, (y, i) => y * w[i]);
   const fn = (t: number[]) => {
-    const lm = logModel(toState(t, free, base), omegas, theta);
+    const lm = logModel(toState(t, free, base), omegas, theta, detection);
     return (i: number) => lm[i] * w[i];
   };
   let t = fromState(base, free, base);
@@ -251,12 +256,12 @@ export function fitSpectrum(data: SpectrumData, o: FitOptions): FitResult {
     const tm = t.slice();
     tp[k] += h;
     tm[k] -= h;
-    const fp = logModel(toState(tp, free, base), omegas, theta);
-    const fm = logModel(toState(tm, free, base), omegas, theta);
+    const fp = logModel(toState(tp, free, base), omegas, theta, detection);
+    const fm = logModel(toState(tm, free, base), omegas, theta, detection);
     for (let i = 0; i < N; i++) J.set(i, k, (w[i] * (fp[i] - fm[i])) / (2 * h));
   }
   const best = toState(t, free, base);
-  const model = logModel(best, omegas, theta);
+  const model = logModel(best, omegas, theta, detection);
   const chi2 = chi2Of(model);
   const dof = N - p;
   const s2 = data.sigma ? 1 : chi2 / dof;

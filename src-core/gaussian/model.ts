@@ -21,6 +21,14 @@ import { checkNumber, ParameterError, type NumberRule } from '../validation.js';
 export const HBAR = 1.054571817e-34; // J s
 export const K_B = 1.380649e-23; // J / K
 
+/** How κ_a and γ_b are entered (conventions.ts): the paper's amplitude rates or measured linewidths (FWHM). */
+export type RateConvention = 'amplitude' | 'fwhm';
+export const RATE_CONVENTIONS: readonly RateConvention[] = ['amplitude', 'fwhm'];
+
+/** Which output spectrum (spectrum.ts): one homodyne quadrature, or sideband-resolved heterodyne. */
+export type Detection = 'homodyne' | 'heterodyne';
+export const DETECTIONS: readonly Detection[] = ['homodyne', 'heterodyne'];
+
 export type Damping = 'brownian' | 'symmetric';
 export const DAMPINGS: readonly Damping[] = ['brownian', 'symmetric'];
 

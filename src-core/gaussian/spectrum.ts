@@ -14,7 +14,7 @@
  *    detector measures; it is even in ω. Returned in shot-noise units (vacuum = 1) with detection efficiency η:
  *    S = 1 + η (2 S_θ − 1).
  */
-import { bathRatesB, diffusionMatrix, driftMatrix, thermalOccupation, type GaussianParams } from './model.js';
+import { bathRatesB, diffusionMatrix, driftMatrix, thermalOccupation, type Detection, type GaussianParams } from './model.js';
 
 /**
  * M(ω) = (−iω − A)⁻¹ for a 4×4 real A, by Gauss–Jordan with partial pivoting on split re/im arrays.
@@ -105,8 +105,50 @@ export function intracavitySpectrum(p: GaussianParams, omega: number): Float64Ar
 export interface OutputSpectrumOptions {
   /** Homodyne angle θ (rad): X_θ = q cos θ + p sin θ; π/2 detects the phase quadrature. */
   theta?: number;
-  /** Detection efficiency η ∈ (0, 1]: S = 1 + η (2 S_θ − 1). Default 1. */
+  /** Detection efficiency η ∈ (0, 1]: S = 1 + η (2 S_θ − 1) (homodyne), 1 + η n(ω) (heterodyne). Default 1. */
   eta?: number;
+}
+
+export { DETECTIONS, type Detection } from './model.js';
+
+/** What each detection's spectrum is, in words (printed in every output that carries a spectrum). */
+export const DETECTION_CONVENTION: Readonly<Record<Detection, string>> = Object.freeze({
+  homodyne:
+    'homodyne of X_theta = q cos(theta) + p sin(theta) of the output field: S(omega) = 1 + eta (2 S_theta(omega) - 1), S_theta the symmetrised spectrum (vacuum 1/2); shot noise = 1; even in omega',
+  heterodyne:
+    'heterodyne (sideband-resolved): S(omega) = 1 + eta n(omega), n(omega) = integral dtau exp(-i omega tau) <a_out^dag(t+tau) a_out(t)> (output photon flux per unit bandwidth); shot noise = 1; omega > 0 above the pump (PHYSICS.md section 4 writes exp(+i omega tau): the same spectrum at -omega); integral of n d omega/2pi = 2 kappa_a n_a',
+});
+
+/** Per-ω quadrature transfer of the output field: T[r][k] (r = q_out, p_out; k = input channel), re and im. */
+class OutputTransfer {
+  readonly A: Float64Array;
+  readonly Bd: number[];
+  readonly W: number[];
+  readonly sk: number;
+  readonly Tre = new Float64Array(8);
+  readonly Tim = new Float64Array(8);
+  private readonly Mre = new Float64Array(16);
+  private readonly Mim = new Float64Array(16);
+  private readonly wr = new Float64Array(32);
+  private readonly wi = new Float64Array(32);
+  constructor(readonly p: GaussianParams) {
+    this.A = driftMatrix(p);
+    const nT = thermalOccupation(p.omegaB, p.Tb);
+    const [gq, gp] = bathRatesB(p);
+    this.sk = Math.sqrt(2 * p.kappaA);
+    this.Bd = [this.sk, this.sk, Math.sqrt(2 * gq), Math.sqrt(2 * gp)];
+    this.W = [0.5, 0.5, nT + 0.5, nT + 0.5];
+  }
+  /** T = √(2κ_a) M_{a·} B − [I 0] at ω. */
+  at(omega: number): void {
+    const { Mre, Mim, Tre, Tim, sk, Bd } = this;
+    resolvent(this.A, omega, Mre, Mim, this.wr, this.wi);
+    for (let r = 0; r < 2; r++)
+      for (let k = 0; k < 4; k++) {
+        Tre[r * 4 + k] = sk * Mre[r * 4 + k] * Bd[k] - (r === k ? 1 : 0);
+        Tim[r * 4 + k] = sk * Mim[r * 4 + k] * Bd[k];
+      }
+  }
 }
 
 /**
@@ -116,32 +158,57 @@ export interface OutputSpectrumOptions {
 export function outputSpectrum(p: GaussianParams, omegas: ArrayLike<number>, opts: OutputSpectrumOptions = {}): Float64Array {
   const theta = opts.theta ?? Math.PI / 2;
   const eta = opts.eta ?? 1;
-  const A = driftMatrix(p);
-  const nT = thermalOccupation(p.omegaB, p.Tb);
-  const [gq, gp] = bathRatesB(p);
-  const sk = Math.sqrt(2 * p.kappaA);
-  const Bd = [sk, sk, Math.sqrt(2 * gq), Math.sqrt(2 * gp)];
-  const W = [0.5, 0.5, nT + 0.5, nT + 0.5];
   const u0 = Math.cos(theta);
   const u1 = Math.sin(theta);
-  const Mre = new Float64Array(16);
-  const Mim = new Float64Array(16);
-  const wr = new Float64Array(32);
-  const wi = new Float64Array(32);
+  const T = new OutputTransfer(p);
   const out = new Float64Array(omegas.length);
   for (let n = 0; n < omegas.length; n++) {
-    resolvent(A, omegas[n], Mre, Mim, wr, wi);
+    T.at(omegas[n]);
     let s = 0;
     for (let k = 0; k < 4; k++) {
-      let tr = sk * (u0 * Mre[k] + u1 * Mre[4 + k]) * Bd[k];
-      const ti = sk * (u0 * Mim[k] + u1 * Mim[4 + k]) * Bd[k];
-      if (k === 0) tr -= u0;
-      else if (k === 1) tr -= u1;
-      s += (tr * tr + ti * ti) * W[k];
+      const tr = u0 * T.Tre[k] + u1 * T.Tre[4 + k];
+      const ti = u0 * T.Tim[k] + u1 * T.Tim[4 + k];
+      s += (tr * tr + ti * ti) * T.W[k];
     }
     out[n] = 1 + eta * (2 * s - 1);
   }
   return out;
+}
+
+/** Output photon flux per unit bandwidth n(ω) (see the header; ω > 0 above the pump), at angular frequencies ω. */
+export function photonFluxSpectrum(p: GaussianParams, omegas: ArrayLike<number>): Float64Array {
+  const T = new OutputTransfer(p);
+  // channels in (q, p) pairs: (q_in, p_in) and (noise of q_b, noise of p_b); the commutator pairs exist only where
+  // both members couple (Brownian: the q_b channel has B = 0, so its pair term vanishes by itself)
+  const out = new Float64Array(omegas.length);
+  const tr = new Float64Array(4), ti = new Float64Array(4);
+  for (let n = 0; n < omegas.length; n++) {
+    T.at(omegas[n]);
+    for (let k = 0; k < 4; k++) {
+      // t_k = (T_qk + i T_pk)/√2
+      tr[k] = (T.Tre[k] - T.Tim[4 + k]) / Math.SQRT2;
+      ti[k] = (T.Tim[k] + T.Tre[4 + k]) / Math.SQRT2;
+    }
+    let s = 0;
+    for (let k = 0; k < 4; k++) s += T.W[k] * (tr[k] * tr[k] + ti[k] * ti[k]);
+    // + Σ conj(t_k) (i/2) J_kl t_l over the pairs (0,1) and (2,3): (i/2)(conj(t_q) t_p − conj(t_p) t_q) = −Im(conj(t_q) t_p)
+    for (const [q, pp] of [[0, 1], [2, 3]]) s -= tr[q] * ti[pp] - ti[q] * tr[pp];
+    out[n] = s;
+  }
+  return out;
+}
+
+/** Heterodyne spectrum S_het(ω) = 1 + η n(ω) in shot-noise units (vacuum = 1). */
+export function heterodyneSpectrum(p: GaussianParams, omegas: ArrayLike<number>, opts: { eta?: number } = {}): Float64Array {
+  const eta = opts.eta ?? 1;
+  const n = photonFluxSpectrum(p, omegas);
+  for (let i = 0; i < n.length; i++) n[i] = 1 + eta * n[i];
+  return n;
+}
+
+/** Either detection's spectrum (θ only for homodyne). */
+export function detectedSpectrum(p: GaussianParams, omegas: ArrayLike<number>, detection: Detection, opts: OutputSpectrumOptions = {}): Float64Array {
+  return detection === 'heterodyne' ? heterodyneSpectrum(p, omegas, { eta: opts.eta }) : outputSpectrum(p, omegas, opts);
 }
 
 /** Frequencies f (Hz) → ω = 2πf (s⁻¹). */

@@ -37,6 +37,13 @@ export class SpectrumParseError extends ParameterError {
   }
 }
 
+/** Heterodyne spectra have both sidebands: frequencies relative to the pump, of either sign. */
+export interface SpectrumTextOptions {
+  signedFrequencies?: boolean;
+}
+
+const SIGNED_FREQUENCY = { name: 'frequency', allowed: 'a finite number (Hz, relative to the pump; heterodyne)', ok: (v: number) => Number.isFinite(v) };
+
 const COLUMN_RULES = [
   { name: 'frequency', allowed: 'a finite number ≥ 0 (Hz)', ok: (v: number) => v >= 0 },
   { name: 'PSD', allowed: 'a finite number > 0', ok: (v: number) => v > 0 },
@@ -49,7 +56,7 @@ const isNumberCell = (s: string) => s.trim() !== '' && Number.isFinite(Number(s.
  * Validate tokenised rows (comments and blank lines already removed). `lines[i]` is the 1-based line number of
  * rows[i] in the file, for the messages. Throws SpectrumParseError.
  */
-export function validateSpectrumRows(rows: string[][], lines: number[]): SpectrumData {
+export function validateSpectrumRows(rows: string[][], lines: number[], opts: SpectrumTextOptions = {}): SpectrumData {
   let start = 0;
   let header: string[] | undefined;
   if (rows.length > 0 && rows[0].every((c) => !isNumberCell(c)) && rows[0].some((c) => /[A-Za-z_]/.test(c) && !/^\s*[+-]?(nan|inf|infinity)\s*$/i.test(c))) {
@@ -74,7 +81,7 @@ export function validateSpectrumRows(rows: string[][], lines: number[]): Spectru
     for (let c = 0; c < width; c++) {
       const raw = row[c].trim();
       const v = raw === '' ? NaN : Number(raw);
-      const rule = COLUMN_RULES[c];
+      const rule = c === 0 && opts.signedFrequencies ? SIGNED_FREQUENCY : COLUMN_RULES[c];
       if (!Number.isFinite(v) || !rule.ok(v))
         throw new SpectrumParseError(lines[r], c + 1, `${rule.name} ${raw === '' ? 'is empty' : quoteValue(raw)}; allowed: ${rule.allowed}`);
       cols[c]![r - start] = v;
@@ -84,7 +91,7 @@ export function validateSpectrumRows(rows: string[][], lines: number[]): Spectru
 }
 
 /** Parse the text of a spectrum file (browser-safe tokeniser). Throws SpectrumParseError. */
-export function parseSpectrumText(text: string): SpectrumData {
+export function parseSpectrumText(text: string, opts: SpectrumTextOptions = {}): SpectrumData {
   const rows: string[][] = [];
   const lines: number[] = [];
   const all = text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/);
@@ -95,5 +102,5 @@ export function parseSpectrumText(text: string): SpectrumData {
     rows.push(cells.map((c) => c.replace(/^"(.*)"$/, '$1')));
     lines.push(i + 1);
   }
-  return validateSpectrumRows(rows, lines);
+  return validateSpectrumRows(rows, lines, opts);
 }

@@ -10,6 +10,7 @@ import {
   parseSpectrumText,
   SpectrumParseError,
   validateSpectrumRows,
+  type SpectrumTextOptions,
   type SpectrumData,
 } from '../../src-core/gaussian/spectrumText.js';
 
@@ -22,13 +23,13 @@ export const SPECTRUM_LIMITS = Object.freeze({ bytes: 32 * 2 ** 20, rows: 100_00
 /** Rules on the parsed columns, each naming the line and the column of the first offending row. */
 function checkLimits(d: SpectrumData, lines: (i: number) => number | undefined): SpectrumData {
   if (d.f.length > SPECTRUM_LIMITS.rows) throw new SpectrumParseError(undefined, undefined, `${d.f.length} data rows; allowed: at most ${SPECTRUM_LIMITS.rows}`);
-  const bad = d.f.findIndex((f) => f > SPECTRUM_LIMITS.fMaxHz);
-  if (bad >= 0) throw new SpectrumParseError(lines(bad), 1, `frequency ${quoteValue(d.f[bad])}; allowed: a frequency ≤ ${SPECTRUM_LIMITS.fMaxHz} Hz`);
+  const bad = d.f.findIndex((f) => Math.abs(f) > SPECTRUM_LIMITS.fMaxHz);
+  if (bad >= 0) throw new SpectrumParseError(lines(bad), 1, `frequency ${quoteValue(d.f[bad])}; allowed: a frequency of magnitude ≤ ${SPECTRUM_LIMITS.fMaxHz} Hz`);
   return d;
 }
 
 /** Parse spectrum text; throws SpectrumParseError (a ParameterError) naming line and column. */
-export function parseSpectrumCsv(text: string): SpectrumData {
+export function parseSpectrumCsv(text: string, opts: SpectrumTextOptions = {}): SpectrumData {
   if (text.length > SPECTRUM_LIMITS.bytes)
     throw new SpectrumParseError(undefined, undefined, `${(text.length / 2 ** 20).toFixed(1)} MiB of text; allowed: at most ${SPECTRUM_LIMITS.bytes / 2 ** 20} MiB`);
   const first = text
@@ -36,7 +37,7 @@ export function parseSpectrumCsv(text: string): SpectrumData {
     .split(/\r\n|\n|\r/)
     .find((l) => l.trim() !== '' && !l.trim().startsWith('#'));
   const delimiter = first?.match(/[,;\t]/)?.[0];
-  if (delimiter === undefined) return checkLimits(parseSpectrumText(text), () => undefined);
+  if (delimiter === undefined) return checkLimits(parseSpectrumText(text, opts), () => undefined);
   let records: { record: string[]; info: { lines: number } }[];
   try {
     records = parse(text, {
@@ -58,12 +59,13 @@ export function parseSpectrumCsv(text: string): SpectrumData {
   const d = validateSpectrumRows(
     kept.map((r) => r.record),
     kept.map((r) => r.info.lines),
+    opts,
   );
   return checkLimits(d, (i) => kept[i + (d.header ? 1 : 0)]?.info.lines);
 }
 
 /** Read and parse a spectrum file; a missing or unreadable file is a ParameterError on `--spectrum`. */
-export function readSpectrumCsv(path: string): SpectrumData {
+export function readSpectrumCsv(path: string, opts: SpectrumTextOptions = {}): SpectrumData {
   let text: string;
   try {
     const size = statSync(path).size;
@@ -77,7 +79,7 @@ export function readSpectrumCsv(path: string): SpectrumData {
     throw new ParameterError('--spectrum', `a readable CSV file of "frequency (Hz), PSD[, sigma]" (${(e as NodeJS.ErrnoException).code ?? 'unreadable'})`, path);
   }
   try {
-    return parseSpectrumCsv(text);
+    return parseSpectrumCsv(text, opts);
   } catch (e) {
     // Name the flag and the file: "--spectrum data.csv: line 3, column 2: PSD "x"; allowed: …".
     if (e instanceof SpectrumParseError) e.message = e.message.replace(/^spectrum file/, `--spectrum ${quoteField(path)}`);

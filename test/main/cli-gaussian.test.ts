@@ -157,3 +157,105 @@ describe('epstudio gaussian-spectrum → gaussian-fit', () => {
     expect(free.stderr).toMatch(/--free: got "zeta"; allowed: a comma-separated list of g, kappa_a/);
   });
 });
+
+describe('heterodyne spectra, rate conventions, the BEC γ_b assumption (issue 14)', () => {
+  const csvRows = (text: string) => text.split('\n').filter((l) => l && !l.startsWith('#') && !l.startsWith('frequency')).map((l) => l.split(',').map(Number));
+  const meta = (text: string, key: string) => text.match(new RegExp(`^# ${key}: (.*)$`, 'm'))?.[1];
+
+  it('gaussian-spectrum --detection heterodyne: both sidebands, asymmetric; they add up to the two homodyne quadratures', () => {
+    const het = cli('gaussian-spectrum', '--preset', 'cavity-bec', '--detection', 'heterodyne', '--points', '9');
+    expect(het.status, het.stderr).toBe(0);
+    const h = csvRows(het.stdout);
+    const fB = PRESETS['cavity-bec'].params.omegaB / (2 * Math.PI);
+    // default range −2 ω_b/2π … 2 ω_b/2π, symmetric grid
+    expect(h[0][0]).toBeCloseTo(-2 * fB, 6);
+    expect(h[8][0]).toBeCloseTo(2 * fB, 6);
+    expect(meta(het.stdout, 'detection')).toBe('heterodyne');
+    expect(meta(het.stdout, 'detection_convention')).toMatch(/omega > 0 above the pump/);
+    expect(meta(het.stdout, 'rates')).toBe('amplitude');
+    expect(meta(het.stdout, 'gamma_b_assumed')).toBe('true');
+    expect(meta(het.stdout, 'gamma_b_note')).toMatch(/ASSUMPTION.*needs gamma_b\/2pi = 6\d\d Hz/);
+    // n(ω) + n(−ω) = (S_0 + S_π/2)/2 − 1, with the homodyne spectra from two more runs
+    const hom = (theta: string) => csvRows(cli('gaussian-spectrum', '--preset', 'cavity-bec', '--theta', theta, '--f-min', '0', '--f-max', String(2 * fB), '--points', '5').stdout);
+    const s0 = hom('0'), s1 = hom(String(Math.PI / 2));
+    for (let i = 0; i < 5; i++) {
+      const np = h[4 + i][1] - 1, nm = h[4 - i][1] - 1;
+      expect(np + nm).toBeCloseTo((s0[i][1] + s1[i][1]) / 2 - 1, 9);
+    }
+    // the sidebands differ (n_b + 1 against n_b, and the cavity's filter)
+    expect(Math.abs(h[2][1] - h[6][1])).toBeGreaterThan(1e-4);
+  });
+
+  it('gaussian-fit --detection heterodyne --fit-gamma-b recovers γ_b (the BEC at γ_b/2π = 686 Hz) and μ_a ≈ μ_b', () => {
+    const gb = String(2 * Math.PI * 686);
+    const f = join(dir, 'het.csv');
+    expect(cli('gaussian-spectrum', '--preset', 'cavity-bec', '--gamma-b', gb, '--detection', 'heterodyne', '--points', '300', '--noise', '0.003', '--seed', '5', '--csv', f).status).toBe(0);
+    // start from the preset's 100 Hz
+    const r = cli('gaussian-fit', '--preset', 'cavity-bec', '--spectrum', f, '--detection', 'heterodyne', '--fit-gamma-b', '--json');
+    expect(r.status, r.stderr).toBe(0);
+    const o = JSON.parse(r.stdout);
+    expect(Math.abs(o.fitted.gamma_b.value - Number(gb))).toBeLessThan(3 * o.fitted.gamma_b.sigma);
+    expect(Math.abs(o.g2_over_gcr2 - 0.93)).toBeLessThan(1e-3);
+    expect(o.mu_a.value / o.mu_b.value).toBeCloseTo(1, 2);
+    expect(o.detection).toBe('heterodyne');
+    expect(o.gamma_b_assumed).toBe(false); // fitted, not assumed
+    expect(o.rates).toBe('amplitude');
+    expect(o.params).not.toHaveProperty('theta');
+    // the same file read as homodyne: negative frequencies are refused, naming the file, line and column
+    const h = cli('gaussian-fit', '--preset', 'cavity-bec', '--spectrum', f);
+    expect(h.status).toBe(2);
+    expect(h.stderr).toMatch(/het\.csv.*line \d+, column 1/);
+  });
+
+  it('--rates fwhm halves κ_a and γ_b (the preset\'s and the flags\'), and says so in every output', () => {
+    const p = PRESETS['cavity-om'].params;
+    const a = JSON.parse(cli('gaussian', '--preset', 'cavity-om', '--g', '1e6', '--kappa-a', String(p.kappaA / 2), '--gamma-b', '500', '--json').stdout);
+    const f = JSON.parse(cli('gaussian', '--preset', 'cavity-om', '--g', '1e6', '--gamma-b', '1000', '--rates', 'fwhm', '--json').stdout);
+    expect(f.Pi_s).toBe(a.Pi_s);
+    expect(f.kappa_a).toBe(p.kappaA / 2);
+    expect(f.gamma_b).toBe(500);
+    expect(f.gamma_b_fwhm).toBe(1000);
+    expect(f.rates).toBe('fwhm');
+    expect(f.rates_convention).toMatch(/FWHM/);
+    expect(a.rates_convention).toMatch(/amplitude rates/);
+    const csv = cli('gaussian-sweep', '--preset', 'cavity-om', '--points', '2', '--rates', 'fwhm').stdout;
+    expect(meta(csv, 'rates')).toBe('fwhm');
+    const txt = cli('gaussian', '--preset', 'cavity-om', '--rates', 'fwhm').stdout;
+    expect(txt).toMatch(/^convention: .*FWHM/m);
+  });
+
+  it('the cavity-BEC γ_b: assumed (JSON field, printed note) unless given', () => {
+    const j = JSON.parse(cli('gaussian', '--preset', 'cavity-bec', '--json').stdout);
+    expect(j.gamma_b_assumed).toBe(true);
+    expect(j.gamma_b_balanced_over_2pi_hz).toBeGreaterThan(600);
+    expect(j.gamma_b_balanced_over_2pi_hz).toBeLessThan(700);
+    // independent of the note: at that γ_b the engine's μ_a and μ_b agree
+    const q = { ...PRESETS['cavity-bec'].params, gammaB: 2 * Math.PI * j.gamma_b_balanced_over_2pi_hz };
+    const e = gaussianNess({ ...q, g: criticalCoupling(q).gCr * Math.sqrt(0.93) });
+    expect(e.mu_a / e.mu_b).toBeCloseTo(1, 6);
+    const t = cli('gaussian', '--preset', 'cavity-bec').stdout;
+    expect(t).toMatch(/^note: ASSUMPTION: gamma_b\/2pi = 100 Hz/m);
+    expect(t).toContain(`${j.gamma_b_balanced_over_2pi_hz.toFixed(0)} Hz`);
+    const given = JSON.parse(cli('gaussian', '--preset', 'cavity-bec', '--gamma-b', '4000', '--json').stdout);
+    expect(given.gamma_b_assumed).toBe(false);
+    expect(given).not.toHaveProperty('gamma_b_note');
+    expect(JSON.parse(cli('gaussian', '--preset', 'cavity-om', '--json').stdout).gamma_b_assumed).toBe(false);
+  });
+
+  it('bad values of the new flags: exit 2, one line naming the flag', () => {
+    const cases: [string[], RegExp][] = [
+      [['gaussian-spectrum', '--preset', 'cavity-bec', '--detection', 'sideband'], /--detection/],
+      [['gaussian-spectrum', '--preset', 'cavity-bec', '--detection', 'heterodyne', '--theta', '0'], /--theta/],
+      [['gaussian-spectrum', '--preset', 'cavity-bec', '--f-min', '-100'], /--f-min/],
+      [['gaussian-spectrum', '--preset', 'cavity-bec', '--detection', 'heterodyne', '--f-min', '100', '--f-max', '-100'], /--f-max/],
+      [['gaussian', '--preset', 'cavity-bec', '--rates', 'hwhm'], /--rates/],
+      [['gaussian-fit', '--preset', 'cavity-bec', '--spectrum', 'x.csv', '--detection', 'homodyne', '--fit-gamma-b', '--detection', 'heterodyne'], /--detection/],
+    ];
+    for (const [args, re] of cases) {
+      const r = cli(...args);
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(re);
+    }
+  });
+});

@@ -52,6 +52,7 @@ const GAUSS_MODEL: FlagSpec = {
   '--g': value(num(0, 1e6)),
   '--g-over-kappa': value(num(0, 3)),
   '--g2-over-gcr2': value(num(0, 1.2)),
+  '--rates': fc.constantFrom('amplitude', 'fwhm', 'FWHM', ''),
 };
 
 /**
@@ -79,8 +80,9 @@ const COMMANDS: { name: string; weight: number; required: string[]; flags: FlagS
     required: ['--preset'],
     flags: {
       ...GAUSS_MODEL,
-      '--f-min': value(num(0, 1e6)),
-      '--f-max': value(num(1, 1e7)),
+      '--detection': fc.constantFrom('homodyne', 'heterodyne', 'heterodyne', 'het', ''),
+      '--f-min': value(num(-1e6, 1e6)),
+      '--f-max': value(num(-1e6, 1e7)),
       '--points': value(int(2, 30), false),
       '--theta': value(num(-4, 4)),
       '--eta': value(num(0, 1)),

@@ -17,7 +17,7 @@ import { ParameterError } from '../../src-core/validation.js';
 import { PRESETS } from '../../src-core/gaussian/model.js';
 import { criticalCoupling } from '../../src-core/gaussian/stability.js';
 import { couplingFrom } from '../../src-core/gaussian/sweep.js';
-import { frequencyGrid, outputSpectrum, toAngular } from '../../src-core/gaussian/spectrum.js';
+import { frequencyGrid, outputSpectrum, toAngular, type Detection } from '../../src-core/gaussian/spectrum.js';
 import { DERIVED, FIT_PARAMS, fitSpectrum, type FitParam } from '../../src-core/gaussian/fit.js';
 import { parseSpectrumCsv } from '../../src-main/io/spectrumCsv.js';
 import { buildProgram, reportError } from '../../src-main/cli.js';
@@ -80,11 +80,11 @@ function checkError(e: unknown): void {
   expect(e.message.length).toBeLessThan(700);
 }
 
-/** Parse, then fit what parsed; the property of every input. */
-function parseAndFit(text: string, free: FitParam[]): void {
+/** Parse, then fit what parsed; the property of every input (heterodyne: signed frequencies, the sideband model). */
+function parseAndFit(text: string, free: FitParam[], detection: Detection = 'homodyne'): void {
   let data;
   try {
-    data = parseSpectrumCsv(text);
+    data = parseSpectrumCsv(text, { signedFrequencies: detection === 'heterodyne' });
   } catch (e) {
     checkError(e);
     outcomes.refusedParse++;
@@ -93,7 +93,7 @@ function parseAndFit(text: string, free: FitParam[]): void {
   for (const a of [data.f, data.psd, data.sigma ?? new Float64Array()]) expect(a.every(Number.isFinite)).toBe(true);
   try {
     const eta = free.includes('eta') ? 0.9 : 1;
-    const r = fitSpectrum(data, { start, free, theta: preset.theta, eta, scan: false, maxIterations: 3 });
+    const r = fitSpectrum(data, { start, free, theta: preset.theta, eta, scan: false, maxIterations: 3, detection });
     const numbers = [r.chi2, r.chi2_dof, r.gain, r.eta, ...r.model, ...Object.values(r.fitted).flatMap((e) => [e!.value, e!.sigma]), ...DERIVED.flatMap((d) => [r.derived[d].value, r.derived[d].sigma])];
     expect(numbers.every(Number.isFinite)).toBe(true);
     outcomes.parsedAndFitted++;
@@ -119,6 +119,15 @@ describe(`spectrum CSV: ${RUNS} generated inputs per property, parsed and fitted
     expect(outcomes.parsedAndFitted).toBeGreaterThan(RUNS / 20);
     expect(outcomes.refusedFit).toBeGreaterThan(0);
     console.log(`fuzz-spectrum: ${2 * RUNS} inputs: ${outcomes.parsedAndFitted} fitted, ${outcomes.refusedParse} refused by the parser, ${outcomes.refusedFit} refused by the fit`);
+  }, 60_000);
+
+  it('heterodyne (issue 14): mutated spectra with frequencies of either sign, fitted as sidebands: a finite fit or a ParameterError', () => {
+    const before = outcomes.parsedAndFitted;
+    const signed = fc.tuple(mutatedText, fc.constantFrom('none', 'odd', 'all')).map(([t, neg]) =>
+      neg === 'none' ? t : t.split('\n').map((l, i) => (i > 0 && (neg === 'all' || i % 2 === 1) && /^[0-9]/.test(l) ? '-' + l : l)).join('\n'),
+    );
+    fc.assert(fc.property(signed, freeArb, (t, free) => parseAndFit(t, free, 'heterodyne')), { numRuns: Math.ceil(RUNS / 2), seed: SEED });
+    expect(outcomes.parsedAndFitted - before).toBeGreaterThan(RUNS / 40);
   }, 60_000);
 
   it('the issue\'s cases through `epstudio gaussian-fit` (in-process): exit 2 naming the file', async () => {

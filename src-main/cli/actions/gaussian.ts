@@ -14,7 +14,8 @@ import {
 import { gaussianNess } from '../../../src-core/gaussian/ness.js';
 import { criticalCoupling, type CriticalCoupling } from '../../../src-core/gaussian/stability.js';
 import { couplingFrom, gaussianSweep, sweepLimit, sweepValueOf } from '../../../src-core/gaussian/sweep.js';
-import { frequencyGrid, outputSpectrum, toAngular } from '../../../src-core/gaussian/spectrum.js';
+import { DETECTION_CONVENTION, detectedSpectrum, frequencyGrid, toAngular, type Detection } from '../../../src-core/gaussian/spectrum.js';
+import { becGammaBAssumption, fromAmplitudeRate, RATE_CONVENTION_TEXT, toAmplitudeRates, type RateConvention } from '../../../src-core/gaussian/conventions.js';
 import type { FitParam } from '../../../src-core/gaussian/fit.js';
 import { toCsv } from '../../io/csv.js';
 import { writeFileAtomic } from '../../io/atomicWrite.js';
@@ -34,13 +35,17 @@ interface ModelFlags {
   g?: number;
   gOverKappa?: number;
   g2OverGcr2?: number;
+  rates?: RateConvention;
 }
 
 
-/** Preset parameters with the user's overrides (g still 0). */
+/**
+ * Preset parameters with the user's overrides (g still 0), κ_a and γ_b converted from the --rates convention to the
+ * model's amplitude rates.
+ */
 function modelFrom(o: ModelFlags): { preset: GaussianPreset; params: GaussianParams; crit: CriticalCoupling } {
   const preset = PRESETS[o.preset];
-  const params: GaussianParams = {
+  const entered: GaussianParams = {
     ...preset.params,
     ...(o.omegaA !== undefined && { omegaA: o.omegaA }),
     ...(o.kappaA !== undefined && { kappaA: o.kappaA }),
@@ -51,7 +56,8 @@ function modelFrom(o: ModelFlags): { preset: GaussianPreset; params: GaussianPar
     ...(o.damping !== undefined && { damping: o.damping }),
     g: 0,
   };
-  validateGaussianParams(params);
+  validateGaussianParams(entered);
+  const params = toAmplitudeRates(entered, o.rates ?? 'amplitude');
   const crit = criticalCoupling(params);
   if (!(crit.gCr > 0)) throw new ParameterError('--preset', 'parameters for which A is stable at g = 0 (check --omega-a, --chi-b)', o.preset);
   return { preset, params, crit };
@@ -114,6 +120,38 @@ function paramsJson(p: GaussianParams) {
   return { omega_a: p.omegaA, kappa_a: p.kappaA, omega_b: p.omegaB, gamma_b: p.gammaB, T_b: p.Tb, chi_b: p.chiB ?? 0, damping: p.damping };
 }
 
+/**
+ * The conventions every seed-004 output carries (issue 14): how rates were entered, and, for the cavity-BEC preset
+ * with its own γ_b (neither --gamma-b nor a fitted γ_b), that this γ_b is an assumption, with the γ_b the seed's
+ * μ_a ≈ μ_b implies. `params` are the model's (amplitude) parameters in use.
+ */
+function conventions(o: ModelFlags, params: GaussianParams, gammaBFitted = false) {
+  const rates = o.rates ?? 'amplitude';
+  const assumed = o.preset === 'cavity-bec' && o.gammaB === undefined && !gammaBFitted ? becGammaBAssumption(params, rates) : undefined;
+  return {
+    rates,
+    rates_convention: RATE_CONVENTION_TEXT[rates] + '; every rate in this output is the amplitude rate the model uses',
+    ...(rates === 'fwhm' && { kappa_a_fwhm: fromAmplitudeRate(params.kappaA, rates), gamma_b_fwhm: fromAmplitudeRate(params.gammaB, rates) }),
+    ...(assumed
+      ? {
+          gamma_b_assumed: true,
+          gamma_b_balanced_over_2pi_hz: assumed.gamma_b_balanced_over_2pi_hz,
+          gamma_b_note: assumed.note,
+        }
+      : { gamma_b_assumed: false }),
+  };
+}
+
+/** The same as `# key: value` lines of a CSV (no null values there). */
+function conventionsMeta(c: ReturnType<typeof conventions>): Record<string, string | number | boolean> {
+  return Object.fromEntries(Object.entries(c).map(([k, v]) => [k, v === null ? 'none' : v]));
+}
+
+/** Text-output lines: the convention and, where it applies, the γ_b note. */
+function conventionLines(c: ReturnType<typeof conventions>): string {
+  return `convention: ${c.rates_convention}\n${'gamma_b_note' in c ? `note: ${c.gamma_b_note}\n` : ''}`;
+}
+
 /** Write to a file (atomically) or, for `--csv` without a path, to stdout. */
 function emit(target: string | boolean | undefined, text: string): void {
   if (typeof target === 'string') writeFileAtomic(target, text);
@@ -142,15 +180,17 @@ export function gaussian(o: ModelFlags & { json?: boolean }): void {
     mu_b: r.mu_b,
     Pi_s: r.Pi_s,
     units: JSON_UNITS,
+    ...conventions(o, params),
   };
+  const conv = conventions(o, params);
   if (o.json) printJson(out, true);
   else
     printChecked(
       out,
       Object.entries(out)
-        .filter(([k]) => k !== 'units' && k !== 'g_cr_seed_convention')
+        .filter(([k]) => k !== 'units' && k !== 'g_cr_seed_convention' && !(k in conv))
         .map(([k, v]) => `${k.padEnd(14)} ${typeof v === 'number' ? v.toPrecision(8) : v}${k in JSON_UNITS && JSON_UNITS[k as keyof typeof JSON_UNITS] !== '1' ? ' ' + JSON_UNITS[k as keyof typeof JSON_UNITS] : ''}${k === 'g_cr_seed' ? ' (the threshold of G = g/2 in G(a + a†)(b + b†), γ_b neglected: compare with g_cr/2)' : ''}`)
-        .join('\n') + '\n',
+        .join('\n') + '\n' + conventionLines(conv),
     );
 }
 
@@ -177,6 +217,7 @@ export function gaussianSweepCommand(o: ModelFlags & { variable?: SweepVariable;
       n_T: s.n_T,
       ...Object.fromEntries(Object.entries(cols).map(([k, v]) => [k, Array.from(v)])),
       units: JSON_UNITS,
+      ...conventions(o, params),
     };
     printJson(json);
     return;
@@ -192,6 +233,7 @@ export function gaussianSweepCommand(o: ModelFlags & { variable?: SweepVariable;
       g_cr_seed_convention: G_CR_SEED_CONVENTION,
       n_T: s.n_T,
       units: 'rates (omega_a kappa_a omega_b gamma_b chi_b g g_cr) in rad/s (angular: 2π × Hz); T_b in K; Pi_s mu_a mu_b in nat/s; n_a n_b n_T and the sweep variable dimensionless',
+      ...conventionsMeta(conventions(o, params)),
     },
     columns: [variable, 'g', 'Pi_s', 'mu_a', 'mu_b', 'n_a', 'n_b'],
     rows,
@@ -199,17 +241,21 @@ export function gaussianSweepCommand(o: ModelFlags & { variable?: SweepVariable;
   emit(o.csv ?? true, csv);
 }
 
-export function gaussianSpectrum(o: ModelFlags & { fMin?: number; fMax?: number; points: number; theta?: number; eta: number; gain: number; noise: number; seed: number; csv?: string | boolean }): void {
+export function gaussianSpectrum(o: ModelFlags & { detection: Detection; fMin?: number; fMax?: number; points: number; theta?: number; eta: number; gain: number; noise: number; seed: number; csv?: string | boolean }): void {
   const { preset, params, crit } = modelFrom(o);
   const g = couplingOf(o, preset, params, crit);
   const p = { ...params, g };
   gaussianNess(p, crit);
-  const fMin = o.fMin ?? 0;
-  const fMax = o.fMax ?? (2 * p.omegaB) / (2 * Math.PI);
+  const het = o.detection === 'heterodyne';
+  if (het && o.theta !== undefined) throw new ParameterError('--theta', 'only with --detection homodyne (heterodyne detects both quadratures)', o.theta);
+  const fB = p.omegaB / (2 * Math.PI);
+  const fMin = o.fMin ?? (het ? -2 * fB : 0);
+  if (!het && fMin < 0) throw new ParameterError('--f-min', 'a frequency ≥ 0 with --detection homodyne (its spectrum is even in ω; negative frequencies need --detection heterodyne)', fMin);
+  const fMax = o.fMax ?? 2 * fB;
   if (!(fMax > fMin)) throw new ParameterError('--f-max', `a frequency > --f-min (${fMin} Hz)`, fMax);
   const f = frequencyGrid(fMin, fMax, o.points);
   const theta = o.theta ?? preset.theta;
-  const S = outputSpectrum(p, toAngular(f), { theta, eta: o.eta });
+  const S = detectedSpectrum(p, toAngular(f), o.detection, { theta, eta: o.eta });
   const rand = mulberry32(o.seed);
   const rows = Array.from(f, (fi, i) => {
     const m = o.gain * S[i];
@@ -217,24 +263,41 @@ export function gaussianSpectrum(o: ModelFlags & { fMin?: number; fMax?: number;
     return [fi, Math.max(m * (1 + o.noise * normalDeviate(rand)), 1e-300), o.noise * m];
   });
   const csv = toCsv({
-    meta: { model: 'seed 004, input-output homodyne spectrum (vacuum = 1)', preset: preset.id, ...paramsJson(p), g, g_cr: finiteOrNull(crit.gCr) ?? NO_THRESHOLD, theta, eta: o.eta, gain: o.gain, noise: o.noise },
+    meta: {
+      model: `seed 004, input-output ${o.detection} spectrum of the output field (shot noise = 1)`,
+      detection: o.detection,
+      detection_convention: DETECTION_CONVENTION[o.detection],
+      ...(het && p.damping === 'brownian' && { brownian_noise: 'noise on p_b only enters without its commutator partner (Markov model): exact for n_T >> 1' }),
+      preset: preset.id,
+      ...paramsJson(p),
+      g,
+      g_cr: finiteOrNull(crit.gCr) ?? NO_THRESHOLD,
+      ...(het ? {} : { theta }),
+      eta: o.eta,
+      gain: o.gain,
+      noise: o.noise,
+      ...conventionsMeta(conventions(o, params)),
+    },
     columns: o.noise === 0 ? ['frequency', 'PSD'] : ['frequency', 'PSD', 'sigma'],
     rows,
   });
   emit(o.csv ?? true, csv);
 }
 
-export async function gaussianFit(o: ModelFlags & { spectrum: string; free: FitParam[]; theta?: number; eta: number; modelCsv?: string; json?: boolean }): Promise<void> {
+export async function gaussianFit(o: ModelFlags & { spectrum: string; free: FitParam[]; fitGammaB?: boolean; detection: Detection; theta?: number; eta: number; modelCsv?: string; json?: boolean }): Promise<void> {
   // Only the fit loads Levenberg–Marquardt, ml-matrix and csv-parse (cold start of the other gaussian commands).
   const [{ DERIVED, fitSpectrum }, { readSpectrumCsv }] = await Promise.all([import('../../../src-core/gaussian/fit.js'), import('../../io/spectrumCsv.js')]);
   const { preset, params, crit } = modelFrom(o);
   const given = o.g !== undefined || o.gOverKappa !== undefined || o.g2OverGcr2 !== undefined;
   const g0 = couplingOf(o, preset, params, crit);
-  const data = readSpectrumCsv(o.spectrum);
+  const het = o.detection === 'heterodyne';
+  if (het && o.theta !== undefined) throw new ParameterError('--theta', 'only with --detection homodyne (heterodyne detects both quadratures)', o.theta);
+  const free: FitParam[] = o.fitGammaB && !o.free.includes('gammaB') ? [...o.free, 'gammaB'] : o.free;
+  const data = readSpectrumCsv(o.spectrum, { signedFrequencies: het });
   const theta = o.theta ?? preset.theta;
   let r: ReturnType<typeof fitSpectrum>;
   try {
-    r = fitSpectrum(data, { start: { ...params, g: g0 }, free: o.free, theta, eta: o.eta, scan: !given });
+    r = fitSpectrum(data, { start: { ...params, g: g0 }, free, theta, eta: o.eta, scan: !given, detection: o.detection });
   } catch (e) {
     // Name the file: "--spectrum "data.csv": cannot be fitted: …" (exit 2, bad input data).
     if (e instanceof ParameterError && e.field === 'spectrum') e.message = e.message.replace(/^spectrum/, `--spectrum ${quoteField(o.spectrum)}`);
@@ -256,19 +319,33 @@ export async function gaussianFit(o: ModelFlags & { spectrum: string; free: FitP
     absolute_sigma: r.absoluteSigma,
     residuals: 'ln PSD',
     iterations: r.iterations,
-    params: { ...paramsJson(r.params), g: r.params.g, eta: r.eta, gain: r.gain, theta },
+    params: { ...paramsJson(r.params), g: r.params.g, eta: r.eta, gain: r.gain, ...(het ? {} : { theta }) },
+    detection: o.detection,
+    detection_convention: DETECTION_CONVENTION[o.detection],
+    ...(r.fitted.gammaB && (o.rates ?? 'amplitude') === 'fwhm' && { gamma_b_fwhm: { value: 2 * r.fitted.gammaB.value, sigma: 2 * r.fitted.gammaB.sigma } }),
+    ...(r.fitted.kappaA && (o.rates ?? 'amplitude') === 'fwhm' && { kappa_a_fwhm: { value: 2 * r.fitted.kappaA.value, sigma: 2 * r.fitted.kappaA.sigma } }),
+    ...conventions(o, r.params, free.includes('gammaB')),
     units: { ...JSON_UNITS, theta: 'rad', eta: '1', gain: '1' },
   };
+  const conv = conventions(o, r.params, free.includes('gammaB'));
   assertFiniteResult(out); // before any file: all outputs or none
   if (o.modelCsv)
-    writeFileAtomic(o.modelCsv, toCsv({ meta: { preset: preset.id, chi2_dof: r.chi2_dof }, columns: ['frequency', 'PSD', 'model'], rows: Array.from(data.f, (f, i) => [f, data.psd[i], r.model[i]]) }));
+    writeFileAtomic(
+      o.modelCsv,
+      toCsv({
+        meta: { preset: preset.id, chi2_dof: r.chi2_dof, detection: o.detection, detection_convention: DETECTION_CONVENTION[o.detection], ...conventionsMeta(conv) },
+        columns: ['frequency', 'PSD', 'model'],
+        rows: Array.from(data.f, (f, i) => [f, data.psd[i], r.model[i]]),
+      }),
+    );
   if (o.json) printJson(out, true);
   else {
     const lines = [
       ...DERIVED.map((d) => `${d.padEnd(8)} ${r.derived[d].value.toPrecision(6)} ± ${r.derived[d].sigma.toPrecision(2)}`),
       ...r.free.map((k) => `${OUT_NAMES[k].padEnd(8)} ${r.fitted[k]!.value.toPrecision(6)} ± ${r.fitted[k]!.sigma.toPrecision(2)}`),
       `chi2/dof ${r.chi2_dof.toPrecision(4)} (dof ${r.dof}, residuals of ln PSD${r.absoluteSigma ? ', sigma from the file' : ''})`,
+      `detection: ${DETECTION_CONVENTION[o.detection]}`,
     ];
-    printChecked(out, lines.join('\n') + '\n');
+    printChecked(out, lines.join('\n') + '\n' + conventionLines(conv));
   }
 }

@@ -9,7 +9,7 @@
  */
 import type { Command } from 'commander';
 import { ParameterError } from '../../../src-core/validation.js';
-import { DAMPINGS, GAUSSIAN_RULES, PRESET_IDS, type SweepVariable } from '../../../src-core/gaussian/model.js';
+import { DAMPINGS, DETECTIONS, GAUSSIAN_RULES, PRESET_IDS, RATE_CONVENTIONS, type SweepVariable } from '../../../src-core/gaussian/model.js';
 import type { FitParam } from '../../../src-core/gaussian/fit.js';
 import { lazyAction, num, oneOf } from '../args.js';
 
@@ -61,7 +61,13 @@ function addModelOptions(cmd: Command): Command {
     .option('--gamma-b <rate>', `mode-b amplitude damping rate γ_b, ${RATE}`, num('--gamma-b', GAUSSIAN_RULES.gammaB))
     .option('--tb <K>', 'bath temperature T_b of mode b, kelvin', num('--tb', GAUSSIAN_RULES.Tb))
     .option('--chi-b <rate>', `squeezing term χ_b/2 (q_b² − p_b²) of mode b (superradiant phase), ${RATE}`, num('--chi-b', GAUSSIAN_RULES.chiB))
-    .option('--damping <model>', `damping of mode b: ${DAMPINGS.join(', ')} (default: the preset's)`, oneOf('--damping', DAMPINGS));
+    .option('--damping <model>', `damping of mode b: ${DAMPINGS.join(', ')} (default: the preset's)`, oneOf('--damping', DAMPINGS))
+    .option(
+      '--rates <convention>',
+      "how κ_a and γ_b (the preset's and --kappa-a, --gamma-b) are read: amplitude (the paper's amplitude rates) or fwhm (measured linewidths, = 2 × amplitude rate)",
+      oneOf('--rates', RATE_CONVENTIONS),
+      'amplitude',
+    );
 }
 
 function addCouplingOptions(cmd: Command, what: string): Command {
@@ -88,11 +94,12 @@ export function register(program: Command): void {
     .action(lazyAction(load, (m) => m.gaussianSweepCommand));
 
   addCouplingOptions(addModelOptions(program.command('gaussian-spectrum')), "default: the preset's Fig. 2 working point")
-    .description('model output-field homodyne spectrum (shot-noise units × gain) as CSV: frequency (Hz), PSD[, sigma]')
-    .option('--f-min <Hz>', `lowest frequency, Hz, 0 to ${F_MAX_HZ} (default 0)`, num('--f-min', { min: 0, max: F_MAX_HZ }))
-    .option('--f-max <Hz>', `highest frequency, Hz, up to ${F_MAX_HZ} (default 2 ω_b/2π)`, num('--f-max', { min: 0, exclusiveMin: true, max: F_MAX_HZ }))
+    .description('model output-field spectrum, homodyne or heterodyne (shot-noise units × gain) as CSV: frequency (Hz), PSD[, sigma]')
+    .option('--detection <kind>', `${DETECTIONS.join(' or ')}: homodyne of one quadrature (even in ω) or sideband-resolved heterodyne (ω relative to the pump, both signs)`, oneOf('--detection', DETECTIONS), 'homodyne')
+    .option('--f-min <Hz>', `lowest frequency, Hz, ${-F_MAX_HZ} to ${F_MAX_HZ}; ≥ 0 for homodyne (default 0 homodyne, −2 ω_b/2π heterodyne)`, num('--f-min', { min: -F_MAX_HZ, max: F_MAX_HZ }))
+    .option('--f-max <Hz>', `highest frequency, Hz, up to ${F_MAX_HZ} (default 2 ω_b/2π)`, num('--f-max', { min: -F_MAX_HZ, max: F_MAX_HZ }))
     .option('--points <n>', 'number of frequencies', num('--points', { min: 2, max: 1e6, integer: true }), 500)
-    .option('--theta <rad>', "homodyne angle θ, X_θ = q cos θ + p sin θ (default: the preset's, π/2)", num('--theta', { min: -10, max: 10 }))
+    .option('--theta <rad>', "homodyne angle θ, X_θ = q cos θ + p sin θ (default: the preset's, π/2; homodyne only)", num('--theta', { min: -10, max: 10 }))
     .option('--eta <η>', 'detection efficiency', num('--eta', { min: 0, exclusiveMin: true, max: 1 }), 1)
     .option('--gain <G>', `overall scale of the PSD, ${GAIN_RULE.min} to ${GAIN_RULE.max}`, num('--gain', GAIN_RULE), 1)
     .option('--noise <r>', 'relative Gaussian noise added to each point (also written as the sigma column)', num('--noise', { min: 0, max: 0.5 }), 0)
@@ -104,7 +111,9 @@ export function register(program: Command): void {
     .description('fit a measured spectrum (CSV: frequency Hz, PSD[, sigma]); report n_a, n_b, mu_a, mu_b, Pi_s with 1σ errors')
     .requiredOption('--spectrum <path>', 'CSV file: frequency (Hz), PSD[, sigma]; # comments and one header row allowed')
     .option('--free <list>', `parameters to fit, from ${FREE_WORDS.join(', ')}`, freeList, ['g', 'gain'] as FitParam[])
-    .option('--theta <rad>', "homodyne angle θ (default: the preset's, π/2)", num('--theta', { min: -10, max: 10 }))
+    .option('--fit-gamma-b', 'also fit γ_b (adds gamma_b to --free; the cavity-BEC preset does not know it)')
+    .option('--detection <kind>', `what the file holds: ${DETECTIONS.join(' or ')} (heterodyne: frequencies relative to the pump, both signs)`, oneOf('--detection', DETECTIONS), 'homodyne')
+    .option('--theta <rad>', "homodyne angle θ (default: the preset's, π/2; homodyne only)", num('--theta', { min: -10, max: 10 }))
     .option('--eta <η>', 'detection efficiency (start value if fitted)', num('--eta', { min: 0, exclusiveMin: true, max: 1 }), 1)
     .option('--model-csv <path>', 'also write the data with the fitted model: frequency, PSD, model')
     .option('--json', 'print JSON')
