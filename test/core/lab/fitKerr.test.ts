@@ -6,6 +6,7 @@
  * bad options must name their field. The χ² tail is checked against textbook critical values.
  */
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { chi2Survival, fitKerrNess, kerrFitStart, MODEL_QUANTITIES, type KerrFitOptions } from '../../../src-core/lab/fitKerr.js';
 import { sampleHusimi } from '../../../src-core/lab/qSampling.js';
 import { nessDensityMatrix } from '../../../src-core/kerr/steadyState.js';
@@ -156,4 +157,37 @@ describe('fitKerrNess: errors and efficiency (N = 1, ε = 1.1: cheap)', () => {
     nan[3] = NaN;
     expect(() => fitKerrNess(nan, o.im, base)).toThrow(ParameterError);
   });
+});
+
+describe('fitKerrNess: fuzzed options (fast-check)', () => {
+  const P = { kappa: 0.5, delta: -2, u: 1, N: 1, eps: 1.1 };
+  const o = sampleHusimi(ness(P), 200, { seed: 77 });
+  const numArb = (lo: number, hi: number) =>
+    fc.oneof({ weight: 6, arbitrary: fc.double({ min: lo, max: hi, noNaN: true }) }, { weight: 1, arbitrary: fc.constantFrom(NaN, Infinity, -Infinity, 0, -1, 1e308, 5e-324) });
+  const optsArb = fc.record({
+    kappa: numArb(0.1, 2),
+    efficiency: fc.option(numArb(0.2, 1), { nil: undefined }),
+    free: fc.oneof(fc.subarray(['eps', 'delta', 'u', 'N'] as const, { minLength: 0, maxLength: 4 }), fc.constant(['eps', 'bogus'])),
+    initial: fc.record({ N: numArb(0.5, 3), eps: numArb(0, 2), delta: numArb(-4, 1), u: numArb(0.2, 2) }),
+  });
+  it('every option set ends in finite numbers or a ParameterError naming a field', () => {
+    let fitted = 0;
+    fc.assert(
+      fc.property(optsArb, (opts) => {
+        try {
+          const r = fitKerrNess(o.re, o.im, { ...(opts as KerrFitOptions), maxIter: 4 });
+          const nums = [...Object.values(r.params), r.logLikelihood, ...Object.values(r.model), r.goodnessOfFit.chi2, r.goodnessOfFit.pValue];
+          expect(nums.every(Number.isFinite)).toBe(true);
+          // σ is finite or NaN with a warning saying why (never ±Infinity)
+          for (const v of Object.values(r.sigma)) expect(Number.isFinite(v) || (Number.isNaN(v) && r.warnings.length > 0)).toBe(true);
+          fitted++;
+        } catch (e) {
+          expect(e, String(e)).toBeInstanceOf(ParameterError);
+          expect((e as ParameterError).field.length).toBeGreaterThan(0);
+        }
+      }),
+      { numRuns: 60, seed: 20261205 },
+    );
+    expect(fitted).toBeGreaterThan(5);
+  }, 120_000);
 });
