@@ -9,6 +9,7 @@ import { gaussianNess, type GaussianNess } from '../../src-core/gaussian/ness.js
 import { criticalCoupling, type CriticalCoupling } from '../../src-core/gaussian/stability.js';
 import { couplingFrom, gaussianSweep, sweepLimit } from '../../src-core/gaussian/sweep.js';
 import { frequencyGrid, outputSpectrum, toAngular } from '../../src-core/gaussian/spectrum.js';
+import { BEC_WORKING_POINT, becGammaBAssumption } from '../../src-core/gaussian/conventions.js';
 import type { FitResult } from '../../src-core/gaussian/fit.js';
 import type { SpectrumData } from '../../src-core/gaussian/spectrumText.js';
 import type { ChartData } from '../lib/series.js';
@@ -260,3 +261,27 @@ export function fmt(v: number, digits = 5): string {
   const a = Math.abs(v);
   return a !== 0 && (a >= 1e5 || a < 1e-3) ? v.toExponential(digits - 1) : String(+v.toPrecision(digits));
 }
+
+/**
+ * What the panel must say about γ_b (issue 14): for the cavity-BEC preset the seed does not give γ_b, so the preset's
+ * value is an assumption, shown with the γ_b that makes μ_a = μ_b at the seed's working point (g/g_cr)² = 0.93
+ * (computed from the other parameters as entered); a γ_b the user typed is theirs, and the balance value is still shown.
+ */
+export function gammaBNote(f: GaussianForm, ev: Evaluation): { assumed: boolean; text: string } | undefined {
+  if (f.preset !== 'cavity-bec' || !ev.base) return undefined;
+  const presetHz = PRESETS['cavity-bec'].params.gammaB / TWO_PI;
+  const assumed = Math.abs(f.gammaB_Hz - presetHz) <= 1e-9 * presetHz;
+  const a = becGammaBAssumption(ev.base, 'amplitude');
+  const bal = a.gamma_b_balanced_over_2pi_hz;
+  const balText =
+    bal === null
+      ? `no γ_b/2π in 1 Hz … 100 kHz gives μ_a = μ_b at (g/g_cr)² = ${BEC_WORKING_POINT}`
+      : `μ_a = μ_b at (g/g_cr)² = ${BEC_WORKING_POINT}, as the seed reports, needs γ_b/2π ≈ ${bal.toFixed(0)} Hz`;
+  return assumed
+    ? { assumed, text: `γ_b/2π = ${+presetHz.toPrecision(6)} Hz is an assumption: the seed does not give it. ${balText}. Set it, or fit it to a spectrum (γ_b free).` }
+    : { assumed, text: `γ_b/2π = ${+f.gammaB_Hz.toPrecision(6)} Hz as entered. ${balText}.` };
+}
+
+/** The rate convention of this panel, stated where the rates are entered (amplitude rates, as in the seed). */
+export const RATE_CONVENTION_NOTE =
+  'κ_a and γ_b are the seed’s amplitude rates (a mode left alone decays as e^{−κt}); a measured linewidth (FWHM) is twice the amplitude rate.';

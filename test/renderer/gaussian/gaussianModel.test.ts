@@ -6,7 +6,7 @@ import { gaussianNess } from '../../../src-core/gaussian/ness.js';
 import { criticalCoupling } from '../../../src-core/gaussian/stability.js';
 import { gaussianSweep } from '../../../src-core/gaussian/sweep.js';
 import { outputSpectrum } from '../../../src-core/gaussian/spectrum.js';
-import { evaluate, fig3Charts, formFromPreset, residualChart, spectrumChart } from '../../../src-renderer/gaussian/gaussianModel.js';
+import { evaluate, fig3Charts, formFromPreset, gammaBNote, residualChart, spectrumChart } from '../../../src-renderer/gaussian/gaussianModel.js';
 
 describe('Gaussian panel model', () => {
   it('a preset round-trips through the form units (ν/2π in MHz, kHz, Hz) to the engine parameters', () => {
@@ -89,5 +89,22 @@ describe('Gaussian panel model', () => {
     expect(r.yLabel).toBe('(PSD − fit)/σ [σ]');
     const rl = residualChart(f, { f: freqs, psd }, fakeFit);
     expect(rl.series[0].values[0]).toBeCloseTo(Math.log(1.9 / 2), 12);
+  });
+
+  it('marks the cavity-BEC γ_b as an assumption and states the γ_b that balances μ_a = μ_b at (g/g_cr)² = 0.93', () => {
+    expect(gammaBNote(formFromPreset('cavity-om'), evaluate(formFromPreset('cavity-om')))).toBeUndefined();
+    const f = formFromPreset('cavity-bec');
+    const note = gammaBNote(f, evaluate(f))!;
+    expect(note.assumed).toBe(true);
+    expect(note.text).toMatch(/assumption/);
+    const hz = Number(/≈ (\d+) Hz/.exec(note.text)![1]);
+    // Independent of the note's own bisection: at that γ_b the engine's μ_a and μ_b agree at (g/g_cr)² = 0.93.
+    const base = { ...PRESETS['cavity-bec'].params, gammaB: 2 * Math.PI * hz, g: 0 };
+    const gCr = criticalCoupling(base).gCr;
+    const r = gaussianNess({ ...base, g: gCr * Math.sqrt(0.93) });
+    expect(Math.abs(r.mu_a - r.mu_b) / Math.abs(r.mu_a)).toBeLessThan(0.01);
+    const mine = gammaBNote({ ...f, gammaB_Hz: 700 }, evaluate({ ...f, gammaB_Hz: 700 }))!;
+    expect(mine.assumed).toBe(false);
+    expect(mine.text).toMatch(/700 Hz as entered/);
   });
 });
