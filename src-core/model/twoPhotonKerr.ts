@@ -180,6 +180,8 @@ export function twoPhotonSectorSpectra(
   params: TwoPhotonKerrParams,
   opts: SpectrumOptions = {},
   warm: Partial<Record<ParitySector, WarmStart>> = {},
+  /** First K per sector (a sweep's previous point's K less one step: K only grows along g above threshold). */
+  kStart: Partial<Record<ParitySector, number>> = {},
 ): { sectors: SectorSpectrum[]; warm: Partial<Record<ParitySector, WarmStart>> } {
   validateTwoPhotonKerrParams(params);
   if (params.eps !== 0) throw new RangeError('twoPhotonSectorSpectra: parity sectors need ε = 0');
@@ -188,7 +190,8 @@ export function twoPhotonSectorSpectra(
   const sectors: SectorSpectrum[] = [];
   const nextWarm: Partial<Record<ParitySector, WarmStart>> = {};
   for (const sector of ['even', 'odd'] as const) {
-    const r = problemSpectrumWarm(spectrumProblem(model, sector), photons, k0, { absTol: spectrumAbsTol(params), ...opts }, warm[sector]);
+    const ks = kStart[sector] !== undefined && opts.kStart === undefined ? { kStart: kStart[sector] } : {};
+    const r = problemSpectrumWarm(spectrumProblem(model, sector), photons, k0, { absTol: spectrumAbsTol(params), ...ks, ...opts }, warm[sector]);
     sectors.push({ sector, spectrum: r.spectrum });
     nextWarm[sector] = r.warm;
   }
@@ -225,10 +228,13 @@ export function twoPhotonGapSweep(
   const total = Ns.length * gs.length;
   for (const N of Ns) {
     let warm: Partial<Record<ParitySector, WarmStart>> = {};
+    let kStart: Partial<Record<ParitySector, number>> = {};
     for (const g of gs) {
-      const r = twoPhotonSectorSpectra({ ...base, N, g }, { ...opts, count: 1 }, warm);
+      const r = twoPhotonSectorSpectra({ ...base, N, g }, { ...opts, count: 1 }, warm, kStart);
       warm = r.warm;
       const [ev, od] = r.sectors.map((s) => s.spectrum);
+      // the next point starts one K step below this one's converged K (its comparison pair), never below its own k0
+      kStart = Object.fromEntries(r.sectors.map((s) => [s.sector, s.spectrum.kHistory.length >= 2 ? s.spectrum.kHistory[s.spectrum.kHistory.length - 2].K : s.spectrum.K]));
       const p: TwoPhotonGapPoint = {
         N,
         g,
