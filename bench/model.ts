@@ -3,11 +3,13 @@
  * across its continuous transition. NESS sweep: N ∈ {5, 10, 20, 40} × 101 values of g in [0, 1.5], each NESS solved in
  * the even parity sector with K grown until the top levels are empty, with S_W, Π_J, Π_U (per term), G (target
  * ≤ 30 s). Gap sweep: the gap of each parity sector, N ∈ {5, 10, 15, 20, 40} × 91 values of g in [0.2, 1.1]
- * (target ≤ 60 s). Single-threaded, CPU seconds of this process.
+ * (target ≤ 60 s). Quench: N = 20, g 0.5 → 1.5 at ε = 0 to t = 50 (target ≤ 10 s). Single-threaded, CPU seconds of
+ * this process.
  */
 import { twoPhotonKerrModel } from '../src-core/model/instances.js';
 import { twoPhotonGapSweep, twoPhotonNess, type TwoPhotonGapPoint } from '../src-core/model/twoPhotonKerr.js';
 import { modelEntropyProduction } from '../src-core/phaseSpace/modelEntropy.js';
+import { runModelQuench } from '../src-core/model/quench.js';
 import type { BenchRow, BenchSection } from './types.js';
 
 const BASE = { kappa: 0.5, delta: 0, u: 1, eps: 0, eta0: 0 };
@@ -17,10 +19,11 @@ const cpu = (): number => {
 };
 const grid = (a: number, b: number, n: number): number[] => Array.from({ length: n }, (_, i) => a + ((b - a) * i) / (n - 1));
 
-export async function run(opts: { gapNs?: number[]; only?: 'ness' | 'gap' } = {}): Promise<BenchSection> {
+export async function run(opts: { gapNs?: number[]; only?: 'ness' | 'gap' | 'quench' } = {}): Promise<BenchSection> {
   const rows: BenchRow[] = [];
-  if (opts.only !== 'gap') rows.push(nessSweep());
-  if (opts.only !== 'ness') rows.push(gapSweepRow(opts.gapNs ?? [5, 10, 15, 20, 40]));
+  if (!opts.only || opts.only === 'ness') rows.push(nessSweep());
+  if (!opts.only || opts.only === 'gap') rows.push(gapSweepRow(opts.gapNs ?? [5, 10, 15, 20, 40]));
+  if (!opts.only || opts.only === 'quench') rows.push(quenchRow());
   return { title: 'Two-photon-driven Kerr resonator (issue 15)', rows };
 }
 
@@ -71,9 +74,24 @@ function gapSweepRow(Ns: number[]): BenchRow {
   };
 }
 
+/** Quench across the transition (issue 15 target ≤ 10 s): N = 20, g 0.5 → 1.5 at ε = 0, t ≤ 50, Δt = 0.2, adaptive K. */
+function quenchRow(): BenchRow {
+  const t0 = cpu(), w0 = performance.now();
+  const r = runModelQuench({ model: 'two-photon-kerr', initial: { ...BASE, N: 20, g: 0.5 }, final: { ...BASE, N: 20, g: 1.5 }, tMax: 50, dt: 0.2 });
+  const last = r.rows[r.rows.length - 1];
+  const ms = (x: number) => (x / 1000).toFixed(2);
+  return {
+    name: 'two-photon quench N = 20, g 0.5 → 1.5 (ε = 0), t ≤ 50, Δt = 0.2, every observable and Π_U per term',
+    value: cpu() - t0,
+    unit: 's CPU',
+    target: '≤ 10 s',
+    note: `wall ${((performance.now() - w0) / 1000).toFixed(1)} s (initial NESS ${ms(r.timing.initialState)} s, propagation ${ms(r.timing.propagation)} s, observables ${ms(r.timing.observables)} s wall); K ${r.Ks[0]} → ${Math.max(...r.Ks)}; ${r.stats.evaluations} applications of L in ${r.stats.steps} substeps (even parity sector); <a†a>(50) = ${last[3].toPrecision(6)}, max |tr ρ − 1| = ${r.maxTraceError.toExponential(1)}`,
+  };
+}
+
 if (process.argv[1]?.endsWith('model.ts') || process.argv[1]?.endsWith('model.js')) {
-  // tsx bench/model.ts [ness|gap] [N list for the gap sweep]
-  const only = process.argv[2] === 'ness' || process.argv[2] === 'gap' ? process.argv[2] : undefined;
+  // tsx bench/model.ts [ness|gap|quench] [N list for the gap sweep]
+  const only = process.argv[2] === 'ness' || process.argv[2] === 'gap' || process.argv[2] === 'quench' ? process.argv[2] : undefined;
   const Ns = process.argv[3] ? process.argv[3].split(',').map(Number) : undefined;
   run({ gapNs: Ns, only }).then((s) => console.log(JSON.stringify(s, null, 1)));
 }

@@ -31,7 +31,7 @@ import { fastModelEntropy } from '../phaseSpace/twoPhotonEntropy.js';
 import { checkNumber, ParameterError } from '../validation.js';
 import { hasParitySymmetry, type Model } from './model.js';
 import { TWO_PHOTON_KERR_RULES, twoPhotonKerrModel, validateTwoPhotonKerrParams, type TwoPhotonKerrParams } from './instances.js';
-import { oddPartZero, propagateModelInterval } from './propagate.js';
+import { propagateModelInterval } from './propagate.js';
 import { twoPhotonInitialCutoff } from './twoPhotonKerr.js';
 
 export const MODEL_QUENCH_COLUMNS = [...QUENCH_COLUMNS, 'Pi_U_kerr', 'Pi_U_two_photon', 'Pi_eta'] as const;
@@ -226,7 +226,6 @@ export interface ModelQuenchResult {
   maxTopPopulation: number;
   maxTraceError: number;
   maxHermiticityError: number;
-  /** Largest |(m + n) odd| element met when the run is parity-symmetric (exactly 0 by construction). */
   grid: PolarGrid;
   gridMax: PolarGrid;
   stats: PropagateStats;
@@ -334,9 +333,4 @@ export function runModelQuench(
     ...(ness && { ness }),
     timing,
   };
-}
-
-/** Whether the run stays in the even parity sector (ε = 0 before and after; the start NESS is then parity-even). */
-export function quenchKeepsParity(plan: ModelQuenchPlan, rho0: ComplexMatrix): boolean {
-  return plan.parity && oddPartZero(rho0);
 }

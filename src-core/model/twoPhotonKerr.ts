@@ -154,6 +154,19 @@ export function twoPhotonNess(params: TwoPhotonKerrParams, opts: TwoPhotonNessOp
   }
 }
 
+/**
+ * Absolute K-convergence floor of the spectra (SpectrumOptions.absTol): 20·ε·max|L| at the cut-off K₀ the photon
+ * number asks for (the solves' backward error is ~ε·max|L|, so consecutive K cannot agree better than a few times
+ * that). Above threshold the odd sector's gap falls towards it (λ ≲ 1e-9 at N = 40): the relative test alone then
+ * never passes and K climbed to 240 for nothing; with this floor K follows the state's photon number.
+ */
+export function spectrumAbsTol(params: TwoPhotonKerrParams): number {
+  const K = 1.5 * twoPhotonInitialCutoff(params);
+  const { kappa, delta, u, g, eta0, eps, N } = params;
+  const maxL = 2 * kappa * K + Math.abs(delta) * K + ((u / N) * K * K) / 2 + g * K + (eta0 / N) * K * K + 2 * Math.sqrt(N) * eps * Math.sqrt(K);
+  return 20 * Number.EPSILON * maxL;
+}
+
 export interface SectorSpectrum {
   sector: ParitySector;
   spectrum: LiouvillianSpectrum;
@@ -167,6 +180,8 @@ export function twoPhotonSectorSpectra(
   params: TwoPhotonKerrParams,
   opts: SpectrumOptions = {},
   warm: Partial<Record<ParitySector, WarmStart>> = {},
+  /** First K per sector (a sweep's previous point's K less one step: K only grows along g above threshold). */
+  kStart: Partial<Record<ParitySector, number>> = {},
 ): { sectors: SectorSpectrum[]; warm: Partial<Record<ParitySector, WarmStart>> } {
   validateTwoPhotonKerrParams(params);
   if (params.eps !== 0) throw new RangeError('twoPhotonSectorSpectra: parity sectors need ε = 0');
@@ -175,7 +190,8 @@ export function twoPhotonSectorSpectra(
   const sectors: SectorSpectrum[] = [];
   const nextWarm: Partial<Record<ParitySector, WarmStart>> = {};
   for (const sector of ['even', 'odd'] as const) {
-    const r = problemSpectrumWarm(spectrumProblem(model, sector), photons, k0, opts, warm[sector]);
+    const ks = kStart[sector] !== undefined && opts.kStart === undefined ? { kStart: kStart[sector] } : {};
+    const r = problemSpectrumWarm(spectrumProblem(model, sector), photons, k0, { absTol: spectrumAbsTol(params), ...ks, ...opts }, warm[sector]);
     sectors.push({ sector, spectrum: r.spectrum });
     nextWarm[sector] = r.warm;
   }
@@ -185,7 +201,7 @@ export function twoPhotonSectorSpectra(
 /** The full spectrum (no sectors; any ε). */
 export function twoPhotonSpectrum(params: TwoPhotonKerrParams, opts: SpectrumOptions = {}, warm?: WarmStart): { spectrum: LiouvillianSpectrum; warm: WarmStart } {
   validateTwoPhotonKerrParams(params);
-  return problemSpectrumWarm(spectrumProblem(twoPhotonKerrModel(params)), twoPhotonPhotonScale(params), twoPhotonInitialCutoff(params), opts, warm);
+  return problemSpectrumWarm(spectrumProblem(twoPhotonKerrModel(params)), twoPhotonPhotonScale(params), twoPhotonInitialCutoff(params), { absTol: spectrumAbsTol(params), ...opts }, warm);
 }
 
 export interface TwoPhotonGapPoint {
@@ -197,6 +213,8 @@ export interface TwoPhotonGapPoint {
   gap: number;
   K: number;
   converged: boolean;
+  /** The absolute K-convergence floor used (spectrumAbsTol): a gap below a few times it is only "≲ floor". */
+  floor: number;
 }
 
 /** Sector gaps against g for several N (the analogue of seed 000's Fig. 3), warm-started along g. */
@@ -210,10 +228,13 @@ export function twoPhotonGapSweep(
   const total = Ns.length * gs.length;
   for (const N of Ns) {
     let warm: Partial<Record<ParitySector, WarmStart>> = {};
+    let kStart: Partial<Record<ParitySector, number>> = {};
     for (const g of gs) {
-      const r = twoPhotonSectorSpectra({ ...base, N, g }, { ...opts, count: 1 }, warm);
+      const r = twoPhotonSectorSpectra({ ...base, N, g }, { ...opts, count: 1 }, warm, kStart);
       warm = r.warm;
       const [ev, od] = r.sectors.map((s) => s.spectrum);
+      // the next point starts one K step below this one's converged K (its comparison pair), never below its own k0
+      kStart = Object.fromEntries(r.sectors.map((s) => [s.sector, s.spectrum.kHistory.length >= 2 ? s.spectrum.kHistory[s.spectrum.kHistory.length - 2].K : s.spectrum.K]));
       const p: TwoPhotonGapPoint = {
         N,
         g,
@@ -222,6 +243,7 @@ export function twoPhotonGapSweep(
         gap: Math.min(ev.gap, od.gap),
         K: Math.max(ev.K, od.K),
         converged: ev.converged && od.converged,
+        floor: spectrumAbsTol({ ...base, N, g }),
       };
       out.push(p);
       opts.onPoint?.(p, out.length - 1, total);

@@ -82,6 +82,26 @@ describe('epstudio quench --model two-photon-kerr', () => {
     }
   });
 
+  it('--until-ness: stops at the NESS of the final parameters; the ETA uses the even sector’s gap (parity kept)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'epstudio-tpq-'));
+    try {
+      const out = join(dir, 'q.csv');
+      const r = cli('quench', '--model', 'two-photon-kerr', '--N', '3', '--g-i', '0.3', '--g-f', '0.8', '--delta', '0', '--t-max', '60', '--dt', '0.5', '--until-ness', '--tol', '1e-6', '--csv', out);
+      expect(r.status, r.stderr).toBe(0);
+      const text = readFileSync(out, 'utf8');
+      expect(text).toContain('# reached_ness: true');
+      const gap = Number(/# liouvillian_gap: (\S+)/.exec(text)![1]);
+      const even = twoPhotonSectorSpectra({ kappa: 0.5, delta: 0, u: 1, eps: 0, g: 0.8, eta0: 0, N: 3 }, { count: 1 }).sectors[0].spectrum.gap;
+      expect(gap).toBe(even);
+      // arrival within a few relaxation times 1/λ of distance 1e-6: t_final ≈ ln(d₀/1e-6)/λ
+      const tFinal = Number(/# t_final: (\S+)/.exec(text)![1]);
+      expect(tFinal).toBeGreaterThan(10);
+      expect(tFinal).toBeLessThan(40);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('flag errors exit 2, name the flag, write no file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'epstudio-tpq-'));
     try {
