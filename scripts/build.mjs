@@ -24,4 +24,5 @@ if (!existsSync(bin('tsc'))) {
   process.exit(0);
 }
 step('tsc (engine, main, workers, bench)', bin('tsc'), ['-p', 'tsconfig.build.json']);
+step('cli bundle (esbuild → dist/cli)', process.execPath, [join(root, 'scripts', 'build-cli.mjs')]);
 if (existsSync(join(root, 'scripts', 'build-extra.mjs'))) step('extra (preload, renderer)', process.execPath, [join(root, 'scripts', 'build-extra.mjs')]);

@@ -12,6 +12,7 @@ import { Command, CommanderError } from 'commander';
 import { ParameterError } from '../src-core/validation.js';
 import { VERSION } from './version.js';
 import { refuseRepeatedFlags } from './cli/args.js';
+import { reportTiming } from './cli/timing.js';
 import * as kerr from './cli/commands/kerr.js';
 import * as study from './cli/commands/study.js';
 import * as gaussian from './cli/commands/gaussian.js';
@@ -61,4 +62,5 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
   } catch (e) {
     process.exitCode = reportError(e);
   }
+  reportTiming();
 }

@@ -5,7 +5,8 @@
  * window's own `meta` lines say what the chart shows. Every CSV gets program, version, date and units.
  */
 import { toCsv } from './csv.js';
-import { nowIso, provenanceMeta, studyProvenance, type Provenance } from './provenance.js';
+import { nowIso, provenanceMeta, type Provenance } from './provenance.js';
+import { studyProvenance } from './studyProvenance.js';
 import { roundToSamples } from './sampleTime.js';
 import { VERSION } from '../version.js';
 

@@ -20,7 +20,8 @@ import { parseTable, StudyStore } from '../studies/store.js';
 import { checkExportable, readTaskTable } from '../studies/service.js';
 import { writeFileAtomic } from './atomicWrite.js';
 import { writeUnique } from './exportFiles.js';
-import { provenanceAttrs, studyProvenance } from './provenance.js';
+import { provenanceAttrs } from './provenance.js';
+import { studyProvenance } from './studyProvenance.js';
 import { quantityOf, unitsText } from './quantities.js';
 import { VERSION } from '../version.js';
 

@@ -6,11 +6,7 @@
  * (or a spreadsheet) sees one field per line. The date is optional: the study's own task CSVs leave it out so that a
  * resumed study writes the same bytes as an uninterrupted one (the spec hash identifies the study instead).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
-import { ParameterError } from '../../src-core/validation.js';
-import { expandSpec, parseSpec, specHash } from '../studies/spec.js';
-import { VERSION } from '../version.js';
+import { basename } from 'node:path';
 import { unitsText } from './quantities.js';
 
 export interface Provenance {
@@ -136,7 +132,7 @@ export function nowIso(): string {
 // ---- records from the model parameters of study tasks (TaskInfo.params) ----
 
 type Params = Record<string, unknown>;
-const numOf = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+export const numOf = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
 /**
  * The parts of a record that a set of study tasks fixes: model, N list, ε_i and ε_f lists, Δt, t_max, K per N
@@ -175,53 +171,4 @@ export function fromTaskParams(params: Params[], kOf?: (p: Params, i: number) =>
   }
   if (Object.keys(extra).length) r.extra = extra;
   return r;
-}
-
-/**
- * The record of data taken from study tasks, read from the study folder itself (study.json, checked against its hash,
- * and the finished task CSVs' `K` and `grid` lines), never from what a window claims. Reads only: safe on a folder
- * another process is running.
- */
-export function studyProvenance(dir: string, taskIds: readonly string[] | undefined, command: string): Provenance {
-  let file: { appVersion: string; hash: string; spec: unknown };
-  try {
-    file = JSON.parse(readFileSync(join(dir, 'study.json'), 'utf8'));
-  } catch {
-    throw new ParameterError('study', 'a study folder (with a readable study.json)', dir);
-  }
-  const spec = parseSpec(file.spec);
-  if (specHash(spec) !== file.hash) throw new ParameterError('study.json.hash', 'the hash of its spec (the file was edited)', file.hash);
-  const r: Provenance = { command, appVersion: VERSION, date: nowIso(), study: { name: spec.name, specHash: file.hash, dir, appVersion: file.appVersion } };
-  if (!taskIds || taskIds.length === 0) return r;
-  const planned = new Map(expandSpec(spec).map((t) => [t.info.id, t]));
-  const tasks = taskIds.map((id) => {
-    const t = planned.get(id);
-    if (!t) throw new ParameterError('tasks', 'ids of tasks of this study', id);
-    return t;
-  });
-  const metas = tasks.map((t) => taskCsvMeta(dir, t.info.id));
-  // An adaptive-basis quench (issue 12) writes K: adaptive and the sizes it used: report its largest K.
-  const kOfMeta = (m: Record<string, string>) => Number(m.K === 'adaptive' ? m.K_largest : m.K);
-  Object.assign(r, fromTaskParams(tasks.map((t) => t.info.params), (p, i) => numOf(p.K) ?? numOf(kOfMeta(metas[i]))));
-  // Tasks whose grid rules differ (their angle caps follow each task's K) are listed all, as figure tables do.
-  const grids = [...new Set(metas.map((m) => m.grid).filter((g): g is string => !!g))];
-  if (grids.length) r.grid = grids.join('; ');
-  if (r.rtol === undefined) {
-    const rtols = [...new Set(metas.map((m) => m.rtol).filter((v): v is string => !!v))];
-    if (rtols.length === 1) r.rtol = Number(rtols[0]);
-  }
-  return r;
-}
-
-/** The `# key: value` lines of a finished task's CSV ({} while the task is not finished). */
-function taskCsvMeta(dir: string, id: string): Record<string, string> {
-  const meta: Record<string, string> = {};
-  const path = join(dir, 'tasks', `${id}.csv`);
-  if (!existsSync(path)) return meta;
-  for (const line of readFileSync(path, 'utf8').split('\n')) {
-    if (!line.startsWith('#')) break;
-    const m = /^# ([^:]+): ?(.*)$/.exec(line);
-    if (m) meta[m[1]] = m[2];
-  }
-  return meta;
 }

@@ -1,12 +1,15 @@
 /**
  * Cold start of the CLI (issue 12): each command loads only what it uses. A resolve hook (node:module register) lists
- * every module the real binary loads; `--help` and `--version` must load commander and the flag rules only, the
- * Kerr and Gaussian commands none of h5wasm, zod, the worker pool or the propagator unless they run it, and only
- * `export` loads h5wasm. Module lists rather than timings: this machine is shared, times are in bench/coldStart.ts.
+ * every file the real binary loads; the binary runs the esbuild chunks of dist/cli (scripts/build-cli.mjs), and
+ * dist/cli/meta.json says which source modules and packages each chunk holds, so the lists below are in source terms
+ * (dist/src-main/….js names, pkg:name for a package, bundled or not). `--help` and `--version` must load commander
+ * and the flag rules only, the Kerr and Gaussian commands none of h5wasm, zod, the worker pool or the propagator
+ * unless they run it, and only `export` loads h5wasm. Module lists rather than timings: this machine is shared, times
+ * are in bench/coldStart.ts (`npm run bench -- coldStart`).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -17,11 +20,20 @@ const dir = mkdtempSync(join(tmpdir(), 'epstudio-coldstart-'));
 const hooks = join(dir, 'hooks.mjs');
 const register = join(dir, 'register.mjs');
 
+const META = join(ROOT, 'dist', 'cli', 'meta.json');
+let chunks: Map<string, string[]>;
+
+/** A source or package path (relative to the project) in the names the tests use. */
+const sourceName = (p: string) =>
+  p.startsWith('node_modules/') ? p.replace(/^node_modules\/((@[^/]+\/)?[^/]+).*$/, 'pkg:$1') : 'dist/' + p.replace(/\.ts$/, '.js');
+
 beforeAll(() => {
-  if (!existsSync(join(ROOT, 'dist', 'src-main', 'cli', 'actions', 'kerr.js'))) {
+  if (!existsSync(join(ROOT, 'dist', 'src-main', 'cli', 'actions', 'kerr.js')) || !existsSync(META)) {
     const b = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, encoding: 'utf8' });
     if (b.status !== 0) throw new Error(`build failed: ${b.stderr}`);
   }
+  const meta = JSON.parse(readFileSync(META, 'utf8')) as { outputs: Record<string, { inputs: Record<string, unknown> }> };
+  chunks = new Map(Object.entries(meta.outputs).map(([out, o]) => [out, Object.keys(o.inputs).map(sourceName)]));
   writeFileSync(hooks, 'export async function resolve(s, c, next) { const r = await next(s, c); process.stderr.write(`LOADED ${r.url}\\n`); return r; }\n');
   writeFileSync(register, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
 });
@@ -29,9 +41,12 @@ beforeAll(() => {
 /** The modules (project-relative paths, package names, node: builtins) the binary loads for these arguments. */
 function loaded(...args: string[]): { status: number | null; modules: string[]; stdout: string } {
   const r = spawnSync(process.execPath, ['--import', register, BIN, ...args], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
-  const modules = [...new Set(r.stderr.split('\n').filter((l) => l.startsWith('LOADED ')).map((l) => l.slice(7)))].map((u) =>
-    u.startsWith('file://') ? u.replace(pathToFileURL(ROOT).href + '/', '').replace(/^node_modules\/((@[^/]+\/)?[^/]+).*$/, 'pkg:$1') : u,
+  const files = [...new Set(r.stderr.split('\n').filter((l) => l.startsWith('LOADED ')).map((l) => l.slice(7)))].map((u) =>
+    u.startsWith('file://') ? u.replace(pathToFileURL(ROOT).href + '/', '') : u,
   );
+  // the binary must run the bundle (else these lists would describe the fallback tsc tree, not what users start)
+  expect(files).toContain('dist/cli/cli.js');
+  const modules = files.flatMap((f) => (f === 'bin/epstudio.mjs' ? [] : chunks.get(f) ?? [f.startsWith('node_modules/') ? sourceName(f) : f]));
   return { status: r.status, modules: [...new Set(modules)].sort(), stdout: r.stdout };
 }
 
@@ -44,7 +59,7 @@ describe('cold start: what each command loads', () => {
       const r = loaded(...args);
       expect(r.status).toBe(0);
       const project = r.modules.filter((m) => m.startsWith('dist/'));
-      for (const m of project) expect(m).toMatch(/^dist\/(src-main\/(cli\.js|version\.js|cli\/(args|kerrOptions|commands\/\w+)\.js)|src-core\/(validation|kerr\/model|gaussian\/model)\.js)$/);
+      for (const m of project) expect(m).toMatch(/^dist\/(src-main\/(cli\.js|version\.js|cli\/(args|kerrOptions|timing|commands\/\w+)\.js)|src-core\/(validation|kerr\/model|gaussian\/model)\.js)$/);
       expect(r.modules.filter((m) => m.startsWith('pkg:'))).toEqual(['pkg:commander']);
     }
     // help stays complete: every command is listed
@@ -73,6 +88,35 @@ describe('cold start: what each command loads', () => {
     const fit = loaded('gaussian-fit', '--preset', 'cavity-om', '--spectrum', csv);
     expect(fit.modules).toContain('pkg:ml-levenberg-marquardt');
     expect(fit.modules).toContain('pkg:csv-parse');
+  });
+
+  it('heterodyne-sample draws without the tomography, the outcome reader or the pool; the propagator only with --t', () => {
+    const ness = loaded('heterodyne-sample', '--N', '2', '--eps', '0.5', '--samples', '2', '--nmax', '12');
+    expect(ness.status).toBe(0);
+    expect(ness.modules).toContain('dist/src-core/lab/qSampling.js');
+    for (const m of ness.modules) {
+      expect(HEAVY).not.toContain(m);
+      expect(m).not.toMatch(/^dist\/src-core\/(lab\/(analysis|tomography|knnEntropy)|kerr\/(quench|propagate))\.js$|^dist\/src-main\/(jobs|studies)\/|^dist\/src-main\/io\/samples\.js$|^dist\/src-main\/cli\/commands\/labRun\.js$/);
+    }
+    const quench = loaded('heterodyne-sample', '--N', '2', '--eps', '0.5', '--samples', '2', '--nmax', '12', '--t', '0.5');
+    expect(quench.status).toBe(0);
+    expect(quench.modules).toContain('dist/src-core/kerr/quench.js');
+    expect(quench.modules).not.toContain('dist/src-core/lab/analysis.js');
+  });
+
+  it('quench and gap load their engine but no study scheduler, pool, spec (zod) or HDF5', () => {
+    for (const [args, engine] of [
+      [['quench', '--N', '2', '--eps-f', '0.6', '--t-max', '0.2', '--dt', '0.1'], 'dist/src-core/kerr/quench.js'],
+      [['gap', '--N', '2', '--eps', '0.6', '--json'], 'dist/src-core/kerr/spectrum.js'],
+    ] as const) {
+      const r = loaded(...args);
+      expect(r.status).toBe(0);
+      expect(r.modules).toContain(engine);
+      for (const m of r.modules) {
+        expect(HEAVY.filter((h) => h !== 'pkg:csv-parse' && h !== 'pkg:ml-matrix')).not.toContain(m);
+        expect(m).not.toMatch(/^dist\/src-main\/(studies|jobs)\//);
+      }
+    }
   });
 
   it('status loads the store and zod but not h5wasm; export loads it only once the folder passed its checks', () => {

@@ -22,6 +22,7 @@ import { writeFileAtomic } from '../../io/atomicWrite.js';
 import { OUT_NAMES } from '../commands/gaussian.js';
 import { assertFiniteResult, printChecked, printJson } from '../output.js';
 import { mulberry32, normalDeviate } from '../../../src-core/random.js';
+import { compute } from '../timing.js';
 
 interface ModelFlags {
   preset: GaussianPreset['id'];
@@ -162,7 +163,7 @@ function emit(target: string | boolean | undefined, text: string): void {
 export function gaussian(o: ModelFlags & { json?: boolean }): void {
   const { preset, params, crit } = modelFrom(o);
   const g = couplingOf(o, preset, params, crit);
-  const r = gaussianNess({ ...params, g }, crit);
+  const r = compute(() => gaussianNess({ ...params, g }, crit));
   const out = {
     preset: preset.id,
     ...paramsJson(params),
@@ -205,7 +206,7 @@ export function gaussianSweepCommand(o: ModelFlags & { variable?: SweepVariable;
   const to = o.to ?? (own ? preset.sweep.to : 0.99 * lim);
   for (const [flag, v] of [['--from', from], ['--to', to]] as const)
     if (!(v < lim)) throw new ParameterError(flag, `a finite number ≥ 0 and < ${+lim.toPrecision(6)} for ${variable} (${gcrText(crit)})`, v);
-  const s = gaussianSweep(params, { variable, from, to, points: o.points }, crit);
+  const s = compute(() => gaussianSweep(params, { variable, from, to, points: o.points }, crit));
   if (o.json) {
     const cols = { [variable]: s.x, g: s.g, Pi_s: s.Pi_s, mu_a: s.mu_a, mu_b: s.mu_b, n_a: s.n_a, n_b: s.n_b };
     const json = {
@@ -255,7 +256,7 @@ export function gaussianSpectrum(o: ModelFlags & { detection: Detection; fMin?: 
   if (!(fMax > fMin)) throw new ParameterError('--f-max', `a frequency > --f-min (${fMin} Hz)`, fMax);
   const f = frequencyGrid(fMin, fMax, o.points);
   const theta = o.theta ?? preset.theta;
-  const S = detectedSpectrum(p, toAngular(f), o.detection, { theta, eta: o.eta });
+  const S = compute(() => detectedSpectrum(p, toAngular(f), o.detection, { theta, eta: o.eta }));
   const rand = mulberry32(o.seed);
   const rows = Array.from(f, (fi, i) => {
     const m = o.gain * S[i];

@@ -14,6 +14,7 @@ import { kerrParamsFrom } from '../kerrOptions.js';
 import type { METHODS } from '../commands/kerr.js';
 import { assertFiniteResult, printJson } from '../output.js';
 import { phaseReporter } from '../progress.js';
+import { compute } from '../timing.js';
 
 /** Fock levels K for `steady --method fock` (the engine's QUENCH_LIMITS.K and the spec's LIMITS.K). */
 const NMAX_RULE = { min: 2, max: 400, integer: true };
@@ -119,7 +120,7 @@ export async function steady(o: ModelFlags & { N: number; eps: number; method: (
   if (o.method === 'exact') {
     const { drummondWallsParameters, exactNess } = await import('../../../src-core/kerr/exactSteadyState.js');
     checkExactSeries(drummondWallsParameters(params).z, params);
-    const r = exactNess(params);
+    const r = compute(() => exactNess(params));
     const out = { ...base, method: 'exact', a_re: r.a_re, a_im: r.a_im, n: r.n, alpha_abs: r.alpha_abs };
     if (o.json) printJson(out);
     else
@@ -135,20 +136,20 @@ export async function steady(o: ModelFlags & { N: number; eps: number; method: (
     import('../../../src-core/kerr/steadyState.js'),
     import('../../../src-core/kerr/truncation.js'),
   ]);
-  const K = o.nmax ?? asFlagError(() => chooseK(params, [params.eps]).K);
+  const K = o.nmax ?? asFlagError(() => compute(() => chooseK(params, [params.eps]).K));
   // One sparse LU of the K²-unknown Liouvillian has no inner progress points: say what runs when it is large.
   const phase = phaseReporter('steady', K >= FOCK_SLOW_K);
   phase(`K = ${K} Fock levels: factorising the Liouvillian (${(K * K).toLocaleString('en')} unknowns)`);
-  const rho = nessDensityMatrix(params, K);
+  const rho = compute(() => nessDensityMatrix(params, K));
   // Refuse (exit 2, naming K and the population) rather than print numbers from a basis too small for the state.
   const top = asFlagError(() => guardTruncation(rho, { onWarn: (m) => process.stderr.write(`epstudio: ${m}\n`) }));
-  const residual = nessResidual(params, rho);
+  const residual = compute(() => nessResidual(params, rho));
   let out: Record<string, number | string>;
   let extra: Row[] = [];
   if (o.entropy) {
     phase('entropy production on the Husimi Q grid');
     const { kerrObservables } = await import('../../../src-core/phaseSpace/observables.js');
-    const ob = kerrObservables(rho, params);
+    const ob = compute(() => kerrObservables(rho, params));
     out = {
       ...base, method: 'fock', nmax: K, top_population: topPopulation(rho, 1), residual,
       a_re: ob.a_re, a_im: ob.a_im, n: ob.n, alpha_abs: ob.alpha_abs,
@@ -192,8 +193,8 @@ export async function steady(o: ModelFlags & { N: number; eps: number; method: (
 export async function meanfield(o: ModelFlags & { eps?: number; json?: boolean }): Promise<void> {
   const { bistableWindow, meanFieldSteadyStates } = await import('../../../src-core/kerr/meanField.js');
   const model = { kappa: o.kappa, delta: o.delta, u: o.u };
-  const w = bistableWindow(model);
-  const branches = o.eps === undefined ? undefined : meanFieldSteadyStates({ ...model, eps: o.eps });
+  const w = compute(() => bistableWindow(model));
+  const branches = o.eps === undefined ? undefined : compute(() => meanFieldSteadyStates({ ...model, eps: o.eps! }));
   const out = {
     ...model,
     eps_minus: w ? w.epsMinus : null,
@@ -241,14 +242,14 @@ export async function quench(o: ModelFlags & { N: number; epsI: number; epsF: nu
     ...(o.rtol !== undefined && { rtol: o.rtol }),
   };
   // Validate everything (and choose the first K) before any work or output.
-  const plan = asFlagError(() => planQuench(spec));
+  const plan = asFlagError(() => compute(() => planQuench(spec)));
   const tol = o.untilNess ? (o.tol ?? UNTIL_NESS_TOL) : undefined;
   let gap: number | null = null;
   if (tol !== undefined) {
     // The Liouvillian gap λ at ε_f predicts the approach to the NESS (distance ≈ C e^{−λt}): the ETA's first guess.
     const { liouvillianGap } = await import('../../../src-core/kerr/spectrum.js');
     const g0 = Date.now();
-    gap = liouvillianGap(plan.final);
+    gap = compute(() => liouvillianGap(plan.final));
     process.stderr.write(`quench: Liouvillian gap at ε_f = ${plan.final.eps}: λ = ${gap.toPrecision(6)} (relaxation time 1/λ = ${(1 / gap).toPrecision(4)}; ${((Date.now() - g0) / 1000).toFixed(1)} s)\n`);
   }
   const t0 = Date.now();
@@ -274,10 +275,12 @@ export async function quench(o: ModelFlags & { N: number; epsI: number; epsF: nu
     }
   };
   const res = asFlagError(() =>
-    runQuench(spec, (i, _row, _rho, info) => progress(i, info), {
-      guard: { onWarn: (m) => process.stderr.write(`epstudio: ${m}\n`) },
-      ...(tol !== undefined && { untilNess: { tol, gap } }),
-    }),
+    compute(() =>
+      runQuench(spec, (i, _row, _rho, info) => progress(i, info), {
+        guard: { onWarn: (m) => process.stderr.write(`epstudio: ${m}\n`) },
+        ...(tol !== undefined && { untilNess: { tol, gap } }),
+      }),
+    ),
   );
   const raw = toRaw(plan.final);
   const columns = [...res.columns];

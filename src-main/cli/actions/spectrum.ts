@@ -13,6 +13,7 @@ import { VERSION } from '../../version.js';
 import { kerrParamsFrom } from '../kerrOptions.js';
 import { printChecked, printJson } from '../output.js';
 import { throttledReporter } from '../progress.js';
+import { compute } from '../timing.js';
 
 
 /** Engine field names → flags, so every error names a flag. */
@@ -37,7 +38,7 @@ const round = (z: { re: number; im: number }) => ({ re: z.re, im: z.im });
 
 export function gap(o: ModelFlags & { N: number; eps: number; count: number; nmax?: number; tol: number; json?: boolean }): void {
   const params = asFlagError(() => kerrParamsFrom(o, o.eps));
-  const s = asFlagError(() => liouvillianSpectrum(params, { count: o.count, K: o.nmax, tol: o.tol }));
+  const s = asFlagError(() => compute(() => liouvillianSpectrum(params, { count: o.count, K: o.nmax, tol: o.tol })));
   const out = {
     kappa: params.kappa,
     delta: params.delta,
@@ -69,13 +70,13 @@ export function gapSweepCommand(o: ModelFlags & { N: number[]; epsFrom: number; 
   for (const N of o.N) asFlagError(() => validateKerrParams({ kappa: o.kappa, delta: o.delta, u: o.u, N, eps: o.epsFrom }));
   const epsList = pumpGrid(o.epsFrom, o.epsTo, o.points);
   const t0 = Date.now();
-  const points: GapPoint[] = gapSweep({ kappa: o.kappa, delta: o.delta, u: o.u }, o.N, epsList, {
+  const points: GapPoint[] = compute(() => gapSweep({ kappa: o.kappa, delta: o.delta, u: o.u }, o.N, epsList, {
     tol: o.tol,
     onPoint: (p, i, total) =>
       process.stderr.write(
         `[gap-sweep] ${i + 1}/${total}  N=${p.N} ε=${p.eps.toFixed(5)} λ=${p.gap.toExponential(6)} K=${p.K}${p.converged ? '' : ' (NOT converged)'}  ${((Date.now() - t0) / 1000).toFixed(1)} s\n`,
       ),
-  });
+  }));
   const win = bistableWindow({ kappa: o.kappa, delta: o.delta, u: o.u });
   const text = toCsv({
     meta: {
@@ -115,11 +116,11 @@ export function critical(o: ModelFlags & { N: number; largeN: boolean; json?: bo
     evaluations++;
     report(() => `${phase}: ${e.method === 'gap' ? 'gap' : 'exact |<a>|/√N'} at N = ${e.N}, ε = ${e.eps.toFixed(6)} (${evaluations} evaluations)`);
   };
-  const g = gapMinimum({ ...base, N: o.N }, { onEvaluation });
+  const g = compute(() => gapMinimum({ ...base, N: o.N }, { onEvaluation }));
   phase = `N = ${o.N}: steepest slope`;
-  const s = steepestSlope({ ...base, N: o.N }, { onEvaluation });
+  const s = compute(() => steepestSlope({ ...base, N: o.N }, { onEvaluation }));
   phase = 'large N';
-  const large = o.largeN ? criticalLargeN(base, { onEvaluation }) : undefined;
+  const large = o.largeN ? compute(() => criticalLargeN(base, { onEvaluation })) : undefined;
   report.done(() => `done (${evaluations} evaluations)`);
   const out = {
     kappa: o.kappa,

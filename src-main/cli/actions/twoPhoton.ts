@@ -13,6 +13,7 @@ import { modelEntropyProduction } from '../../../src-core/phaseSpace/modelEntrop
 import { ParameterError } from '../../../src-core/validation.js';
 import { VERSION } from '../../version.js';
 import type { ModelKind } from '../kerrOptions.js';
+import { compute } from '../timing.js';
 
 interface Flags {
   model: ModelKind;
@@ -47,13 +48,13 @@ export function steadyTwoPhoton(o: Flags & { method: string; entropy?: boolean; 
     throw new ParameterError('--nmax', 'an integer from 2 to 400', o.nmax);
   if (o.method !== 'fock') throw new ParameterError('--method', 'fock for --model two-photon-kerr (no exact method implemented)', o.method);
   const model = twoPhotonKerrModel(p);
-  const r = twoPhotonNess(p, { K: o.nmax });
+  const r = compute(() => twoPhotonNess(p, { K: o.nmax }));
   if (!(r.tail < 1e-9))
     throw new ParameterError('--nmax', `enough Fock levels: the top two hold ${r.tail.toExponential(2)} of the population (> 1e-9) at K = ${r.K}`, r.K);
   const base = { model: 'two-photon-kerr', kappa: p.kappa, delta: p.delta, u: p.u, eps: p.eps, g: p.g, eta0: p.eta0, N: p.N, g_th: twoPhotonThreshold(p) };
   const out: Record<string, unknown> = { ...base, method: 'fock', nmax: r.K, top_population: r.tail, residual: modelResidual(model, r.rho) };
   if (o.entropy) {
-    const e = modelEntropyProduction(r.rho, model);
+    const e = compute(() => modelEntropyProduction(r.rho, model));
     Object.assign(out, {
       a_re: e.a_re, a_im: e.a_im, n: e.n, alpha_abs: Math.hypot(e.a_re, e.a_im) / Math.sqrt(p.N),
       S_W: e.S_W, Pi_J: e.Pi_J, Pi_ext: e.Pi_ext, Pi_d: e.Pi_d, Pi_U: e.Pi_U,
@@ -79,8 +80,8 @@ export function gapTwoPhoton(o: Flags & { count: number; nmax?: number; tol: num
   const opts = { count: o.count, K: o.nmax, tol: o.tol };
   const sectors =
     p.eps === 0
-      ? flagged(() => twoPhotonSectorSpectra(p, opts)).sectors
-      : [{ sector: 'all' as const, spectrum: flagged(() => twoPhotonSpectrum(p, opts)).spectrum }];
+      ? flagged(() => compute(() => twoPhotonSectorSpectra(p, opts))).sectors
+      : [{ sector: 'all' as const, spectrum: flagged(() => compute(() => twoPhotonSpectrum(p, opts))).spectrum }];
   const out = {
     model: 'two-photon-kerr', kappa: p.kappa, delta: p.delta, u: p.u, eps: p.eps, g: p.g, eta0: p.eta0, N: p.N,
     gap: Math.min(...sectors.map((s) => s.spectrum.gap)),

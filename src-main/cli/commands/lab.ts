@@ -3,7 +3,7 @@
  *   heterodyne         outcomes file → <a>, n, S_W (k-NN, model-free) and, from ML tomography, S_W, Π_J, Π_d, Π_U, Φ,
  *                      Φ_q, G, each {value, sigma} by bootstrap; per time bin when the file has a `t` column
  *   heterodyne-sample  exact draws from the Kerr model's Q (NESS, or after a quench at times --t), for tests and planning
- * Only flags are declared here; the work is imported when a command runs (labRun.ts), so `--help` stays instant.
+ * Only flags are declared here; the work is imported when a command runs (labRun.ts, ../actions/heterodyneSample.ts), so `--help` stays instant.
  */
 import type { Command } from 'commander';
 import { KERR_RULES, PAPER } from '../../../src-core/kerr/model.js';
@@ -69,5 +69,5 @@ export function register(program: Command): void {
     .option('--efficiency <η>', 'detector efficiency η (outcomes of a lossy detector)', num('--efficiency', LAB_RULES.efficiency), 1)
     .option('--nmax <K>', 'Fock levels (default: chosen from the photon number)', num('--nmax', LAB_RULES.nmax))
     .option('--csv <file>', 'write the CSV here (atomically); default: stdout')
-    .action(async (o) => (await import('./labRun.js')).heterodyneSample(o));
+    .action(async (o) => (await import('../actions/heterodyneSample.js')).heterodyneSample(o));
 }

@@ -4,15 +4,9 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { bootstrapQuantities, fitHeterodyne, summarizeHeterodyne, STATE_QUANTITIES, type Estimate, type HeterodyneAnalysis, type HeterodyneFit, type HeterodyneOptions, type StateQuantity } from '../../../src-core/lab/analysis.js';
-import { sampleHusimi } from '../../../src-core/lab/qSampling.js';
 import { fitKerrNess, kerrFitStart, KERR_FIT_PARAMS, MODEL_QUANTITIES, type KerrFitParam, type KerrFitResult } from '../../../src-core/lab/fitKerr.js';
 import { stateQuantities } from '../../../src-core/lab/analysis.js';
-import { KERR_RULES, PAPER, toRaw } from '../../../src-core/kerr/model.js';
-import { propagateInterval } from '../../../src-core/kerr/quench.js';
-import { nessDensityMatrix } from '../../../src-core/kerr/steadyState.js';
-import { chooseK, guardTruncation } from '../../../src-core/kerr/truncation.js';
-import type { ComplexMatrix } from '../../../src-core/linalg/complexMatrix.js';
-import { mulberry32 } from '../../../src-core/random.js';
+import { KERR_RULES, PAPER } from '../../../src-core/kerr/model.js';
 import { ParameterError } from '../../../src-core/validation.js';
 import { writeFileAtomic } from '../../io/atomicWrite.js';
 import { toCsv, type CsvCell } from '../../io/csv.js';
@@ -21,7 +15,6 @@ import { unpackedPath, WorkerPool } from '../../jobs/pool.js';
 import { PROJECT_ROOT, VERSION } from '../../version.js';
 import type { Job } from '../../../workers/protocol.js';
 import type { LabBootJob } from '../../../workers/labWorker.js';
-import { kerrParamsFrom } from '../kerrOptions.js';
 
 const LAB_WORKER = unpackedPath(join(PROJECT_ROOT, 'dist', 'workers', 'labWorker.js'));
 
@@ -459,62 +452,3 @@ function fitCsvRow(r: KerrFitResult): CsvCell[] {
     r.logLikelihood, r.goodnessOfFit.chi2, r.goodnessOfFit.dof, r.goodnessOfFit.pValue, r.converged ? 1 : 0,
   ];
 }
-
-interface SampleFlags {
-  kappa: number;
-  delta: number;
-  u: number;
-  N: number;
-  eps: number;
-  epsI: number;
-  t?: number[];
-  samples: number;
-  seed: number;
-  efficiency: number;
-  nmax?: number;
-  csv?: string;
-}
-
-export function heterodyneSample(o: SampleFlags): void {
-  const params = kerrParamsFrom(o, o.eps);
-  const times = o.t;
-  if (times) for (let i = 1; i < times.length; i++) if (!(times[i] > times[i - 1])) throw new ParameterError('--t', 'strictly increasing times', times.join(','));
-  const initial = times ? kerrParamsFrom(o, o.epsI) : params;
-  const K = o.nmax ?? chooseK(params, times ? [o.epsI, o.eps] : [o.eps], times ? { quenchTime: times[times.length - 1] } : {}).K;
-  const onWarn = (m: string) => process.stderr.write(`epstudio: ${m}\n`);
-  let rho: ComplexMatrix = nessDensityMatrix(initial, K);
-  guardTruncation(rho, { onWarn, where: times ? `NESS at ε_i = ${o.epsI}` : `NESS at ε = ${o.eps}` });
-  const rand = mulberry32(o.seed);
-  const rows: CsvCell[][] = [];
-  const draw = (st: ComplexMatrix, t?: number) => {
-    const s = sampleHusimi(st, o.samples, { rand, eta: o.efficiency });
-    for (let i = 0; i < o.samples; i++) rows.push(t === undefined ? [s.re[i], s.im[i]] : [t, s.re[i], s.im[i]]);
-  };
-  if (!times) draw(rho);
-  else {
-    let tNow = 0;
-    for (const t of times) {
-      if (t > tNow) rho = propagateInterval(rho, params, t - tNow);
-      tNow = t;
-      guardTruncation(rho, { onWarn, where: `t = ${t}` });
-      draw(rho, t);
-    }
-  }
-  const raw = toRaw(params);
-  const text = toCsv({
-    meta: {
-      program: `epstudio ${VERSION} heterodyne-sample`,
-      model: 'Kerr: H = Δa†a + iE(a† − a) + (U/2)a†a†aa, dρ/dt = −i[H,ρ] + 2κD[a]ρ, E = √N ε, U = u/N',
-      kappa: params.kappa, delta: params.delta, u: params.u, N: params.N, eps: params.eps, E: raw.E, U: raw.U,
-      ...(times && { eps_initial: o.epsI, quench: 'NESS at eps_initial, pump switched to eps at t = 0' }),
-      K, samples_per_time: o.samples, seed: o.seed, efficiency: o.efficiency,
-      method: 'exact sampling from Q(μ) = <μ|E_η(ρ)|μ>/π: Fock level n ~ ρ_nn, |μ|² ~ Gamma(n+1), angle by inverse CDF of the exact conditional',
-      units: 'μ in units of the field amplitude (vacuum: e^{−|μ|²}/π)',
-    },
-    columns: times ? ['t', 're', 'im'] : ['re', 'im'],
-    rows,
-  });
-  if (o.csv) writeFileAtomic(o.csv, text);
-  else process.stdout.write(text);
-}
-
