@@ -1,5 +1,5 @@
 /** Progress lines of the single-shot commands (issue 12): silent for 2 s, then at most one line a second. */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { phaseReporter, QUIET_MS, throttledReporter } from '../../src-main/cli/progress.js';
 
 describe('throttledReporter', () => {
@@ -27,5 +27,42 @@ describe('throttledReporter', () => {
     phaseReporter('steady', true, () => 1500, (s) => lines.push(s))('factorising');
     phaseReporter('steady', false, () => 0, (s) => lines.push(s))('factorising');
     expect(lines).toEqual(['[steady] factorising … (0.0 s)\n']);
+  });
+});
+
+describe('study progress (epstudio run)', () => {
+  it("an untilNess task's total follows its predicted arrival, then the rows it wrote, not the t_max cap", async () => {
+    const { progressRenderer } = await import('../../src-main/cli/actions/study.js');
+    let now = 0;
+    const lines: string[] = [];
+    const spyNow = vi.spyOn(Date, 'now').mockImplementation(() => now);
+    const spyWrite = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => (lines.push(String(s)), true));
+    const tty = process.stderr.isTTY;
+    try {
+      (process.stderr as { isTTY?: boolean }).isTTY = false;
+      const r = progressRenderer('run');
+      const ids = { studyId: 's', taskId: 'q' } as const;
+      // cap t ≤ 20 000 at Δt = 0.1: 200 001 rows; a fixed-length task of 101 rows beside it
+      r.onEvent({ type: 'study-started', studyId: 's', dir: '/x', resumed: false, tasks: [
+        { id: 'q', kind: 'quench', label: 'q', figures: [], params: {}, samples: 200001 },
+        { id: 'g', kind: 'gap-sweep', label: 'g', figures: [], params: {}, samples: 101 },
+      ] });
+      expect(lines.at(-1)).toMatch(/^run: 0\/200102 rows/);
+      now = 3000;
+      r.onEvent({ type: 'task-progress', ...ids, fraction: 0.1, done: 150, total: 1500 });
+      expect(lines.at(-1)).toMatch(/^run: 150\/1601 rows \(9\.4%\)/);
+      now = 6000;
+      r.onEvent({ type: 'task-progress', ...ids, fraction: 0.9, done: 1200, total: 1300 });
+      expect(lines.at(-1)).toMatch(/^run: 1200\/1401 rows/);
+      r.onEvent({ type: 'task-progress', ...ids, fraction: 1, done: 1250, total: 1300 });
+      r.onEvent({ type: 'task-done', ...ids, seconds: 6 });
+      now = 9000;
+      r.onEvent({ type: 'task-progress', studyId: 's', taskId: 'g', fraction: 1, done: 101, total: 101 });
+      expect(lines.at(-1)).toMatch(/^run: 1351\/1351 rows \(100\.0%\), tasks 1\/2/);
+    } finally {
+      (process.stderr as { isTTY?: boolean }).isTTY = tty;
+      spyWrite.mockRestore();
+      spyNow.mockRestore();
+    }
   });
 });

@@ -18,12 +18,23 @@ interface RunFlags {
   json?: boolean;
 }
 
-function progressRenderer(label: string) {
+/**
+ * The progress of a study run on stderr. The total is the sum of each task's expected rows: the spec's count at the
+ * start, then each task's own `total` from its progress events (an untilNess quench predicts its arrival from the
+ * Liouvillian gap and the observed decay, NessEta in src-core/kerr/quench.ts, so its total is that prediction rather
+ * than the t_max cap), and a finished task counts the rows it wrote (a run to the NESS stops at arrival).
+ */
+export function progressRenderer(label: string) {
   const tty = process.stderr.isTTY === true && !process.env.CI;
   let total = 0, samples = 0, tasksTotal = 0, tasksDone = 0, tasksFailed = 0;
   const t0 = Date.now();
   let lastLine = 0;
   const rowsDone = new Map<string, number>();
+  const taskTotal = new Map<string, number>();
+  const setTaskTotal = (id: string, n: number) => {
+    total += n - (taskTotal.get(id) ?? 0);
+    taskTotal.set(id, n);
+  };
   const bar = tty
     ? new cliProgress.SingleBar(
         {
@@ -54,7 +65,7 @@ function progressRenderer(label: string) {
         case 'study-started':
           tasksTotal = e.tasks.length;
           for (const t of e.tasks) {
-            total += t.samples ?? 0;
+            setTaskTotal(t.id, t.samples ?? 0);
             if (t.state === 'done') {
               tasksDone++;
               samples += t.samples ?? 0;
@@ -68,10 +79,18 @@ function progressRenderer(label: string) {
           const prev = rowsDone.get(e.taskId) ?? 0;
           samples += e.done - prev;
           rowsDone.set(e.taskId, e.done);
+          if (e.total > 0 && e.total !== taskTotal.get(e.taskId)) {
+            setTaskTotal(e.taskId, Math.max(e.total, e.done));
+            bar?.setTotal(total);
+          }
           break;
         }
         case 'task-done':
           tasksDone++;
+          if (rowsDone.has(e.taskId) && rowsDone.get(e.taskId) !== taskTotal.get(e.taskId)) {
+            setTaskTotal(e.taskId, rowsDone.get(e.taskId)!);
+            bar?.setTotal(total);
+          }
           break;
         case 'task-failed':
           tasksFailed++;
