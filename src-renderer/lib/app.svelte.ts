@@ -7,8 +7,8 @@ import type { MenuAction, PushEvent, Res } from '../../src-main/api/contract.js'
 import type { StudyEvent, TaskInfo } from '../../src-main/api/events.js';
 import { DEFAULT_SECONDS_PER_WORK, defaultText, formFromTasks, toSpec, validateForm, type FormText } from './kerrForm.js';
 import { stressStudy } from './stress.js';
-import { estimateK, onReady } from './kEstimate.js';
-import { applyEvent, calibrate, emptyRun, fromTables, missingRows, withRows, type RunState, type RunStatus } from './runState.js';
+import { estimateK, estimateKAsync, onReady } from './kEstimate.js';
+import { applyEvent, calibrateAsync, emptyRun, fromTables, missingRows, withRows, type RunState, type RunStatus } from './runState.js';
 
 const CAL_KEY = 'epstudio.secondsPerWork';
 
@@ -60,16 +60,18 @@ class AppState {
     if (e.type === 'study-done') {
       // Only whole, uninterrupted runs calibrate (a resumed run's wall time covers part of the work).
       // Short runs are dominated by start-up (pool, NESS solves), not by K² × samples: they do not calibrate.
-      const c = e.status === 'completed' && !this.run.resumed && e.seconds >= 5 ? calibrate(this.run, e.seconds, this.cores) : undefined;
-      if (c) {
-        // Geometric mean with the previous value: one unusual run (a busy machine) moves the estimate only halfway.
-        this.secondsPerWork = Math.sqrt(c * this.secondsPerWork);
-        try {
-          localStorage.setItem(CAL_KEY, String(this.secondsPerWork));
-        } catch {
-          /* storage unavailable */
-        }
-      }
+      // The K estimates it may need come from the K worker (never chooseK on the UI thread).
+      if (e.status === 'completed' && !this.run.resumed && e.seconds >= 5)
+        void calibrateAsync(this.run, e.seconds, this.cores, estimateKAsync).then((c) => {
+          if (!c) return;
+          // Geometric mean with the previous value: one unusual run (a busy machine) moves the estimate only halfway.
+          this.secondsPerWork = Math.sqrt(c * this.secondsPerWork);
+          try {
+            localStorage.setItem(CAL_KEY, String(this.secondsPerWork));
+          } catch {
+            /* storage unavailable */
+          }
+        });
       this.view = this.run;
       void this.refreshStudies();
       return;

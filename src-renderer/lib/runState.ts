@@ -3,7 +3,7 @@
  * folder's task tables (reopened studies). Pure reducer: unit-tested in test/renderer; the Svelte store wraps it.
  */
 import type { StudyEvent, TaskInfo, TaskState } from '../../src-main/api/events.js';
-import { engineK, type ChooseK } from './kerrForm.js';
+import type { ChooseK } from './kerrForm.js';
 
 export interface TaskRun {
   info: TaskInfo;
@@ -163,8 +163,9 @@ export function fromTables(
  * Seconds per unit of work (K² × samples, the form's cost model) from a finished study: its wall time × the workers
  * it ran on (the pool keeps them all busy: propagation on one, Q-grid observables on the others) over the work of its
  * quench tasks. K from the task's own value or the engine's chooser. Undefined when no quench task finished.
+ * The window calls calibrateAsync, whose chooser runs on the K worker (chooseK takes 5–40 ms: not on the UI thread).
  */
-export function calibrate(s: RunState, wallSeconds: number, workers: number, kOf: ChooseK = engineK): number | undefined {
+export function calibrate(s: RunState, wallSeconds: number, workers: number, kOf: ChooseK): number | undefined {
   let work = 0;
   for (const id of s.order) {
     const t = s.tasks[id];
@@ -185,4 +186,36 @@ export function calibrate(s: RunState, wallSeconds: number, workers: number, kOf
     work += K * K * Math.max(t.total, 1);
   }
   return work > 0 && wallSeconds > 0 ? (wallSeconds * workers) / work : undefined;
+}
+
+/** The tasks calibrate needs a chooser's K for: finished quench tasks with neither a reported nor a fixed K. */
+function tasksNeedingK(s: RunState): Record<string, number>[] {
+  return s.order
+    .map((id) => s.tasks[id])
+    .filter((t) => t.info.kind === 'quench' && t.state === 'done' && t.Kmax === undefined && !Number.isFinite(Number((t.info.params as Record<string, unknown>).K)))
+    .map((t) => t.info.params as Record<string, number>);
+}
+
+/**
+ * calibrate with an asynchronous chooser (the window's: kEstimate.estimateKAsync, on the K worker). The K estimates
+ * it needs are awaited first, then calibrate runs on them; a chooser that refuses (the state does not fit the basis)
+ * leaves the run uncalibrated, as in calibrate.
+ */
+export async function calibrateAsync(
+  s: RunState,
+  wallSeconds: number,
+  workers: number,
+  kOf: (p: Parameters<ChooseK>[0], epsInitial: number, epsFinal: number, tMax: number) => Promise<{ K: number }>,
+): Promise<number | undefined> {
+  const key = (p: Record<string, number>) => JSON.stringify([p.kappa, p.delta, p.u, p.N, p.epsInitial, p.epsFinal, p.tMax]);
+  const known = new Map<string, number>();
+  try {
+    for (const p of tasksNeedingK(s)) {
+      if (known.has(key(p))) continue;
+      known.set(key(p), (await kOf({ kappa: p.kappa, delta: p.delta, u: p.u, N: p.N }, p.epsInitial, p.epsFinal, p.tMax)).K);
+    }
+  } catch {
+    return undefined;
+  }
+  return calibrate(s, wallSeconds, workers, (p, epsInitial, epsFinal, tMax) => known.get(key({ ...p, epsInitial, epsFinal, tMax })));
 }

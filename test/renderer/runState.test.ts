@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { StudyEvent, TaskInfo } from '../../src-main/api/events.js';
 import { ApiError, METHODS, METHOD_NAMES, parseRequest, StudyEventSchema } from '../../src-main/api/contract.js';
-import { applyEvent, calibrate, emptyRun, fromTables, missingRows, progress, withRows, type RunState } from '../../src-renderer/lib/runState.js';
+import { applyEvent, calibrate, calibrateAsync, emptyRun, fromTables, missingRows, progress, withRows, type RunState } from '../../src-renderer/lib/runState.js';
 
 const task = (id: string, N: number, samples: number): TaskInfo => ({
   id,
@@ -127,6 +127,21 @@ describe('calibrate', () => {
     const all = applyEvent(s, { type: 'task-done', studyId: 'S', taskId: 'b', seconds: 2 }, 5000);
     expect(calibrate(all, 4, 2, () => 10)).toBeCloseTo((4 * 2) / (2 * 100 * 11), 15);
   });
+
+  it('calibrateAsync awaits the chooser (the K worker) once per distinct task and agrees with calibrate', async () => {
+    const all = play([started, { type: 'task-done', studyId: 'S', taskId: 'a', seconds: 2 }, { type: 'task-done', studyId: 'S', taskId: 'b', seconds: 2 }]);
+    const asked: number[] = [];
+    const kOf = async (p: { N: number }) => {
+      asked.push(p.N);
+      await new Promise((r) => setTimeout(r, 1));
+      return { K: 7 + p.N };
+    };
+    const sync = calibrate(all, 4, 2, (p) => 7 + p.N);
+    expect(await calibrateAsync(all, 4, 2, kOf)).toBe(sync);
+    expect(asked.length).toBe(new Set(tasks.map((t) => JSON.stringify(t.params))).size);
+    // a chooser that refuses (state too large for the basis) leaves the run uncalibrated
+    expect(await calibrateAsync(all, 4, 2, async () => Promise.reject(new Error('too large')))).toBeUndefined();
+  });
 });
 
 describe('contract', () => {
@@ -168,6 +183,9 @@ describe('adaptive basis in the run panel (issue 12)', () => {
     expect(progress(s, 2).topPopulation).toBe(4e-16);
     // calibration uses the largest K the run reached: work = Σ K² × samples
     s = applyEvent(applyEvent(s, { type: 'task-done', studyId: 'S', taskId: 'a', seconds: 1 }, 3), { type: 'task-done', studyId: 'S', taskId: 'b', seconds: 1 }, 3);
-    expect(calibrate(s, 10, 1)).toBeCloseTo(10 / (14 * 14 * 11 + 33 * 33 * 11), 12);
+    const never = () => {
+      throw new Error('no chooser needed: every task reported its K');
+    };
+    expect(calibrate(s, 10, 1, never)).toBeCloseTo(10 / (14 * 14 * 11 + 33 * 33 * 11), 12);
   });
 });
