@@ -65,6 +65,8 @@ export interface SpectrumOptions {
    * and K climbs to kMax; with absTol at a few times that floor K stays where the state's photons are resolved.
    */
   absTol?: number;
+  /** Called after each K of the automatic choice (progress of a long convergence loop; issue 12). */
+  onK?: (step: KStep) => void;
 }
 
 export interface KStep {
@@ -801,6 +803,7 @@ export function problemSpectrumWarm(
     const change = prev ? maxRelativeChange(prev.r.eigenvalues, r.eigenvalues) : NaN;
     const kConverged = prev !== undefined && (change <= tol || (absTol !== undefined && withinAbs(prev.r.eigenvalues, r.eigenvalues, tol, absTol)));
     history.push({ K, eigenvalues: r.eigenvalues, gap: Math.abs(r.eigenvalues[0].re), converged: r.converged && r.complete, change });
+    opts.onK?.(history[history.length - 1]);
     if (kConverged || K >= kMax) {
       const ok = kConverged && r.converged && r.complete;
       return {

@@ -66,3 +66,13 @@ describe('study progress (epstudio run)', () => {
     }
   });
 });
+
+describe('gap progress points', () => {
+  it('liouvillianSpectrum calls onK once per K of its convergence history, in order', async () => {
+    const { liouvillianSpectrum } = await import('../../src-core/kerr/spectrum.js');
+    const seen: { K: number; gap: number }[] = [];
+    const s = liouvillianSpectrum({ kappa: 0.5, delta: -2, u: 1, N: 2, eps: 0.8 }, { count: 2, onK: (h) => seen.push({ K: h.K, gap: h.gap }) });
+    expect(seen.length).toBeGreaterThanOrEqual(2);
+    expect(seen).toEqual(s.kHistory.map((h) => ({ K: h.K, gap: h.gap })));
+  });
+});

@@ -14,6 +14,7 @@ import { writeFileAtomic } from '../../io/atomicWrite.js';
 import { toCsv, type CsvCell } from '../../io/csv.js';
 import { VERSION } from '../../version.js';
 import { kerrParamsFrom } from '../kerrOptions.js';
+import { throttledReporter } from '../progress.js';
 import { compute } from '../timing.js';
 
 interface SampleFlags {
@@ -47,16 +48,20 @@ export async function heterodyneSample(o: SampleFlags): Promise<void> {
     const s = compute(() => sampleHusimi(st, o.samples, { rand, eta: o.efficiency }));
     for (let i = 0; i < o.samples; i++) rows.push(t === undefined ? [s.re[i], s.im[i]] : [t, s.re[i], s.im[i]]);
   };
+  // Progress (issue 12): many --t (each a propagation) or many draws; after 2 s, at most one line a second.
+  const report = throttledReporter('heterodyne-sample');
   if (!times) draw(rho);
   else {
     let tNow = 0;
-    for (const t of times) {
+    for (const [i, t] of times.entries()) {
       if (t > tNow) rho = compute(() => propagateInterval!(rho, params, t - tNow));
       tNow = t;
       guardTruncation(rho, { onWarn, where: `t = ${t}` });
       draw(rho, t);
+      report(() => `t = ${t}: ${o.samples} outcomes drawn (${i + 1}/${times.length} times, K = ${K})`);
     }
   }
+  report.done(() => `${rows.length} outcomes drawn`);
   const raw = toRaw(params);
   const text = toCsv({
     meta: {

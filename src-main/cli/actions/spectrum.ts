@@ -38,7 +38,12 @@ const round = (z: { re: number; im: number }) => ({ re: z.re, im: z.im });
 
 export function gap(o: ModelFlags & { N: number; eps: number; count: number; nmax?: number; tol: number; json?: boolean }): void {
   const params = asFlagError(() => kerrParamsFrom(o, o.eps));
-  const s = asFlagError(() => compute(() => liouvillianSpectrum(params, { count: o.count, K: o.nmax, tol: o.tol })));
+  // Progress (issue 12): a large N converges over several K, each a sparse LU of K² unknowns; after 2 s, one line a second.
+  const report = throttledReporter('gap');
+  const onK = (h: { K: number; gap: number; change: number }) =>
+    report(() => `K = ${h.K}: λ = ${h.gap.toPrecision(8)}${Number.isNaN(h.change) ? '' : `, change from the previous K ${h.change.toExponential(2)} (converged at ≤ ${o.tol})`}`);
+  const s = asFlagError(() => compute(() => liouvillianSpectrum(params, { count: o.count, K: o.nmax, tol: o.tol, onK })));
+  report.done(() => `K = ${s.K}: done`);
   const out = {
     kappa: params.kappa,
     delta: params.delta,
