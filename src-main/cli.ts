@@ -22,16 +22,34 @@ import * as lab from './cli/commands/lab.js';
 import * as cluster from './cli/commands/cluster.js';
 
 type Registrar = { register(program: Command): void };
-const COMMANDS: Registrar[] = [kerr, study, gaussian, spectrum, figures, lab, cluster];
+export const COMMANDS: Registrar[] = [kerr, study, gaussian, spectrum, figures, lab, cluster];
 
-export function buildProgram(): Command {
+/**
+ * The registrar of each command, so that `epstudio <command> …` declares only that command's group (cold start: the
+ * other ~20 commands' flags are not built). Any other first word (`--help`, `help`, a typo that needs suggestions)
+ * registers them all. test/main/cli-coldstart.test.ts checks this table against what each registrar declares.
+ */
+export const GROUP_OF: Readonly<Record<string, Registrar>> = {
+  steady: kerr, meanfield: kerr, quench: kerr,
+  presets: study, run: study, finalize: study, resume: study, status: study, export: study,
+  gaussian, 'gaussian-sweep': gaussian, 'gaussian-spectrum': gaussian, 'gaussian-fit': gaussian,
+  gap: spectrum, 'gap-sweep': spectrum, critical: spectrum,
+  figures,
+  heterodyne: lab, 'heterodyne-sample': lab,
+  slurm: cluster,
+};
+
+/** The program; with `argv` (process.argv form) only the group of the command it names, when it names one. */
+export function buildProgram(argv?: readonly string[]): Command {
   const program = new Command('epstudio')
     .description('EP Studio: entropy production of driven-dissipative bosonic systems')
     .version(VERSION)
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({ outputError: () => {} });
-  for (const c of COMMANDS) c.register(program);
+  const word = argv?.[2];
+  const group = word !== undefined && Object.hasOwn(GROUP_OF, word) ? GROUP_OF[word] : undefined;
+  for (const c of group ? [group] : COMMANDS) c.register(program);
   for (const sub of program.commands) {
     sub.exitOverride().configureOutput({ outputError: () => {} });
     refuseRepeatedFlags(sub);
@@ -58,7 +76,7 @@ export function reportError(e: unknown): number {
 /** Run the CLI on argv (process.argv form: node, script, args…); sets process.exitCode. */
 export async function main(argv: readonly string[] = process.argv): Promise<void> {
   try {
-    await buildProgram().parseAsync(argv as string[]);
+    await buildProgram(argv).parseAsync(argv as string[]);
   } catch (e) {
     process.exitCode = reportError(e);
   }

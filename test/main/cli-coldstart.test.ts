@@ -25,7 +25,11 @@ let chunks: Map<string, string[]>;
 
 /** A source or package path (relative to the project) in the names the tests use. */
 const sourceName = (p: string) =>
-  p.startsWith('node_modules/') ? p.replace(/^node_modules\/((@[^/]+\/)?[^/]+).*$/, 'pkg:$1') : 'dist/' + p.replace(/\.ts$/, '.js');
+  p.startsWith('node_modules/')
+    ? p.replace(/^node_modules\/((@[^/]+\/)?[^/]+).*$/, 'pkg:$1')
+    : /^[\w-]+:/.test(p)
+      ? p // a build-made stand-in (lazy-builtin:child_process, scripts/build-cli.mjs)
+      : 'dist/' + p.replace(/\.ts$/, '.js');
 
 beforeAll(() => {
   if (!existsSync(join(ROOT, 'dist', 'src-main', 'cli', 'actions', 'kerr.js')) || !existsSync(META)) {
@@ -52,6 +56,26 @@ function loaded(...args: string[]): { status: number | null; modules: string[]; 
 
 const HEAVY = ['pkg:h5wasm', 'pkg:zod', 'pkg:ml-matrix', 'pkg:ml-levenberg-marquardt', 'pkg:node-worker-threads-pool', 'pkg:cli-progress', 'pkg:csv-parse'];
 const ENGINE = /^dist\/src-core\/(kerr\/(quench|propagate|steadyState|spectrum|critical)|linalg|phaseSpace)|^dist\/src-main\/(studies\/|jobs\/|io\/(?!nonFinite\.js))/;
+
+describe('cold start: one command registers only its group', () => {
+  it('GROUP_OF names, for every command, the registrar that declares it (and nothing else)', async () => {
+    const { Command } = await import('commander');
+    const { COMMANDS, GROUP_OF, buildProgram } = await import('../../src-main/cli.js');
+    const declared: string[] = [];
+    for (const r of COMMANDS) {
+      const p = new Command();
+      r.register(p);
+      for (const c of p.commands) {
+        declared.push(c.name());
+        expect(GROUP_OF[c.name()]).toBe(r);
+      }
+    }
+    expect(Object.keys(GROUP_OF).sort()).toEqual(declared.sort());
+    // the full program for anything that is not a command name, one group for a command
+    expect(buildProgram(['node', 'epstudio', '--help']).commands.map((c) => c.name()).sort()).toEqual(declared.sort());
+    expect(buildProgram(['node', 'epstudio', 'meanfield', '--json']).commands.map((c) => c.name())).toEqual(['steady', 'meanfield', 'quench']);
+  });
+});
 
 describe('cold start: what each command loads', () => {
   it('--version and --help load commander and the flag registrations only', () => {
