@@ -1,6 +1,6 @@
 /** Progress lines of the single-shot commands (issue 12): silent for 2 s, then at most one line a second. */
 import { describe, expect, it, vi } from 'vitest';
-import { phaseReporter, QUIET_MS, throttledReporter } from '../../src-main/cli/progress.js';
+import { phaseReporter, QUIET_MS, thousands, throttledReporter } from '../../src-main/cli/progress.js';
 
 describe('throttledReporter', () => {
   it('writes nothing in the first 2 s, then at most one line a second, and a last line only if it wrote', () => {
@@ -20,6 +20,10 @@ describe('throttledReporter', () => {
     q(() => 'a');
     q.done(() => 'done');
     expect(quiet).toEqual([]); // a short run stays silent, also at the end
+  });
+
+  it('thousands groups digits as en-US toLocaleString does', () => {
+    for (const n of [0, 7, 999, 1000, 22500, 160000, 1234567, 10 ** 9]) expect(thousands(n)).toBe(n.toLocaleString('en-US'));
   });
 
   it('phaseReporter announces each phase only when the caller expects a slow run', () => {

@@ -13,7 +13,7 @@ import { VERSION } from '../../version.js';
 import { kerrParamsFrom } from '../kerrOptions.js';
 import type { METHODS } from '../commands/kerr.js';
 import { assertFiniteResult, printJson } from '../output.js';
-import { phaseReporter } from '../progress.js';
+import { phaseReporter, thousands } from '../progress.js';
 import { compute } from '../timing.js';
 
 /** Fock levels K for `steady --method fock` (the engine's QUENCH_LIMITS.K and the spec's LIMITS.K). */
@@ -139,7 +139,7 @@ export async function steady(o: ModelFlags & { N: number; eps: number; method: (
   const K = o.nmax ?? asFlagError(() => compute(() => chooseK(params, [params.eps]).K));
   // One sparse LU of the K²-unknown Liouvillian has no inner progress points: say what runs when it is large.
   const phase = phaseReporter('steady', K >= FOCK_SLOW_K);
-  phase(`K = ${K} Fock levels: factorising the Liouvillian (${(K * K).toLocaleString('en')} unknowns)`);
+  phase(`K = ${K} Fock levels: factorising the Liouvillian (${thousands(K * K)} unknowns)`);
   const rho = compute(() => nessDensityMatrix(params, K));
   // Refuse (exit 2, naming K and the population) rather than print numbers from a basis too small for the state.
   const top = asFlagError(() => guardTruncation(rho, { onWarn: (m) => process.stderr.write(`epstudio: ${m}\n`) }));
