@@ -7,7 +7,8 @@
  */
 import { z } from 'zod';
 import { KERR_RULES } from '../../src-core/kerr/model.js';
-import { quoteField, quoteValue } from '../../src-core/validation.js';
+import { TWO_PHOTON_KERR_RULES } from '../../src-core/model/instances.js';
+import { describeRule, quoteField, quoteValue, type NumberRule } from '../../src-core/validation.js';
 
 const finite = z.number();
 const taskId = z.string().min(1).max(200);
@@ -98,6 +99,37 @@ export const GridSchema = z.object({
   yMax: finite,
   nx: z.number().int().min(4).max(256),
   ny: z.number().int().min(4).max(256),
+});
+
+/** A number within an engine rule (src-core/validation.ts), with the rule's own text as the message. */
+const ruled = (r: NumberRule) =>
+  z.number({ error: describeRule(r) }).refine((v) => checkRule(v, r), { error: describeRule(r) });
+function checkRule(v: number, r: NumberRule): boolean {
+  return (
+    Number.isFinite(v) &&
+    (!r.integer || Number.isInteger(v)) &&
+    (r.min === undefined || (r.exclusiveMin ? v > r.min : v >= r.min)) &&
+    (r.max === undefined || (r.exclusiveMax ? v < r.max : v <= r.max))
+  );
+}
+
+/**
+ * One point of the two-photon-driven Kerr model (issue 15; PHYSICS.md §5) for the window's single runs: the model as a
+ * study spec states it (kind, κ, Δ, u, η₀) plus N, ε and g. Ranges: TWO_PHOTON_KERR_RULES (N as studies take it, ≤ 1000).
+ */
+export const ModelPointSchema = z.strictObject({
+  model: z.strictObject({
+    kind: z.literal('two-photon-kerr', { error: 'two-photon-kerr (the Kerr model runs as a quench study)' }),
+    kappa: ruled(TWO_PHOTON_KERR_RULES.kappa),
+    delta: ruled(TWO_PHOTON_KERR_RULES.delta),
+    u: ruled(TWO_PHOTON_KERR_RULES.u),
+    eta0: ruled(TWO_PHOTON_KERR_RULES.eta0).optional(),
+  }),
+  N: ruled({ ...TWO_PHOTON_KERR_RULES.N, max: 1000 }),
+  eps: ruled({ ...TWO_PHOTON_KERR_RULES.eps, max: 100 }),
+  g: ruled({ ...TWO_PHOTON_KERR_RULES.g, max: 100 }),
+  /** Fixed Fock levels (default: grown until the top two are empty). */
+  K: ruled({ integer: true, min: 2, max: 400 }).optional(),
 });
 
 const TableSchema = z.object({ columns: z.array(z.string()), rows: z.array(z.array(z.number())) });
@@ -276,6 +308,41 @@ export const METHODS = {
     }),
     z.object({ dir: z.string(), files: z.array(z.string()), missing: z.array(z.string()), seconds: z.number() }).nullable(),
   ],
+  /**
+   * Validate a study spec with the main side's parser (the one validator: src-main/studies/spec.ts), without running
+   * it: the study editor shows the first problem beside its field (`field` is the JSON path, e.g. tasks[0].g.points)
+   * and, for a valid spec, the number of tasks and result rows.
+   */
+  'studies.check': [
+    z.object({ spec: specObject }),
+    z.union([
+      z.object({ ok: z.literal(true), tasks: z.number(), rows: z.number(), kinds: z.array(z.string()) }),
+      z.object({ ok: z.literal(false), field: z.string(), allowed: z.string(), message: z.string() }),
+    ]),
+  ],
+  /**
+   * The NESS of one point of the two-photon model (Fock solve, the even parity sector at ε = 0), with the entropy
+   * quantities (S_W, Π_J, Π_d, Π_U per term, Φ, G, the balance) when asked: the numbers of `epstudio steady --model
+   * two-photon-kerr --json`. Runs on a worker; one model run at a time (model.cancel ends it).
+   */
+  'model.ness': [
+    ModelPointSchema.extend({ entropy: z.boolean().optional() }),
+    z.object({ K: z.number(), tail: z.number(), values: z.record(z.string(), z.number()), grid: z.string().optional(), seconds: z.number() }),
+  ],
+  /** Slowest eigenvalues of L per parity sector (ε = 0; the whole L otherwise): `epstudio gap --model two-photon-kerr`. */
+  'model.gap': [
+    ModelPointSchema.extend({ count: ruled({ integer: true, min: 1, max: 8 }).optional() }),
+    z.object({
+      gap: z.number(),
+      converged: z.boolean(),
+      sectors: z.array(
+        z.object({ sector: z.enum(['even', 'odd', 'all']), gap: z.number(), nmax: z.number(), converged: z.boolean(), eigenvalues: z.array(z.object({ re: z.number(), im: z.number() })), note: z.string().optional() }),
+      ),
+      seconds: z.number(),
+    }),
+  ],
+  /** End the running model run (if any): its request fails with "cancelled". */
+  'model.cancel': [z.object({}), z.object({ cancelled: z.boolean() })],
 } as const satisfies Record<string, readonly [z.ZodType, z.ZodType]>;
 
 export type Method = keyof typeof METHODS;

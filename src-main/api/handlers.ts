@@ -28,6 +28,8 @@ import { husimiImage } from '../../src-core/phaseSpace/image.js';
 import { wignerImage } from '../../src-core/phaseSpace/wigner.js';
 import { photonStats } from '../../src-core/phaseSpace/photonStats.js';
 import { planQuench } from '../../src-core/kerr/quench.js';
+import { ModelRuns } from './modelRuns.js';
+import { expandSpec, parseSpec } from '../studies/spec.js';
 
 // ---- phase-space frames: ρ(t) after the quench, Q(μ) and J(μ) on a Cartesian grid (main side, never the UI thread) ----
 
@@ -221,6 +223,7 @@ const internal = (path: string) => basename(path).startsWith('.');
 export function createHandlers(ctx: HandlerContext): Handlers {
   const running = new Map<string, StudyHandle>();
   const frames = new PhaseSpaceFrames();
+  const models = new ModelRuns();
   // What the API may touch: the two roots of the data folder and the folders picked in a dialog (access.ts).
   const access = new FolderAccess([ctx.studiesRoot, ctx.exportsRoot]);
   // Real paths, so that what the page gets back (and sends again) is what the checks compare.
@@ -317,6 +320,20 @@ export function createHandlers(ctx: HandlerContext): Handlers {
       const h = service.run(spec, outDir, { workers: p.workers ?? ctx.workers }, forward);
       return track(h);
     },
+    'studies.check': async (p) => {
+      // The study service's own parser: what passes here runs (studies.run parses the same object again).
+      try {
+        const tasks = expandSpec(parseSpec(p.spec));
+        return { ok: true as const, tasks: tasks.length, rows: tasks.reduce((s, t) => s + t.total, 0), kinds: [...new Set(tasks.map((t) => t.info.kind))] };
+      } catch (e) {
+        if (!(e instanceof ParameterError)) throw e;
+        const b = errorBody(e);
+        return { ok: false as const, field: b.field ?? '(spec)', allowed: b.allowed ?? '', message: b.message };
+      }
+    },
+    'model.ness': async (p) => models.ness(p),
+    'model.gap': async (p) => models.gap(p),
+    'model.cancel': async () => ({ cancelled: await models.cancel() }),
     'studies.cancel': async (p) => {
       const h = running.get(p.studyId);
       if (!h) return { cancelled: false };
@@ -472,6 +489,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
       return (impl[m] as (x: unknown) => Promise<unknown>)(parsed);
     },
     async shutdown() {
+      await models.cancel();
       await Promise.all([...running.values()].map((h) => Promise.resolve(h.cancel()).catch(() => undefined)));
     },
     async idle() {

@@ -33,6 +33,8 @@ let taskIds: string[] = [];
  * requests are checked by the contract and the spec parser, not run.
  */
 const MAX_STARTS = 3;
+/** Valid model runs per method (model.ness / model.gap): small points, a worker each. */
+const MAX_MODEL_RUNS = 12;
 const starts: Record<string, number> = {};
 const stats: Record<string, { ok: number; refused: number; notStarted: number }> = {};
 
@@ -182,6 +184,49 @@ const grid = () =>
   ny: field(fc.integer({ min: 4, max: 8 })),
 });
 
+/** A two-photon model point (model.ness / model.gap): small valid ones (run on a worker, a few ms each), and mangled fields. */
+const modelPoint = () =>
+  fc.oneof(
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        model: fc.record({ kind: fc.constant('two-photon-kerr'), kappa: fc.constant(0.5), delta: fc.double({ min: -1, max: 1, noNaN: true }), u: fc.constant(1), eta0: fc.constantFrom(0, 0.5) }),
+        N: fc.double({ min: 0.5, max: 3, noNaN: true }),
+        eps: fc.constantFrom(0, 0.2),
+        g: fc.double({ min: 0, max: 0.6, noNaN: true }),
+      }),
+    },
+    {
+      weight: 15,
+      arbitrary: record({
+        model: field(
+          record({
+            kind: field(fc.constantFrom('two-photon-kerr', 'kerr')),
+            kappa: field(fc.double({ min: 0.1, max: 2, noNaN: true })),
+            delta: field(fc.double({ min: -3, max: 3, noNaN: true })),
+            u: field(fc.double({ min: 0, max: 2, noNaN: true })),
+            eta0: field(fc.double({ min: 0, max: 2, noNaN: true })),
+          }),
+          1,
+        ),
+        N: field(fc.double({ min: 0.5, max: 3, noNaN: true })),
+        eps: field(fc.double({ min: 0, max: 0.5, noNaN: true })),
+        g: field(fc.double({ min: 0, max: 0.6, noNaN: true })),
+        K: field(fc.integer({ min: 2, max: 30 }), 1),
+        entropy: field(fc.boolean(), 1),
+        count: field(fc.integer({ min: 1, max: 3 }), 1),
+      }),
+    },
+  );
+/** A study-editor spec (two-photon sweeps, Kerr sweeps) with one field mangled, or anything. */
+const editorSpecArb = () =>
+  fc.oneof(
+    specArb(),
+    fc
+      .tuple(fc.constantFrom('kind', 'N', 'g', 'eps', 'method', 'entropy', 'K', 'gInitial', 'gFinal'), anyValue())
+      .map(([k, v]) => ({ version: 1, name: 'tp', model: { kind: 'two-photon-kerr', kappa: 0.5, delta: 0, u: 1 }, tasks: [{ kind: 'ness-sweep', method: 'fock', N: [5], g: { from: 0, to: 1.5, points: 4 }, [k]: v }] })),
+  );
+
 /** An export's source study: its folder is read for the provenance, so it is a path like any other. */
 const sourceArb = () => field(record({ study: dirArb(), tasks: field(fc.array(fc.string({ maxLength: 20 }), { maxLength: 3 })) }), 1);
 
@@ -197,6 +242,11 @@ const methodParams = (): Record<Method, fc.Arbitrary<unknown>> => ({
     { weight: 10, arbitrary: anyValue() },
   ),
   'studies.cancel': record({ studyId: field(fc.string({ maxLength: 30 })) }),
+  // Validates only (never runs): every input is checked, none starts a study.
+  'studies.check': fc.oneof({ weight: 20, arbitrary: record({ spec: editorSpecArb() }) }, { weight: 1, arbitrary: anyValue() }),
+  'model.ness': modelPoint(),
+  'model.gap': modelPoint(),
+  'model.cancel': anyValue(),
   'studies.resume': fc.oneof(
     { weight: 1, arbitrary: fc.constant({ dir: study, workers: 1 }) },
     { weight: 80, arbitrary: record({ dir: dirArb(), workers: field(fc.integer({ min: 1, max: 2 })) }) },
@@ -317,9 +367,11 @@ async function call(method: string, params: unknown): Promise<{ ok: boolean; val
 
 /** Would this request start a study (a valid run, or a resume of the fixture)? Decided with the same validators. */
 function wouldStart(method: Method, params: unknown): boolean {
-  if (method !== 'studies.run' && method !== 'studies.resume' && method !== 'phaseSpace.export') return false;
+  if (method !== 'studies.run' && method !== 'studies.resume' && method !== 'phaseSpace.export' && method !== 'model.ness' && method !== 'model.gap') return false;
   const r = METHODS[method][0].safeParse(params ?? {});
   if (!r.success) return false;
+  // A valid model run starts a worker (~50 ms) and computes: a few run (each checked against the response schema).
+  if (method === 'model.ness' || method === 'model.gap') return true;
   // A valid phase-space export computes and writes HDF5/.npy files (~1 s each): a few run, the rest are checked only.
   if (method === 'phaseSpace.export') {
     try {
@@ -345,9 +397,22 @@ function wouldStart(method: Method, params: unknown): boolean {
   }
 }
 
+/** A valid model point too large for a fuzz loop (seconds to minutes of computing): validated by the contract only. */
+function tooBig(method: Method, params: unknown): boolean {
+  if (method !== 'model.ness' && method !== 'model.gap') return false;
+  const r = METHODS[method][0].safeParse(params ?? {});
+  if (!r.success) return false;
+  const m = r.data as { N: number; g: number; eps: number; K?: number };
+  return !(m.N <= 3 && m.g <= 0.6 && m.eps <= 0.5 && (m.K ?? 0) <= 30);
+}
+
 async function checkOne(method: Method, params: unknown): Promise<void> {
   const s = (stats[method] ??= { ok: 0, refused: 0, notStarted: 0 });
-  if (wouldStart(method, params) && (starts[method] = (starts[method] ?? 0) + 1) > MAX_STARTS) {
+  if (tooBig(method, params)) {
+    s.notStarted++;
+    return;
+  }
+  if (wouldStart(method, params) && (starts[method] = (starts[method] ?? 0) + 1) > (method.startsWith('model.') ? MAX_MODEL_RUNS : MAX_STARTS)) {
     s.notStarted++;
     return;
   }

@@ -1,0 +1,92 @@
+/**
+ * The window's single runs of the two-photon model (API model.ness / model.gap, issue 15) against the CLI: the same
+ * point through `epstudio steady|gap --model two-photon-kerr --json` (the built CLI, a separate process) gives the
+ * same numbers. Refusals name the field; a run ends on model.cancel. Needs `npm run build` (the worker is compiled).
+ */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { METHODS } from '../../../src-main/api/contract.js';
+import { PROJECT_ROOT } from '../../../src-main/version.js';
+import { makeSandbox, refusal, type Sandbox } from './sandbox.js';
+
+let sb: Sandbox | undefined;
+afterEach(async () => {
+  await sb?.cleanup();
+  sb = undefined;
+});
+
+function cli(...args: string[]): Record<string, unknown> {
+  const r = spawnSync(process.execPath, [join(PROJECT_ROOT, 'bin', 'epstudio.mjs'), ...args, '--json'], { encoding: 'utf8', timeout: 120_000 });
+  expect(r.status, r.stderr).toBe(0);
+  return JSON.parse(r.stdout) as Record<string, unknown>;
+}
+
+const model = { kind: 'two-photon-kerr', kappa: 0.5, delta: 0, u: 1 };
+
+describe('model.ness / model.gap equal the CLI', () => {
+  it('NESS with entropy at N = 10, g = 1 (PHYSICS.md §5: <a†a> ≈ 8.443, G ≈ 1.24): every number as `epstudio steady`', async () => {
+    sb = makeSandbox();
+    const r = (await sb.handlers.dispatch('model.ness', { model, N: 10, eps: 0, g: 1, entropy: true })) as { K: number; values: Record<string, number>; grid: string };
+    expect(METHODS['model.ness'][1].safeParse(r).success).toBe(true);
+    const o = cli('steady', '--model', 'two-photon-kerr', '--N', '10', '--eps', '0', '--g', '1', '--delta', '0', '--kappa', '0.5', '--u', '1', '--method', 'fock', '--entropy');
+    expect(Object.keys(r.values).length).toBeGreaterThanOrEqual(20);
+    for (const [k, v] of Object.entries(r.values)) expect(o[k], k).toBe(v);
+    expect(r.grid).toBe(o.grid);
+    expect(r.values.n).toBeCloseTo(8.443, 3);
+    expect(r.values.G).toBeCloseTo(1.24, 2);
+    // parity at ε = 0 and the balance Π_U + Π_J − Φ = 0 in the NESS
+    expect(r.values.a_re).toBe(0);
+    expect(Math.abs(r.values.balance)).toBeLessThan(1e-9);
+  });
+
+  it('NESS without entropy, ε > 0 and two-photon loss: as `epstudio steady`', async () => {
+    sb = makeSandbox();
+    const r = (await sb.handlers.dispatch('model.ness', { model: { ...model, delta: -0.3, eta0: 0.4 }, N: 4, eps: 0.2, g: 0.7 })) as { values: Record<string, number> };
+    const o = cli('steady', '--model', 'two-photon-kerr', '--N', '4', '--eps', '0.2', '--g', '0.7', '--delta', '-0.3', '--eta0', '0.4', '--method', 'fock');
+    for (const [k, v] of Object.entries(r.values)) expect(o[k], k).toBe(v);
+    expect(r.values.a_re).not.toBe(0);
+  });
+
+  it('gap per parity sector at N = 3, g = 0.8: as `epstudio gap`', async () => {
+    sb = makeSandbox();
+    const r = (await sb.handlers.dispatch('model.gap', { model, N: 3, eps: 0, g: 0.8, count: 2 })) as { gap: number; sectors: { sector: string; gap: number; eigenvalues: unknown[] }[] };
+    expect(METHODS['model.gap'][1].safeParse(r).success).toBe(true);
+    const o = cli('gap', '--model', 'two-photon-kerr', '--N', '3', '--eps', '0', '--g', '0.8', '--delta', '0', '--count', '2') as { gap: number; sectors: typeof r.sectors };
+    expect(r.sectors.map((s) => s.sector)).toEqual(['even', 'odd']);
+    expect(r.gap).toBe(o.gap);
+    for (let i = 0; i < 2; i++) {
+      expect(r.sectors[i].gap).toBe(o.sectors[i].gap);
+      expect(r.sectors[i].eigenvalues).toEqual(o.sectors[i].eigenvalues);
+    }
+  });
+});
+
+describe('model runs: refusals and cancel', () => {
+  it('refuses the Kerr kind, no nonlinearity, and a second run at once, naming the field', async () => {
+    sb = makeSandbox();
+    const h = sb.handlers;
+    expect((await refusal(h, 'model.ness', { model: { ...model, kind: 'kerr' }, N: 5, eps: 0, g: 1 })).field).toBe('model.kind');
+    expect((await refusal(h, 'model.ness', { model, N: 5, eps: 0, g: 200 })).field).toBe('g');
+    expect((await refusal(h, 'model.ness', { model: { ...model, u: 0 }, N: 5, eps: 0, g: 1 })).field).toBe('u');
+    expect((await refusal(h, 'model.gap', { model, N: 5, eps: 0, g: 1, count: 9 })).field).toBe('count');
+  });
+
+  it('model.cancel ends a long gap run (N = 40, g = 1: about a minute) within a second; the next run works', async () => {
+    sb = makeSandbox();
+    const h = sb.handlers;
+    const t0 = performance.now();
+    const long = h.dispatch('model.gap', { model, N: 40, eps: 0, g: 1 }).then(
+      () => 'finished',
+      (e: Error) => e.message,
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await refusal(h, 'model.ness', { model, N: 2, eps: 0, g: 0.2 })).message).toMatch(/in progress/);
+    expect(await h.dispatch('model.cancel', {})).toEqual({ cancelled: true });
+    expect(await long).toMatch(/cancelled/);
+    expect(performance.now() - t0).toBeLessThan(3000);
+    expect(await h.dispatch('model.cancel', {})).toEqual({ cancelled: false });
+    const r = (await h.dispatch('model.ness', { model, N: 2, eps: 0, g: 0.2 })) as { values: Record<string, number> };
+    expect(r.values.n).toBeGreaterThan(0);
+  });
+});
