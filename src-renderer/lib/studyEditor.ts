@@ -52,9 +52,9 @@ export function pumpSymbol(model: ModelKind): 'ε' | 'g' {
   return model === 'kerr' ? 'ε' : 'g';
 }
 
-/** Default figures per task kind (the seed's for Kerr; the figure engine's labels). */
+/** Default figure tables per task kind (src-main/studies/figures.ts: the seed's for Kerr, tp-ness/tp-gap for two-photon). */
 export function defaultFigures(model: ModelKind, kind: StudyKind): string {
-  if (model !== 'kerr') return '';
+  if (model !== 'kerr') return kind === 'ness-sweep' ? 'tp-ness' : kind === 'gap-sweep' ? 'tp-gap' : '';
   return kind === 'ness-sweep' ? 'fig2' : kind === 'gap-sweep' ? 'fig3' : 'fig4, fig5, fig6, fig7, fig8';
 }
 
@@ -244,8 +244,11 @@ export function estimateSeconds(t: EditorText, m: ModelNumbers, Ns: number[], pu
   return s;
 }
 
-/** The form field a parseSpec path (e.g. tasks[0].g.points, model.kappa) belongs to, for the message beside it. */
-export function fieldOfPath(path: string, kind: StudyKind): EditorField | undefined {
+/**
+ * The form field a parseSpec path (e.g. tasks[0].g.points, model.kappa) belongs to, for the message beside it;
+ * 'kind' for the task kind (the Study selector: e.g. a kind the study service does not run for this model).
+ */
+export function fieldOfPath(path: string, kind: StudyKind): EditorField | 'kind' | undefined {
   const m = /^(?:model\.(\w+)|tasks\[\d+\]\.?(\w+)?|(name))/.exec(path);
   if (!m) return undefined;
   if (m[3]) return 'name';
@@ -256,6 +259,7 @@ export function fieldOfPath(path: string, kind: StudyKind): EditorField | undefi
     N: 'N', K: 'K', tMax: 'tMax', dt: 'dt', rtol: 'rtol', untilNess: 'untilNess', figures: 'figures',
     g: 'sweep', epsInitial: 'initial', gInitial: 'initial', epsFinal: 'final', gFinal: 'final',
   };
+  if (k === 'kind' || k === 'method') return k === 'kind' ? 'kind' : undefined;
   if (k === 'eps') return kind === 'quench' ? 'eps' : 'sweep';
   return map[k];
 }

@@ -41,7 +41,7 @@ describe('buildSpec: the spec equals a hand-written one, and parseSpec accepts i
       version: 1,
       name: 'tp-gap',
       model: { kind: 'two-photon-kerr', kappa: 0.5, delta: 0, u: 1, eta0: 0.3 },
-      tasks: [{ kind: 'gap-sweep', N: [5, 10], g: [0.2, 0.5, 1], eps: 0.1, K: 40 }],
+      tasks: [{ kind: 'gap-sweep', N: [5, 10], g: [0.2, 0.5, 1], eps: 0.1, K: 40, figures: ['tp-gap'] }],
     });
     expect(gap.tasks).toBe(2);
     expect(accepted(gap.spec)).toHaveLength(2);
@@ -54,7 +54,9 @@ describe('buildSpec: the spec equals a hand-written one, and parseSpec accepts i
     });
     expect(q.tasks).toBe(6);
     expect(q.rows).toBe(6 * 41);
-    expect(accepted(q.spec)).toHaveLength(6);
+    // The study service does not run two-photon quenches yet: its parser says so on the task's kind (the editor shows
+    // that message beside the Study selector). When it does, this spec is the agreed form.
+    expect(() => parseSpec(q.spec)).toThrow(/tasks\[0\]\.kind.*two-photon-kerr/);
   });
 
   it('Kerr: exact NESS sweep over ε, gap sweep, quench grid N × ε_f with the seed figures', () => {
@@ -99,7 +101,8 @@ describe('buildSpec: field errors before anything is sent', () => {
           const sweep = lo === hi ? String(lo) : `${lo}:${hi}:${n}`;
           const b = buildSpec(form({ N: Ns.join(', '), sweep, final: sweep.includes(':') ? `${lo}, ${hi}` : sweep, entropy, tMax: '4', dt: '0.5' }, model, kind));
           expect(b.errors).toEqual({});
-          expect(expandSpec(parseSpec(b.spec)).length).toBe(b.tasks);
+          if (model === 'two-photon-kerr' && kind === 'quench') expect(() => parseSpec(b.spec)).toThrow(/tasks\[0\]\.kind/);
+          else expect(expandSpec(parseSpec(b.spec)).length).toBe(b.tasks);
         },
       ),
       { numRuns: 300 },
@@ -136,6 +139,7 @@ describe('spec ↔ form, and parseSpec paths → fields', () => {
     expect(fieldOfPath('tasks[0].g.points', 'ness-sweep')).toBe('sweep');
     expect(fieldOfPath('tasks[0].eps', 'quench')).toBe('eps');
     expect(fieldOfPath('model.kappa', 'quench')).toBe('kappa');
+    expect(fieldOfPath('tasks[0].kind', 'quench')).toBe('kind');
     expect(fieldOfPath('tasks', 'quench')).toBeUndefined();
   });
 });

@@ -1,0 +1,81 @@
+/**
+ * The study editor and the two-photon single run in the window (issue 15), through the browser host in the Chromium
+ * scripts/findBrowser.mjs finds, against the real study service and pool: build a small two-photon NESS sweep
+ * (N = 5, g "0:1.5:4") in the editor with the keyboard, see the task count and the study service's check, run it,
+ * and see it complete in the Studies list; a NESS of the single-run form gives PHYSICS.md §5's <a†a>. No CSP
+ * violation on the way (style-src 'self').
+ */
+import { chromium, expect, test } from '@playwright/test';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../playwright.config.js';
+
+test('study editor: a two-photon NESS sweep built, checked, run and listed; a two-photon NESS in the form', async ({}, info) => {
+  const { startHost } = await import('../../dist/src-main/host/server.js');
+  const data = mkdtempSync(join(tmpdir(), 'epstudio-editor-'));
+  const host = await startHost({ rendererDir: join(process.cwd(), 'dist', 'renderer'), studiesRoot: join(data, 's'), exportsRoot: join(data, 'e'), workers: 2 });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  const t0 = Date.now();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const violations: string[] = [];
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+    });
+    page.on('pageerror', (e) => violations.push(`page error: ${e.message}`));
+    await page.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (e) => {
+        (window as unknown as { __csp: string[] }).__csp ??= [];
+        (window as unknown as { __csp: string[] }).__csp.push(`${e.violatedDirective} ${e.blockedURI}`);
+      });
+    });
+    await page.goto(host.url);
+    await page.locator('body[data-ready="true"]').waitFor();
+    await page.getByRole('tab', { name: 'Studies' }).click();
+
+    // Labels reach the fields (getByLabel), the model and kind are selects.
+    const ed = page.getByTestId('study-editor');
+    await ed.getByLabel('Model').selectOption('two-photon-kerr');
+    await ed.getByLabel('Study').selectOption('ness-sweep');
+    await page.getByTestId('ed-name').fill('e2e-tp-ness');
+    await page.getByTestId('ed-N').fill('5');
+    // A range without its point count: the range parser's message beside the field, nothing to run.
+    await page.getByTestId('ed-sweep').fill('0:1.5');
+    await expect(page.getByTestId('ed-error-sweep')).toHaveText('g: a range is from:to:points, e.g. 0:2:101 (got "0:1.5")');
+    await expect(page.getByTestId('ed-run')).toBeDisabled();
+    await page.getByTestId('ed-sweep').fill('0:1.5:4');
+    await expect(page.getByTestId('ed-tasks')).toHaveText('1 task');
+    await expect(page.getByTestId('ed-summary')).toContainText('4 result rows');
+    await expect(page.getByTestId('ed-check')).toHaveText('spec checked by the study service');
+    await expect(page.getByTestId('ed-run')).toBeEnabled();
+    const shot = info.outputPath('study-editor.png');
+    await ed.screenshot({ path: shot });
+    await info.attach('study-editor', { path: shot, contentType: 'image/png' });
+
+    // Run with the keyboard: Enter in a field submits the editor's form.
+    await page.getByTestId('ed-sweep').press('Enter');
+    await expect(page.getByTestId('run-status')).toHaveText('completed', { timeout: 30_000 });
+    await page.getByRole('tab', { name: 'Studies' }).click();
+    const row = page.locator('[data-testid="past-runs"] tbody tr[data-dir*="e2e-tp-ness-"]');
+    await expect(row).toHaveCount(1);
+    await expect(row).toContainText('completed');
+    await expect(row).toContainText('1/1');
+
+    // The single-run form: the two-photon model's NESS at PHYSICS.md §5's point (N = 10, g = 1: <a†a> ≈ 8.443).
+    await page.getByRole('tab', { name: 'Kerr quench' }).click();
+    await page.getByTestId('field-model').selectOption('two-photon-kerr');
+    await expect(page.getByTestId('tp-run-quench')).toBeDisabled();
+    await expect(page.getByTestId('tp-derived')).toContainText('g_th = √(κ² + Δ²) = 0.5');
+    await page.getByTestId('tp-run-ness').click();
+    await expect(page.locator('[data-testid="tp-ness"] tr[data-key="n"] td')).toHaveText(/^8\.44/, { timeout: 20_000 });
+    await expect(page.locator('[data-testid="tp-ness"] tr[data-key="Pi_U_two_photon"]')).toHaveCount(1);
+
+    expect(violations).toEqual([]);
+    expect(await page.evaluate(() => (window as unknown as { __csp?: string[] }).__csp ?? [])).toEqual([]);
+    console.log(`[e2e] study editor flow: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  } finally {
+    await browser.close();
+    await host.close();
+  }
+});
