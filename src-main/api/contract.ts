@@ -341,6 +341,23 @@ export const METHODS = {
       seconds: z.number(),
     }),
   ],
+  /**
+   * A quench of the two-photon model g_i → g_f at a fixed ε (the NESS at g_i propagated under g_f; src-core/model/
+   * quench.ts, the numbers of `epstudio quench --model two-photon-kerr`): the quench columns (t, <a>, <a†a>, S_W, Π_J,
+   * Π_d, Π_U, Φ, Φ_q, G) plus Π_U per term and Π_η, one row per sample. At most 2001 samples (longer runs: a study).
+   */
+  'model.quench': [
+    ModelPointSchema.omit({ g: true })
+      .extend({
+        gInitial: ruled({ ...TWO_PHOTON_KERR_RULES.g, max: 100 }),
+        gFinal: ruled({ ...TWO_PHOTON_KERR_RULES.g, max: 100 }),
+        tMax: ruled({ min: 0, exclusiveMin: true, max: 1000 }),
+        dt: ruled({ min: 1e-4, max: 100 }),
+        rtol: ruled({ min: 1e-14, max: 1e-3 }).optional(),
+      })
+      .refine((r) => r.dt <= r.tMax && r.tMax / r.dt + 1 <= 2001, { message: 'Δt ≤ t_max and at most 2001 samples (t_max/Δt + 1)', path: ['dt'] }),
+    z.object({ columns: z.array(z.string()), rows: z.array(z.array(z.number())), Ks: z.array(z.number()), seconds: z.number() }),
+  ],
   /** End the running model run (if any): its request fails with "cancelled". */
   'model.cancel': [z.object({}), z.object({ cancelled: z.boolean() })],
 } as const satisfies Record<string, readonly [z.ZodType, z.ZodType]>;

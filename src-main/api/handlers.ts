@@ -333,6 +333,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     },
     'model.ness': async (p) => models.ness(p),
     'model.gap': async (p) => models.gap(p),
+    'model.quench': async (p) => models.quench(p),
     'model.cancel': async () => ({ cancelled: await models.cancel() }),
     'studies.cancel': async (p) => {
       const h = running.get(p.studyId);

@@ -1,5 +1,5 @@
 /**
- * The window's single runs of a model point (API model.ness / model.gap): validated here, computed on a worker of
+ * The window's single runs of a model point (API model.ness / model.gap / model.quench): validated here, computed on a worker of
  * their own (workers/modelWorker.ts) so that the main side (Electron IPC, the browser host) never waits on the
  * engine. One run at a time; model.cancel ends the worker, and with it the run.
  */
@@ -18,7 +18,7 @@ const MODEL_WORKER = unpackedPath(join(PROJECT_ROOT, 'dist', 'workers', 'modelWo
 type Point = ReturnType<typeof parseRequest<'model.ness'>>;
 
 /** The engine's parameters of a request, checked by the engine's rules (u > 0 or η₀ > 0 among them). */
-export function pointParams(p: Omit<Point, 'entropy'>): TwoPhotonKerrParams {
+export function pointParams(p: Omit<Point, 'entropy' | 'g'> & { g: number }): TwoPhotonKerrParams {
   return validateTwoPhotonKerrParams({ kappa: p.model.kappa, delta: p.model.delta, u: p.model.u, eta0: p.model.eta0 ?? 0, eps: p.eps, g: p.g, N: p.N });
 }
 
@@ -59,7 +59,9 @@ export class ModelRuns {
             body = { message: reply.error };
           }
           // The engine's ParameterError keeps its field and range across the thread.
-          if (body.field !== undefined && body.allowed !== undefined) reject(new ParameterError(body.field, body.allowed, undefined));
+          // The model quench names its sides initial.g / final.g: the request's fields are gInitial / gFinal.
+          const field = body.field === 'initial.g' ? 'gInitial' : body.field === 'final.g' ? 'gFinal' : body.field?.replace(/^(initial|final)\./, '');
+          if (field !== undefined && body.allowed !== undefined) reject(new ParameterError(field, body.allowed, undefined));
           else reject(new ApiError({ message: `model run failed: ${body.message ?? 'unknown error'}` }));
         }),
       );
@@ -84,6 +86,18 @@ export class ModelRuns {
     const t0 = performance.now();
     const r = await this.run<TwoPhotonGapReport>({ op: 'two-photon-gap', params, K: p.K, count: p.count });
     for (const s of r.sectors) checkFinite({ gap: s.gap, ...Object.fromEntries(s.eigenvalues.flatMap((z, i) => [[`re${i}`, z.re], [`im${i}`, z.im]])) }, `gap (${s.sector} sector)`);
+    return { ...r, seconds: (performance.now() - t0) / 1000 };
+  }
+
+  async quench(p: ReturnType<typeof parseRequest<'model.quench'>>): Promise<{ columns: string[]; rows: number[][]; Ks: number[]; seconds: number }> {
+    const side = (g: number) => pointParams({ ...p, g });
+    const initial = side(p.gInitial), final = side(p.gFinal);
+    const t0 = performance.now();
+    const r = await this.run<{ columns: string[]; rows: number[][]; Ks: number[] }>({
+      op: 'two-photon-quench',
+      spec: { model: 'two-photon-kerr', initial, final, tMax: p.tMax, dt: p.dt, ...(p.K !== undefined && { K: p.K }), ...(p.rtol !== undefined && { rtol: p.rtol }) },
+    });
+    r.rows.forEach((row, i) => checkFinite(Object.fromEntries(row.map((v, j) => [`${r.columns[j]} at sample ${i}`, v])), 'quench'));
     return { ...r, seconds: (performance.now() - t0) / 1000 };
   }
 

@@ -19,11 +19,19 @@ export const TWO_PHOTON_FIELDS: readonly { name: TwoPhotonField; symbol: string;
   { name: 'N', symbol: 'N', label: 'system size', unit: 'dimensionless', rule: { ...TWO_PHOTON_KERR_RULES.N, max: 1000 } },
 ];
 
-export type TwoPhotonText = Record<TwoPhotonField, string>;
+export type TwoPhotonText = Record<TwoPhotonField | QuenchField, string>;
+
+/** The quench g_i → g (the form's g is the final pump), sampled every Δt up to t_max. */
+export type QuenchField = 'gInitial' | 'tMax' | 'dt';
+export const QUENCH_FIELDS: readonly { name: QuenchField; symbol: string; label: string; unit: string; rule: NumberRule }[] = [
+  { name: 'gInitial', symbol: 'g_i', label: 'initial two-photon pump', unit: 'starts from the NESS at g_i; ends at g above', rule: { ...TWO_PHOTON_KERR_RULES.g, max: 100 } },
+  { name: 'tMax', symbol: 't_max', label: 'duration', unit: 'in 1/ω₀', rule: { min: 0, exclusiveMin: true, max: 1000 } },
+  { name: 'dt', symbol: 'Δt', label: 'sample spacing', unit: 'at most 2001 samples (longer: a study)', rule: { min: 1e-4, max: 100 } },
+];
 
 /** PHYSICS.md §5's test point: κ = 0.5, Δ = 0, u = 1, ε = 0, g = 1 (twice the threshold), N = 10. */
 export function defaultTwoPhotonText(): TwoPhotonText {
-  return { kappa: '0.5', delta: '0', u: '1', eps: '0', g: '1', eta0: '0', N: '10', K: 'auto' };
+  return { kappa: '0.5', delta: '0', u: '1', eps: '0', g: '1', eta0: '0', N: '10', K: 'auto', gInitial: '0.2', tMax: '10', dt: '0.2' };
 }
 
 export interface TwoPhotonPoint {
@@ -100,4 +108,42 @@ export const NESS_ROWS: readonly [string, string, string][] = [
   ['balance', 'Π_U + Π_J − Φ + Π_η', 'dS_W/dt in the NESS (≈ 0)'],
   ['nmax', 'K', 'Fock levels'],
   ['top_population', 'ρ top two', 'truncation check'],
+];
+
+export interface QuenchValidation {
+  errors: Partial<Record<QuenchField, string>>;
+  request?: Omit<TwoPhotonPoint, 'g'> & { gInitial: number; gFinal: number; tMax: number; dt: number };
+}
+
+/** The quench request (model.quench) from a valid point and the quench fields. */
+export function validateQuench(text: TwoPhotonText, point: TwoPhotonPoint | undefined): QuenchValidation {
+  const errors: Partial<Record<QuenchField, string>> = {};
+  const v: Partial<Record<QuenchField, number>> = {};
+  for (const f of QUENCH_FIELDS) {
+    try {
+      v[f.name] = parse(f.symbol, text[f.name], f.rule);
+    } catch (e) {
+      if (!(e instanceof ParameterError)) throw e;
+      errors[f.name] = `${e.field} must be ${e.allowed} (${e.value === undefined ? 'empty' : `got ${quoteValue(e.value)}`})`;
+    }
+  }
+  if (!errors.tMax && !errors.dt) {
+    const ratio = v.tMax! / v.dt!;
+    if (v.dt! > v.tMax!) errors.dt = `Δt must not exceed t_max (${v.tMax})`;
+    else if (Math.abs(ratio - Math.round(ratio)) > 1e-9 * Math.max(1, ratio)) errors.dt = `Δt must divide t_max = ${v.tMax} (t_max/Δt a whole number)`;
+    else if (ratio + 1 > 2001) errors.dt = 'at most 2001 samples (t_max/Δt + 1) here: raise Δt, or run a study';
+  }
+  if (Object.keys(errors).length || !point) return { errors };
+  const { g, ...rest } = point;
+  return { errors, request: { ...rest, gInitial: v.gInitial!, gFinal: g, tMax: v.tMax!, dt: v.dt! } };
+}
+
+/** Charts of a two-photon quench: column, title (the glossary's symbols). */
+export const QUENCH_CHARTS: readonly [string, string][] = [
+  ['n', '<a†a>'],
+  ['S_W', 'S_W'],
+  ['Pi_J', 'Π_J'],
+  ['Pi_U', 'Π_U (total, Kerr, two-photon)'],
+  ['Phi', 'Φ'],
+  ['G', 'G'],
 ];

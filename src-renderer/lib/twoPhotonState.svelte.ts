@@ -5,7 +5,8 @@
 import { api } from '../api/client.js';
 import type { Res } from '../../src-main/api/contract.js';
 import { app } from './app.svelte.js';
-import { defaultTwoPhotonText, validateTwoPhoton, type TwoPhotonText } from './twoPhotonForm.js';
+import { defaultTwoPhotonText, QUENCH_CHARTS, validateQuench, validateTwoPhoton, type TwoPhotonText } from './twoPhotonForm.js';
+import type { ChartData } from './series.js';
 
 export type FormModel = 'kerr' | 'two-photon-kerr';
 
@@ -13,8 +14,10 @@ class TwoPhotonState {
   model = $state<FormModel>('kerr');
   text = $state<TwoPhotonText>(defaultTwoPhotonText());
   validation = $derived(validateTwoPhoton(this.text));
+  quenchValidation = $derived(validateQuench(this.text, this.validation.point));
   entropy = $state(true);
-  busy = $state<'ness' | 'gap' | undefined>(undefined);
+  busy = $state<'ness' | 'gap' | 'quench' | undefined>(undefined);
+  quench = $state.raw<(Res<'model.quench'> & { label: string; charts: ChartData[] }) | undefined>(undefined);
   ness = $state.raw<(Res<'model.ness'> & { label: string }) | undefined>(undefined);
   gap = $state.raw<(Res<'model.gap'> & { label: string }) | undefined>(undefined);
 
@@ -49,9 +52,47 @@ class TwoPhotonState {
     }
   }
 
+  async runQuench() {
+    const req = this.quenchValidation.request;
+    if (!req || this.busy) return;
+    this.busy = 'quench';
+    const label = `g ${req.gInitial} → ${req.gFinal}, ${this.label().replace(/, g = [^,]+/, '')}`;
+    try {
+      const r = await app.call(() => api.invoke('model.quench', req));
+      if (r) this.quench = { ...r, label, charts: quenchCharts(r, label) };
+    } finally {
+      this.busy = undefined;
+    }
+  }
+
   async cancel() {
     await app.call(() => api.invoke('model.cancel', {}));
   }
 }
 
 export const twoPhoton = new TwoPhotonState();
+
+/** One chart per quantity against t (Π_U with its Kerr and two-photon parts), from the quench table. */
+export function quenchCharts(r: { columns: string[]; rows: number[][] }, label: string): ChartData[] {
+  const col = (k: string) => r.columns.indexOf(k);
+  const values = (k: string) => r.rows.map((row) => row[col(k)]);
+  const x = values('t');
+  return QUENCH_CHARTS.map(([k, title]) => ({
+    id: `tp-quench-${k}`,
+    title: `${title}, ${label}`,
+    xLabel: 't (1/ω₀)',
+    yLabel: title.replace(/ \(.*$/, ''),
+    xKey: 't',
+    x,
+    series:
+      k === 'Pi_U'
+        ? [
+            { label: 'Π_U', values: values('Pi_U'), color: 0 },
+            { label: 'Π_U (Kerr)', values: values('Pi_U_kerr'), color: 1 },
+            { label: 'Π_U (two-photon)', values: values('Pi_U_two_photon'), color: 2 },
+          ]
+        : [{ label: title, values: values(k), color: 0 }],
+    logOk: false,
+    source: 'two-photon model quench (issue 15)',
+  }));
+}

@@ -2,7 +2,8 @@
  * The study editor and the two-photon single run in the window (issue 15), through the browser host in the Chromium
  * scripts/findBrowser.mjs finds, against the real study service and pool: build a small two-photon NESS sweep
  * (N = 5, g "0:1.5:4") in the editor with the keyboard, see the task count and the study service's check, run it,
- * and see it complete in the Studies list; a NESS of the single-run form gives PHYSICS.md §5's <a†a>. No CSP
+ * and see it complete in the Studies list; a NESS of the single-run form gives PHYSICS.md §5's <a†a>, and a quench
+ * draws its charts. No CSP
  * violation on the way (style-src 'self').
  */
 import { chromium, expect, test } from '@playwright/test';
@@ -11,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../playwright.config.js';
 
-test('study editor: a two-photon NESS sweep built, checked, run and listed; a two-photon NESS in the form', async ({}, info) => {
+test('study editor: a two-photon NESS sweep built, checked, run and listed; a two-photon NESS and quench in the form', async ({}, info) => {
   const { startHost } = await import('../../dist/src-main/host/server.js');
   const data = mkdtempSync(join(tmpdir(), 'epstudio-editor-'));
   const host = await startHost({ rendererDir: join(process.cwd(), 'dist', 'renderer'), studiesRoot: join(data, 's'), exportsRoot: join(data, 'e'), workers: 2 });
@@ -65,11 +66,16 @@ test('study editor: a two-photon NESS sweep built, checked, run and listed; a tw
     // The single-run form: the two-photon model's NESS at PHYSICS.md §5's point (N = 10, g = 1: <a†a> ≈ 8.443).
     await page.getByRole('tab', { name: 'Kerr quench' }).click();
     await page.getByTestId('field-model').selectOption('two-photon-kerr');
-    await expect(page.getByTestId('tp-run-quench')).toBeDisabled();
     await expect(page.getByTestId('tp-derived')).toContainText('g_th = √(κ² + Δ²) = 0.5');
     await page.getByTestId('tp-run-ness').click();
     await expect(page.locator('[data-testid="tp-ness"] tr[data-key="n"] td')).toHaveText(/^8\.44/, { timeout: 20_000 });
     await expect(page.locator('[data-testid="tp-ness"] tr[data-key="Pi_U_two_photon"]')).toHaveCount(1);
+    // …and a short quench g_i = 0.2 → g = 1 at N = 10 (5 samples), drawn as charts with Π_U per term.
+    await page.getByTestId('tp-tMax').fill('2');
+    await page.getByTestId('tp-dt').fill('0.5');
+    await page.getByTestId('tp-run-quench').click();
+    await expect(page.getByTestId('tp-quench')).toContainText('5 samples', { timeout: 20_000 });
+    await expect(page.locator('figure[data-chart="tp-quench-Pi_U"]')).toHaveAttribute('data-curves', '3');
 
     expect(violations).toEqual([]);
     expect(await page.evaluate(() => (window as unknown as { __csp?: string[] }).__csp ?? [])).toEqual([]);

@@ -3,7 +3,7 @@
  * §5's test point and the API accepts what the form builds; the engine's rules name each bad field; g_th = √(κ² + Δ²).
  */
 import { describe, expect, it } from 'vitest';
-import { defaultTwoPhotonText, validateTwoPhoton } from '../../src-renderer/lib/twoPhotonForm.js';
+import { defaultTwoPhotonText, validateQuench, validateTwoPhoton } from '../../src-renderer/lib/twoPhotonForm.js';
 import { parseRequest } from '../../src-main/api/contract.js';
 
 describe('validateTwoPhoton', () => {
@@ -27,5 +27,14 @@ describe('validateTwoPhoton', () => {
     expect(v.errors.N).toMatch(/^N must be .*\(got "x"\)$/);
     expect(v.errors.K).toMatch(/^K must be "auto" or an integer ≥ 2 and ≤ 400/);
     expect(v.errors.u).toMatch(/u or η₀ must be > 0/);
+  });
+
+  it('the quench request: g_i → the form’s g, as model.quench takes it; Δt must divide t_max, ≤ 2001 samples', () => {
+    const text = { ...defaultTwoPhotonText(), gInitial: '0.2', tMax: '2', dt: '0.5' };
+    const q = validateQuench(text, validateTwoPhoton(text).point);
+    expect(q.request).toEqual({ model: { kind: 'two-photon-kerr', kappa: 0.5, delta: 0, u: 1 }, N: 10, eps: 0, gInitial: 0.2, gFinal: 1, tMax: 2, dt: 0.5 });
+    expect(parseRequest('model.quench', q.request)).toEqual(q.request);
+    expect(validateQuench({ ...text, dt: '0.3' }, validateTwoPhoton(text).point).errors.dt).toBe('Δt must divide t_max = 2 (t_max/Δt a whole number)');
+    expect(validateQuench({ ...text, tMax: '1000', dt: '0.1' }, validateTwoPhoton(text).point).errors.dt).toMatch(/at most 2001 samples/);
   });
 });

@@ -246,6 +246,34 @@ const methodParams = (): Record<Method, fc.Arbitrary<unknown>> => ({
   'studies.check': fc.oneof({ weight: 20, arbitrary: record({ spec: editorSpecArb() }) }, { weight: 1, arbitrary: anyValue() }),
   'model.ness': modelPoint(),
   'model.gap': modelPoint(),
+  'model.quench': fc.oneof(
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        model: fc.constant({ kind: 'two-photon-kerr', kappa: 0.5, delta: 0, u: 1 }),
+        N: fc.double({ min: 0.5, max: 3, noNaN: true }),
+        eps: fc.constantFrom(0, 0.2),
+        gInitial: fc.double({ min: 0, max: 0.6, noNaN: true }),
+        gFinal: fc.double({ min: 0, max: 0.6, noNaN: true }),
+        tMax: fc.constantFrom(0.5, 1),
+        dt: fc.constantFrom(0.25, 0.5),
+      }),
+    },
+    {
+      weight: 15,
+      arbitrary: record({
+        model: field(fc.constant({ kind: 'two-photon-kerr', kappa: 0.5, delta: 0, u: 1 }), 1),
+        N: field(fc.double({ min: 0.5, max: 3, noNaN: true })),
+        eps: field(fc.constantFrom(0, 0.2)),
+        gInitial: field(fc.double({ min: 0, max: 0.6, noNaN: true })),
+        gFinal: field(fc.double({ min: 0, max: 0.6, noNaN: true })),
+        tMax: field(fc.double({ min: 0.1, max: 1, noNaN: true })),
+        dt: field(fc.double({ min: 0.01, max: 1, noNaN: true })),
+        K: field(fc.integer({ min: 2, max: 30 }), 1),
+        rtol: field(fc.constantFrom(1e-8, 1e-10), 1),
+      }),
+    },
+  ),
   'model.cancel': anyValue(),
   'studies.resume': fc.oneof(
     { weight: 1, arbitrary: fc.constant({ dir: study, workers: 1 }) },
@@ -367,11 +395,11 @@ async function call(method: string, params: unknown): Promise<{ ok: boolean; val
 
 /** Would this request start a study (a valid run, or a resume of the fixture)? Decided with the same validators. */
 function wouldStart(method: Method, params: unknown): boolean {
-  if (method !== 'studies.run' && method !== 'studies.resume' && method !== 'phaseSpace.export' && method !== 'model.ness' && method !== 'model.gap') return false;
+  if (method !== 'studies.run' && method !== 'studies.resume' && method !== 'phaseSpace.export' && !method.startsWith('model.')) return false;
   const r = METHODS[method][0].safeParse(params ?? {});
   if (!r.success) return false;
   // A valid model run starts a worker (~50 ms) and computes: a few run (each checked against the response schema).
-  if (method === 'model.ness' || method === 'model.gap') return true;
+  if (method.startsWith('model.')) return method !== 'model.cancel';
   // A valid phase-space export computes and writes HDF5/.npy files (~1 s each): a few run, the rest are checked only.
   if (method === 'phaseSpace.export') {
     try {
@@ -399,11 +427,12 @@ function wouldStart(method: Method, params: unknown): boolean {
 
 /** A valid model point too large for a fuzz loop (seconds to minutes of computing): validated by the contract only. */
 function tooBig(method: Method, params: unknown): boolean {
-  if (method !== 'model.ness' && method !== 'model.gap') return false;
+  if (method !== 'model.ness' && method !== 'model.gap' && method !== 'model.quench') return false;
   const r = METHODS[method][0].safeParse(params ?? {});
   if (!r.success) return false;
-  const m = r.data as { N: number; g: number; eps: number; K?: number };
-  return !(m.N <= 3 && m.g <= 0.6 && m.eps <= 0.5 && (m.K ?? 0) <= 30);
+  const m = r.data as { N: number; g?: number; gInitial?: number; gFinal?: number; eps: number; K?: number; tMax?: number; dt?: number };
+  const g = Math.max(m.g ?? 0, m.gInitial ?? 0, m.gFinal ?? 0);
+  return !(m.N <= 3 && g <= 0.6 && m.eps <= 0.5 && (m.K ?? 0) <= 30 && (m.tMax ?? 0) <= 1 && (m.tMax ?? 0) / (m.dt ?? 1) <= 100);
 }
 
 async function checkOne(method: Method, params: unknown): Promise<void> {

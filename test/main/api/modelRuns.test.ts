@@ -62,6 +62,34 @@ describe('model.ness / model.gap equal the CLI', () => {
   });
 });
 
+describe('model.quench equals `epstudio quench --model two-photon-kerr`', () => {
+  it('g 0.2 → 1 at N = 4, t ≤ 2, Δt = 0.5: every column of every sample as the CLI’s CSV (a separate process)', async () => {
+    sb = makeSandbox();
+    const r = (await sb.handlers.dispatch('model.quench', { model, N: 4, eps: 0, gInitial: 0.2, gFinal: 1, tMax: 2, dt: 0.5 })) as { columns: string[]; rows: number[][]; Ks: number[] };
+    expect(METHODS['model.quench'][1].safeParse({ ...r, seconds: 0 }).success).toBe(true);
+    const out = spawnSync(process.execPath, [join(PROJECT_ROOT, 'bin', 'epstudio.mjs'), 'quench', '--model', 'two-photon-kerr', '--N', '4', '--delta', '0', '--g-i', '0.2', '--g-f', '1', '--t-max', '2', '--dt', '0.5'], { encoding: 'utf8', timeout: 120_000 });
+    expect(out.status, out.stderr).toBe(0);
+    const lines = out.stdout.split('\n').filter((l) => l !== '' && !l.startsWith('#'));
+    expect(lines[0].split(',')).toEqual(r.columns);
+    const rows = lines.slice(1).map((l) => l.split(',').map(Number));
+    expect(rows).toHaveLength(5);
+    expect(r.rows).toHaveLength(5);
+    for (let i = 0; i < 5; i++)
+      for (let j = 0; j < r.columns.length; j++)
+        if (r.columns[j] === 't') expect(r.rows[i][j]).toBeCloseTo(rows[i][j], 12);
+        else expect(r.rows[i][j], `${r.columns[j]} at sample ${i}`).toBe(rows[i][j]);
+    // the quench leaves <a†a> growing from the NESS at g = 0.2 (below g_th = 0.5) toward the one above threshold
+    const n = r.columns.indexOf('n');
+    expect(r.rows[4][n]).toBeGreaterThan(r.rows[0][n]);
+  });
+
+  it('refuses more than 2001 samples and names the side of a bad pump', async () => {
+    sb = makeSandbox();
+    expect((await refusal(sb.handlers, 'model.quench', { model, N: 4, eps: 0, gInitial: 0.2, gFinal: 1, tMax: 1000, dt: 0.1 })).field).toBe('dt');
+    expect((await refusal(sb.handlers, 'model.quench', { model, N: 4, eps: 0, gInitial: -1, gFinal: 1, tMax: 1, dt: 0.5 })).field).toBe('gInitial');
+  });
+});
+
 describe('model runs: refusals and cancel', () => {
   it('refuses the Kerr kind, no nonlinearity, and a second run at once, naming the field', async () => {
     sb = makeSandbox();
