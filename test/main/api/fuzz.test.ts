@@ -34,7 +34,7 @@ let taskIds: string[] = [];
  */
 const MAX_STARTS = 3;
 /** Valid model runs per method (model.ness / model.gap): small points, a worker each. */
-const MAX_MODEL_RUNS = 12;
+const MAX_MODEL_RUNS = 6;
 const starts: Record<string, number> = {};
 const stats: Record<string, { ok: number; refused: number; notStarted: number }> = {};
 
