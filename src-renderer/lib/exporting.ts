@@ -33,7 +33,7 @@ export async function exportChart(c: ChartData, kind: 'csv' | 'png' | 'svg', o: 
   let r: { path: string } | null;
   if (kind === 'csv') {
     const t = chartCsvTable(c);
-    const meta = { title: c.title, ...(source ? {} : formMeta()) };
+    const meta = { title: c.title, ...(source ? {} : (c.meta ?? formMeta())) };
     r = await api.invoke('files.exportCsv', { name, columns: t.columns, rows: t.rows, meta, dir, source });
   } else if (kind === 'svg') {
     r = await api.invoke('files.save', { name, data: svgText(figureSvg(c, o)), encoding: 'utf8', dir, source });

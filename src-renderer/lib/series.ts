@@ -45,6 +45,8 @@ export interface ChartData {
   tasks?: string[];
   /** Where the quantity comes from in the seeds (shown beside the title, not in it). */
   source?: string;
+  /** Provenance of a chart made without a study (written into its CSV export instead of the Kerr form's values). */
+  meta?: Record<string, string | number>;
 }
 
 /**

@@ -59,7 +59,12 @@ class TwoPhotonState {
     const label = `g ${req.gInitial} → ${req.gFinal}, ${this.label().replace(/, g = [^,]+/, '')}`;
     try {
       const r = await app.call(() => api.invoke('model.quench', req));
-      if (r) this.quench = { ...r, label, charts: quenchCharts(r, label) };
+      const m = req.model;
+      const meta = {
+        model: 'two-photon-kerr', kappa: m.kappa, delta: m.delta, u: m.u, eta0: m.eta0 ?? 0, N: req.N, eps: req.eps, g_initial: req.gInitial, g_final: req.gFinal,
+        t_max: req.tMax, dt: req.dt, K: req.K ?? 'adaptive', source: 'the two-photon form (API model.quench, no study)',
+      };
+      if (r) this.quench = { ...r, label, charts: quenchCharts(r, label, meta) };
     } finally {
       this.busy = undefined;
     }
@@ -73,7 +78,7 @@ class TwoPhotonState {
 export const twoPhoton = new TwoPhotonState();
 
 /** One chart per quantity against t (Π_U with its Kerr and two-photon parts), from the quench table. */
-export function quenchCharts(r: { columns: string[]; rows: number[][] }, label: string): ChartData[] {
+export function quenchCharts(r: { columns: string[]; rows: number[][] }, label: string, meta?: Record<string, string | number>): ChartData[] {
   const col = (k: string) => r.columns.indexOf(k);
   const values = (k: string) => r.rows.map((row) => row[col(k)]);
   const x = values('t');
@@ -94,5 +99,6 @@ export function quenchCharts(r: { columns: string[]; rows: number[][] }, label: 
         : [{ label: title, values: values(k), color: 0 }],
     logOk: false,
     source: 'two-photon model quench (issue 15)',
+    ...(meta && { meta }),
   }));
 }
