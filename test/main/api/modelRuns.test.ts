@@ -100,11 +100,11 @@ describe('model runs: refusals and cancel', () => {
     expect((await refusal(h, 'model.gap', { model, N: 5, eps: 0, g: 1, count: 9 })).field).toBe('count');
   });
 
-  it('model.cancel ends a long gap run (N = 40, g = 1: about a minute) within a second; the next run works', async () => {
+  it('model.cancel ends a long gap run (N = 40, g = 2: ~18 s of CPU) within a second; the next run works', async () => {
     sb = makeSandbox();
     const h = sb.handlers;
     const t0 = performance.now();
-    const long = h.dispatch('model.gap', { model, N: 40, eps: 0, g: 1 }).then(
+    const long = h.dispatch('model.gap', { model, N: 40, eps: 0, g: 2 }).then(
       () => 'finished',
       (e: Error) => e.message,
     );
