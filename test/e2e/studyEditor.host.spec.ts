@@ -1,13 +1,14 @@
 /**
  * The study editor and the two-photon single run in the window (issue 15), through the browser host in the Chromium
  * scripts/findBrowser.mjs finds, against the real study service and pool: build a small two-photon NESS sweep
- * (N = 5, g "0:1.5:4") in the editor with the keyboard, see the task count and the study service's check, run it,
+ * (N = 5, g "0:1.5:4") in the editor, see the task count and the study service's check, save it as JSON and load
+ * spec files back, run it with the keyboard,
  * and see it complete in the Studies list; a NESS of the single-run form gives PHYSICS.md §5's <a†a>, and a quench
  * draws its charts. No CSP
  * violation on the way (style-src 'self').
  */
 import { chromium, expect, test } from '@playwright/test';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../playwright.config.js';
@@ -53,6 +54,27 @@ test('study editor: a two-photon NESS sweep built, checked, run and listed; a tw
     const shot = info.outputPath('study-editor.png');
     await ed.screenshot({ path: shot });
     await info.attach('study-editor', { path: shot, contentType: 'image/png' });
+
+    // Save the spec (the export flow: exports/<run>/ in the browser host) and read the file back: the spec as built.
+    await page.getByTestId('ed-save').click();
+    const saved = page.getByRole('status').filter({ hasText: 'Spec saved to' });
+    await expect(saved).toBeVisible();
+    const path = (await saved.locator('code').textContent())!;
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({
+      version: 1,
+      name: 'e2e-tp-ness',
+      model: { kind: 'two-photon-kerr', kappa: 0.5, delta: 0, u: 1 },
+      tasks: [{ kind: 'ness-sweep', method: 'fock', entropy: true, N: [5], g: { from: 0, to: 1.5, points: 4 }, figures: ['tp-ness'] }],
+    });
+    // Load a spec file into the editor (another N and range), then load the saved one back.
+    const other = { version: 1, name: 'loaded', model: { kind: 'two-photon-kerr', kappa: 0.5, delta: 0, u: 1 }, tasks: [{ kind: 'gap-sweep', N: [5, 10], g: { from: 0.2, to: 1, points: 5 } }] };
+    await page.getByTestId('ed-load').setInputFiles({ name: 'other.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(other)) });
+    await expect(page.getByTestId('ed-N')).toHaveValue('5, 10');
+    await expect(page.getByTestId('ed-sweep')).toHaveValue('0.2:1:5');
+    await expect(page.getByTestId('ed-tasks')).toHaveText('2 tasks');
+    await page.getByTestId('ed-load').setInputFiles(path);
+    await expect(page.getByTestId('ed-sweep')).toHaveValue('0:1.5:4');
+    await expect(page.getByTestId('ed-check')).toHaveText('spec checked by the study service');
 
     // Run with the keyboard: Enter in a field submits the editor's form.
     await page.getByTestId('ed-sweep').press('Enter');
