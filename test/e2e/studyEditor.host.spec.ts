@@ -2,10 +2,8 @@
  * The study editor and the two-photon single run in the window (issue 15), through the browser host in the Chromium
  * scripts/findBrowser.mjs finds, against the real study service and pool: build a small two-photon NESS sweep
  * (N = 5, g "0:1.5:4") in the editor, see the task count and the study service's check, save it as JSON and load
- * spec files back, run it with the keyboard,
- * and see it complete in the Studies list; a NESS of the single-run form gives PHYSICS.md §5's <a†a>, and a quench
- * draws its charts. No CSP
- * violation on the way (style-src 'self').
+ * spec files back, run it with the keyboard and see it complete in the Studies list; a NESS of the single-run form
+ * gives PHYSICS.md §5's <a†a>, and a quench draws its charts. No CSP violation on the way (style-src 'self').
  */
 import { chromium, expect, test } from '@playwright/test';
 import { mkdtempSync, readFileSync } from 'node:fs';
