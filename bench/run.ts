@@ -19,6 +19,7 @@ import { run as desktop } from './desktop.js';
 import { run as coldStart } from './coldStart.js';
 import { run as cluster } from './cluster.js';
 import { run as quenchSpeed } from './quenchSpeed.js';
+import { run as quenchExtended } from './quenchExtended.js';
 import { run as model } from './model.js';
 
 type Section = { name: string; run: () => Promise<BenchSection> };
@@ -32,6 +33,7 @@ const SECTIONS: Section[] = [
   { name: 'coldStart', run: coldStart },
   { name: 'cluster', run: cluster },
   { name: 'quench-speed', run: quenchSpeed },
+  { name: 'quench-extended', run: quenchExtended },
   { name: 'model', run: () => model() },
 ];
 

@@ -11,7 +11,7 @@ import { gaussianNess } from '../src-core/gaussian/ness.js';
 import { PRESETS as GAUSSIAN_PRESETS } from '../src-core/gaussian/model.js';
 import { criticalCoupling } from '../src-core/gaussian/stability.js';
 import { couplingFrom } from '../src-core/gaussian/sweep.js';
-import { advanceQuench, K_CHANGE_BITS, NessCache, nessDistance, planQuench, quenchInitialState, type QuenchPlan, type QuenchSpec } from '../src-core/kerr/quench.js';
+import { advanceQuench, K_CHANGE_BITS, NessCache, SlowModeCache, nessDistance, planQuench, quenchInitialState, type QuenchPlan, type QuenchSpec } from '../src-core/kerr/quench.js';
 import { chooseK, guardTruncation } from '../src-core/kerr/truncation.js';
 import { trace } from '../src-core/linalg/complexMatrix.js';
 import { gapSweep, liouvillianSpectrum } from '../src-core/kerr/spectrum.js';
@@ -51,7 +51,7 @@ export function quenchPlan(q: QuenchJobParams, withState: boolean): PlanResult {
 /** ρ one sample (Δt) later, the basis adapted: the engine's deterministic interval step (resumable bit for bit). */
 export function propagateSamples(q: QuenchJobParams, K: number, rho: RhoData): { rho: RhoData; K: number; kinds: number; discarded: number } {
   const plan = cachedPlan(q);
-  const r = advanceQuench({ K, re: rho.re, im: rho.im }, plan.final, q.dt, plan.rtol, plan.adaptive);
+  const r = advanceQuench({ K, re: rho.re, im: rho.im }, plan.final, q.dt, plan.rtol, plan.adaptive, undefined, slowFor(q));
   let kinds = 0, discarded = 0;
   for (const c of r.changes) {
     kinds |= K_CHANGE_BITS[c.kind];
@@ -67,6 +67,21 @@ function nessFor(q: QuenchJobParams): NessCache {
   const key = JSON.stringify(p);
   if (nessCache?.key !== key) nessCache = { key, cache: new NessCache(p) };
   return nessCache.cache;
+}
+
+/**
+ * The slow modes of the final pump (quench.ts advanceQuench), per worker; their NESS is the untilNess reference's
+ * (the same solve: nessDensityMatrix(final, K)), so a worker that does both solves it once.
+ */
+let slowCache: { key: string; cache: SlowModeCache } | null = null;
+function slowFor(q: QuenchJobParams): SlowModeCache {
+  const p = finalParams(q);
+  const key = JSON.stringify(p);
+  if (slowCache?.key !== key) {
+    const ness = nessFor(q);
+    slowCache = { key, cache: new SlowModeCache(p, (K) => ness.get(K).rho) };
+  }
+  return slowCache.cache;
 }
 
 /**

@@ -52,6 +52,11 @@ export interface RowsResult {
   worst?: string[];
   /** Observables jobs: top-level population (two levels) of each ρ. */
   top?: Float64Array;
+  /**
+   * Observables jobs: the states, handed back (transferred both ways, never copied: at K ≈ 100 a copy per sample was
+   * most of the main thread's garbage collection on long runs).
+   */
+  rhos?: RhoData[];
 }
 
 /** What a worker posts back: exactly one message per job (the pool resolves on the first message). */

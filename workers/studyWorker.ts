@@ -44,7 +44,14 @@ function handle(job: Job, port: JobEnvelope['port']): { value: unknown; transfer
     }
     case 'observables': {
       const r = observablesRows(job.q, job.Ks, job.rhos, job.ks, job.ts, checkCancel, job.withNess === true);
-      return { value: r, transfer: [r.rows.buffer as ArrayBuffer, r.top!.buffer as ArrayBuffer, ...(r.dist ? [r.dist.buffer as ArrayBuffer] : [])] };
+      r.rhos = job.rhos;
+      return {
+        value: r,
+        transfer: [
+          r.rows.buffer as ArrayBuffer, r.top!.buffer as ArrayBuffer, ...(r.dist ? [r.dist.buffer as ArrayBuffer] : []),
+          ...job.rhos.flatMap((x) => [x.re.buffer as ArrayBuffer, x.im.buffer as ArrayBuffer]),
+        ],
+      };
     }
     case 'points': {
       if (job.sweep === 'gap') {

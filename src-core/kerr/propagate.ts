@@ -76,6 +76,8 @@ export interface PropagateStats {
   rejected: number;
   /** Taylor: applications of L (series terms); DOP853: applications of M (decay + drive + jump). */
   evaluations: number;
+  /** Intervals advanced by the slow mode instead (quench.ts advanceQuench with a SlowModeCache; slowMode.ts). */
+  slowSteps?: number;
 }
 
 export function newStats(): PropagateStats {
@@ -453,6 +455,12 @@ function liouvillianNormBound(raw: KerrRaw, K: number, hd: Float64Array, sq: Flo
  * super-exponentially once k > θ, while each substep costs a few terms of overhead.
  */
 const THETA = 5;
+
+/** Substeps s = ⌈dt‖L‖/θ⌉ of one Taylor interval at K (the slow-mode step's error budget is s·rtol·max|ρ|). */
+export function taylorSubsteps(raw: KerrRaw, K: number, dt: number): number {
+  const normL = liouvillianNormBound(raw, K, hamiltonianDiagonal(raw, K), sqrtTable(K));
+  return Math.max(1, Math.ceil((dt * normL) / THETA));
+}
 /** A substep whose series has not converged after this many terms indicates a bug (θ = 5 needs ≲ 30). */
 const MAX_TERMS = 200;
 

@@ -13,6 +13,7 @@ import { KERR_RULES, validateKerrParams, type KerrParams } from './model.js';
 import { propagateInterval, type PropagateStats } from './propagate.js';
 import { meanFieldSteadyStates } from './meanField.js';
 import { nessDensityMatrix } from './steadyState.js';
+import { slowModeStep, SlowModeCache } from './slowMode.js';
 import {
   adaptiveTargetK, chooseK, DEFAULT_ADAPTIVE_K, embedRho, growStep, guardTruncation, tailPopulation, truncateRho,
   type AdaptiveKPolicy, type GuardOptions,
@@ -21,6 +22,7 @@ import type { KerrObservables } from './types.js';
 import { QUENCH_COLUMNS, type PolarGrid } from './types.js';
 
 export { propagateInterval, newStats, type PropagateOptions, type PropagateStats } from './propagate.js';
+export { SlowModeCache } from './slowMode.js';
 
 export interface QuenchSpec {
   kappa: number;
@@ -158,9 +160,22 @@ export function advanceQuench(
   rtol: number,
   policy: AdaptiveKPolicy | null,
   stats?: PropagateStats,
+  slow?: SlowModeCache | null,
 ): { rho: ComplexMatrix; changes: Omit<KChange, 'sample'>[] } {
   const changes: Omit<KChange, 'sample'>[] = [];
-  if (!policy) return { rho: propagateInterval(rho, final, dt, { rtol, stats }), changes };
+  // The slow-mode step (slowMode.ts) where its verified error bound is within the Taylor step's budget; a function
+  // of the state (and of (final, K)), so the decisions repeat on resume like the K decisions.
+  const step = (x: ComplexMatrix): ComplexMatrix => {
+    if (slow) {
+      const s = slowModeStep(x, slow, dt, rtol);
+      if (s) {
+        if (stats) stats.slowSteps = (stats.slowSteps ?? 0) + 1;
+        return s.rho;
+      }
+    }
+    return propagateInterval(x, final, dt, { rtol, stats });
+  };
+  if (!policy) return { rho: step(rho), changes };
   let cur = rho;
   const K1 = adaptiveTargetK(cur, policy);
   if (K1 > cur.K) {
@@ -172,7 +187,7 @@ export function advanceQuench(
     cur = t.rho;
   }
   for (;;) {
-    const next = propagateInterval(cur, final, dt, { rtol, stats });
+    const next = step(cur);
     if (!(tailPopulation(next, next.K - 2) > policy.growTol) || cur.K >= policy.maxK) return { rho: next, changes };
     const K2 = Math.min(policy.maxK, cur.K + growStep(cur.K));
     changes.push({ from: cur.K, to: K2, kind: 'redo', discarded: 0 });
@@ -243,7 +258,12 @@ export function nessDistance(
 ): { distance: number; worst: string } {
   if (rho.K !== ness.K) throw new RangeError(`nessDistance: K = ${rho.K} against the NESS's ${ness.K}`);
   let d = 0, worst = 'rho';
-  for (let i = 0; i < rho.re.length; i++) d = Math.max(d, Math.hypot(rho.re[i] - ness.re[i], rho.im[i] - ness.im[i]));
+  // √(a² + b²), not Math.hypot (5× slower, and this runs on every sample of a long run; no overflow at |ρ_mn| ≤ 1)
+  for (let i = 0; i < rho.re.length; i++) {
+    const a = rho.re[i] - ness.re[i], b = rho.im[i] - ness.im[i];
+    const e = Math.sqrt(a * a + b * b);
+    if (e > d) d = e;
+  }
   for (const x of NESS_OBSERVABLES) {
     const unit = x.startsWith('Pi') || x.startsWith('Phi') ? kappa : 1;
     const e = Math.abs(o[x] - oNess[x]) / Math.max(Math.abs(oNess[x]), 1e-3 * unit);
@@ -361,6 +381,11 @@ export interface RunQuenchOptions {
   traceTol?: number;
   /** Run until the NESS at ε_f (within tol in ρ and every NESS_OBSERVABLES quantity). */
   untilNess?: UntilNessOptions;
+  /**
+   * Slow-mode steps near the NESS (slowMode.ts; default true): exact to the Taylor step's error budget by a bound
+   * checked at every step. false: Taylor steps only (the second method of the tests).
+   */
+  slowModes?: boolean;
 }
 
 /** Wall clock in ms (performance.now where the host has it: Node, workers, browsers; src-core has no DOM types). */
@@ -406,12 +431,14 @@ export function runQuench(
   const gridMax: PolarGrid = { radialNodes: 0, angles: 0, rMax: 0 };
   const until = opts.untilNess;
   const nessCache = until ? new NessCache(plan.final) : null;
+  // the slow modes share the untilNess reference NESS (the same solve either way: nessDensityMatrix(final, K))
+  const slow = opts.slowModes === false ? null : new SlowModeCache(plan.final, nessCache ? (K) => nessCache.get(K).rho : undefined);
   const eta = until ? new NessEta(until.tol, until.gap ?? null) : null;
   let ness: QuenchResult['ness'];
   for (let i = 0; i < plan.samples; i++) {
     if (i > 0) {
       t0 = now();
-      const r = advanceQuench(rho, plan.final, plan.spec.dt, plan.rtol, plan.adaptive, stats);
+      const r = advanceQuench(rho, plan.final, plan.spec.dt, plan.rtol, plan.adaptive, stats, slow);
       rho = r.rho;
       for (const c of r.changes) {
         changes.push({ sample: i, ...c });

@@ -217,13 +217,17 @@ export async function runQuench(t: PlannedTask, ctx: ExecContext): Promise<TaskO
     rhos.set(0, plan.rho!);
   }
 
+  // The states go to the observables job and come back with its rows (transferred both ways, no copy): until then
+  // rhos holds no usable array for them. Nothing reads them meanwhile: the checkpoint reads ρ at the frontier, whose
+  // row (hence ρ) is back, and the propagation chain starts from its own copy (src).
   const observe = (ks: number[]) => {
-    const rs = ks.map((k) => copyRho(rhos.get(k)!));
+    const rs = ks.map((k) => rhos.get(k)!);
     const job = { op: 'observables' as const, q, Ks: ks.map((k) => Ks[k]), rhos: rs, ks, ts: ks.map((k) => times[k]), withNess: tol !== undefined };
     const p = submit<RowsResult>(job, PRIORITY.observables, rs.flatMap((r) => [r.re.buffer as ArrayBuffer, r.im.buffer as ArrayBuffer]))
       .then((res) => {
         if (abort) return;
         ks.forEach((k, i) => {
+          if (res.rhos && rhos.has(k)) rhos.set(k, res.rhos[i]);
           if (k > last) return;
           const r = new Float64Array(nCols);
           r[0] = times[k];
@@ -245,6 +249,8 @@ export async function runQuench(t: PlannedTask, ctx: ExecContext): Promise<TaskO
     pending.add(p);
   };
 
+  /** The state the propagation chain continues from (its own copy: the observables jobs take the others away). */
+  let src: RhoData = copyRho(rhos.get(cur)!);
   if (!ck) observe([0]);
 
   // Propagation chain (the critical path). Observables batches are small so that idle workers find work.
@@ -255,7 +261,6 @@ export async function runQuench(t: PlannedTask, ctx: ExecContext): Promise<TaskO
     wake = null;
     if (abort || reachedNess) break;
     const steps = Math.min(ctx.chunk, last - cur);
-    const src = copyRho(rhos.get(cur)!);
     let res: PropagateResult;
     try {
       res = await submit<PropagateResult>({ op: 'propagate', q, K: Ks[cur], rho: src, steps }, PRIORITY.propagate, [
@@ -276,6 +281,7 @@ export async function runQuench(t: PlannedTask, ctx: ExecContext): Promise<TaskO
       fresh.push(k);
     }
     cur = fresh[fresh.length - 1];
+    src = copyRho(rhos.get(cur)!);
     for (let i = 0; i < fresh.length; i += obsBatch) observe(fresh.slice(i, i + obsBatch));
   }
   while (pending.size) await Promise.allSettled([...pending]);
