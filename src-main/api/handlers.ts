@@ -28,6 +28,7 @@ import { husimiImage } from '../../src-core/phaseSpace/image.js';
 import { wignerImage } from '../../src-core/phaseSpace/wigner.js';
 import { photonStats } from '../../src-core/phaseSpace/photonStats.js';
 import { planQuench } from '../../src-core/kerr/quench.js';
+import { createLabHandlers } from './lab.js';
 
 // ---- phase-space frames: ρ(t) after the quench, Q(μ) and J(μ) on a Cartesian grid (main side, never the UI thread) ----
 
@@ -147,6 +148,8 @@ export interface DialogPort {
   saveStudyDir(defaultPath: string): Promise<string | null>;
   saveFile(defaultPath: string, extension: string): Promise<string | null>;
   chooseDir(defaultPath: string, purpose: string): Promise<string | null>;
+  /** Pick one file to read (the lab's outcomes); optional so that ports without it fall back to uploads. */
+  openFile?(defaultPath: string, title: string): Promise<string | null>;
 }
 
 export interface HandlerContext {
@@ -228,6 +231,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
   const exportsRoot = access.real(ctx.exportsRoot);
   const forward = (e: StudyEvent) => ctx.emit({ channel: 'study', event: e });
   const stamp = () => new Date().toISOString().replace(/[:.]/g, '-');
+  const lab = createLabHandlers({ access, exportsRoot, dialogs: ctx.dialogs, emit: ctx.emit, workers: ctx.workers });
 
   function track(h: StudyHandle) {
     running.set(h.studyId, h);
@@ -463,6 +467,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
       });
       return { dir, ...out };
     },
+    ...lab.impl,
   };
 
   return {
@@ -473,9 +478,11 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     },
     async shutdown() {
       await Promise.all([...running.values()].map((h) => Promise.resolve(h.cancel()).catch(() => undefined)));
+      await lab.shutdown();
     },
     async idle() {
       await Promise.all([...running.values()].map((h) => Promise.resolve(h.done).catch(() => undefined)));
+      await lab.idle();
     },
   };
 }

@@ -1,0 +1,404 @@
+/**
+ * The window's lab (issue 14): heterodyne outcomes in, estimates with error bars out, beside a Kerr model. The same
+ * engine and the same readers as `epstudio heterodyne` (src-core/lab/analysis.ts, src-main/io/samples.ts, the CLI's
+ * pool bootstrap and JSON/CSV layout in src-main/cli/commands/labRun.ts); here the full-data fit also runs on the pool
+ * (workers/labWorker.ts), so the main thread (and every other request of the window) is never held up by it.
+ *
+ * Files reach the main side as an upload (browser host), a path the user picked in the native open dialog (Electron),
+ * or a path inside the allowed folders (access.ts); they are read once and kept in memory under a handle. Plain Node:
+ * no 'electron' import.
+ */
+import { createHash } from 'node:crypto';
+import { lstatSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { MIN_OUTCOMES, STATE_QUANTITIES, stateQuantities, summarizeHeterodyne, type Estimate, type HeterodyneAnalysis, type HeterodyneFit, type HeterodyneOptions } from '../../src-core/lab/analysis.js';
+import { polarBins } from '../../src-core/lab/heterodyneBins.js';
+import { lossChannel } from '../../src-core/lab/loss.js';
+import { nessDensityMatrix } from '../../src-core/kerr/steadyState.js';
+import { chooseK, topPopulation } from '../../src-core/kerr/truncation.js';
+import { husimiImage, type PhaseGrid } from '../../src-core/phaseSpace/image.js';
+import { ParameterError, quoteValue } from '../../src-core/validation.js';
+import { writeFileAtomic } from '../io/atomicWrite.js';
+import { toCsv, type CsvCell } from '../io/csv.js';
+import { newExportDir, writeUnique } from '../io/exportFiles.js';
+import { nowIso, provenanceMeta, type Provenance } from '../io/provenance.js';
+import { readOutcomes, type Outcomes } from '../io/samples.js';
+import { JobError, WorkerPool } from '../jobs/pool.js';
+import { VERSION } from '../version.js';
+import { analysisJson, csvColumns, csvRow, LAB_WORKER, planning, poolBootstrap, subset, timeBins } from '../cli/commands/labRun.js';
+import type { Job } from '../../workers/protocol.js';
+import type { LabFitJob, LabFitResult } from '../../workers/labWorker.js';
+import type { FolderAccess } from './access.js';
+import { ApiError, type LabEventMsg, type Method, type parseRequest, type PushEvent, type Res } from './contract.js';
+import type { DialogPort } from './handlers.js';
+
+type LabMethod = Extract<Method, `lab.${string}`>;
+export type LabImpl = { [M in LabMethod]: (p: ReturnType<typeof parseRequest<M>>) => Promise<Res<M>> };
+
+export interface LabContext {
+  access: FolderAccess;
+  /** Real path of the exports root (the browser host's exports land below it). */
+  exportsRoot: string;
+  dialogs?: DialogPort;
+  emit(e: PushEvent): void;
+  workers?: number;
+}
+
+/** Opened files kept in memory (10⁶ outcomes with t: 24 MB each); the oldest is dropped beyond this. */
+const MAX_HANDLES = 4;
+/** Finished analyses kept for lab.plan and lab.export. */
+const MAX_RESULTS = 8;
+
+interface Opened {
+  name: string;
+  data: Outcomes;
+  bytes: number;
+  sha256: string;
+}
+
+interface Finished {
+  file: Opened;
+  opts: HeterodyneOptions & { eta: number; bootstrap: number; knn: number; seed: number };
+  timed: boolean;
+  bins: { t: number; tMin: number; tMax: number; a: HeterodyneAnalysis }[];
+}
+
+/** CLI flag names in the readers' and the engine's errors, as the window's fields. */
+function windowField(field: string): string {
+  return field.replace(/^--samples\b/, 'file').replace(/^--columns\b/, 'columns').replace(/^--time-bins\b/, 'timeBins').replace(/^samples\b/, 'file');
+}
+
+function asApiError(e: unknown): unknown {
+  if (e instanceof ParameterError) {
+    const field = windowField(e.field);
+    return new ApiError({ message: `${field}${e.message.slice(e.message.indexOf(':'))}`, field, allowed: e.allowed });
+  }
+  return e;
+}
+
+/** A finite number or null (no NaN or ±Inf crosses the wire or reaches a file). */
+const fin = (v: number | null | undefined): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+const est = (e: Estimate | null | undefined) => (e ? { value: fin(e.value), sigma: fin(e.sigma) } : null);
+
+/**
+ * One square μ box, centred on the origin as in the phase-space viewer, holding 99.9 % of the outcomes plus a margin:
+ * the histograms and the Q images share it (and with it one colour scale).
+ */
+export function labGrid(re: Float64Array, im: Float64Array, pixels: number): PhaseGrid {
+  const m = new Float64Array(re.length);
+  for (let i = 0; i < re.length; i++) m[i] = Math.max(Math.abs(re[i]), Math.abs(im[i]));
+  m.sort();
+  const q = m[Math.min(m.length - 1, Math.floor(0.999 * m.length))];
+  const R = Math.max(2.5, Math.ceil(2 * (q + 0.75)) / 2);
+  return { xMin: -R, xMax: R, yMin: -R, yMax: R, nx: pixels, ny: pixels };
+}
+
+/** Outcome density on n × n cells covering the grid's box: counts / (M · cell area), row 0 at yMin. */
+export function outcomeHistogram(re: Float64Array, im: Float64Array, g: PhaseGrid, n: number): Float64Array {
+  const h = new Float64Array(n * n);
+  const wx = (g.xMax - g.xMin) / n, wy = (g.yMax - g.yMin) / n;
+  for (let i = 0; i < re.length; i++) {
+    const c = Math.floor((re[i] - g.xMin) / wx), r = Math.floor((im[i] - g.yMin) / wy);
+    if (c >= 0 && c < n && r >= 0 && r < n) h[r * n + c]++;
+  }
+  const norm = 1 / (re.length * wx * wy);
+  for (let i = 0; i < h.length; i++) h[i] *= norm;
+  return h;
+}
+
+/** Base64 text as bytes; refused (naming the field) when it is not base64. */
+function decodeBase64(s: string): Buffer {
+  if (s.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(s)) throw new ApiError({ message: 'upload.data: the file as base64 text', field: 'upload.data', allowed: 'base64' });
+  return Buffer.from(s, 'base64');
+}
+
+export function createLabHandlers(ctx: LabContext): { impl: LabImpl; shutdown(): Promise<void>; idle(): Promise<void> } {
+  const handles = new Map<string, Opened>();
+  const results = new Map<string, Finished>();
+  const running = new Map<string, { cancel(): void; done: Promise<unknown> }>();
+  let nextHandle = 1;
+  const emit = (e: LabEventMsg) => ctx.emit({ channel: 'lab', event: e });
+
+  const keep = <V>(m: Map<string, V>, k: string, v: V, max: number) => {
+    m.delete(k);
+    m.set(k, v);
+    while (m.size > max) m.delete(m.keys().next().value!);
+  };
+
+  /** Read a file with the CLI's readers; errors name the window's fields. */
+  async function read(path: string, name: string, dataset: string | undefined, columns: string | undefined): Promise<Opened> {
+    const h5 = /\.(h5|hdf5|he5)$/i.test(name);
+    if (dataset !== undefined && !h5) throw new ApiError({ message: 'dataset: only for an HDF5 file (.h5, .hdf5, .he5)', field: 'dataset' });
+    if (h5 && dataset === undefined) throw new ApiError({ message: 'dataset: the path of the outcomes inside the HDF5 file, e.g. /outcomes', field: 'dataset', allowed: 'an HDF5 dataset path' });
+    const bytes = readFileSync(path);
+    let data: Outcomes;
+    try {
+      data = await readOutcomes(dataset !== undefined ? `${path}:${dataset}` : path, { columns });
+    } catch (e) {
+      throw asApiError(e);
+    }
+    data.source.file = dataset !== undefined ? `${name}:${dataset}` : name;
+    return { name, data, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+  }
+
+  /** A file the API may read: inside the allowed folders (symlinks resolved), a regular file. */
+  function allowedFile(p: string): string {
+    if (!isAbsolute(p)) throw new ApiError({ message: `path: got ${quoteValue(p)}; allowed: an absolute path of a file inside the data folder or a folder you picked`, field: 'path' });
+    const parent = ctx.access.folder(dirname(resolve(p)), 'path');
+    const file = join(parent, basename(resolve(p)));
+    let real: string;
+    try {
+      real = realpathSync(file);
+    } catch {
+      throw new ApiError({ message: `path: no such file ${quoteValue(p)}`, field: 'path' });
+    }
+    if (!ctx.access.allowsReal(real) || !lstatSync(real).isFile())
+      throw new ApiError({ message: `path: got ${quoteValue(p)}; allowed: a file inside the data folder or a folder you picked`, field: 'path' });
+    return real;
+  }
+
+  async function analyze(p: ReturnType<typeof parseRequest<'lab.analyze'>>, signal: Promise<never>): Promise<Res<'lab.analyze'>> {
+    const file = handles.get(p.handle);
+    if (!file) throw new ApiError({ message: `handle: no open file ${quoteValue(p.handle)} (open it again: the window keeps the last ${MAX_HANDLES})`, field: 'handle' });
+    const t0 = performance.now();
+    const d = file.data;
+    const opts = {
+      eta: p.efficiency ?? 1, kappa: p.kappa, U: p.U, bootstrap: p.bootstrap ?? 200, knn: p.knn ?? 1, seed: p.seed ?? 1,
+    };
+    let groups: { t: number; tMin: number; tMax: number; idx: Int32Array | null }[];
+    try {
+      if (p.timeBins !== undefined && !d.t) throw new ParameterError('timeBins', 'only for outcomes with a t column', p.timeBins);
+      groups = d.t ? timeBins(d.t, p.timeBins) : [{ t: NaN, tMin: NaN, tMax: NaN, idx: null }];
+    } catch (e) {
+      throw asApiError(e);
+    }
+    for (const g of groups) {
+      const M = g.idx ? g.idx.length : d.re.length;
+      if (M < MIN_OUTCOMES)
+        throw new ApiError({ message: `file: ${Number.isFinite(g.t) ? `the time bin t = ${+g.t.toPrecision(6)} holds` : 'the file holds'} ${M} outcomes; allowed: at least ${MIN_OUTCOMES} per analysis${d.t ? ' (fewer, wider time bins)' : ''}`, field: Number.isFinite(g.t) ? 'timeBins' : 'file' });
+    }
+    const grid = labGrid(d.re, d.im, p.pixels ?? 64);
+    const smallest = Math.min(...groups.map((g) => (g.idx ? g.idx.length : d.re.length)));
+    // About 8 outcomes per cell at the smallest bin: a histogram of the data, not of its noise.
+    const hist = Math.max(16, Math.min(grid.nx, Math.round(Math.sqrt(smallest / 8))));
+    const workers = Math.max(1, Math.min(ctx.workers ?? availableParallelism(), 64));
+    const pool = new WorkerPool(workers, LAB_WORKER);
+    const race = <T>(x: Promise<T>) => Promise.race([x, signal]);
+    const bins: Finished['bins'] = [];
+    const out: Res<'lab.analyze'>['bins'] = [];
+    try {
+      for (const [b, g] of groups.entries()) {
+        const x = g.idx ? subset(d.re, g.idx) : d.re.slice(), y = g.idx ? subset(d.im, g.idx) : d.im.slice();
+        const H = outcomeHistogram(x, y, grid, hist);
+        emit({ job: p.job, stage: 'fit', bin: b + 1, bins: groups.length, done: 0, total: opts.bootstrap });
+        const fitJob: LabFitJob = { op: 'heterodyne-fit', re: x, im: y, opts: { eta: opts.eta, kappa: opts.kappa, U: opts.U, knn: opts.knn, seed: opts.seed }, grid };
+        let r: LabFitResult;
+        try {
+          r = await race(pool.run<LabFitResult>(fitJob as unknown as Job, { transfer: [x.buffer as ArrayBuffer, y.buffer as ArrayBuffer] }));
+        } catch (e) {
+          // The engine's refusals (too many Fock levels …) name the time bin they come from.
+          if (e instanceof JobError && Number.isFinite(g.t)) throw new ApiError({ message: `time bin t = ${+g.t.toPrecision(6)}: ${e.message}`, field: 'file' });
+          throw e;
+        }
+        const fit: HeterodyneFit = { ...r.fit, opts, bins: polarBins(r.fit.K, r.fit.maxAbs) };
+        let last = 0;
+        const boot =
+          opts.bootstrap > 0
+            ? await race(
+                poolBootstrap(pool, fit, opts.bootstrap, opts, (done) => {
+                  const now = performance.now();
+                  if (done === opts.bootstrap || now - last > 200) {
+                    last = now;
+                    emit({ job: p.job, stage: 'bootstrap', bin: b + 1, bins: groups.length, done, total: opts.bootstrap });
+                  }
+                }),
+              )
+            : new Map();
+        const a = summarizeHeterodyne(fit, boot, opts.bootstrap);
+        bins.push({ t: g.t, tMin: g.tMin, tMax: g.tMax, a });
+        const estimates: Record<string, ReturnType<typeof est>> = {
+          a_re_knn: est(a.modelFree.a_re), a_im_knn: est(a.modelFree.a_im), n_knn: est(a.modelFree.n), S_W_knn: est(a.modelFree.S_W),
+        };
+        for (const q of STATE_QUANTITIES) estimates[q] = est(a.tomography.quantities[q]);
+        out.push({
+          t: fin(g.t), tMin: fin(g.tMin), tMax: fin(g.tMax), M: a.M,
+          histogram: Array.from(H), Q: Array.from(r.Q),
+          K: a.tomography.K, topPopulation: a.tomography.topPopulation, converged: a.tomography.converged,
+          estimates,
+          comparison: { knn: est(a.modelFree.S_W), tomography: est(a.tomography.quantities.S_W_detected), agree: a.comparison.agree, statement: a.comparison.statement },
+          warnings: a.warnings,
+        });
+      }
+    } finally {
+      await pool.destroy();
+    }
+    keep(results, p.job, { file, opts, timed: d.t !== undefined, bins }, MAX_RESULTS);
+    emit({ job: p.job, stage: 'done', bin: groups.length, bins: groups.length, done: opts.bootstrap, total: opts.bootstrap });
+    return {
+      job: p.job, M: d.re.length, efficiency: opts.eta, kappa: opts.kappa ?? null, U: opts.U ?? null, bootstrap: opts.bootstrap,
+      seconds: (performance.now() - t0) / 1000, grid, hist, bins: out,
+    };
+  }
+
+  function finished(job: string): Finished {
+    const f = results.get(job);
+    if (!f) throw new ApiError({ message: `job: no finished analysis ${quoteValue(job)} (run the analysis first)`, field: 'job' });
+    return f;
+  }
+
+  /** The model's NESS in the engine's Fock basis (the truncation rule of the studies, guarded). */
+  function modelState(m: { N: number; eps: number; delta: number; u: number; kappa: number }) {
+    const params = { kappa: m.kappa, delta: m.delta, u: m.u, N: m.N, eps: m.eps };
+    let K: number;
+    try {
+      K = chooseK(params, [m.eps], { maxK: 120 }).K;
+    } catch (e) {
+      throw asApiError(e instanceof ParameterError ? new ParameterError(`model.${e.field}`, e.allowed, e.value) : e);
+    }
+    const rho = nessDensityMatrix(params, K);
+    return { rho, K, top: Math.abs(topPopulation(rho, 2)) };
+  }
+
+  const modelValues = (m: { N: number; eps: number; delta: number; u: number; kappa: number }, eta: number) => {
+    const s = modelState(m);
+    const v = stateQuantities(s.rho, eta, m.kappa, m.u / m.N);
+    return { ...s, values: Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fin(x)])) as Record<string, number | null> };
+  };
+
+  const impl: LabImpl = {
+    'lab.open': async (p) => {
+      let opened: Opened;
+      if (p.upload) {
+        const bytes = decodeBase64(p.upload.data);
+        // The readers take a path: the upload is written to a private temporary folder, read, and removed.
+        const tmp = mkdtempSync(join(tmpdir(), 'epstudio-lab-'));
+        try {
+          const path = join(tmp, p.upload.name);
+          writeFileAtomic(path, bytes);
+          opened = await read(path, p.upload.name, p.dataset, p.columns);
+        } finally {
+          rmSync(tmp, { recursive: true, force: true });
+        }
+      } else {
+        let path: string;
+        if (p.path !== undefined) path = allowedFile(p.path);
+        else if (ctx.dialogs?.openFile) {
+          const picked = await ctx.dialogs.openFile(ctx.exportsRoot, 'Open heterodyne outcomes');
+          if (!picked) return null;
+          // The user picked this one file in the native dialog: it may be read (nothing else is granted).
+          path = realpathSync(picked);
+        } else throw new ApiError({ message: 'upload: no file dialog here (browser host): upload the file', field: 'upload' });
+        opened = await read(path, basename(path), p.dataset, p.columns);
+      }
+      const handle = `h${nextHandle++}`;
+      keep(handles, handle, opened, MAX_HANDLES);
+      const d = opened.data;
+      return {
+        handle, name: opened.data.source.file, format: d.source.format, rows: d.source.rows, columns: d.source.columns,
+        bytes: opened.bytes, sha256: opened.sha256, hasTime: d.t !== undefined, times: d.t ? new Set(d.t).size : 0,
+      };
+    },
+    'lab.analyze': async (p) => {
+      if (running.has(p.job)) throw new ApiError({ message: `job: ${quoteValue(p.job)} is running (cancel it or use a new name)`, field: 'job' });
+      let cancel!: () => void;
+      const signal = new Promise<never>((_, fail) => (cancel = () => fail(new ApiError({ message: 'lab.analyze: cancelled', field: 'job' }))));
+      signal.catch(() => undefined);
+      let cancelled = false;
+      const done = analyze(p, signal);
+      running.set(p.job, { cancel: () => ((cancelled = true), cancel()), done });
+      try {
+        return await done;
+      } catch (e) {
+        emit({ job: p.job, stage: cancelled ? 'cancelled' : 'failed', bin: 0, bins: 0, done: 0, total: 0 });
+        throw e;
+      } finally {
+        running.delete(p.job);
+      }
+    },
+    'lab.cancel': async (p) => {
+      const r = running.get(p.job);
+      if (!r) return { cancelled: false };
+      r.cancel();
+      await r.done.catch(() => undefined);
+      return { cancelled: true };
+    },
+    'lab.model': async (p) => {
+      const eta = p.efficiency ?? 1;
+      const m = modelValues(p.model, eta);
+      const detected = eta === 1 ? m.rho : lossChannel(m.rho, eta);
+      const Q = husimiImage(detected, { ...p.grid, arrows: { nx: 2, ny: 2 } }).Q;
+      return { K: m.K, Q: Array.from(Q, (v) => fin(v) ?? 0), values: m.values, topPopulation: m.top };
+    },
+    'lab.plan': async (p) => {
+      const f = finished(p.job);
+      return {
+        rule: 'σ ∝ 1/√M: M_needed = M (σ/σ_target)², from the bootstrap σ measured at M outcomes',
+        bins: f.bins.map(({ t, a }) => {
+          const plan = planning(a, p.target)!;
+          return {
+            t: fin(t), M: a.M,
+            rows: [
+              { quantity: 'S_W (k-NN)', sigma: fin(a.modelFree.S_W.sigma), M_needed: plan.M_for_S_W_knn },
+              { quantity: 'S_W (tomography)', sigma: fin(a.tomography.quantities.S_W?.sigma), M_needed: plan.M_for_S_W_tomography },
+              { quantity: 'Π_J', sigma: fin(a.tomography.quantities.Pi_J?.sigma), M_needed: plan.M_for_Pi_J },
+            ],
+          };
+        }),
+      };
+    },
+    'lab.export': async (p) => {
+      const f = finished(p.job);
+      const stem = f.file.name.replace(/[:/].*$/, '').replace(/\.[A-Za-z0-9]+$/, '').replace(/[^\w.-]+/g, '_').replace(/^[._-]+/, '').slice(0, 60) || 'outcomes';
+      let dir: string;
+      if (ctx.dialogs) {
+        const d = await ctx.dialogs.chooseDir(join(ctx.exportsRoot, `lab-${stem}`), 'lab analysis');
+        if (!d) return null;
+        mkdirSync(d, { recursive: true });
+        dir = ctx.access.grant(d);
+      } else dir = newExportDir(ctx.exportsRoot, `lab-${stem}`);
+      const model = p.model ? modelValues(p.model, f.opts.eta) : undefined;
+      const src = f.file.data.source;
+      const columns = [...csvColumns(f.timed), ...(model ? STATE_QUANTITIES.map((q) => `${q}_model`) : [])];
+      const rec: Provenance = {
+        command: `EP Studio ${VERSION} window: lab analysis (epstudio heterodyne engine)`,
+        appVersion: VERSION,
+        date: nowIso(),
+        ...(model && { model: { kappa: p.model!.kappa, delta: p.model!.delta, u: p.model!.u }, N: [p.model!.N], K: String(model.K) }),
+        extra: {
+          samples: src.file, samples_sha256: f.file.sha256, samples_bytes: f.file.bytes, format: src.format, samples_columns: src.columns, rows: src.rows,
+          efficiency: f.opts.eta, kappa_analysis: f.opts.kappa ?? 'not given', U_analysis: f.opts.U ?? 'not given',
+          bootstrap: f.opts.bootstrap, knn: f.opts.knn, seed: f.opts.seed,
+          ...(model && { model_eps: p.model!.eps, model_U: p.model!.u / p.model!.N, model_columns: 'exact values of the model NESS (engine Fock solve); S_W_detected_model of E_η(ρ)' }),
+          conventions: 'outcomes μ in units of the field amplitude (vacuum density e^{−|μ|²}/π); rates in nat·ω₀ (ω₀: the unit κ is given in); entropies in nat; σ: bootstrap standard deviation (tomography); subsampling (k-NN); standard error of the mean (moments)',
+        },
+      };
+      const rows: CsvCell[][] = f.bins.map((b) => [
+        ...(f.timed ? [b.t, b.tMin, b.tMax] : []),
+        ...csvRow(b.a),
+        ...(model ? STATE_QUANTITIES.map((q) => model.values[q]) : []),
+      ]);
+      const csv = toCsv({ meta: provenanceMeta(rec), columns, rows });
+      const json = {
+        provenance: provenanceMeta(rec),
+        ...(f.timed
+          ? { time_bins: f.bins.map((b) => ({ t: b.t, t_min: b.tMin, t_max: b.tMax, ...analysisJson(b.a) })) }
+          : analysisJson(f.bins[0].a)),
+        ...(model && { model: { ...p.model, U: p.model!.u / p.model!.N, K: model.K, top_population: model.top, values: model.values } }),
+      };
+      const files = [writeUnique(dir, 'heterodyne.csv', csv), writeUnique(dir, 'heterodyne.json', JSON.stringify(json, null, 1) + '\n')];
+      return { dir, files };
+    },
+  };
+
+  return {
+    impl,
+    async shutdown() {
+      for (const r of running.values()) r.cancel();
+      await Promise.all([...running.values()].map((r) => r.done.catch(() => undefined)));
+    },
+    async idle() {
+      await Promise.all([...running.values()].map((r) => r.done.catch(() => undefined)));
+    },
+  };
+}

@@ -1,0 +1,257 @@
+/**
+ * The window's lab API (issue 14) against the real handlers in-process, with the compiled lab worker on the pool
+ * (`npm run build` first): outcomes drawn by an independent route (Box–Muller vacuum; a thermal state), numbers checked
+ * against the known S_W, against the CLI's engine run on the same file in this thread (analyzeHeterodyne: the same
+ * values and the same bootstrap σ, since each resample has its own PRNG stream), the model against the exact
+ * Drummond–Walls NESS, the export read back by pandas, the error paths, and cancel.
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { analyzeHeterodyne } from '../../../src-core/lab/analysis.js';
+import { exactNess } from '../../../src-core/kerr/exactSteadyState.js';
+import { mulberry32, normalDeviate } from '../../../src-core/random.js';
+import { readOutcomes } from '../../../src-main/io/samples.js';
+import { METHODS, type Res } from '../../../src-main/api/contract.js';
+import { diffStates, makeSandbox, refusal, type Sandbox } from './sandbox.js';
+
+let sb: Sandbox | undefined;
+afterEach(async () => {
+  await sb?.cleanup();
+  sb = undefined;
+});
+
+const PY = '/usr/bin/python3';
+const S_VAC = 1 + Math.log(Math.PI);
+
+/** Vacuum outcomes (variance ½ per quadrature) as CSV with a header; `t` adds a time column. */
+function vacuumCsv(M: number, seed: number, times?: number[]): string {
+  const rand = mulberry32(seed);
+  const s = Math.SQRT1_2;
+  const lines = [times ? 't,re,im' : 're,im'];
+  for (const t of times ?? [NaN]) for (let i = 0; i < M; i++) lines.push(`${times ? `${t},` : ''}${s * normalDeviate(rand)},${s * normalDeviate(rand)}`);
+  return lines.join('\n') + '\n';
+}
+
+/** Thermal state of mean n: Q is Gaussian with variance (n + 1)/2 per quadrature; S_W = 1 + ln(π(n + 1)). */
+function thermalCsv(M: number, n: number, seed: number): string {
+  const rand = mulberry32(seed);
+  const s = Math.sqrt((n + 1) / 2);
+  const lines = ['# thermal test data', 'x,y'];
+  for (let i = 0; i < M; i++) lines.push(`${s * normalDeviate(rand)},${s * normalDeviate(rand)}`);
+  return lines.join('\n') + '\n';
+}
+
+const upload = (name: string, text: string | Buffer) => ({ upload: { name, data: Buffer.from(text).toString('base64') } });
+const call = async <T>(m: string, p: unknown) => {
+  const r = (await sb!.handlers.dispatch(m, p)) as T;
+  // Every result matches the contract's response schema (what the window's types promise).
+  const parsed = METHODS[m as keyof typeof METHODS][1].safeParse(r);
+  expect(parsed.success, `${m}: ${JSON.stringify(parsed.error?.issues)?.slice(0, 300)}`).toBe(true);
+  return r;
+};
+type Analysis = Res<'lab.analyze'>;
+const within = (e: { value: number | null; sigma: number | null } | null | undefined, truth: number, z = 3) => {
+  expect(e?.value).toBeTypeOf('number');
+  expect(e!.sigma!).toBeGreaterThan(0);
+  expect(Math.abs(e!.value! - truth), `${e!.value} ± ${e!.sigma} against ${truth}`).toBeLessThanOrEqual(z * e!.sigma!);
+};
+
+describe('lab.open → lab.analyze → lab.plan → lab.export', () => {
+  it('vacuum: S_W = 1 + ln π within σ by both estimators, the same numbers as the CLI engine, exported with provenance', async () => {
+    sb = makeSandbox({ workers: 2 });
+    const text = vacuumCsv(3000, 11);
+    const o = await call<Res<'lab.open'>>('lab.open', upload('vacuum.csv', text));
+    expect(o).toMatchObject({ name: 'vacuum.csv', format: 'csv', rows: 3000, columns: 're,im', hasTime: false, times: 0, bytes: Buffer.byteLength(text) });
+    expect(o!.sha256).toBe(createHash('sha256').update(text).digest('hex'));
+    // The upload was read and removed: nothing was left in the data folder.
+    expect(readdirSync(sb.exports)).toEqual([]);
+
+    const events: unknown[] = [];
+    const n0 = sb.pushes.length;
+    const opts = { kappa: 0.5, U: 0.2, bootstrap: 24, seed: 5 };
+    const a = await call<Analysis>('lab.analyze', { job: 'vac', handle: o!.handle, ...opts, pixels: 32 });
+    events.push(...sb.pushes.slice(n0));
+    expect(a.bins).toHaveLength(1);
+    const b = a.bins[0];
+    within(b.estimates.S_W_knn, S_VAC);
+    within(b.estimates.S_W, S_VAC);
+    // vacuum: Π_J = Π_U = Φ = 0 (the tomographic estimates are ≥ 0 and tiny)
+    expect(Math.abs(b.estimates.Pi_J!.value!)).toBeLessThan(0.1);
+    expect(b.comparison.agree).toBe(true);
+    expect(b.comparison.statement).toMatch(/agree within errors/);
+
+    // The same file through the CLI's engine in this thread: identical estimates and bootstrap errors.
+    const path = join(sb.base, 'vacuum.csv');
+    writeFileSync(path, text);
+    const d = await readOutcomes(path);
+    const ref = analyzeHeterodyne(d.re, d.im, { kappa: 0.5, U: 0.2, bootstrap: 24, seed: 5 });
+    expect(b.estimates.S_W_knn!.value).toBe(ref.modelFree.S_W.value);
+    expect(b.estimates.S_W_knn!.sigma).toBe(ref.modelFree.S_W.sigma);
+    for (const q of ['S_W', 'Pi_J', 'Pi_U', 'Phi', 'G'] as const) {
+      expect(b.estimates[q]!.value, q).toBeCloseTo(ref.tomography.quantities[q]!.value, 12);
+      expect(b.estimates[q]!.sigma, q).toBeCloseTo(ref.tomography.quantities[q]!.sigma, 12);
+    }
+    expect(b.K).toBe(ref.tomography.K);
+
+    // Images: the histogram is a density (∫ ≈ the fraction inside the box ≈ 1); Q of ρ̂ integrates to ≈ 1 and peaks
+    // near 1/π at the origin, like the vacuum's.
+    const g = a.grid;
+    const cell = ((g.xMax - g.xMin) / a.hist) ** 2;
+    expect(b.histogram.reduce((s, v) => s + v, 0) * cell).toBeGreaterThan(0.99);
+    const dx = (g.xMax - g.xMin) / (g.nx - 1);
+    expect(b.Q.reduce((s, v) => s + v, 0) * dx * dx).toBeCloseTo(1, 2);
+    expect(Math.max(...b.Q)).toBeGreaterThan(0.8 / Math.PI);
+    expect(Math.max(...b.Q)).toBeLessThan(1.2 / Math.PI);
+
+    // Progress: fit, bootstrap up to B, done; all for this job.
+    const lab = events.filter((e): e is { channel: 'lab'; event: { job: string; stage: string; done: number; total: number } } => (e as { channel: string }).channel === 'lab');
+    expect(lab.map((e) => e.event.stage)).toContain('fit');
+    expect(lab.at(-1)!.event).toMatchObject({ job: 'vac', stage: 'done', done: 24, total: 24 });
+    expect(lab.some((e) => e.event.stage === 'bootstrap' && e.event.done === 24)).toBe(true);
+
+    // Planner: M (σ/σ_target)², as the CLI's --target-sigma.
+    const plan = await call<Res<'lab.plan'>>('lab.plan', { job: 'vac', target: 0.01 });
+    const row = plan.bins[0].rows.find((r) => r.quantity === 'S_W (k-NN)')!;
+    expect(row.sigma).toBe(b.estimates.S_W_knn!.sigma);
+    expect(row.M_needed).toBe(Math.ceil(3000 * (row.sigma! / 0.01) ** 2));
+    expect(plan.bins[0].rows.map((r) => r.quantity)).toEqual(['S_W (k-NN)', 'S_W (tomography)', 'Π_J']);
+
+    // Export: CSV + JSON with provenance into a new folder; a second export never replaces the first.
+    const model = { N: 1, eps: 0, delta: -2, u: 1, kappa: 0.5 };
+    const ex = await call<Res<'lab.export'>>('lab.export', { job: 'vac', model });
+    const ex2 = await call<Res<'lab.export'>>('lab.export', { job: 'vac' });
+    expect(ex!.dir).not.toBe(ex2!.dir);
+    expect(ex!.files.map((f) => f.slice(ex!.dir.length + 1)).sort()).toEqual(['heterodyne.csv', 'heterodyne.json']);
+    const csv = readFileSync(ex!.files.find((f) => f.endsWith('.csv'))!, 'utf8');
+    expect(csv).toMatch(/^# program: EP Studio .* window: lab analysis/m);
+    expect(csv).toContain(`# samples_sha256: ${o!.sha256}`);
+    expect(csv).toContain('# samples: vacuum.csv');
+    const out = spawnSync(
+      PY,
+      ['-c', "import pandas as pd,sys; d=pd.read_csv(sys.argv[1], comment='#'); print(len(d), repr(float(d.S_W_knn[0])), repr(float(d.S_W[0])), repr(float(d.S_W_model[0])), int(d.M[0]))", ex!.files.find((f) => f.endsWith('.csv'))!],
+      { encoding: 'utf8' },
+    );
+    expect(out.status, out.stderr).toBe(0);
+    const [rows, knn, tomo, modelSW, M] = out.stdout.trim().split(' ');
+    expect(Number(rows)).toBe(1);
+    expect(Number(knn)).toBe(b.estimates.S_W_knn!.value);
+    expect(Number(tomo)).toBe(b.estimates.S_W!.value);
+    // The model at ε = 0 is the vacuum: its exact S_W is 1 + ln π.
+    expect(Number(modelSW)).toBeCloseTo(S_VAC, 9);
+    expect(Number(M)).toBe(3000);
+    const json = JSON.parse(readFileSync(ex!.files.find((f) => f.endsWith('.json'))!, 'utf8'));
+    expect(json.provenance.samples_sha256).toBe(o!.sha256);
+    expect(json.S_W_comparison.agree).toBe(true);
+    expect(json.model_free.S_W_knn.value).toBe(b.estimates.S_W_knn!.value);
+    expect(json.model.values.S_W).toBeCloseTo(S_VAC, 9);
+  }, 120_000);
+
+  it('thermal state (x, y header, # comments): S_W = 1 + ln(π(n + 1)) and n within σ', async () => {
+    sb = makeSandbox({ workers: 2 });
+    const n = 1.5;
+    const o = await call<Res<'lab.open'>>('lab.open', upload('thermal.csv', thermalCsv(4000, n, 3)));
+    expect(o!.columns).toBe('x,y');
+    const a = await call<Analysis>('lab.analyze', { job: 'th', handle: o!.handle, kappa: 0.5, bootstrap: 24, pixels: 16 });
+    const e = a.bins[0].estimates;
+    within(e.S_W_knn, 1 + Math.log(Math.PI * (n + 1)));
+    within(e.S_W, 1 + Math.log(Math.PI * (n + 1)));
+    within(e.n_knn, n);
+    // Φ = 2κ<a†a> (Eq. 22)
+    within(e.Phi, 2 * 0.5 * n);
+  }, 120_000);
+
+  it('a t column: one analysis per time bin, t reported; timeBins regroups', async () => {
+    sb = makeSandbox({ workers: 2 });
+    const o = await call<Res<'lab.open'>>('lab.open', upload('timed.csv', vacuumCsv(400, 2, [0, 0.5, 1])));
+    expect(o).toMatchObject({ hasTime: true, times: 3, rows: 1200, columns: 're,im,t' });
+    const a = await call<Analysis>('lab.analyze', { job: 'tt', handle: o!.handle, kappa: 0.5, bootstrap: 4, pixels: 16 });
+    expect(a.bins.map((b) => b.t)).toEqual([0, 0.5, 1]);
+    expect(a.bins.map((b) => b.M)).toEqual([400, 400, 400]);
+    for (const b of a.bins) expect(b.histogram.length).toBe(a.hist * a.hist);
+    const two = await call<Analysis>('lab.analyze', { job: 'tt2', handle: o!.handle, kappa: 0.5, bootstrap: 0, timeBins: 2, pixels: 16 });
+    expect(two.bins.map((b) => b.M)).toEqual([400, 800]);
+    expect(two.bins[0].estimates.S_W!.sigma).toBeNull();
+  }, 120_000);
+});
+
+describe('lab.model: the Kerr NESS beside the data', () => {
+  it('values match the exact Drummond–Walls NESS; ε = 0 is the vacuum (S_W = 1 + ln π, Π_J = 0, Q(0) = 1/π)', async () => {
+    sb = makeSandbox();
+    const grid = { xMin: -6, xMax: 6, yMin: -6, yMax: 6, nx: 49, ny: 49 };
+    const P = { N: 5, eps: 1.1, delta: -2, u: 1, kappa: 0.5 };
+    const m = await call<Res<'lab.model'>>('lab.model', { model: P, grid });
+    const ex = exactNess(P);
+    expect(m.values.n).toBeCloseTo(ex.n, 7);
+    expect(m.values.a_re).toBeCloseTo(ex.a_re, 7);
+    // The NESS balance Π_U + Π_J = Φ (Eq. 18 with dS_W/dt = 0), with U = u/N.
+    expect(m.values.Pi_U! + m.values.Pi_J!).toBeCloseTo(m.values.Phi!, 6);
+    const dx = 12 / 48;
+    expect(m.Q.reduce((s, v) => s + v, 0) * dx * dx).toBeCloseTo(1, 3);
+    const vac = await call<Res<'lab.model'>>('lab.model', { model: { ...P, eps: 0 }, grid });
+    expect(vac.values.S_W).toBeCloseTo(S_VAC, 10);
+    expect(vac.values.Pi_J).toBeCloseTo(0, 12);
+    expect(vac.Q[24 * 49 + 24]).toBeCloseTo(1 / Math.PI, 12);
+    // η < 1: the detected state's S_W is the attenuated one's (≤ the state's for this NESS, ≥ 1 + ln π).
+    const lossy = await call<Res<'lab.model'>>('lab.model', { model: P, efficiency: 0.5, grid });
+    expect(lossy.values.S_W_detected!).toBeLessThan(lossy.values.S_W!);
+    expect(lossy.values.S_W_detected!).toBeGreaterThan(S_VAC);
+    // A model too large for the Fock basis is refused naming the field.
+    const e = await refusal(sb.handlers, 'lab.model', { model: { ...P, N: 100, eps: 1.3 }, grid });
+    expect(e.field).toBe('model.N');
+  });
+});
+
+describe('bad files and requests: messages name the field, nothing is left behind', () => {
+  it('the readers’ messages (file, row, column), HDF5 without a dataset, too few outcomes, paths outside, unknown handles', async () => {
+    sb = makeSandbox();
+    const h = sb.handlers;
+    const before = sb.outsideState();
+    const bad = await refusal(h, 'lab.open', upload('bad.csv', 're,im\n1,2\n3,SECRET\n'));
+    expect(bad.field).toBe('file (bad.csv, row 3, column im)');
+    expect(bad.message).toMatch(/^file \(bad\.csv, row 3, column im\): .*allowed: finite numbers/);
+    expect(bad.message).not.toContain('SECRET');
+    const h5 = await refusal(h, 'lab.open', upload('run.h5', 'not hdf5'));
+    expect(h5.field).toBe('dataset');
+    const notB64 = await refusal(h, 'lab.open', { upload: { name: 'x.csv', data: 'not base64!' } });
+    expect(notB64.field).toBe('upload.data');
+    const cols = await refusal(h, 'lab.open', { ...upload('v.csv', vacuumCsv(60, 1)), columns: 're,zz' });
+    expect(cols.field).toBe('columns');
+    // Outside the data folder: refused before the file system is asked.
+    for (const p of ['/etc/passwd', sb.secretJson, 'relative.csv']) expect((await refusal(h, 'lab.open', { path: p })).field).toBe('path');
+    // Inside the data folder: allowed.
+    mkdirSync(join(sb.exports, 'in'), { recursive: true });
+    writeFileSync(join(sb.exports, 'in', 'ok.csv'), vacuumCsv(60, 4));
+    const ok = (await h.dispatch('lab.open', { path: join(sb.exports, 'in', 'ok.csv') })) as Res<'lab.open'>;
+    expect(ok!.rows).toBe(60);
+    // The browser host has no dialog: it says to upload.
+    expect((await refusal(h, 'lab.open', {})).field).toBe('upload');
+    const few = (await h.dispatch('lab.open', upload('few.csv', vacuumCsv(20, 1)))) as Res<'lab.open'>;
+    const e = await refusal(h, 'lab.analyze', { job: 'few', handle: few!.handle });
+    expect(e.field).toBe('file');
+    expect(e.message).toMatch(/20 outcomes; allowed: at least 50/);
+    expect((await refusal(h, 'lab.analyze', { job: 'x', handle: 'h999' })).field).toBe('handle');
+    expect((await refusal(h, 'lab.analyze', { job: 'x', handle: ok!.handle, timeBins: 2 })).field).toBe('timeBins');
+    expect((await refusal(h, 'lab.plan', { job: 'never', target: 0.1 })).field).toBe('job');
+    expect((await refusal(h, 'lab.export', { job: 'never' })).field).toBe('job');
+    expect((await refusal(h, 'lab.analyze', { job: 'x', handle: ok!.handle, efficiency: 0 })).field).toBe('efficiency');
+    expect(diffStates(before, sb.outsideState())).toEqual([]);
+  });
+
+  it('lab.cancel stops a running analysis: it ends with "cancelled" and a cancelled event', async () => {
+    sb = makeSandbox({ workers: 2 });
+    const o = (await sb.handlers.dispatch('lab.open', upload('v.csv', vacuumCsv(2000, 9)))) as Res<'lab.open'>;
+    const run = sb.handlers.dispatch('lab.analyze', { job: 'long', handle: o!.handle, bootstrap: 2000 });
+    run.catch(() => undefined);
+    const t0 = Date.now();
+    while (!sb.pushes.some((e) => (e as { event?: { stage?: string } }).event?.stage === 'bootstrap') && Date.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 50));
+    const c0 = Date.now();
+    expect(await sb.handlers.dispatch('lab.cancel', { job: 'long' })).toEqual({ cancelled: true });
+    await expect(run).rejects.toThrow(/cancelled/);
+    expect(Date.now() - c0).toBeLessThan(5000);
+    expect(sb.pushes.some((e) => (e as { event?: { stage?: string; job?: string } }).event?.stage === 'cancelled')).toBe(true);
+    expect(await sb.handlers.dispatch('lab.cancel', { job: 'long' })).toEqual({ cancelled: false });
+  }, 90_000);
+});
