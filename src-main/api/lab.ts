@@ -335,13 +335,14 @@ export function createLabHandlers(ctx: LabContext): { impl: LabImpl; shutdown():
       return {
         rule: 'σ ∝ 1/√M: M_needed = M (σ/σ_target)², from the bootstrap σ measured at M outcomes',
         bins: f.bins.map(({ t, a }) => {
+          // Beyond 2^53 outcomes (a target σ far too small) the count is no number the window can show: null.
           const plan = planning(a, p.target)!;
           return {
             t: fin(t), M: a.M,
             rows: [
-              { quantity: 'S_W (k-NN)', sigma: fin(a.modelFree.S_W.sigma), M_needed: plan.M_for_S_W_knn },
-              { quantity: 'S_W (tomography)', sigma: fin(a.tomography.quantities.S_W?.sigma), M_needed: plan.M_for_S_W_tomography },
-              { quantity: 'Π_J', sigma: fin(a.tomography.quantities.Pi_J?.sigma), M_needed: plan.M_for_Pi_J },
+              { quantity: 'S_W (k-NN)', sigma: fin(a.modelFree.S_W.sigma), M_needed: fin(plan.M_for_S_W_knn) },
+              { quantity: 'S_W (tomography)', sigma: fin(a.tomography.quantities.S_W?.sigma), M_needed: fin(plan.M_for_S_W_tomography) },
+              { quantity: 'Π_J', sigma: fin(a.tomography.quantities.Pi_J?.sigma), M_needed: fin(plan.M_for_Pi_J) },
             ],
           };
         }),

@@ -36,7 +36,10 @@ const MAX_STARTS = 3;
 const starts: Record<string, number> = {};
 const stats: Record<string, { ok: number; refused: number; notStarted: number }> = {};
 
-beforeAll(() => {
+/** A small vacuum-like outcome file (base64) for lab.open, and the lab job lab.plan / lab.export refer to. */
+const LAB_CSV = Buffer.from('re,im\n' + Array.from({ length: 80 }, (_, i) => `${Math.cos(i * 2.4) * ((i % 7) / 6)},${Math.sin(i * 2.4) * ((i % 5) / 4)}`).join('\n')).toString('base64');
+
+beforeAll(async () => {
   sb = makeSandbox({ workers: 1 });
   study = join(sb.studies, 'fixture');
   const fixture = parseSpec({
@@ -51,6 +54,8 @@ beforeAll(() => {
   mkdirSync(sb.exports, { recursive: true });
   symlinkSync(sb.outside, join(sb.exports, 'escape'));
   writeFileSync(join(sb.exports, 'plain.txt'), 'x');
+  const o = (await sb.handlers.dispatch('lab.open', { upload: { name: 'fixture.csv', data: LAB_CSV } })) as { handle: string };
+  await sb.handlers.dispatch('lab.analyze', { job: 'fuzzjob', handle: o.handle, bootstrap: 2, pixels: 16 });
 });
 afterAll(async () => {
   const lines = Object.entries(stats).map(
@@ -260,6 +265,51 @@ const methodParams = (): Record<Method, fc.Arbitrary<unknown>> => ({
     figures: field(fc.subarray(['fig2', 'fig3', 'fig4'] as const, { minLength: 1 }), 1),
     folder: nameArb(),
   }),
+  'lab.open': fc.oneof(
+    { weight: 1, arbitrary: fc.constant({ upload: { name: 'v.csv', data: LAB_CSV } }) },
+    {
+      weight: 10,
+      arbitrary: record({
+        upload: field(record({ name: nameArb(), data: field(fc.oneof(fc.base64String({ maxLength: 100 }), fc.string({ maxLength: 50 }), fc.constant(LAB_CSV))) }), 1),
+        path: dirArb(),
+        dataset: field(fc.oneof(fc.constantFrom('/a', '/run/mu', '/../x'), fc.string({ maxLength: 20 }))),
+        columns: field(fc.constantFrom('re,im', '1,2', 'a,b,c', '', '2,1,1')),
+      }),
+    },
+    { weight: 2, arbitrary: record({ path: fc.oneof(dirArb(), fc.constantFrom(sb.secretJson, join(sb.exports, 'plain.txt'))) }) },
+  ),
+  'lab.analyze': record({
+    job: field(fc.stringMatching(/^[\w-]{1,10}$/)),
+    handle: field(fc.constantFrom('h1', 'h2', 'nope')),
+    efficiency: field(fc.double({ min: 0.1, max: 1, noNaN: true })),
+    kappa: field(fc.double({ min: 0.1, max: 2, noNaN: true })),
+    U: field(fc.double({ min: -1, max: 1, noNaN: true })),
+    bootstrap: field(fc.integer({ min: 0, max: 3 })),
+    knn: field(fc.integer({ min: 1, max: 3 })),
+    seed: field(fc.integer({ min: 0, max: 10 })),
+    timeBins: field(fc.integer({ min: 1, max: 3 }), 1),
+    pixels: field(fc.integer({ min: 16, max: 20 })),
+  }),
+  'lab.cancel': record({ job: field(fc.oneof(fc.constantFrom('fuzzjob', 'x'), fc.string({ maxLength: 20 }))) }),
+  'lab.model': record({
+    model: field(
+      record({
+        N: field(fc.double({ min: 0.5, max: 3, noNaN: true })),
+        eps: field(fc.double({ min: 0, max: 1.2, noNaN: true })),
+        delta: field(fc.double({ min: -3, max: 0, noNaN: true })),
+        u: field(fc.double({ min: 0.5, max: 2, noNaN: true })),
+        kappa: field(fc.double({ min: 0.1, max: 2, noNaN: true })),
+      }),
+      1,
+    ),
+    efficiency: field(fc.double({ min: 0.1, max: 1, noNaN: true })),
+    grid: field(grid(), 1),
+  }),
+  'lab.plan': record({ job: field(fc.constantFrom('fuzzjob', 'nope')), target: field(fc.double({ min: 1e-3, max: 1, noNaN: true })) }),
+  'lab.export': record({
+    job: field(fc.constantFrom('fuzzjob', 'nope')),
+    model: field(record({ N: field(fc.constantFrom(1, 2)), eps: field(fc.constantFrom(0, 0.5)), delta: field(fc.constant(-2)), u: field(fc.constant(1)), kappa: field(fc.constant(0.5)) }), 1),
+  }),
   'phaseSpace.export': fc.oneof(
     {
       weight: 1,
@@ -317,9 +367,11 @@ async function call(method: string, params: unknown): Promise<{ ok: boolean; val
 
 /** Would this request start a study (a valid run, or a resume of the fixture)? Decided with the same validators. */
 function wouldStart(method: Method, params: unknown): boolean {
-  if (method !== 'studies.run' && method !== 'studies.resume' && method !== 'phaseSpace.export') return false;
+  if (method !== 'studies.run' && method !== 'studies.resume' && method !== 'phaseSpace.export' && method !== 'lab.analyze') return false;
   const r = METHODS[method][0].safeParse(params ?? {});
   if (!r.success) return false;
+  // A valid lab analysis starts a worker pool and a fit (~1 s): a few run, the rest are checked by the contract only.
+  if (method === 'lab.analyze') return true;
   // A valid phase-space export computes and writes HDF5/.npy files (~1 s each): a few run, the rest are checked only.
   if (method === 'phaseSpace.export') {
     try {
@@ -413,7 +465,7 @@ describe('Electron IPC adapter (fake ipcMain, the real handlers)', () => {
     const wc = { mainFrame: main };
     registerIpc({ handle: (ch: string, fn: never) => table.set(ch, fn), removeHandler: (ch: string) => table.delete(ch) } as never, sb.handlers, () => ({ isDestroyed: () => false, webContents: wc }));
     const gens = methodParams();
-    const safe = METHOD_NAMES.filter((m) => m !== 'studies.run' && m !== 'studies.resume' && m !== 'phaseSpace.frame' && m !== 'phaseSpace.photonSeries');
+    const safe = METHOD_NAMES.filter((m) => m !== 'studies.run' && m !== 'studies.resume' && m !== 'phaseSpace.frame' && m !== 'phaseSpace.photonSeries' && m !== 'lab.analyze' && m !== 'lab.model');
     const before = sb.outsideState();
     await fc.assert(
       fc.asyncProperty(
