@@ -9,7 +9,7 @@
  * no 'electron' import.
  */
 import { createHash } from 'node:crypto';
-import { lstatSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { MIN_OUTCOMES, STATE_QUANTITIES, stateQuantities, summarizeHeterodyne, type Estimate, type HeterodyneAnalysis, type HeterodyneFit, type HeterodyneOptions } from '../../src-core/lab/analysis.js';
@@ -355,7 +355,10 @@ export function createLabHandlers(ctx: LabContext): { impl: LabImpl; shutdown():
       if (ctx.dialogs) {
         const d = await ctx.dialogs.chooseDir(join(ctx.exportsRoot, `lab-${stem}`), 'lab analysis');
         if (!d) return null;
+        if (existsSync(d) && (!statSync(d).isDirectory() || readdirSync(d).length > 0))
+          throw new ApiError({ message: `dir: not a new or empty folder: ${quoteValue(d)} (an export set gets a folder of its own)`, field: 'dir' });
         mkdirSync(d, { recursive: true });
+        // The user named this folder in the native dialog: allowed from now on.
         dir = ctx.access.grant(d);
       } else dir = newExportDir(ctx.exportsRoot, `lab-${stem}`);
       const model = p.model ? modelValues(p.model, f.opts.eta) : undefined;

@@ -15,6 +15,7 @@ import { exactNess } from '../../../src-core/kerr/exactSteadyState.js';
 import { mulberry32, normalDeviate } from '../../../src-core/random.js';
 import { readOutcomes } from '../../../src-main/io/samples.js';
 import { METHODS, type Res } from '../../../src-main/api/contract.js';
+import type { DialogPort } from '../../../src-main/api/handlers.js';
 import { diffStates, makeSandbox, refusal, type Sandbox } from './sandbox.js';
 
 let sb: Sandbox | undefined;
@@ -254,4 +255,39 @@ describe('bad files and requests: messages name the field, nothing is left behin
     expect(sb.pushes.some((e) => (e as { event?: { stage?: string; job?: string } }).event?.stage === 'cancelled')).toBe(true);
     expect(await sb.handlers.dispatch('lab.cancel', { job: 'long' })).toEqual({ cancelled: false });
   }, 90_000);
+});
+
+describe('Electron: the native dialogs', () => {
+  it('a file picked in the open dialog is read (that file only); the export folder is the one named in the dialog', async () => {
+    const answers: { openFile: string | null; chooseDir: string | null } = { openFile: null, chooseDir: null };
+    const calls: string[] = [];
+    const dialogs: DialogPort = {
+      openStudyDir: async () => null,
+      saveStudyDir: async () => null,
+      saveFile: async () => null,
+      chooseDir: async () => (calls.push('chooseDir'), answers.chooseDir),
+      openFile: async () => (calls.push('openFile'), answers.openFile),
+    };
+    sb = makeSandbox({ host: 'electron', dialogs, workers: 1 });
+    const h = sb.handlers;
+    const picked = join(sb.outside, 'measured.csv');
+    writeFileSync(picked, vacuumCsv(200, 8));
+    writeFileSync(join(sb.outside, 'other.csv'), vacuumCsv(200, 9));
+    // Cancelled dialog: null, nothing opened.
+    expect(await h.dispatch('lab.open', {})).toBeNull();
+    answers.openFile = picked;
+    const o = (await h.dispatch('lab.open', {})) as Res<'lab.open'>;
+    expect(o).toMatchObject({ name: 'measured.csv', rows: 200 });
+    // The dialog granted that file, not its folder: a sibling stays refused by path.
+    expect((await refusal(h, 'lab.open', { path: join(sb.outside, 'other.csv') })).field).toBe('path');
+    await h.dispatch('lab.analyze', { job: 'e', handle: o!.handle, bootstrap: 0, pixels: 16 });
+    expect(await h.dispatch('lab.export', { job: 'e' })).toBeNull();
+    answers.chooseDir = join(sb.outside, 'lab-export');
+    const ex = (await h.dispatch('lab.export', { job: 'e' })) as Res<'lab.export'>;
+    expect(ex!.dir).toBe(join(sb.outside, 'lab-export'));
+    expect(readdirSync(ex!.dir).sort()).toEqual(['heterodyne.csv', 'heterodyne.json']);
+    // A folder that already holds files is refused (an export set gets a folder of its own).
+    expect((await refusal(h, 'lab.export', { job: 'e' })).message).toMatch(/not a new or empty folder/);
+    expect(calls).toEqual(['openFile', 'openFile', 'chooseDir', 'chooseDir', 'chooseDir']);
+  }, 60_000);
 });
