@@ -391,12 +391,29 @@ export const METHODS = {
    * (the same quantities as the estimates; Π_U with U = u/N).
    */
   'lab.model': [
-    z.strictObject({
-      model: LabModelSchema,
-      efficiency: finite.gt(0).max(1).optional(),
-      grid: GridSchema.extend({ nx: z.number().int().min(4).max(128), ny: z.number().int().min(4).max(128) }),
+    z
+      .strictObject({
+        model: LabModelSchema,
+        efficiency: finite.gt(0).max(1).optional(),
+        grid: GridSchema.extend({ nx: z.number().int().min(4).max(128), ny: z.number().int().min(4).max(128) }),
+        /**
+         * A quench measured in the lab (time-resolved outcomes): the state at each of `times` after ε_i → ε, from the
+         * NESS at ε_i (seed 000 Sec. IV A; `epstudio heterodyne-sample --t`). Without it: the NESS at ε.
+         */
+        quench: z
+          .strictObject({ epsInitial: finite.nonnegative().max(KERR_RULES.eps.max!), times: z.array(finite.nonnegative().max(100)).min(1).max(100) })
+          .refine((q) => q.times.every((t, i) => i === 0 || t > q.times[i - 1]), { message: 'strictly increasing times', path: ['times'] })
+          .optional(),
+      }),
+    z.object({
+      K: z.number(),
+      /** The NESS (or, with quench, the state at the first time): Q of E_η(ρ) on the grid and its exact values. */
+      Q: z.array(z.number()),
+      values: z.record(z.string(), z.number().nullable()),
+      topPopulation: z.number(),
+      /** With quench: the same at each time. */
+      times: z.array(z.object({ t: z.number(), Q: z.array(z.number()), values: z.record(z.string(), z.number().nullable()), topPopulation: z.number() })).optional(),
     }),
-    z.object({ K: z.number(), Q: z.array(z.number()), values: z.record(z.string(), z.number().nullable()), topPopulation: z.number() }),
   ],
   /** Outcomes needed for a target σ (the CLI's --target-sigma: σ ∝ 1/√M from the measured σ at M), per time bin. */
   'lab.plan': [
@@ -418,7 +435,9 @@ export const METHODS = {
    * replaces a file. null = dialog cancelled.
    */
   'lab.export': [
-    z.strictObject({ job: labJob, model: LabModelSchema.optional() }),
+    z
+      .strictObject({ job: labJob, model: LabModelSchema.optional(), quench: z.strictObject({ epsInitial: finite.nonnegative().max(KERR_RULES.eps.max!) }).optional() })
+      .refine((r) => !r.quench || r.model, { message: 'quench only with a model', path: ['quench'] }),
     z.object({ dir: z.string(), files: z.array(z.string()) }).nullable(),
   ],
 } as const satisfies Record<string, readonly [z.ZodType, z.ZodType]>;

@@ -16,6 +16,8 @@ import { MIN_OUTCOMES, STATE_QUANTITIES, stateQuantities, summarizeHeterodyne, t
 import { polarBins } from '../../src-core/lab/heterodyneBins.js';
 import { lossChannel } from '../../src-core/lab/loss.js';
 import { nessDensityMatrix } from '../../src-core/kerr/steadyState.js';
+import { propagateInterval } from '../../src-core/kerr/propagate.js';
+import type { ComplexMatrix } from '../../src-core/linalg/complexMatrix.js';
 import { chooseK, topPopulation } from '../../src-core/kerr/truncation.js';
 import { husimiImage, type PhaseGrid } from '../../src-core/phaseSpace/image.js';
 import { ParameterError, quoteValue } from '../../src-core/validation.js';
@@ -49,6 +51,8 @@ export interface LabContext {
 const MAX_HANDLES = 4;
 /** Finished analyses kept for lab.plan and lab.export. */
 const MAX_RESULTS = 8;
+
+type ModelP = { N: number; eps: number; delta: number; u: number; kappa: number };
 
 interface Opened {
   name: string;
@@ -247,24 +251,44 @@ export function createLabHandlers(ctx: LabContext): { impl: LabImpl; shutdown():
     return f;
   }
 
-  /** The model's NESS in the engine's Fock basis (the truncation rule of the studies, guarded). */
-  function modelState(m: { N: number; eps: number; delta: number; u: number; kappa: number }) {
-    const params = { kappa: m.kappa, delta: m.delta, u: m.u, N: m.N, eps: m.eps };
-    let K: number;
+  /** K by the studies' truncation rule (NESS at ε, or the quench ε_i → ε with its mean-field transient up to tMax). */
+  function modelK(m: ModelP, quench?: { epsInitial: number; tMax: number }): number {
     try {
-      K = chooseK(params, [m.eps], { maxK: 120 }).K;
+      return chooseK(m, quench ? [quench.epsInitial, m.eps] : [m.eps], { maxK: 120, ...(quench && { quenchTime: quench.tMax }) }).K;
     } catch (e) {
       throw asApiError(e instanceof ParameterError ? new ParameterError(`model.${e.field}`, e.allowed, e.value) : e);
     }
-    const rho = nessDensityMatrix(params, K);
-    return { rho, K, top: Math.abs(topPopulation(rho, 2)) };
   }
 
-  const modelValues = (m: { N: number; eps: number; delta: number; u: number; kappa: number }, eta: number) => {
-    const s = modelState(m);
-    const v = stateQuantities(s.rho, eta, m.kappa, m.u / m.N);
-    return { ...s, values: Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fin(x)])) as Record<string, number | null> };
-  };
+  /** Exact values of a model state (U = u/N for Π_U), finite or null. */
+  const valuesOf = (rho: ComplexMatrix, m: ModelP, eta: number) =>
+    Object.fromEntries(Object.entries(stateQuantities(rho, eta, m.kappa, m.u / m.N)).map(([k, x]) => [k, fin(x)])) as Record<string, number | null>;
+
+  /**
+   * The model's states with their exact values (and Q on `grid`): the NESS at ε, or with `quench` the state at each time
+   * after ε_i → ε, from the NESS at ε_i by the engine's propagator (seed 000 Sec. IV A).
+   */
+  function modelStates(m: ModelP, eta: number, quench: { epsInitial: number; times: number[] } | undefined, grid?: PhaseGrid) {
+    const K = modelK(m, quench && { epsInitial: quench.epsInitial, tMax: quench.times[quench.times.length - 1] });
+    const states: { t: number; values: Record<string, number | null>; topPopulation: number; Q?: number[] }[] = [];
+    const add = (rho: ComplexMatrix, t: number) =>
+      states.push({ t, values: valuesOf(rho, m, eta), topPopulation: Math.abs(topPopulation(rho, 2)), ...(grid && { Q: detectedQ(rho, eta, grid) }) });
+    if (!quench) add(nessDensityMatrix(m, K), NaN);
+    else {
+      let rho = nessDensityMatrix({ ...m, eps: quench.epsInitial }, K);
+      let now = 0;
+      for (const t of quench.times) {
+        if (t > now) rho = propagateInterval(rho, m, t - now);
+        now = t;
+        add(rho, t);
+      }
+    }
+    return { K, states };
+  }
+
+  /** Q of E_η(ρ) on the grid (what the detector sees), finite. */
+  const detectedQ = (rho: ComplexMatrix, eta: number, g: PhaseGrid) =>
+    Array.from(husimiImage(eta === 1 ? rho : lossChannel(rho, eta), { ...g, arrows: { nx: 2, ny: 2 } }).Q, (v) => fin(v) ?? 0);
 
   const impl: LabImpl = {
     'lab.open': async (p) => {
@@ -325,10 +349,12 @@ export function createLabHandlers(ctx: LabContext): { impl: LabImpl; shutdown():
     },
     'lab.model': async (p) => {
       const eta = p.efficiency ?? 1;
-      const m = modelValues(p.model, eta);
-      const detected = eta === 1 ? m.rho : lossChannel(m.rho, eta);
-      const Q = husimiImage(detected, { ...p.grid, arrows: { nx: 2, ny: 2 } }).Q;
-      return { K: m.K, Q: Array.from(Q, (v) => fin(v) ?? 0), values: m.values, topPopulation: m.top };
+      const r = modelStates(p.model, eta, p.quench, p.grid);
+      const first = r.states[0];
+      return {
+        K: r.K, Q: first.Q!, values: first.values, topPopulation: Math.max(...r.states.map((x) => x.topPopulation)),
+        ...(p.quench && { times: r.states.map((x) => ({ t: x.t, Q: x.Q!, values: x.values, topPopulation: x.topPopulation })) }),
+      };
     },
     'lab.plan': async (p) => {
       const f = finished(p.job);
@@ -361,26 +387,29 @@ export function createLabHandlers(ctx: LabContext): { impl: LabImpl; shutdown():
         // The user named this folder in the native dialog: allowed from now on.
         dir = ctx.access.grant(d);
       } else dir = newExportDir(ctx.exportsRoot, `lab-${stem}`);
-      const model = p.model ? modelValues(p.model, f.opts.eta) : undefined;
+      if (p.quench && !f.timed) throw new ApiError({ message: 'quench: only for time-resolved outcomes (a t column)', field: 'quench' });
+      // The same bound as lab.model's times: the propagation stays short.
+      if (p.quench && f.bins.some((b) => b.t > 100)) throw new ApiError({ message: 'quench: time bins up to t = 100 (the model is propagated to each)', field: 'quench' });
+      const model = p.model ? modelStates(p.model, f.opts.eta, p.quench && { epsInitial: p.quench.epsInitial, times: f.bins.map((b) => b.t) }) : undefined;
       const src = f.file.data.source;
       const columns = [...csvColumns(f.timed), ...(model ? STATE_QUANTITIES.map((q) => `${q}_model`) : [])];
       const rec: Provenance = {
         command: `EP Studio ${VERSION} window: lab analysis (epstudio heterodyne engine)`,
         appVersion: VERSION,
         date: nowIso(),
-        ...(model && { model: { kappa: p.model!.kappa, delta: p.model!.delta, u: p.model!.u }, N: [p.model!.N], K: String(model.K) }),
+        ...(model && { model: { kappa: p.model!.kappa, delta: p.model!.delta, u: p.model!.u }, N: [p.model!.N], K: String(model.K), ...(p.quench && { epsInitial: [p.quench.epsInitial], epsFinal: [p.model!.eps] }) }),
         extra: {
           samples: src.file, samples_sha256: f.file.sha256, samples_bytes: f.file.bytes, format: src.format, samples_columns: src.columns, rows: src.rows,
           efficiency: f.opts.eta, kappa_analysis: f.opts.kappa ?? 'not given', U_analysis: f.opts.U ?? 'not given',
           bootstrap: f.opts.bootstrap, knn: f.opts.knn, seed: f.opts.seed,
-          ...(model && { model_eps: p.model!.eps, model_U: p.model!.u / p.model!.N, model_columns: 'exact values of the model NESS (engine Fock solve); S_W_detected_model of E_η(ρ)' }),
+          ...(model && { model_eps: p.model!.eps, model_U: p.model!.u / p.model!.N, model_columns: p.quench ? 'exact values of the model after the quench at each bin t (engine propagator from the NESS at eps_initial); S_W_detected_model of E_η(ρ)' : 'exact values of the model NESS (engine Fock solve); S_W_detected_model of E_η(ρ)' }),
           conventions: 'outcomes μ in units of the field amplitude (vacuum density e^{−|μ|²}/π); rates in nat·ω₀ (ω₀: the unit κ is given in); entropies in nat; σ: bootstrap standard deviation (tomography); subsampling (k-NN); standard error of the mean (moments)',
         },
       };
-      const rows: CsvCell[][] = f.bins.map((b) => [
+      const rows: CsvCell[][] = f.bins.map((b, i) => [
         ...(f.timed ? [b.t, b.tMin, b.tMax] : []),
         ...csvRow(b.a),
-        ...(model ? STATE_QUANTITIES.map((q) => model.values[q]) : []),
+        ...(model ? STATE_QUANTITIES.map((q) => model.states[p.quench ? i : 0].values[q]) : []),
       ]);
       const csv = toCsv({ meta: provenanceMeta(rec), columns, rows });
       const json = {
@@ -388,7 +417,14 @@ export function createLabHandlers(ctx: LabContext): { impl: LabImpl; shutdown():
         ...(f.timed
           ? { time_bins: f.bins.map((b) => ({ t: b.t, t_min: b.tMin, t_max: b.tMax, ...analysisJson(b.a) })) }
           : analysisJson(f.bins[0].a)),
-        ...(model && { model: { ...p.model, U: p.model!.u / p.model!.N, K: model.K, top_population: model.top, values: model.values } }),
+        ...(model && {
+          model: {
+            ...p.model, U: p.model!.u / p.model!.N, K: model.K,
+            ...(p.quench
+              ? { eps_initial: p.quench.epsInitial, quench: 'NESS at eps_initial; pump switched to eps at t = 0', times: model.states.map((x) => ({ t: x.t, top_population: x.topPopulation, values: x.values })) }
+              : { top_population: model.states[0].topPopulation, values: model.states[0].values }),
+          },
+        }),
       };
       const files = [writeUnique(dir, 'heterodyne.csv', csv), writeUnique(dir, 'heterodyne.json', JSON.stringify(json, null, 1) + '\n')];
       return { dir, files };

@@ -84,6 +84,13 @@ export function axisTicks(R: number): number[] {
   return out;
 }
 
+/** The model at one time bin: the quench's state at that t when the model is a quench, else the NESS. */
+export function modelAt(model: LabModel | undefined, i: number): LabModel | undefined {
+  if (!model?.times) return model;
+  const s = model.times[Math.min(i, model.times.length - 1)];
+  return { ...model, Q: s.Q, values: s.values, topPopulation: s.topPopulation };
+}
+
 /** Entropy production and flux against t, and S_W against t, with ±1σ bars (time-resolved outcomes). */
 export function timeCharts(a: LabAnalysis, model?: LabModel): ChartData[] {
   const t = a.bins.map((b) => b.t ?? 0);
@@ -94,14 +101,17 @@ export function timeCharts(a: LabAnalysis, model?: LabModel): ChartData[] {
     points: true,
     color,
   });
+  // The model: its value at each bin's t after the quench, or the NESS value as a flat line.
   const ref = (key: string, label: string, refStyle: number) =>
-    model && model.values[key] !== null && a.bins[0].estimates[key] ? [{ label, values: t.map(() => model.values[key]), ref: 'ness' as const, refStyle }] : [];
+    model && a.bins[0].estimates[key]
+      ? [{ label: `${label}, model ${model.times ? 'quench' : 'NESS'}`, values: t.map((_, i) => modelAt(model, i)!.values[key] ?? null), ref: 'ness' as const, refStyle }]
+      : [];
   const kappa = a.kappa ?? 0.5;
   const rates = [
     ...(a.kappa !== null ? [series('Pi_J', 'Π_J ± σ', 0), series('Phi', 'Φ ± σ', 1)] : []),
     ...(a.U !== null ? [series('Pi_U', 'Π_U ± σ', 2)] : []),
-    ...ref('Pi_J', 'Π_J, model NESS', 0),
-    ...ref('Phi', 'Φ, model NESS', 2),
+    ...ref('Pi_J', 'Π_J', 0),
+    ...ref('Phi', 'Φ', 2),
   ];
   const charts: ChartData[] = [];
   if (rates.length)
@@ -122,7 +132,7 @@ export function timeCharts(a: LabAnalysis, model?: LabModel): ChartData[] {
     xKey: 't',
     yLabel: 'S_W [nat]',
     x: t,
-    series: [series('S_W_knn', 'S_W k-NN ± σ', 3), series('S_W', 'S_W tomography ± σ', 4), ...ref('S_W', 'S_W, model NESS', 0)],
+    series: [series('S_W_knn', 'S_W k-NN ± σ', 3), series('S_W', 'S_W tomography ± σ', 4), ...ref('S_W', 'S_W', 0)],
     logOk: false,
   });
   return charts;

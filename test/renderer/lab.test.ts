@@ -1,6 +1,6 @@
 /** The Lab tab's pure helpers (src-renderer/lib/lab.ts): number format, table rows, z-scores, shared scale, charts. */
 import { describe, expect, it } from 'vitest';
-import { axisTicks, estimateRows, formatEstimate, sharedMax, timeCharts, toBase64, zScore, type LabAnalysis, type LabBin } from '../../src-renderer/lib/lab.js';
+import { axisTicks, estimateRows, formatEstimate, modelAt, sharedMax, timeCharts, toBase64, zScore, type LabAnalysis, type LabBin } from '../../src-renderer/lib/lab.js';
 
 const e = (value: number, sigma: number) => ({ value, sigma });
 function bin(t: number | null, sw: number): LabBin {
@@ -47,6 +47,17 @@ describe('lab helpers', () => {
     expect(rates.series[0].errors).toEqual([0.1, 0.1]);
     expect(sw.series[0].values).toEqual([2.2, 2.5]);
     expect(rates.yLabel).toContain('nat·ω₀');
+  });
+
+  it('a quench model gives each bin its own state; its values are the reference at each t', () => {
+    const a = { job: 'j', M: 2000, efficiency: 1, kappa: 0.5, U: null, bootstrap: 10, seconds: 1, grid: { xMin: -3, xMax: 3, yMin: -3, yMax: 3, nx: 16, ny: 16 }, hist: 16, bins: [bin(0, 2.2), bin(1, 2.5)] } as LabAnalysis;
+    const times = [0, 1].map((t) => ({ t, Q: [t], values: { S_W: 2 + t, Pi_J: 1 + t, Phi: 3 }, topPopulation: 0 }));
+    const model = { K: 9, Q: [0], values: times[0].values, topPopulation: 0, times };
+    expect(modelAt(model, 1)!.values.S_W).toBe(3);
+    expect(modelAt(model, 1)!.Q).toEqual([1]);
+    const [rates, sw] = timeCharts(a, model);
+    expect(rates.series.find((s) => s.label === 'Π_J, model quench')!.values).toEqual([1, 2]);
+    expect(sw.series.find((s) => s.ref)!.values).toEqual([2, 3]);
   });
 
   it('base64 of bytes in chunks equals Node’s', () => {

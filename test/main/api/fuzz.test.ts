@@ -304,11 +304,19 @@ const methodParams = (): Record<Method, fc.Arbitrary<unknown>> => ({
     ),
     efficiency: field(fc.double({ min: 0.1, max: 1, noNaN: true })),
     grid: field(grid(), 1),
+    quench: field(
+      record({
+        epsInitial: field(fc.double({ min: 0, max: 1, noNaN: true })),
+        times: field(fc.oneof(fc.uniqueArray(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 3 }).map((a) => a.sort((x, y) => x - y)), fc.array(fc.double(), { maxLength: 3 }))),
+      }),
+      1,
+    ),
   }),
   'lab.plan': record({ job: field(fc.constantFrom('fuzzjob', 'nope')), target: field(fc.double({ min: 1e-3, max: 1, noNaN: true })) }),
   'lab.export': record({
     job: field(fc.constantFrom('fuzzjob', 'nope')),
     model: field(record({ N: field(fc.constantFrom(1, 2)), eps: field(fc.constantFrom(0, 0.5)), delta: field(fc.constant(-2)), u: field(fc.constant(1)), kappa: field(fc.constant(0.5)) }), 1),
+    quench: field(record({ epsInitial: field(fc.constantFrom(0, 0.5)) }), 1),
   }),
   'phaseSpace.export': fc.oneof(
     {

@@ -175,6 +175,17 @@ describe('lab.open → lab.analyze → lab.plan → lab.export', () => {
     const two = await call<Analysis>('lab.analyze', { job: 'tt2', handle: o!.handle, kappa: 0.5, bootstrap: 0, timeBins: 2, pixels: 16 });
     expect(two.bins.map((b) => b.M)).toEqual([400, 800]);
     expect(two.bins[0].estimates.S_W!.sigma).toBeNull();
+    // Export beside a quench model: one row per bin, the model's exact values at each bin's t (lab.model's numbers).
+    const model = { N: 1, eps: 1.1, delta: -2, u: 1, kappa: 0.5 };
+    const ex = await call<Res<'lab.export'>>('lab.export', { job: 'tt', model, quench: { epsInitial: 0.5 } });
+    const m = await call<Res<'lab.model'>>('lab.model', { model, grid: { xMin: -3, xMax: 3, yMin: -3, yMax: 3, nx: 8, ny: 8 }, quench: { epsInitial: 0.5, times: [0, 0.5, 1] } });
+    const out = spawnSync(PY, ['-c', "import pandas as pd,sys; d=pd.read_csv(sys.argv[1], comment='#'); print(' '.join(repr(float(v)) for v in d.S_W_model) + '|' + ' '.join(str(v) for v in d.t))", ex!.files.find((f) => f.endsWith('.csv'))!], { encoding: 'utf8' });
+    expect(out.status, out.stderr).toBe(0);
+    const [sw, ts] = out.stdout.trim().split('|');
+    expect(ts.split(' ').map(Number)).toEqual([0, 0.5, 1]);
+    expect(sw.split(' ').map(Number)).toEqual(m.times!.map((x) => x.values.S_W));
+    expect(readFileSync(ex!.files.find((f) => f.endsWith('.csv'))!, 'utf8')).toMatch(/^# eps_initial: 0\.5$/m);
+    expect((await refusal(sb.handlers, 'lab.export', { job: 'vac-none', quench: { epsInitial: 0.5 } })).field).toBe('quench');
   }, 120_000);
 });
 
@@ -199,6 +210,19 @@ describe('lab.model: the Kerr NESS beside the data', () => {
     const lossy = await call<Res<'lab.model'>>('lab.model', { model: P, efficiency: 0.5, grid });
     expect(lossy.values.S_W_detected!).toBeLessThan(lossy.values.S_W!);
     expect(lossy.values.S_W_detected!).toBeGreaterThan(S_VAC);
+    // A quench ε_i → ε: at t = 0 the NESS at ε_i, late the NESS at ε; between, the balance dS_W/dt = Π_U + Π_J − Φ
+    // (Eq. 18) holds for the engine's states (central difference over ±0.01).
+    const q = await call<Res<'lab.model'>>('lab.model', { model: { ...P, N: 1 }, grid, quench: { epsInitial: 0.5, times: [0, 0.99, 1, 1.01, 100] } });
+    const at0 = await call<Res<'lab.model'>>('lab.model', { model: { ...P, N: 1, eps: 0.5 }, grid });
+    const late = await call<Res<'lab.model'>>('lab.model', { model: { ...P, N: 1 }, grid });
+    expect(q.times!.map((x) => x.t)).toEqual([0, 0.99, 1, 1.01, 100]);
+    expect(q.times![0].values.S_W).toBeCloseTo(at0.values.S_W!, 10);
+    expect(q.times![4].values.S_W).toBeCloseTo(late.values.S_W!, 6);
+    const v = q.times![2].values;
+    const dSdt = (q.times![3].values.S_W! - q.times![1].values.S_W!) / 0.02;
+    expect(Math.abs(dSdt)).toBeGreaterThan(0.01);
+    expect(dSdt).toBeCloseTo(v.Pi_U! + v.Pi_J! - v.Phi!, 3);
+    expect((await refusal(sb.handlers, 'lab.model', { model: P, grid, quench: { epsInitial: 0.5, times: [1, 0.5] } })).field).toBe('quench.times');
     // A model too large for the Fock basis is refused naming the field.
     const e = await refusal(sb.handlers, 'lab.model', { model: { ...P, N: 100, eps: 1.3 }, grid });
     expect(e.field).toBe('model.N');
