@@ -37,6 +37,7 @@ const starts: Record<string, number> = {};
 const stats: Record<string, { ok: number; refused: number; notStarted: number }> = {};
 
 /** A small vacuum-like outcome file (base64) for lab.open, and the lab job lab.plan / lab.export refer to. */
+const labHandles: string[] = [];
 const LAB_CSV = Buffer.from('re,im\n' + Array.from({ length: 80 }, (_, i) => `${Math.cos(i * 2.4) * ((i % 7) / 6)},${Math.sin(i * 2.4) * ((i % 5) / 4)}`).join('\n')).toString('base64');
 
 beforeAll(async () => {
@@ -55,6 +56,7 @@ beforeAll(async () => {
   symlinkSync(sb.outside, join(sb.exports, 'escape'));
   writeFileSync(join(sb.exports, 'plain.txt'), 'x');
   const o = (await sb.handlers.dispatch('lab.open', { upload: { name: 'fixture.csv', data: LAB_CSV } })) as { handle: string };
+  labHandles.push(o.handle);
   await sb.handlers.dispatch('lab.analyze', { job: 'fuzzjob', handle: o.handle, bootstrap: 2, pixels: 16 });
 });
 afterAll(async () => {
@@ -280,7 +282,8 @@ const methodParams = (): Record<Method, fc.Arbitrary<unknown>> => ({
   ),
   'lab.analyze': record({
     job: field(fc.stringMatching(/^[\w-]{1,10}$/)),
-    handle: field(fc.constantFrom('h1', 'h2', 'nope')),
+    // Handles lab.open returned so far (the oldest are dropped by the handlers), and one never issued.
+    handle: field(fc.constantFrom(...labHandles.slice(-2), 'nope')),
     efficiency: field(fc.double({ min: 0.1, max: 1, noNaN: true })),
     kappa: field(fc.double({ min: 0.1, max: 2, noNaN: true })),
     U: field(fc.double({ min: -1, max: 1, noNaN: true })),
@@ -291,7 +294,17 @@ const methodParams = (): Record<Method, fc.Arbitrary<unknown>> => ({
     pixels: field(fc.integer({ min: 16, max: 20 })),
   }),
   'lab.cancel': record({ job: field(fc.oneof(fc.constantFrom('fuzzjob', 'x'), fc.string({ maxLength: 20 }))) }),
-  'lab.model': record({
+  'lab.model': fc.oneof(
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        model: fc.record({ N: fc.constantFrom(1, 2), eps: fc.double({ min: 0, max: 1.2, noNaN: true }), delta: fc.constant(-2), u: fc.constant(1), kappa: fc.constant(0.5) }),
+        efficiency: fc.double({ min: 0.1, max: 1, noNaN: true }),
+        grid: fc.record({ xMin: fc.constant(-3), xMax: fc.constant(3), yMin: fc.constant(-3), yMax: fc.constant(3), nx: fc.integer({ min: 4, max: 8 }), ny: fc.integer({ min: 4, max: 8 }) }),
+        quench: fc.option(fc.record({ epsInitial: fc.constant(0.5), times: fc.constantFrom([0], [0.5, 1]) }), { nil: undefined }),
+      }),
+    },
+    { weight: 10, arbitrary: record({
     model: field(
       record({
         N: field(fc.double({ min: 0.5, max: 3, noNaN: true })),
@@ -311,7 +324,8 @@ const methodParams = (): Record<Method, fc.Arbitrary<unknown>> => ({
       }),
       1,
     ),
-  }),
+  }) },
+  ),
   'lab.plan': record({ job: field(fc.constantFrom('fuzzjob', 'nope')), target: field(fc.double({ min: 1e-3, max: 1, noNaN: true })) }),
   'lab.export': record({
     job: field(fc.constantFrom('fuzzjob', 'nope')),
@@ -417,7 +431,8 @@ async function checkOne(method: Method, params: unknown): Promise<void> {
     const parsed = METHODS[method][1].safeParse(r.value);
     expect(parsed.success, `${method} result off-contract: ${JSON.stringify(parsed.error?.issues)?.slice(0, 300)}`).toBe(true);
     checkInside(r.value);
-    const v = r.value as { studyId?: string; dir?: string } | null;
+    const v = r.value as { studyId?: string; dir?: string; handle?: string } | null;
+    if (method === 'lab.open' && v?.handle) labHandles.push(v.handle);
     // A study started: stop it now (the fuzz loop must not run studies), then drop copies so the folder stays small.
     if (v?.studyId) {
       await sb.handlers.dispatch('studies.cancel', { studyId: v.studyId });
