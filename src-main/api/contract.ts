@@ -129,7 +129,7 @@ const LabGrid = z.object({ xMin: z.number(), xMax: z.number(), yMin: z.number(),
 /** Progress of a lab analysis: stage, time bin (1-based of bins), bootstrap resamples done of total. */
 export const LabEventSchema = z.object({
   job: z.string(),
-  stage: z.enum(['fit', 'bootstrap', 'done', 'cancelled', 'failed']),
+  stage: z.enum(['fit', 'bootstrap', 'model-fit', 'done', 'cancelled', 'failed']),
   bin: z.number(),
   bins: z.number(),
   done: z.number(),
@@ -415,6 +415,47 @@ export const METHODS = {
       times: z.array(z.object({ t: z.number(), Q: z.array(z.number()), values: z.record(z.string(), z.number().nullable()), topPopulation: z.number() })).optional(),
     }),
   ],
+  /**
+   * Fit the Kerr NESS to opened outcomes by maximum likelihood (src-core/lab/fitKerr.ts; `epstudio heterodyne --fit
+   * kerr`): the free parameters among ε, Δ, u, N (not ε, u and N together) with κ and η known, errors from the observed
+   * information, the model's entropy production at the fitted parameters. Steady-state outcomes only (no t column).
+   * `analysis`: a finished lab.analyze of the same file, whose ML state the likelihood is compared with. On the pool,
+   * with 'model-fit' progress events; lab.cancel stops it.
+   */
+  'lab.fit': [
+    z.strictObject({
+      job: labJob,
+      handle: labHandle,
+      analysis: labJob.optional(),
+      kappa: finite.positive().max(KERR_RULES.kappa.max!),
+      efficiency: finite.gt(0).max(1).optional(),
+      free: z.array(z.enum(['eps', 'delta', 'u', 'N'])).min(1).max(3),
+      /** Fixed values and starting points (a free ε starts from the data's mean field). */
+      initial: z.strictObject({
+        N: finite.positive().max(1e3),
+        eps: finite.nonnegative().max(KERR_RULES.eps.max!),
+        delta: finite.min(KERR_RULES.delta.min!).max(KERR_RULES.delta.max!),
+        u: finite.positive().max(KERR_RULES.u.max!),
+      }),
+    }),
+    z.object({
+      job: z.string(),
+      params: z.object({ N: z.number(), eps: z.number(), delta: z.number(), u: z.number() }),
+      sigma: z.record(z.string(), z.number().nullable()),
+      free: z.array(z.string()),
+      logLikelihood: z.number().nullable(),
+      iterations: z.number(),
+      converged: z.boolean(),
+      K: z.number(),
+      topPopulation: z.number(),
+      /** The model's entropy production at the fitted parameters, ± by propagation of the covariance. */
+      model: z.record(z.string(), LabEstimate),
+      goodnessOfFit: z.object({ chi2: z.number().nullable(), dof: z.number(), pValue: z.number().nullable(), statement: z.string() }),
+      errorMethod: z.string(),
+      warnings: z.array(z.string()),
+      seconds: z.number(),
+    }),
+  ],
   /** Outcomes needed for a target σ (the CLI's --target-sigma: σ ∝ 1/√M from the measured σ at M), per time bin. */
   'lab.plan': [
     z.strictObject({ job: labJob, target: finite.positive().max(1e6) }),
@@ -436,7 +477,13 @@ export const METHODS = {
    */
   'lab.export': [
     z
-      .strictObject({ job: labJob, model: LabModelSchema.optional(), quench: z.strictObject({ epsInitial: finite.nonnegative().max(KERR_RULES.eps.max!) }).optional() })
+      .strictObject({
+        job: labJob,
+        model: LabModelSchema.optional(),
+        quench: z.strictObject({ epsInitial: finite.nonnegative().max(KERR_RULES.eps.max!) }).optional(),
+        /** A finished lab.fit of the same file: its parameters, errors and goodness of fit go into both files. */
+        fit: labJob.optional(),
+      })
       .refine((r) => !r.quench || r.model, { message: 'quench only with a model', path: ['quench'] }),
     z.object({ dir: z.string(), files: z.array(z.string()) }).nullable(),
   ],

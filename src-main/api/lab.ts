@@ -28,9 +28,10 @@ import { nowIso, provenanceMeta, type Provenance } from '../io/provenance.js';
 import { readOutcomes, type Outcomes } from '../io/samples.js';
 import { JobError, WorkerPool } from '../jobs/pool.js';
 import { VERSION } from '../version.js';
-import { analysisJson, csvColumns, csvRow, LAB_WORKER, planning, poolBootstrap, subset, timeBins } from '../cli/commands/labRun.js';
+import { analysisJson, csvColumns, csvRow, FIT_CSV_COLUMNS, fitCsvRow, kerrFitJson, LAB_WORKER, planning, poolBootstrap, subset, timeBins } from '../cli/commands/labRun.js';
 import type { Job } from '../../workers/protocol.js';
-import type { LabFitJob, LabFitResult } from '../../workers/labWorker.js';
+import type { KerrFitJob, LabFitJob, LabFitResult } from '../../workers/labWorker.js';
+import { MODEL_QUANTITIES, type KerrFitResult } from '../../src-core/lab/fitKerr.js';
 import type { FolderAccess } from './access.js';
 import { ApiError, type LabEventMsg, type Method, type parseRequest, type PushEvent, type Res } from './contract.js';
 import type { DialogPort } from './handlers.js';
@@ -120,6 +121,7 @@ function decodeBase64(s: string): Buffer {
 export function createLabHandlers(ctx: LabContext): { impl: LabImpl; shutdown(): Promise<void>; idle(): Promise<void> } {
   const handles = new Map<string, Opened>();
   const results = new Map<string, Finished>();
+  const fits = new Map<string, { file: Opened; r: KerrFitResult }>();
   const running = new Map<string, { cancel(): void; done: Promise<unknown> }>();
   let nextHandle = 1;
   const emit = (e: LabEventMsg) => ctx.emit({ channel: 'lab', event: e });
@@ -245,6 +247,88 @@ export function createLabHandlers(ctx: LabContext): { impl: LabImpl; shutdown():
     };
   }
 
+  /** A job the window can cancel: `signal` rejects on lab.cancel (the pool is then destroyed by the job's finally). */
+  async function track<T>(job: string, method: string, run: (signal: Promise<never>) => Promise<T>): Promise<T> {
+    if (running.has(job)) throw new ApiError({ message: `job: ${quoteValue(job)} is running (cancel it or use a new name)`, field: 'job' });
+    let cancel!: () => void;
+    const signal = new Promise<never>((_, fail) => (cancel = () => fail(new ApiError({ message: `${method}: cancelled`, field: 'job' }))));
+    signal.catch(() => undefined);
+    let cancelled = false;
+    const done = run(signal);
+    running.set(job, { cancel: () => ((cancelled = true), cancel()), done });
+    try {
+      return await done;
+    } catch (e) {
+      emit({ job, stage: cancelled ? 'cancelled' : 'failed', bin: 0, bins: 0, done: 0, total: 0 });
+      throw e;
+    } finally {
+      running.delete(job);
+    }
+  }
+
+  /** The Kerr NESS fit on one worker of its own (fitKerr.ts), with progress; the result is kept for lab.export. */
+  async function fitModel(p: ReturnType<typeof parseRequest<'lab.fit'>>, signal: Promise<never>): Promise<Res<'lab.fit'>> {
+    const file = handles.get(p.handle);
+    if (!file) throw new ApiError({ message: `handle: no open file ${quoteValue(p.handle)} (open it again: the window keeps the last ${MAX_HANDLES})`, field: 'handle' });
+    if (file.data.t) throw new ApiError({ message: 'handle: the Kerr NESS fit is for steady-state outcomes (this file has a t column)', field: 'handle' });
+    if (p.free.includes('eps') && p.free.includes('u') && p.free.includes('N'))
+      throw new ApiError({ message: 'free: at most two of eps, u, N (the state depends on E = √N ε and U = u/N only)', field: 'free' });
+    if (new Set(p.free).size !== p.free.length) throw new ApiError({ message: 'free: each parameter once', field: 'free' });
+    if (file.data.re.length < MIN_OUTCOMES) throw new ApiError({ message: `handle: ${file.data.re.length} outcomes; allowed: at least ${MIN_OUTCOMES}`, field: 'handle' });
+    const eta = p.efficiency ?? 1;
+    // The ML state of the same outcomes (same η), when the window names the analysis: the fit compares likelihoods.
+    const ana = p.analysis !== undefined ? results.get(p.analysis) : undefined;
+    const rho = ana && ana.file === file && ana.opts.eta === eta ? ana.bins[0].a.tomography.rho : undefined;
+    const t0 = performance.now();
+    const job: KerrFitJob = {
+      op: 'kerr-fit', re: file.data.re.slice(), im: file.data.im.slice(), kappa: p.kappa, efficiency: eta, free: p.free,
+      initial: { N: p.initial.N, delta: p.initial.delta, u: p.initial.u, ...(p.free.includes('eps') ? {} : { eps: p.initial.eps }) },
+      ...(rho && { reference: { K: rho.K, re: rho.re.slice(), im: rho.im.slice() } }),
+    };
+    const pool = new WorkerPool(1, LAB_WORKER);
+    let r: KerrFitResult;
+    try {
+      let last = 0;
+      r = await Promise.race([
+        pool.run<KerrFitResult>(job as unknown as Job, {
+          transfer: [job.re.buffer as ArrayBuffer, job.im.buffer as ArrayBuffer],
+          onProgress: ({ done, total }) => {
+            const now = performance.now();
+            if (now - last > 200 || done === total) {
+              last = now;
+              emit({ job: p.job, stage: 'model-fit', bin: 1, bins: 1, done, total });
+            }
+          },
+        }),
+        signal,
+      ]);
+    } catch (e) {
+      // The engine's refusals (an unidentifiable set, a start outside the rules …) keep their message.
+      if (e instanceof JobError) throw new ApiError({ message: `lab.fit: ${e.message}`, field: 'free' });
+      throw e;
+    } finally {
+      await pool.destroy();
+    }
+    keep(fits, p.job, { file, r }, MAX_RESULTS);
+    emit({ job: p.job, stage: 'done', bin: 1, bins: 1, done: 1000, total: 1000 });
+    return {
+      job: p.job,
+      params: r.params,
+      sigma: Object.fromEntries(Object.entries(r.sigma).map(([k, v]) => [k, fin(v)])),
+      free: r.free,
+      logLikelihood: fin(r.logLikelihood),
+      iterations: r.iterations,
+      converged: r.converged,
+      K: r.K,
+      topPopulation: r.topPopulation,
+      model: Object.fromEntries(MODEL_QUANTITIES.map((q) => [q, { value: fin(r.model[q]), sigma: fin(r.modelSigma[q]) }])),
+      goodnessOfFit: { chi2: fin(r.goodnessOfFit.chi2), dof: r.goodnessOfFit.dof, pValue: fin(r.goodnessOfFit.pValue), statement: r.goodnessOfFit.statement },
+      errorMethod: r.errorMethod,
+      warnings: r.warnings,
+      seconds: (performance.now() - t0) / 1000,
+    };
+  }
+
   function finished(job: string): Finished {
     const f = results.get(job);
     if (!f) throw new ApiError({ message: `job: no finished analysis ${quoteValue(job)} (run the analysis first)`, field: 'job' });
@@ -323,23 +407,8 @@ export function createLabHandlers(ctx: LabContext): { impl: LabImpl; shutdown():
         bytes: opened.bytes, sha256: opened.sha256, hasTime: d.t !== undefined, times: d.t ? new Set(d.t).size : 0,
       };
     },
-    'lab.analyze': async (p) => {
-      if (running.has(p.job)) throw new ApiError({ message: `job: ${quoteValue(p.job)} is running (cancel it or use a new name)`, field: 'job' });
-      let cancel!: () => void;
-      const signal = new Promise<never>((_, fail) => (cancel = () => fail(new ApiError({ message: 'lab.analyze: cancelled', field: 'job' }))));
-      signal.catch(() => undefined);
-      let cancelled = false;
-      const done = analyze(p, signal);
-      running.set(p.job, { cancel: () => ((cancelled = true), cancel()), done });
-      try {
-        return await done;
-      } catch (e) {
-        emit({ job: p.job, stage: cancelled ? 'cancelled' : 'failed', bin: 0, bins: 0, done: 0, total: 0 });
-        throw e;
-      } finally {
-        running.delete(p.job);
-      }
-    },
+    'lab.analyze': async (p) => track(p.job, 'lab.analyze', (signal) => analyze(p, signal)),
+    'lab.fit': async (p) => track(p.job, 'lab.fit', (signal) => fitModel(p, signal)),
     'lab.cancel': async (p) => {
       const r = running.get(p.job);
       if (!r) return { cancelled: false };
@@ -390,9 +459,12 @@ export function createLabHandlers(ctx: LabContext): { impl: LabImpl; shutdown():
       if (p.quench && !f.timed) throw new ApiError({ message: 'quench: only for time-resolved outcomes (a t column)', field: 'quench' });
       // The same bound as lab.model's times: the propagation stays short.
       if (p.quench && f.bins.some((b) => b.t > 100)) throw new ApiError({ message: 'quench: time bins up to t = 100 (the model is propagated to each)', field: 'quench' });
+      const fit = p.fit !== undefined ? fits.get(p.fit) : undefined;
+      if (p.fit !== undefined && !fit) throw new ApiError({ message: `fit: no finished Kerr fit ${quoteValue(p.fit)}`, field: 'fit' });
+      if (fit && fit.file !== f.file) throw new ApiError({ message: 'fit: a fit of another file than the analysis', field: 'fit' });
       const model = p.model ? modelStates(p.model, f.opts.eta, p.quench && { epsInitial: p.quench.epsInitial, times: f.bins.map((b) => b.t) }) : undefined;
       const src = f.file.data.source;
-      const columns = [...csvColumns(f.timed), ...(model ? STATE_QUANTITIES.map((q) => `${q}_model`) : [])];
+      const columns = [...csvColumns(f.timed), ...(model ? STATE_QUANTITIES.map((q) => `${q}_model`) : []), ...(fit ? FIT_CSV_COLUMNS : [])];
       const rec: Provenance = {
         command: `EP Studio ${VERSION} window: lab analysis (epstudio heterodyne engine)`,
         appVersion: VERSION,
@@ -410,13 +482,14 @@ export function createLabHandlers(ctx: LabContext): { impl: LabImpl; shutdown():
         ...(f.timed ? [b.t, b.tMin, b.tMax] : []),
         ...csvRow(b.a),
         ...(model ? STATE_QUANTITIES.map((q) => model.states[p.quench ? i : 0].values[q]) : []),
+        ...(fit ? fitCsvRow(fit.r) : []),
       ]);
       const csv = toCsv({ meta: provenanceMeta(rec), columns, rows });
       const json = {
         provenance: provenanceMeta(rec),
         ...(f.timed
           ? { time_bins: f.bins.map((b) => ({ t: b.t, t_min: b.tMin, t_max: b.tMax, ...analysisJson(b.a) })) }
-          : analysisJson(f.bins[0].a)),
+          : { ...analysisJson(f.bins[0].a), ...(fit && { kerr_fit: kerrFitJson(fit.r, f.bins[0].a) }) }),
         ...(model && {
           model: {
             ...p.model, U: p.model!.u / p.model!.N, K: model.K,

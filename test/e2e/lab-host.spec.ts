@@ -72,6 +72,14 @@ test('Lab: upload heterodyne outcomes, analyse, three heat maps and the estimate
     }
     await expect(page.getByTestId('lab-comparison')).toContainText('S_W side by side');
 
+    // The Kerr NESS fit (ε free, N = 1, Δ = −2, u = 1 fixed): ε = 1.1 within 3σ; it fills the model's fields.
+    await page.getByLabel('ε [ω₀]').fill('0.7');
+    await page.getByTestId('lab-fit').click();
+    await expect(page.getByTestId('lab-fit-result')).toContainText('converged', { timeout: 60_000 });
+    const m = /ε = ([\d.]+) ± ([\d.]+)/.exec(await page.locator('[data-testid="lab-fit-result"] [data-param="eps"]').innerText())!;
+    expect(Math.abs(Number(m[1]) - 1.1), `ε = ${m[1]} ± ${m[2]}`).toBeLessThan(3 * Number(m[2]));
+    expect(Math.abs(Number(await page.getByLabel('ε [ω₀]').inputValue()) - Number(m[1]))).toBeLessThan(Number(m[2]));
+
     // Planner: outcomes for σ(S_W) = 0.01.
     await page.getByTestId('lab-target').fill('0.01');
     await page.getByTestId('lab-plan').click();
@@ -100,6 +108,7 @@ test('Lab: upload heterodyne outcomes, analyse, three heat maps and the estimate
     expect(py.stdout.trim()).toBe('1 1500 True True');
     const json = JSON.parse(readFileSync(join(dir, 'heterodyne.json'), 'utf8'));
     expect(json.M).toBe(1500);
+    expect(json.kerr_fit.free).toEqual(['eps']);
     expect(json.model.values.S_W).toBeGreaterThan(1 + Math.log(Math.PI));
     console.log(`[e2e] lab flow in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   } finally {

@@ -383,7 +383,7 @@ function fitParamJson(r: KerrFitResult) {
   return out;
 }
 
-function kerrFitJson(r: KerrFitResult, a: HeterodyneAnalysis) {
+export function kerrFitJson(r: KerrFitResult, a: HeterodyneAnalysis) {
   const comparison: Record<string, unknown> = {};
   for (const q of MODEL_QUANTITIES) {
     const m = { value: r.model[q], sigma: r.modelSigma[q] };
@@ -443,13 +443,13 @@ function printKerrFit(r: KerrFitResult, a: HeterodyneAnalysis, uSource: string):
   process.stdout.write(lines.join('\n') + '\n');
 }
 
-const FIT_CSV_COLUMNS = [
+export const FIT_CSV_COLUMNS = [
   ...KERR_FIT_PARAMS.flatMap((k) => [`fit_${k}`, `fit_${k}_sigma`]),
   ...MODEL_QUANTITIES.flatMap((q) => [`model_${q}`, `model_${q}_sigma`]),
   'fit_log_likelihood', 'fit_chi2', 'fit_dof', 'fit_p_value', 'fit_converged',
 ];
 
-function fitCsvRow(r: KerrFitResult): CsvCell[] {
+export function fitCsvRow(r: KerrFitResult): CsvCell[] {
   const v = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? x : null);
   return [
     ...KERR_FIT_PARAMS.flatMap((k) => [r.params[k], v(r.sigma[k])]),

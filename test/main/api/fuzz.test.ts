@@ -326,11 +326,21 @@ const methodParams = (): Record<Method, fc.Arbitrary<unknown>> => ({
     ),
   }) },
   ),
+  'lab.fit': record({
+    job: field(fc.stringMatching(/^[\w-]{1,10}$/)),
+    handle: field(fc.constantFrom(...labHandles.slice(-2), 'nope')),
+    analysis: field(fc.constantFrom('fuzzjob', 'nope'), 1),
+    kappa: field(fc.double({ min: 0.1, max: 2, noNaN: true })),
+    efficiency: field(fc.double({ min: 0.1, max: 1, noNaN: true })),
+    free: field(fc.subarray(['eps', 'delta', 'u', 'N'] as const, { minLength: 1 })),
+    initial: field(record({ N: field(fc.constantFrom(1, 2)), eps: field(fc.double({ min: 0, max: 1.2, noNaN: true })), delta: field(fc.constant(-2)), u: field(fc.constant(1)) }), 1),
+  }),
   'lab.plan': record({ job: field(fc.constantFrom('fuzzjob', 'nope')), target: field(fc.double({ min: 1e-3, max: 1, noNaN: true })) }),
   'lab.export': record({
     job: field(fc.constantFrom('fuzzjob', 'nope')),
     model: field(record({ N: field(fc.constantFrom(1, 2)), eps: field(fc.constantFrom(0, 0.5)), delta: field(fc.constant(-2)), u: field(fc.constant(1)), kappa: field(fc.constant(0.5)) }), 1),
     quench: field(record({ epsInitial: field(fc.constantFrom(0, 0.5)) }), 1),
+    fit: field(fc.constantFrom('fuzzfit', 'nope'), 1),
   }),
   'phaseSpace.export': fc.oneof(
     {
@@ -389,11 +399,11 @@ async function call(method: string, params: unknown): Promise<{ ok: boolean; val
 
 /** Would this request start a study (a valid run, or a resume of the fixture)? Decided with the same validators. */
 function wouldStart(method: Method, params: unknown): boolean {
-  if (method !== 'studies.run' && method !== 'studies.resume' && method !== 'phaseSpace.export' && method !== 'lab.analyze') return false;
+  if (method !== 'studies.run' && method !== 'studies.resume' && method !== 'phaseSpace.export' && method !== 'lab.analyze' && method !== 'lab.fit') return false;
   const r = METHODS[method][0].safeParse(params ?? {});
   if (!r.success) return false;
-  // A valid lab analysis starts a worker pool and a fit (~1 s): a few run, the rest are checked by the contract only.
-  if (method === 'lab.analyze') return true;
+  // A valid lab analysis or Kerr fit starts a worker and a fit (~1 s): a few run, the rest are checked by the contract only.
+  if (method === 'lab.analyze' || method === 'lab.fit') return true;
   // A valid phase-space export computes and writes HDF5/.npy files (~1 s each): a few run, the rest are checked only.
   if (method === 'phaseSpace.export') {
     try {
@@ -488,7 +498,7 @@ describe('Electron IPC adapter (fake ipcMain, the real handlers)', () => {
     const wc = { mainFrame: main };
     registerIpc({ handle: (ch: string, fn: never) => table.set(ch, fn), removeHandler: (ch: string) => table.delete(ch) } as never, sb.handlers, () => ({ isDestroyed: () => false, webContents: wc }));
     const gens = methodParams();
-    const safe = METHOD_NAMES.filter((m) => m !== 'studies.run' && m !== 'studies.resume' && m !== 'phaseSpace.frame' && m !== 'phaseSpace.photonSeries' && m !== 'lab.analyze' && m !== 'lab.model');
+    const safe = METHOD_NAMES.filter((m) => m !== 'studies.run' && m !== 'studies.resume' && m !== 'phaseSpace.frame' && m !== 'phaseSpace.photonSeries' && m !== 'lab.analyze' && m !== 'lab.model' && m !== 'lab.fit');
     const before = sb.outsideState();
     await fc.assert(
       fc.asyncProperty(

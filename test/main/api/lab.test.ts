@@ -14,6 +14,8 @@ import { analyzeHeterodyne } from '../../../src-core/lab/analysis.js';
 import { exactNess } from '../../../src-core/kerr/exactSteadyState.js';
 import { mulberry32, normalDeviate } from '../../../src-core/random.js';
 import { readOutcomes } from '../../../src-main/io/samples.js';
+import { nessDensityMatrix } from '../../../src-core/kerr/steadyState.js';
+import { sampleHusimi } from '../../../src-core/lab/qSampling.js';
 import { METHODS, type Res } from '../../../src-main/api/contract.js';
 import type { DialogPort } from '../../../src-main/api/handlers.js';
 import { diffStates, makeSandbox, refusal, type Sandbox } from './sandbox.js';
@@ -314,4 +316,41 @@ describe('Electron: the native dialogs', () => {
     expect((await refusal(h, 'lab.export', { job: 'e' })).message).toMatch(/not a new or empty folder/);
     expect(calls).toEqual(['openFile', 'openFile', 'chooseDir', 'chooseDir', 'chooseDir']);
   }, 60_000);
+});
+
+describe('lab.fit: the Kerr NESS fitted to the outcomes (fitKerr.ts on the pool)', () => {
+  it('ε of an N = 1 NESS recovered within 3σ; the model’s entropy production beside the measured; exported with the analysis', async () => {
+    sb = makeSandbox({ workers: 2 });
+    const P = { kappa: 0.5, delta: -2, u: 1, N: 1, eps: 0.9 };
+    const rho = nessDensityMatrix(P, 24);
+    const s = sampleHusimi(rho, 3000, { rand: mulberry32(21) });
+    const text = 're,im\n' + Array.from(s.re, (x, i) => `${x},${s.im[i]}`).join('\n') + '\n';
+    const o = await call<Res<'lab.open'>>('lab.open', upload('ness.csv', text));
+    await call<Analysis>('lab.analyze', { job: 'a', handle: o!.handle, kappa: 0.5, U: 1, bootstrap: 8, pixels: 16 });
+    const n0 = sb.pushes.length;
+    const f = await call<Res<'lab.fit'>>('lab.fit', { job: 'f', handle: o!.handle, analysis: 'a', kappa: 0.5, free: ['eps'], initial: { N: 1, eps: 0.5, delta: -2, u: 1 } });
+    expect(f.free).toEqual(['eps']);
+    expect(f.converged).toBe(true);
+    expect(f.sigma.eps!).toBeGreaterThan(0);
+    expect(Math.abs(f.params.eps - 0.9), `ε = ${f.params.eps} ± ${f.sigma.eps}`).toBeLessThan(3 * f.sigma.eps!);
+    expect(f.params).toMatchObject({ N: 1, delta: -2, u: 1 });
+    // The model's S_W at the fitted ε, beside the exact NESS value at the true ε (within the propagated error).
+    const exact = await call<Res<'lab.model'>>('lab.model', { model: P, grid: { xMin: -3, xMax: 3, yMin: -3, yMax: 3, nx: 8, ny: 8 } });
+    expect(Math.abs(f.model.S_W!.value! - exact.values.S_W!)).toBeLessThan(3 * f.model.S_W!.sigma! + 1e-9);
+    const ev = sb.pushes.slice(n0).map((e) => (e as { event: { stage: string; job: string } }).event);
+    expect(ev.some((e) => e.stage === 'model-fit' && e.job === 'f')).toBe(true);
+    expect(ev.at(-1)).toMatchObject({ job: 'f', stage: 'done' });
+    // Export: the fit's columns in the CSV, its report in the JSON.
+    const ex = await call<Res<'lab.export'>>('lab.export', { job: 'a', fit: 'f', model: { ...P, eps: f.params.eps } });
+    const json = JSON.parse(readFileSync(ex!.files.find((x) => x.endsWith('.json'))!, 'utf8'));
+    expect(json.kerr_fit.params.eps.value).toBe(f.params.eps);
+    expect(json.kerr_fit.free).toEqual(['eps']);
+    const csv = readFileSync(ex!.files.find((x) => x.endsWith('.csv'))!, 'utf8');
+    expect(csv.split('\n').find((l) => !l.startsWith('#'))!.split(',')).toContain('fit_eps');
+    // Refusals: a timed file, three of ε, u, N, an unknown fit in the export.
+    const timed = await call<Res<'lab.open'>>('lab.open', upload('t.csv', vacuumCsv(100, 1, [0, 1])));
+    expect((await refusal(sb.handlers, 'lab.fit', { job: 'g', handle: timed!.handle, kappa: 0.5, free: ['eps'], initial: { N: 1, eps: 0.5, delta: -2, u: 1 } })).field).toBe('handle');
+    expect((await refusal(sb.handlers, 'lab.fit', { job: 'g', handle: o!.handle, kappa: 0.5, free: ['eps', 'u', 'N'], initial: { N: 1, eps: 0.5, delta: -2, u: 1 } })).field).toBe('free');
+    expect((await refusal(sb.handlers, 'lab.export', { job: 'a', fit: 'none' })).field).toBe('fit');
+  }, 120_000);
 });
