@@ -17,7 +17,7 @@ test('Lab: upload heterodyne outcomes, analyse, three heat maps and the estimate
   const data = mkdtempSync(join(tmpdir(), 'epstudio-lab-e2e-'));
   const csvPath = join(data, 'ness.csv');
   // The N = 1, ε = 1.1 NESS of the paper's model (κ = 1/2, Δ = −2, u = 1): small K, so the run stays short.
-  const gen = spawnSync(process.execPath, ['bin/epstudio.mjs', 'heterodyne-sample', '--N', '1', '--eps', '1.1', '--samples', '1500', '--seed', '4', '--csv', csvPath], { encoding: 'utf8' });
+  const gen = spawnSync(process.execPath, ['bin/epstudio.mjs', 'heterodyne-sample', '--N', '1', '--eps', '1.1', '--samples', '1200', '--seed', '4', '--csv', csvPath], { encoding: 'utf8' });
   expect(gen.status, gen.stderr).toBe(0);
   const bytes = readFileSync(csvPath);
 
@@ -37,7 +37,7 @@ test('Lab: upload heterodyne outcomes, analyse, three heat maps and the estimate
     await expect(page.getByTestId('lab-error')).not.toContainText('SECRET');
 
     await page.getByTestId('lab-file').setInputFiles({ name: 'ness.csv', mimeType: 'text/csv', buffer: bytes });
-    await expect(page.getByTestId('lab-file-info')).toContainText('1500 outcomes');
+    await expect(page.getByTestId('lab-file-info')).toContainText('1200 outcomes');
     await expect(page.getByTestId('lab-error')).toHaveCount(0);
 
     // The model beside the data (the sample's own parameters), U = u/N for Π_U, a short bootstrap.
@@ -45,7 +45,7 @@ test('Lab: upload heterodyne outcomes, analyse, three heat maps and the estimate
     await page.getByLabel('N', { exact: true }).fill('1');
     await page.getByLabel('ε [ω₀]').fill('1.1');
     await page.getByRole('button', { name: 'use it' }).click();
-    await page.getByTestId('lab-bootstrap').fill('16');
+    await page.getByTestId('lab-bootstrap').fill('10');
     await page.getByTestId('lab-analyze').click();
     await expect(page.getByTestId('lab-estimates')).toBeVisible({ timeout: 60_000 });
     await expect(page.getByTestId('lab-map-model')).toBeVisible();
@@ -105,9 +105,9 @@ test('Lab: upload heterodyne outcomes, analyse, three heat maps and the estimate
       { encoding: 'utf8' },
     );
     expect(py.status, py.stderr).toBe(0);
-    expect(py.stdout.trim()).toBe('1 1500 True True');
+    expect(py.stdout.trim()).toBe('1 1200 True True');
     const json = JSON.parse(readFileSync(join(dir, 'heterodyne.json'), 'utf8'));
-    expect(json.M).toBe(1500);
+    expect(json.M).toBe(1200);
     expect(json.kerr_fit.free).toEqual(['eps']);
     expect(json.model.values.S_W).toBeGreaterThan(1 + Math.log(Math.PI));
     console.log(`[e2e] lab flow in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
