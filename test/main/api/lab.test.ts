@@ -155,9 +155,9 @@ describe('lab.open → lab.analyze → lab.plan → lab.export', () => {
   it('thermal state (x, y header, # comments): S_W = 1 + ln(π(n + 1)) and n within σ', async () => {
     sb = makeSandbox({ workers: 2 });
     const n = 1.5;
-    const o = await call<Res<'lab.open'>>('lab.open', upload('thermal.csv', thermalCsv(4000, n, 3)));
+    const o = await call<Res<'lab.open'>>('lab.open', upload('thermal.csv', thermalCsv(2500, n, 3)));
     expect(o!.columns).toBe('x,y');
-    const a = await call<Analysis>('lab.analyze', { job: 'th', handle: o!.handle, kappa: 0.5, bootstrap: 24, pixels: 16 });
+    const a = await call<Analysis>('lab.analyze', { job: 'th', handle: o!.handle, kappa: 0.5, bootstrap: 16, pixels: 16 });
     const e = a.bins[0].estimates;
     within(e.S_W_knn, 1 + Math.log(Math.PI * (n + 1)));
     within(e.S_W, 1 + Math.log(Math.PI * (n + 1)));
