@@ -7,7 +7,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { analyzeHeterodyne } from '../../../src-core/lab/analysis.js';
@@ -248,6 +249,18 @@ describe('bad files and requests: messages name the field, nothing is left behin
     expect(cols.field).toBe('columns');
     // Outside the data folder: refused before the file system is asked.
     for (const p of ['/etc/passwd', sb.secretJson, 'relative.csv']) expect((await refusal(h, 'lab.open', { path: p })).field).toBe('path');
+    // HDF5 and .npy (written by h5py and numpy) through the upload, with the dataset path: the CLI's readers.
+    // (written outside the sandbox: the test checks that nothing around the data folder changes)
+    const src = mkdtempSync(join(tmpdir(), 'lab-h5-'));
+    const h5File = join(src, 'run.h5'), npy = join(src, 'xy.npy');
+    const py = spawnSync(PY, ['-c', "import numpy as np, h5py, sys\nz = np.exp(1j*np.arange(120))*np.linspace(0, 2, 120)\nwith h5py.File(sys.argv[1], 'w') as f: f.create_dataset('run/mu', data=z)\nnp.save(sys.argv[2], np.stack([z.real, z.imag], axis=1))", h5File, npy], { encoding: 'utf8' });
+    expect(py.status, py.stderr).toBe(0);
+    const oh = (await h.dispatch('lab.open', { ...upload('run.h5', readFileSync(h5File)), dataset: '/run/mu' })) as Res<'lab.open'>;
+    expect(oh).toMatchObject({ name: 'run.h5:/run/mu', format: 'hdf5', rows: 120, columns: 'complex' });
+    const on = (await h.dispatch('lab.open', upload('xy.npy', readFileSync(npy)))) as Res<'lab.open'>;
+    expect(on).toMatchObject({ format: 'npy', rows: 120, columns: '1,2' });
+    expect((await refusal(h, 'lab.open', { ...upload('run.h5', readFileSync(h5File)), dataset: '/nope' })).message).toMatch(/dataset path inside run\.h5/);
+    rmSync(src, { recursive: true, force: true });
     // Inside the data folder: allowed.
     mkdirSync(join(sb.exports, 'in'), { recursive: true });
     writeFileSync(join(sb.exports, 'in', 'ok.csv'), vacuumCsv(60, 4));
