@@ -140,6 +140,35 @@ const TableSchema = z.object({ columns: z.array(z.string()), rows: z.array(z.arr
  */
 const ExportSource = z.strictObject({ study: dir, tasks: z.array(taskId).max(2000).optional() });
 
+// ---- lab (issue 14): heterodyne outcomes → estimates with error bars, beside a model ----
+
+/** Largest outcome file the window sends (base64 text): 10⁶ outcomes as CSV fit. */
+export const LAB_UPLOAD_MAX = 64 * 1024 * 1024;
+/** An analysis or its export: the window's name for it (progress events and lab.cancel refer to it). */
+const labJob = z.string().regex(/^[\w-]{1,64}$/, '1–64 letters, digits, _ or -');
+const labHandle = z.string().regex(/^[\w-]{1,64}$/, 'a handle returned by lab.open');
+/** A number with its standard error; null where it cannot be estimated (no NaN crosses the wire). */
+const LabEstimate = z.object({ value: z.number().nullable(), sigma: z.number().nullable() }).nullable();
+/** The Kerr model (seed 000, Eqs. 2–3) whose NESS is shown beside the data: scaled parameters as in the Quench form. */
+export const LabModelSchema = z.strictObject({
+  N: finite.positive().max(1e3),
+  eps: finite.nonnegative().max(KERR_RULES.eps.max!),
+  delta: finite.min(KERR_RULES.delta.min!).max(KERR_RULES.delta.max!),
+  u: finite.positive().max(KERR_RULES.u.max!),
+  kappa: finite.positive().max(KERR_RULES.kappa.max!),
+});
+const LabGrid = z.object({ xMin: z.number(), xMax: z.number(), yMin: z.number(), yMax: z.number(), nx: z.number(), ny: z.number() });
+/** Progress of a lab analysis: stage, time bin (1-based of bins), bootstrap resamples done of total. */
+export const LabEventSchema = z.object({
+  job: z.string(),
+  stage: z.enum(['fit', 'bootstrap', 'model-fit', 'done', 'cancelled', 'failed']),
+  bin: z.number(),
+  bins: z.number(),
+  done: z.number(),
+  total: z.number(),
+});
+export type LabEventMsg = z.output<typeof LabEventSchema>;
+
 /**
  * Methods: name → [request schema, response schema]. Responses are validated in tests (and are plain JSON), requests
  * on every call.
@@ -360,6 +389,188 @@ export const METHODS = {
   ],
   /** End the running model run (if any): its request fails with "cancelled". */
   'model.cancel': [z.object({}), z.object({ cancelled: z.boolean() })],
+  /**
+   * Open a file of heterodyne outcomes (CSV, .npy, HDF5 with `dataset`): Electron asks with the native open dialog
+   * (no `upload`, no `path`); the browser host takes an upload (the file's bytes, base64); `path` reads a file inside the
+   * data folder or a folder picked in a dialog. Read once with the CLI's readers; the outcomes stay on the main side
+   * under the returned handle. null = dialog cancelled.
+   */
+  'lab.open': [
+    z
+      .strictObject({
+        upload: z.strictObject({ name, data: z.string().max(LAB_UPLOAD_MAX) }).optional(),
+        path: dir.optional(),
+        dataset: z.string().max(500).regex(/^\/[\w./ -]*$/, 'an HDF5 dataset path such as /outcomes').optional(),
+        columns: z.string().max(200).optional(),
+      })
+      .refine((r) => !(r.upload && r.path !== undefined), 'give at most one of upload or path'),
+    z
+      .object({
+        handle: z.string(),
+        name: z.string(),
+        format: z.enum(['csv', 'npy', 'hdf5']),
+        rows: z.number(),
+        columns: z.string(),
+        bytes: z.number(),
+        sha256: z.string(),
+        /** Time column present: the analysis runs per time bin. */
+        hasTime: z.boolean(),
+        times: z.number(),
+      })
+      .nullable(),
+  ],
+  /**
+   * Analyse opened outcomes (the CLI's `epstudio heterodyne` engine: moments, k-NN S_W, ML tomography, bootstrap on the
+   * worker pool), per time bin when the file has a t column. Progress: 'lab' push events with this job; lab.cancel stops it.
+   */
+  'lab.analyze': [
+    z.strictObject({
+      job: labJob,
+      handle: labHandle,
+      efficiency: finite.gt(0).max(1).optional(),
+      kappa: finite.positive().max(KERR_RULES.kappa.max!).optional(),
+      U: finite.min(-1e3).max(1e3).optional(),
+      bootstrap: z.number().int().min(0).max(2000).optional(),
+      knn: z.number().int().min(1).max(50).optional(),
+      seed: z.number().int().min(0).max(4294967295).optional(),
+      timeBins: z.number().int().min(1).max(100).optional(),
+      /** Points per side of the Q images (the histogram has as many cells at most). */
+      pixels: z.number().int().min(16).max(128).optional(),
+    }),
+    z.object({
+      job: z.string(),
+      M: z.number(),
+      efficiency: z.number(),
+      kappa: z.number().nullable(),
+      U: z.number().nullable(),
+      bootstrap: z.number(),
+      seconds: z.number(),
+      /** One μ box for every image: Q images on nx × ny points (both ends included), histograms on hist × hist cells. */
+      grid: LabGrid,
+      hist: z.number(),
+      bins: z.array(
+        z.object({
+          /** Time of the bin (null without a t column) and its range. */
+          t: z.number().nullable(),
+          tMin: z.number().nullable(),
+          tMax: z.number().nullable(),
+          M: z.number(),
+          /** Outcome density: counts / (M · cell area), hist × hist cells, row-major, row 0 at yMin. */
+          histogram: z.array(z.number()),
+          /** Q of the detected state E_η(ρ̂) on the grid (row-major, row 0 at yMin). */
+          Q: z.array(z.number()),
+          K: z.number(),
+          topPopulation: z.number(),
+          converged: z.boolean(),
+          estimates: z.record(z.string(), LabEstimate),
+          comparison: z.object({ knn: LabEstimate, tomography: LabEstimate, agree: z.boolean(), statement: z.string() }),
+          warnings: z.array(z.string()),
+        }),
+      ),
+    }),
+  ],
+  'lab.cancel': [z.strictObject({ job: labJob }), z.object({ cancelled: z.boolean() })],
+  /**
+   * The Kerr model's NESS (engine, Fock solve) beside the data: Q of E_η(ρ) on the analysis grid and its exact values
+   * (the same quantities as the estimates; Π_U with U = u/N).
+   */
+  'lab.model': [
+    z
+      .strictObject({
+        model: LabModelSchema,
+        efficiency: finite.gt(0).max(1).optional(),
+        grid: GridSchema.extend({ nx: z.number().int().min(4).max(128), ny: z.number().int().min(4).max(128) }),
+        /**
+         * A quench measured in the lab (time-resolved outcomes): the state at each of `times` after ε_i → ε, from the
+         * NESS at ε_i (seed 000 Sec. IV A; `epstudio heterodyne-sample --t`). Without it: the NESS at ε.
+         */
+        quench: z
+          .strictObject({ epsInitial: finite.nonnegative().max(KERR_RULES.eps.max!), times: z.array(finite.nonnegative().max(100)).min(1).max(100) })
+          .refine((q) => q.times.every((t, i) => i === 0 || t > q.times[i - 1]), { message: 'strictly increasing times', path: ['times'] })
+          .optional(),
+      }),
+    z.object({
+      K: z.number(),
+      /** The NESS (or, with quench, the state at the first time): Q of E_η(ρ) on the grid and its exact values. */
+      Q: z.array(z.number()),
+      values: z.record(z.string(), z.number().nullable()),
+      topPopulation: z.number(),
+      /** With quench: the same at each time. */
+      times: z.array(z.object({ t: z.number(), Q: z.array(z.number()), values: z.record(z.string(), z.number().nullable()), topPopulation: z.number() })).optional(),
+    }),
+  ],
+  /**
+   * Fit the Kerr NESS to opened outcomes by maximum likelihood (src-core/lab/fitKerr.ts; `epstudio heterodyne --fit
+   * kerr`): the free parameters among ε, Δ, u, N (not ε, u and N together) with κ and η known, errors from the observed
+   * information, the model's entropy production at the fitted parameters. Steady-state outcomes only (no t column).
+   * `analysis`: a finished lab.analyze of the same file, whose ML state the likelihood is compared with. On the pool,
+   * with 'model-fit' progress events; lab.cancel stops it.
+   */
+  'lab.fit': [
+    z.strictObject({
+      job: labJob,
+      handle: labHandle,
+      analysis: labJob.optional(),
+      kappa: finite.positive().max(KERR_RULES.kappa.max!),
+      efficiency: finite.gt(0).max(1).optional(),
+      free: z.array(z.enum(['eps', 'delta', 'u', 'N'])).min(1).max(3),
+      /** Fixed values and starting points (a free ε starts from the data's mean field). */
+      initial: z.strictObject({
+        N: finite.positive().max(1e3),
+        eps: finite.nonnegative().max(KERR_RULES.eps.max!),
+        delta: finite.min(KERR_RULES.delta.min!).max(KERR_RULES.delta.max!),
+        u: finite.positive().max(KERR_RULES.u.max!),
+      }),
+    }),
+    z.object({
+      job: z.string(),
+      params: z.object({ N: z.number(), eps: z.number(), delta: z.number(), u: z.number() }),
+      sigma: z.record(z.string(), z.number().nullable()),
+      free: z.array(z.string()),
+      logLikelihood: z.number().nullable(),
+      iterations: z.number(),
+      converged: z.boolean(),
+      K: z.number(),
+      topPopulation: z.number(),
+      /** The model's entropy production at the fitted parameters, ± by propagation of the covariance. */
+      model: z.record(z.string(), LabEstimate),
+      goodnessOfFit: z.object({ chi2: z.number().nullable(), dof: z.number(), pValue: z.number().nullable(), statement: z.string() }),
+      errorMethod: z.string(),
+      warnings: z.array(z.string()),
+      seconds: z.number(),
+    }),
+  ],
+  /** Outcomes needed for a target σ (the CLI's --target-sigma: σ ∝ 1/√M from the measured σ at M), per time bin. */
+  'lab.plan': [
+    z.strictObject({ job: labJob, target: finite.positive().max(1e6) }),
+    z.object({
+      rule: z.string(),
+      bins: z.array(
+        z.object({
+          t: z.number().nullable(),
+          M: z.number(),
+          rows: z.array(z.object({ quantity: z.string(), sigma: z.number().nullable(), M_needed: z.number().nullable() })),
+        }),
+      ),
+    }),
+  ],
+  /**
+   * The analysis as CSV (the CLI's columns, one row per time bin) and JSON (the CLI's --json, plus the model's values
+   * when given) with provenance, into a new folder (Electron: dialog; browser host: exports/lab-<file>-<n>). Never
+   * replaces a file. null = dialog cancelled.
+   */
+  'lab.export': [
+    z
+      .strictObject({
+        job: labJob,
+        model: LabModelSchema.optional(),
+        quench: z.strictObject({ epsInitial: finite.nonnegative().max(KERR_RULES.eps.max!) }).optional(),
+        /** A finished lab.fit of the same file: its parameters, errors and goodness of fit go into both files. */
+        fit: labJob.optional(),
+      })
+      .refine((r) => !r.quench || r.model, { message: 'quench only with a model', path: ['quench'] }),
+    z.object({ dir: z.string(), files: z.array(z.string()) }).nullable(),
+  ],
 } as const satisfies Record<string, readonly [z.ZodType, z.ZodType]>;
 
 export type Method = keyof typeof METHODS;
@@ -373,7 +584,7 @@ export type MenuAction = (typeof MENU_ACTIONS)[number];
 
 export type StudyEventMsg = z.output<typeof StudyEventSchema>;
 /** Everything the main side pushes to the window. */
-export type PushEvent = { channel: 'study'; event: StudyEventMsg } | { channel: 'menu'; action: MenuAction };
+export type PushEvent = { channel: 'study'; event: StudyEventMsg } | { channel: 'menu'; action: MenuAction } | { channel: 'lab'; event: LabEventMsg };
 
 /** Wire format of the browser host's WebSocket (Electron uses ipcRenderer.invoke with the same method names). */
 export type WireRequest = { id: number; method: Method; params: unknown };

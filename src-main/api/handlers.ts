@@ -30,6 +30,7 @@ import { photonStats } from '../../src-core/phaseSpace/photonStats.js';
 import { planQuench } from '../../src-core/kerr/quench.js';
 import { ModelRuns } from './modelRuns.js';
 import { expandSpec, parseSpec } from '../studies/spec.js';
+import { createLabHandlers } from './lab.js';
 
 // ---- phase-space frames: ρ(t) after the quench, Q(μ) and J(μ) on a Cartesian grid (main side, never the UI thread) ----
 
@@ -149,6 +150,8 @@ export interface DialogPort {
   saveStudyDir(defaultPath: string): Promise<string | null>;
   saveFile(defaultPath: string, extension: string): Promise<string | null>;
   chooseDir(defaultPath: string, purpose: string): Promise<string | null>;
+  /** Pick one file to read (the lab's outcomes); optional so that ports without it fall back to uploads. */
+  openFile?(defaultPath: string, title: string): Promise<string | null>;
 }
 
 export interface HandlerContext {
@@ -231,6 +234,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
   const exportsRoot = access.real(ctx.exportsRoot);
   const forward = (e: StudyEvent) => ctx.emit({ channel: 'study', event: e });
   const stamp = () => new Date().toISOString().replace(/[:.]/g, '-');
+  const lab = createLabHandlers({ access, exportsRoot, dialogs: ctx.dialogs, emit: ctx.emit, workers: ctx.workers });
 
   function track(h: StudyHandle) {
     running.set(h.studyId, h);
@@ -481,6 +485,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
       });
       return { dir, ...out };
     },
+    ...lab.impl,
   };
 
   return {
@@ -492,9 +497,11 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     async shutdown() {
       await models.cancel();
       await Promise.all([...running.values()].map((h) => Promise.resolve(h.cancel()).catch(() => undefined)));
+      await lab.shutdown();
     },
     async idle() {
       await Promise.all([...running.values()].map((h) => Promise.resolve(h.done).catch(() => undefined)));
+      await lab.idle();
     },
   };
 }

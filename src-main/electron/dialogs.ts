@@ -27,6 +27,11 @@ export function nativeDialogs(window: () => BrowserWindow | undefined): DialogPo
       const r = await save({ title: 'Export', defaultPath, filters, properties: ['showOverwriteConfirmation', 'createDirectory'] });
       return r.canceled ? null : (r.filePath ?? null);
     },
+    async openFile(defaultPath, title) {
+      const filters = [{ name: 'Heterodyne outcomes (CSV, .npy, HDF5)', extensions: ['csv', 'txt', 'npy', 'h5', 'hdf5', 'he5'] }, { name: 'All files', extensions: ['*'] }];
+      const r = await open({ title, defaultPath, properties: ['openFile'], filters });
+      return r.canceled ? null : (r.filePaths[0] ?? null);
+    },
     async chooseDir(defaultPath, purpose) {
       // A new folder per export set, named by the user (the handler refuses an existing non-empty one).
       const r = await save({ title: `New folder for the ${purpose}`, defaultPath, buttonLabel: 'Export here', properties: ['showOverwriteConfirmation', 'createDirectory'] });

@@ -12,7 +12,7 @@ import { applyEvent, calibrateAsync, emptyRun, fromTables, missingRows, withRows
 
 const CAL_KEY = 'epstudio.secondsPerWork';
 
-export type Tab = 'quench' | 'phase' | 'studies' | 'gaussian';
+export type Tab = 'quench' | 'phase' | 'studies' | 'gaussian' | 'lab';
 
 /** The tab that shows a study: the Gaussian one when every task is a Gaussian sweep (seed 004), else the Kerr one. */
 export function tabFor(tasks: { kind: string }[]): Tab {
@@ -46,7 +46,7 @@ class AppState {
     onReady(() => this.kVersion++);
     api.onPush((e: PushEvent) => {
       if (e.channel === 'study') this.onEvent(e.event as StudyEvent);
-      else this.menu = { action: e.action, n: (this.menu?.n ?? 0) + 1 };
+      else if (e.channel === 'menu') this.menu = { action: e.action, n: (this.menu?.n ?? 0) + 1 };
     });
     setInterval(() => {
       if (this.run.status === 'running') this.now = Date.now();

@@ -16,7 +16,7 @@ import { PROJECT_ROOT, VERSION } from '../../version.js';
 import type { Job } from '../../../workers/protocol.js';
 import type { LabBootJob } from '../../../workers/labWorker.js';
 
-const LAB_WORKER = unpackedPath(join(PROJECT_ROOT, 'dist', 'workers', 'labWorker.js'));
+export const LAB_WORKER = unpackedPath(join(PROJECT_ROOT, 'dist', 'workers', 'labWorker.js'));
 
 const UNITS: Record<string, string> = {
   a_re: '√photons', a_im: '√photons', n: 'photons', S_W: 'nats', S_W_detected: 'nats',
@@ -56,7 +56,7 @@ interface HeterodyneFlags {
 }
 
 /** Outcome subsets per time bin: one bin per distinct t, or n equal-width bins. */
-function timeBins(t: Float64Array, n: number | undefined): { t: number; tMin: number; tMax: number; idx: Int32Array }[] {
+export function timeBins(t: Float64Array, n: number | undefined): { t: number; tMin: number; tMax: number; idx: Int32Array }[] {
   const M = t.length;
   if (n === undefined) {
     const distinct = [...new Set(t)].sort((a, b) => a - b);
@@ -78,14 +78,14 @@ function timeBins(t: Float64Array, n: number | undefined): { t: number; tMin: nu
   return lists.map((l, b) => ({ t: lo + (b + 0.5) * w, tMin: lo + b * w, tMax: lo + (b + 1) * w, idx: Int32Array.from(l) }));
 }
 
-function subset(a: Float64Array, idx: Int32Array): Float64Array {
+export function subset(a: Float64Array, idx: Int32Array): Float64Array {
   const o = new Float64Array(idx.length);
   for (let i = 0; i < idx.length; i++) o[i] = a[idx[i]];
   return o;
 }
 
 /** Bootstrap values on the worker pool: blocks of resamples, progress summed over workers. */
-async function poolBootstrap(pool: WorkerPool, f: HeterodyneFit, B: number, opts: HeterodyneOptions, progress: (done: number) => void) {
+export async function poolBootstrap(pool: WorkerPool, f: HeterodyneFit, B: number, opts: HeterodyneOptions, progress: (done: number) => void) {
   const shared = new Int32Array(new SharedArrayBuffer(4 * f.binOf.length));
   shared.set(f.binOf);
   const blocks = Math.min(B, 4 * pool.size);
@@ -146,7 +146,7 @@ function estimateJson(e: Estimate | null) {
   return e === null ? null : { value: finite(e.value), sigma: finite(e.sigma), ...(e.bias !== undefined && { bias: finite(e.bias) }) };
 }
 
-function planning(a: HeterodyneAnalysis, target: number | undefined) {
+export function planning(a: HeterodyneAnalysis, target: number | undefined) {
   if (target === undefined) return undefined;
   // σ ∝ 1/√M: the outcomes needed for σ_target are M (σ/σ_target)².
   const need = (e: Estimate | null) => (e && Number.isFinite(e.sigma) && e.sigma > 0 ? Math.ceil(a.M * (e.sigma / target) ** 2) : null);
@@ -159,7 +159,7 @@ function planning(a: HeterodyneAnalysis, target: number | undefined) {
   };
 }
 
-function analysisJson(a: HeterodyneAnalysis, target?: number) {
+export function analysisJson(a: HeterodyneAnalysis, target?: number) {
   const q: Record<string, unknown> = {};
   for (const k of STATE_QUANTITIES) q[k] = estimateJson(a.tomography.quantities[k]);
   const t = a.tomography;
@@ -220,9 +220,14 @@ function printText(a: HeterodyneAnalysis, title: string, target?: number): void 
   process.stdout.write(lines.join('\n') + '\n');
 }
 
+/** Columns of the CSV (`epstudio heterodyne --csv`, the window's lab export): one row per time bin. */
+export function csvColumns(timed: boolean): string[] {
+  return [...(timed ? ['t', 't_min', 't_max'] : []), ...CSV_BASE, ...STATE_QUANTITIES.flatMap((q) => [q, `${q}_sigma`]), 'K', 'top_population', 'S_W_agree'];
+}
+
 const CSV_BASE = ['M', 'a_re_knn', 'a_re_knn_sigma', 'a_im_knn', 'a_im_knn_sigma', 'n_knn', 'n_knn_sigma', 'S_W_knn', 'S_W_knn_sigma'];
 
-function csvRow(a: HeterodyneAnalysis): CsvCell[] {
+export function csvRow(a: HeterodyneAnalysis): CsvCell[] {
   const v = (x: number) => (Number.isFinite(x) ? x : null);
   const row: CsvCell[] = [a.M, v(a.modelFree.a_re.value), v(a.modelFree.a_re.sigma), v(a.modelFree.a_im.value), v(a.modelFree.a_im.sigma), v(a.modelFree.n.value), v(a.modelFree.n.sigma), v(a.modelFree.S_W.value), v(a.modelFree.S_W.sigma)];
   for (const q of STATE_QUANTITIES) {
@@ -299,7 +304,7 @@ export async function heterodyne(o: HeterodyneFlags): Promise<void> {
       : { ...provenance, ...analysisJson(results[0].a, o.targetSigma), ...(kerrFit && { kerr_fit: kerrFitJson(kerrFit, results[0].a) }) };
     text = JSON.stringify(body) + '\n';
   } else if (o.csv) {
-    const columns = [...(timed ? ['t', 't_min', 't_max'] : []), ...CSV_BASE, ...STATE_QUANTITIES.flatMap((q) => [q, `${q}_sigma`]), 'K', 'top_population', 'S_W_agree', ...(kerrFit ? FIT_CSV_COLUMNS : [])];
+    const columns = [...csvColumns(timed), ...(kerrFit ? FIT_CSV_COLUMNS : [])];
     text = toCsv({
       meta: {
         ...provenance, kappa: o.kappa ?? 'not given', U: opts.U ?? 'not given', bootstrap: o.bootstrap, knn: o.knn,
@@ -378,7 +383,7 @@ function fitParamJson(r: KerrFitResult) {
   return out;
 }
 
-function kerrFitJson(r: KerrFitResult, a: HeterodyneAnalysis) {
+export function kerrFitJson(r: KerrFitResult, a: HeterodyneAnalysis) {
   const comparison: Record<string, unknown> = {};
   for (const q of MODEL_QUANTITIES) {
     const m = { value: r.model[q], sigma: r.modelSigma[q] };
@@ -438,13 +443,13 @@ function printKerrFit(r: KerrFitResult, a: HeterodyneAnalysis, uSource: string):
   process.stdout.write(lines.join('\n') + '\n');
 }
 
-const FIT_CSV_COLUMNS = [
+export const FIT_CSV_COLUMNS = [
   ...KERR_FIT_PARAMS.flatMap((k) => [`fit_${k}`, `fit_${k}_sigma`]),
   ...MODEL_QUANTITIES.flatMap((q) => [`model_${q}`, `model_${q}_sigma`]),
   'fit_log_likelihood', 'fit_chi2', 'fit_dof', 'fit_p_value', 'fit_converged',
 ];
 
-function fitCsvRow(r: KerrFitResult): CsvCell[] {
+export function fitCsvRow(r: KerrFitResult): CsvCell[] {
   const v = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? x : null);
   return [
     ...KERR_FIT_PARAMS.flatMap((k) => [r.params[k], v(r.sigma[k])]),

@@ -38,7 +38,11 @@ const MAX_MODEL_RUNS = 6;
 const starts: Record<string, number> = {};
 const stats: Record<string, { ok: number; refused: number; notStarted: number }> = {};
 
-beforeAll(() => {
+/** A small vacuum-like outcome file (base64) for lab.open, and the lab job lab.plan / lab.export refer to. */
+const labHandles: string[] = [];
+const LAB_CSV = Buffer.from('re,im\n' + Array.from({ length: 80 }, (_, i) => `${Math.cos(i * 2.4) * ((i % 7) / 6)},${Math.sin(i * 2.4) * ((i % 5) / 4)}`).join('\n')).toString('base64');
+
+beforeAll(async () => {
   sb = makeSandbox({ workers: 1 });
   study = join(sb.studies, 'fixture');
   const fixture = parseSpec({
@@ -53,6 +57,9 @@ beforeAll(() => {
   mkdirSync(sb.exports, { recursive: true });
   symlinkSync(sb.outside, join(sb.exports, 'escape'));
   writeFileSync(join(sb.exports, 'plain.txt'), 'x');
+  const o = (await sb.handlers.dispatch('lab.open', { upload: { name: 'fixture.csv', data: LAB_CSV } })) as { handle: string };
+  labHandles.push(o.handle);
+  await sb.handlers.dispatch('lab.analyze', { job: 'fuzzjob', handle: o.handle, bootstrap: 2, pixels: 16 });
 });
 afterAll(async () => {
   const lines = Object.entries(stats).map(
@@ -338,6 +345,81 @@ const methodParams = (): Record<Method, fc.Arbitrary<unknown>> => ({
     figures: field(fc.subarray(['fig2', 'fig3', 'fig4'] as const, { minLength: 1 }), 1),
     folder: nameArb(),
   }),
+  'lab.open': fc.oneof(
+    { weight: 1, arbitrary: fc.constant({ upload: { name: 'v.csv', data: LAB_CSV } }) },
+    {
+      weight: 10,
+      arbitrary: record({
+        upload: field(record({ name: nameArb(), data: field(fc.oneof(fc.base64String({ maxLength: 100 }), fc.string({ maxLength: 50 }), fc.constant(LAB_CSV))) }), 1),
+        path: dirArb(),
+        dataset: field(fc.oneof(fc.constantFrom('/a', '/run/mu', '/../x'), fc.string({ maxLength: 20 }))),
+        columns: field(fc.constantFrom('re,im', '1,2', 'a,b,c', '', '2,1,1')),
+      }),
+    },
+    { weight: 2, arbitrary: record({ path: fc.oneof(dirArb(), fc.constantFrom(sb.secretJson, join(sb.exports, 'plain.txt'))) }) },
+  ),
+  'lab.analyze': record({
+    job: field(fc.stringMatching(/^[\w-]{1,10}$/)),
+    // Handles lab.open returned so far (the oldest are dropped by the handlers), and one never issued.
+    handle: field(fc.constantFrom(...labHandles.slice(-2), 'nope')),
+    efficiency: field(fc.double({ min: 0.1, max: 1, noNaN: true })),
+    kappa: field(fc.double({ min: 0.1, max: 2, noNaN: true })),
+    U: field(fc.double({ min: -1, max: 1, noNaN: true })),
+    bootstrap: field(fc.integer({ min: 0, max: 3 })),
+    knn: field(fc.integer({ min: 1, max: 3 })),
+    seed: field(fc.integer({ min: 0, max: 10 })),
+    timeBins: field(fc.integer({ min: 1, max: 3 }), 1),
+    pixels: field(fc.integer({ min: 16, max: 20 })),
+  }),
+  'lab.cancel': record({ job: field(fc.oneof(fc.constantFrom('fuzzjob', 'x'), fc.string({ maxLength: 20 }))) }),
+  'lab.model': fc.oneof(
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        model: fc.record({ N: fc.constantFrom(1, 2), eps: fc.double({ min: 0, max: 1.2, noNaN: true }), delta: fc.constant(-2), u: fc.constant(1), kappa: fc.constant(0.5) }),
+        efficiency: fc.double({ min: 0.1, max: 1, noNaN: true }),
+        grid: fc.record({ xMin: fc.constant(-3), xMax: fc.constant(3), yMin: fc.constant(-3), yMax: fc.constant(3), nx: fc.integer({ min: 4, max: 8 }), ny: fc.integer({ min: 4, max: 8 }) }),
+        quench: fc.option(fc.record({ epsInitial: fc.constant(0.5), times: fc.constantFrom([0], [0.5, 1]) }), { nil: undefined }),
+      }),
+    },
+    { weight: 10, arbitrary: record({
+    model: field(
+      record({
+        N: field(fc.double({ min: 0.5, max: 3, noNaN: true })),
+        eps: field(fc.double({ min: 0, max: 1.2, noNaN: true })),
+        delta: field(fc.double({ min: -3, max: 0, noNaN: true })),
+        u: field(fc.double({ min: 0.5, max: 2, noNaN: true })),
+        kappa: field(fc.double({ min: 0.1, max: 2, noNaN: true })),
+      }),
+      1,
+    ),
+    efficiency: field(fc.double({ min: 0.1, max: 1, noNaN: true })),
+    grid: field(grid(), 1),
+    quench: field(
+      record({
+        epsInitial: field(fc.double({ min: 0, max: 1, noNaN: true })),
+        times: field(fc.oneof(fc.uniqueArray(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 3 }).map((a) => a.sort((x, y) => x - y)), fc.array(fc.double(), { maxLength: 3 }))),
+      }),
+      1,
+    ),
+  }) },
+  ),
+  'lab.fit': record({
+    job: field(fc.stringMatching(/^[\w-]{1,10}$/)),
+    handle: field(fc.constantFrom(...labHandles.slice(-2), 'nope')),
+    analysis: field(fc.constantFrom('fuzzjob', 'nope'), 1),
+    kappa: field(fc.double({ min: 0.1, max: 2, noNaN: true })),
+    efficiency: field(fc.double({ min: 0.1, max: 1, noNaN: true })),
+    free: field(fc.subarray(['eps', 'delta', 'u', 'N'] as const, { minLength: 1 })),
+    initial: field(record({ N: field(fc.constantFrom(1, 2)), eps: field(fc.double({ min: 0, max: 1.2, noNaN: true })), delta: field(fc.constant(-2)), u: field(fc.constant(1)) }), 1),
+  }),
+  'lab.plan': record({ job: field(fc.constantFrom('fuzzjob', 'nope')), target: field(fc.double({ min: 1e-3, max: 1, noNaN: true })) }),
+  'lab.export': record({
+    job: field(fc.constantFrom('fuzzjob', 'nope')),
+    model: field(record({ N: field(fc.constantFrom(1, 2)), eps: field(fc.constantFrom(0, 0.5)), delta: field(fc.constant(-2)), u: field(fc.constant(1)), kappa: field(fc.constant(0.5)) }), 1),
+    quench: field(record({ epsInitial: field(fc.constantFrom(0, 0.5)) }), 1),
+    fit: field(fc.constantFrom('fuzzfit', 'nope'), 1),
+  }),
   'phaseSpace.export': fc.oneof(
     {
       weight: 1,
@@ -395,11 +477,13 @@ async function call(method: string, params: unknown): Promise<{ ok: boolean; val
 
 /** Would this request start a study (a valid run, or a resume of the fixture)? Decided with the same validators. */
 function wouldStart(method: Method, params: unknown): boolean {
-  if (method !== 'studies.run' && method !== 'studies.resume' && method !== 'phaseSpace.export' && !method.startsWith('model.')) return false;
+  if (method !== 'studies.run' && method !== 'studies.resume' && method !== 'phaseSpace.export' && method !== 'lab.analyze' && method !== 'lab.fit' && !method.startsWith('model.')) return false;
   const r = METHODS[method][0].safeParse(params ?? {});
   if (!r.success) return false;
   // A valid model run starts a worker (~50 ms) and computes: a few run (each checked against the response schema).
   if (method.startsWith('model.')) return method !== 'model.cancel';
+  // A valid lab analysis or Kerr fit starts a worker and a fit (~1 s): a few run, the rest are checked by the contract only.
+  if (method === 'lab.analyze' || method === 'lab.fit') return true;
   // A valid phase-space export computes and writes HDF5/.npy files (~1 s each): a few run, the rest are checked only.
   if (method === 'phaseSpace.export') {
     try {
@@ -451,7 +535,8 @@ async function checkOne(method: Method, params: unknown): Promise<void> {
     const parsed = METHODS[method][1].safeParse(r.value);
     expect(parsed.success, `${method} result off-contract: ${JSON.stringify(parsed.error?.issues)?.slice(0, 300)}`).toBe(true);
     checkInside(r.value);
-    const v = r.value as { studyId?: string; dir?: string } | null;
+    const v = r.value as { studyId?: string; dir?: string; handle?: string } | null;
+    if (method === 'lab.open' && v?.handle) labHandles.push(v.handle);
     // A study started: stop it now (the fuzz loop must not run studies), then drop copies so the folder stays small.
     if (v?.studyId) {
       await sb.handlers.dispatch('studies.cancel', { studyId: v.studyId });
@@ -507,7 +592,7 @@ describe('Electron IPC adapter (fake ipcMain, the real handlers)', () => {
     const wc = { mainFrame: main };
     registerIpc({ handle: (ch: string, fn: never) => table.set(ch, fn), removeHandler: (ch: string) => table.delete(ch) } as never, sb.handlers, () => ({ isDestroyed: () => false, webContents: wc }));
     const gens = methodParams();
-    const safe = METHOD_NAMES.filter((m) => m !== 'studies.run' && m !== 'studies.resume' && m !== 'phaseSpace.frame' && m !== 'phaseSpace.photonSeries');
+    const safe = METHOD_NAMES.filter((m) => m !== 'studies.run' && m !== 'studies.resume' && m !== 'phaseSpace.frame' && m !== 'phaseSpace.photonSeries' && m !== 'lab.analyze' && m !== 'lab.model' && m !== 'lab.fit');
     const before = sb.outsideState();
     await fc.assert(
       fc.asyncProperty(
