@@ -43,7 +43,7 @@ export function provenanceOf(data: StudyData, figure: string, title: string, tas
   const gauss = tasks.filter((t) => t.planned.info.kind === 'gaussian-sweep');
   const model: Record<string, number | string> = gauss.length
     ? Object.fromEntries(gauss.flatMap((t) => Object.entries(t.table.meta).filter(([k]) => !['study', 'task', 'kind', 'label', 'app_version', 'spec_hash'].includes(k)).map(([k, v]) => [`${t.planned.info.id}.${k}`, v])))
-    : { kappa: data.model.kappa, delta: data.model.delta, u: data.model.u };
+    : { ...(data.model.kind && { kind: data.model.kind }), kappa: data.model.kappa, delta: data.model.delta, u: data.model.u, ...(data.model.kind && { eta0: data.model.eta0 ?? 0 }) };
   const rtols = uniq(quench.map((t) => metaNum(t, 'rtol')));
   const grids = [...new Set(quench.map((t) => t.table.meta.grid).filter((g): g is string => typeof g === 'string'))];
   const Ks = tasks.filter((t) => t.table.meta.K !== undefined || t.table.meta.nmax !== undefined).map((t) => `${t.planned.info.id}: ${t.table.meta.K ?? t.table.meta.nmax}`);

@@ -11,6 +11,7 @@
 import { EPS_C_SEED } from '../../src-core/kerr/critical.js';
 import { bistableWindow } from '../../src-core/kerr/meanField.js';
 import { PAPER } from '../../src-core/kerr/model.js';
+import { twoPhotonMeanFieldStates, twoPhotonThreshold } from '../../src-core/model/twoPhotonKerr.js';
 import { provenanceOf, type Provenance } from './provenance.js';
 import { exactNessReference, meanFieldCurve, meanFieldQuenchEnd, N_REF, BIMODAL_FLUCTUATION } from './references.js';
 import { column, type LoadedTask, type StudyData } from './studyData.js';
@@ -89,7 +90,7 @@ export interface FigureSpec {
 }
 
 /** Figures the engine knows, in the order they are written. */
-export const FIGURE_NAMES = ['fig2', 'fig3', 'fig4', 'fig5', 'fig6', 'fig7', 'fig8', 'g-fig3'] as const;
+export const FIGURE_NAMES = ['fig2', 'fig3', 'fig4', 'fig5', 'fig6', 'fig7', 'fig8', 'g-fig3', 'tp-ness', 'tp-gap'] as const;
 export type FigureName = (typeof FIGURE_NAMES)[number];
 
 const QUENCH_Y: Record<string, { column: (t: LoadedTask) => number[]; label: (k: number) => string; title: string; nonNegative: boolean; eq: string }> = {
@@ -398,13 +399,145 @@ function gFig3(data: StudyData): FigureSpec | null {
   };
 }
 
+// ---- two-photon-driven Kerr model (issue 15, PHYSICS.md §5): the analogues of Figs. 2 and 3 against g/g_th ----
+
+/** The two-photon model's parameters as a legend line. */
+function twoPhotonModelText(data: StudyData): LegendItem {
+  const m = data.model;
+  const eta = m.eta0 ? `, η_{0} = ${fmtLabel(m.eta0)}` : '';
+  return { stroke: '#000000', dash: '', width: 0, label: `κ = ${fmtLabel(m.kappa)}, Δ = ${fmtLabel(m.delta)}, u = ${fmtLabel(m.u)}${eta}, ε = 0, g_{th} = ${fmtLabel(twoPhotonThreshold(m))}`, kind: 'text' };
+}
+
+// no text on the line: the panel titles sit where it would go; the legend names it
+const thresholdRef = (): VRef => ({ ...REF.critical, x: 1, legend: 'mean-field threshold g_{th} = √(κ² + Δ²)' });
+
+/** Tasks of a two-photon figure at ε = 0 (a sweep at another ε is a different picture: left out of these panels). */
+const twoPhotonTasks = (data: StudyData, fig: string, kind: string) => byFigure(data, fig, kind).filter((t) => t.planned.info.params.model === 'two-photon-kerr' && Number(t.planned.info.params.eps) === 0);
+
+const TP_NESS_PANELS: { column: string; label: (ru: string) => string; title: string; nonNegative: boolean }[] = [
+  { column: 'n_over_N', label: () => '⟨a†a⟩/N', title: 'photon number', nonNegative: true },
+  { column: 'S_W', label: () => 'S_{W} [nat]', title: 'Wehrl entropy', nonNegative: false },
+  { column: 'G', label: () => 'G [nat]', title: 'non-Gaussianity', nonNegative: true },
+  { column: 'Pi_J', label: (ru) => `Π_{J} [nat·${ru}]`, title: 'loss (Π_{J} = Φ − Π_{U})', nonNegative: true },
+  { column: 'Pi_d', label: (ru) => `Π_{d} [nat·${ru}]`, title: 'dissipative quantum', nonNegative: true },
+  { column: 'Pi_U', label: (ru) => `Π_{U} [nat·${ru}]`, title: 'unitary (Kerr + two-photon)', nonNegative: false },
+];
+
+function tpNessFigure(data: StudyData): FigureSpec | null {
+  const tasks = twoPhotonTasks(data, 'tp-ness', 'ness-sweep');
+  if (tasks.length === 0) return null;
+  const m = data.model;
+  const gth = twoPhotonThreshold(m);
+  const ru = rateUnit(m.kappa);
+  const Ns = [...new Set(tasks.map((t) => Number(t.planned.info.params.N)))].sort((a, b) => a - b);
+  const xOf = (t: LoadedTask) => column(t, 'g_tp').map((g) => g / gth);
+  const xMax = Math.max(...tasks.flatMap(xOf));
+  const entropy = tasks.some((t) => t.col.S_W !== undefined);
+  const panels: Panel[] = (entropy ? TP_NESS_PANELS : TP_NESS_PANELS.slice(0, 1)).map((q, i) => {
+    const lines: Line[] = Ns.flatMap((N, k) => {
+      const t = tasks.find((x) => Number(x.planned.info.params.N) === N && x.col[q.column] !== undefined);
+      if (!t) return [];
+      const xs = xOf(t), ys = column(t, q.column);
+      return [{ ...curveStyle(k, Ns.length), legend: `N = ${fmtNum(N)}`, points: xs.map((x, j) => [x, ys[j]] as [number, number]).filter(([, y]) => Number.isFinite(y)) }];
+    });
+    if (q.column === 'n_over_N') {
+      // the stable mean-field branch: n = 0 below g_th, the pitchfork's n = (−Δ + √(g² − κ²))/u above (PHYSICS.md §5)
+      const pts: [number, number][] = [];
+      for (let j = 0; j <= 400; j++) {
+        const g = (xMax * gth * j) / 400;
+        const st = twoPhotonMeanFieldStates({ kappa: m.kappa, delta: m.delta, u: m.u, g, eps: 0 }).filter((s) => s.stable);
+        if (st.length) pts.push([g / gth, Math.max(...st.map((s) => s.n))]);
+      }
+      lines.push({ ...REF.meanField, legend: 'mean field, stable', points: pts });
+    }
+    return { tag: tag(i), title: q.title, xLabel: 'g/g_{th}', yLabel: q.label(ru), xDomain: [0, xMax], yType: 'linear', nonNegative: q.nonNegative, lines, hrefs: [], vrefs: [thresholdRef()], bands: [] };
+  });
+  const legend: LegendItem[] = [
+    twoPhotonModelText(data),
+    ...Ns.map((N, i) => ({ ...curveStyle(i, Ns.length), label: `NESS (Fock), N = ${fmtNum(N)}`, kind: 'line' as const })),
+    { ...REF.meanField, label: 'mean field (stable)', kind: 'line' },
+    { ...REF.critical, label: 'g_{th}', kind: 'line' },
+  ];
+  const cols = Math.min(3, panels.length);
+  return {
+    name: 'tp-ness',
+    title: 'Two-photon-driven Kerr resonator: NESS photon number and entropy production against g/g_th (continuous transition)',
+    widthIn: cols === 1 ? WIDTH_SINGLE_IN : WIDTH_DOUBLE_IN,
+    panelHeightIn: 1.75,
+    columns: cols,
+    panels,
+    legend,
+    provenance: provenanceOf(data, 'tp-ness', 'NESS of the two-photon-driven Kerr model against g/g_th', tasks, plannedCount(data, 'tp-ness', 'ness-sweep'), `hbar = 1; g and rates in units of ${ru} (kappa = ${m.kappa}); entropies in nats; g_th = sqrt(kappa^2 + Delta^2) = ${fmtNum(gth)}`, [
+      'NESS by the Fock solve in the even parity sector (eps = 0); Pi_U = -Int Q[-i[H; rho]] ln Q summed over the Kerr and two-photon-drive terms; Pi_J; Pi_d; Phi of the one-photon loss (seed 000)',
+      'mean field: alpha = 0 below g_th; n = (-Delta + sqrt(g^2 - kappa^2))/u on the stable pitchfork branches above (PHYSICS.md section 5)',
+    ]),
+  };
+}
+
+function tpGapFigure(data: StudyData): FigureSpec | null {
+  const tasks = twoPhotonTasks(data, 'tp-gap', 'gap-sweep');
+  if (tasks.length === 0) return null;
+  const m = data.model;
+  const gth = twoPhotonThreshold(m);
+  const ru = rateUnit(m.kappa);
+  const Ns = [...new Set(tasks.map((t) => Number(t.planned.info.params.N)))].sort((a, b) => a - b);
+  const xOf = (t: LoadedTask) => column(t, 'g_tp').map((g) => g / gth);
+  const xs = tasks.flatMap(xOf);
+  const sectors: [string, string, string][] = [
+    ['gap_odd', 'odd parity sector (⟨a⟩, Z_{2}-breaking)', 'λ_{odd}'],
+    ['gap_even', 'even parity sector (the NESS)', 'λ_{even}'],
+  ];
+  const panels: Panel[] = sectors.map(([c, title, sym], i) => {
+    const lines: Line[] = Ns.map((N, k) => {
+      const t = tasks.find((x) => Number(x.planned.info.params.N) === N)!;
+      const x = xOf(t), g = column(t, c), conv = column(t, 'converged');
+      const keep = x.map((_, j) => Number.isFinite(g[j]) && g[j] > 0);
+      return {
+        ...curveStyle(k, Ns.length),
+        legend: `N = ${fmtNum(N)}`,
+        points: x.map((v, j) => [v, g[j]] as [number, number]).filter((_, j) => keep[j]),
+        hollow: conv.filter((_, j) => keep[j]).map((v) => v === 0),
+        markers: true,
+      };
+    });
+    if (c === 'gap_odd') {
+      // linearisation about α = 0 (PHYSICS.md §5): the slowest odd mode decays at κ − Re √(g² − Δ²), zero at g_th
+      const pts: [number, number][] = [];
+      for (let j = 0; j <= 200; j++) {
+        const g = (Math.min(1, Math.max(...xs)) * gth * j) / 200;
+        const l = m.kappa - (g > Math.abs(m.delta) ? Math.sqrt(g * g - m.delta * m.delta) : 0);
+        if (l > 0 && g / gth < 0.999) pts.push([g / gth, l]);
+      }
+      lines.push({ ...REF.meanField, legend: 'linearised mean field about α = 0', points: pts });
+    }
+    return { tag: tag(i), title, xLabel: 'g/g_{th}', yLabel: `${sym} [${ru}]`, xDomain: [Math.min(...xs), Math.max(...xs)], yType: 'log', nonNegative: true, lines, hrefs: [], vrefs: [thresholdRef()], bands: [] };
+  });
+  const legend: LegendItem[] = [twoPhotonModelText(data), ...Ns.map((N, i) => ({ ...curveStyle(i, Ns.length), label: `N = ${fmtNum(N)}`, kind: 'line' as const }))];
+  legend.push({ ...REF.meanField, label: 'κ − Re√(g² − Δ²) (linearised, α = 0)', kind: 'line' }, { ...REF.critical, label: 'g_{th}', kind: 'line' });
+  if (panels.some((p) => p.lines.some((l) => l.hollow?.some(Boolean)))) legend.push({ stroke: '#000', dash: '', width: 0.8, label: 'not converged (hollow)', kind: 'dot' });
+  return {
+    name: 'tp-gap',
+    title: 'Two-photon-driven Kerr resonator: Liouvillian gap of each parity sector against g/g_th (analogue of seed 000 Fig. 3)',
+    widthIn: WIDTH_DOUBLE_IN,
+    panelHeightIn: 2.3,
+    columns: 2,
+    panels,
+    legend,
+    provenance: provenanceOf(data, 'tp-gap', 'Liouvillian gap per parity sector against g/g_th', tasks, plannedCount(data, 'tp-gap', 'gap-sweep'), `hbar = 1; g and lambda in units of ${ru} (kappa = ${m.kappa}); g_th = sqrt(kappa^2 + Delta^2) = ${fmtNum(gth)}`, [
+      'shift-invert Krylov-Schur per parity sector at eps = 0; K chosen by convergence of the slowest eigenvalue (hollow: not converged)',
+      'linearised mean field about alpha = 0: slowest odd rate kappa - Re sqrt(g^2 - Delta^2) (PHYSICS.md section 5)',
+    ]),
+  };
+}
+
 /** The figures a study can make, in FIGURE_NAMES order (those without finished data are left out). */
 export function buildFigures(data: StudyData, only?: readonly string[]): FigureSpec[] {
   const want = (n: string) => !only || only.includes(n);
   const out: FigureSpec[] = [];
   for (const n of FIGURE_NAMES) {
     if (!want(n)) continue;
-    const f = n === 'fig2' ? fig2(data) : n === 'fig3' ? fig3(data) : n === 'g-fig3' ? gFig3(data) : quenchFigure(data, n);
+    const f =
+      n === 'fig2' ? fig2(data) : n === 'fig3' ? fig3(data) : n === 'g-fig3' ? gFig3(data) : n === 'tp-ness' ? tpNessFigure(data) : n === 'tp-gap' ? tpGapFigure(data) : quenchFigure(data, n);
     if (f) out.push(f);
   }
   return out;

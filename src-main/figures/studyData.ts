@@ -24,7 +24,8 @@ export interface StudyData {
   studyId: string;
   study: StudyFile;
   spec: StudySpec;
-  model: { kappa: number; delta: number; u: number };
+  /** The model's parameters (kind and eta0 only for a two-photon-driven Kerr study). */
+  model: { kappa: number; delta: number; u: number; kind?: 'two-photon-kerr'; eta0?: number };
   planned: PlannedTask[];
   /** Finished tasks, in spec order. */
   done: LoadedTask[];
@@ -65,7 +66,12 @@ export function loadStudy(dir: string): StudyData {
     studyId: `${basename(resolve(dir))}-${study.hash.slice(0, 8)}`,
     study,
     spec,
-    model: { kappa: spec.model?.kappa ?? PAPER.kappa, delta: spec.model?.delta ?? PAPER.delta, u: spec.model?.u ?? PAPER.u },
+    model: {
+      kappa: spec.model?.kappa ?? PAPER.kappa,
+      delta: spec.model?.delta ?? PAPER.delta,
+      u: spec.model?.u ?? PAPER.u,
+      ...(spec.model?.kind === 'two-photon-kerr' && { kind: spec.model.kind, eta0: spec.model.eta0 ?? 0 }),
+    },
     planned,
     done,
   };

@@ -44,7 +44,7 @@ function check(run: () => ReturnType<typeof parseSpec>): Outcome {
 /** Any JSON value, including the long marker, numbers at the edges and deep-ish nesting. */
 const jsonValue = fc.oneof(
   { weight: 6, arbitrary: fc.jsonValue({ maxDepth: 4 }) },
-  { weight: 1, arbitrary: fc.constantFrom<unknown>(LONG, 1e308, -1e308, 5e-324, -0, 0, 1, 0.5, 1000, 1e6, 2001, '', [], {}, null, true, [1, 5], { from: 0, to: 1, points: 3 }) },
+  { weight: 1, arbitrary: fc.constantFrom<unknown>(LONG, 1e308, -1e308, 5e-324, -0, 0, 1, 0.5, 1000, 1e6, 2001, '', [], {}, null, true, [1, 5], { from: 0, to: 1, points: 3 }, 'kerr', 'two-photon-kerr', 'fock', 'exact') },
   { weight: 1, arbitrary: fc.integer({ min: 1, max: 200 }).map((d) => nest(d)) },
 );
 
@@ -67,7 +67,7 @@ const mutation: fc.Arbitrary<Mutation> = fc.record({
   kind: fc.constantFrom('set', 'set', 'delete', 'add'),
   site: fc.nat(),
   value: jsonValue,
-  key: fc.oneof(fc.constantFrom('extra', 'N', 'eps', 'kind', 'K', 'untilNess', '__proto__', 'constructor', LONG), fc.string({ maxLength: 12 })),
+  key: fc.oneof(fc.constantFrom('extra', 'N', 'eps', 'kind', 'K', 'untilNess', 'g', 'gInitial', 'gFinal', 'eta0', '__proto__', 'constructor', LONG), fc.string({ maxLength: 12 })),
 });
 
 function mutate(spec: unknown, ms: Mutation[]): unknown {
@@ -87,7 +87,23 @@ function mutate(spec: unknown, ms: Mutation[]): unknown {
   return root;
 }
 
-const presets = listPresets().map((p) => getPreset(p.name));
+/**
+ * Every preset, plus hand-written specs with the forms no preset uses: the two-photon model's fixed ε, two-photon
+ * loss, a Gaussian task beside it, and a Kerr spec (so that a mutated "kind" meets the other model's fields).
+ */
+const presets = [
+  ...listPresets().map((p) => getPreset(p.name)),
+  {
+    version: 1,
+    name: 'tp-forms',
+    model: { kind: 'two-photon-kerr', kappa: 0.5, delta: 0, u: 1, eta0: 0.2 },
+    tasks: [
+      { kind: 'ness-sweep', method: 'fock', entropy: false, N: [5], g: [0.1, 0.2], eps: 0.1, K: 30 },
+      { kind: 'gap-sweep', N: [5, 10], g: { from: 0, to: 1, points: 11 }, eps: 0 },
+      { kind: 'gaussian-sweep', preset: 'cavity-om', x: [1] },
+    ],
+  },
+];
 
 describe(`study specs: ${RUNS} generated inputs per property`, () => {
   it('mutations of every preset: a valid spec or a path-naming ParameterError', () => {

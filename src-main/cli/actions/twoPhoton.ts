@@ -4,11 +4,12 @@
  * sector at ε = 0); the gap is reported per parity sector at ε = 0 (the odd one closes above threshold).
  * Units as for the Kerr commands: every rate in ω₀, the unit κ is given in.
  */
-import { twoPhotonKerrModel, validateTwoPhotonKerrParams, type TwoPhotonKerrParams } from '../../../src-core/model/instances.js';
+import { TWO_PHOTON_KERR_RULES, twoPhotonKerrModel, validateTwoPhotonKerrParams, type TwoPhotonKerrParams } from '../../../src-core/model/instances.js';
 import { coefficient } from '../../../src-core/model/model.js';
-import { twoPhotonSectorSpectra, twoPhotonSpectrum, twoPhotonThreshold } from '../../../src-core/model/twoPhotonKerr.js';
+import { twoPhotonGapSweep, twoPhotonSectorSpectra, twoPhotonSpectrum, twoPhotonThreshold } from '../../../src-core/model/twoPhotonKerr.js';
 import { twoPhotonGapReport, twoPhotonSteadyReport } from '../../../src-core/model/twoPhotonReport.js';
-import { ParameterError } from '../../../src-core/validation.js';
+import type { WarmStart } from '../../../src-core/kerr/spectrum.js';
+import { checkNumber, ParameterError } from '../../../src-core/validation.js';
 import { VERSION } from '../../version.js';
 import type { ModelKind } from '../kerrOptions.js';
 import { compute } from '../timing.js';
@@ -226,6 +227,72 @@ export async function quenchTwoPhoton(o: QuenchTwoPhotonFlags): Promise<void> {
     columns,
     rows: res.rows.map((r, k) => [sampleTime(k, plan.spec.dt), ...r.slice(1)]),
   });
+  if (o.csv) writeFileAtomic(o.csv, text);
+  else process.stdout.write(text);
+}
+
+/**
+ * `gap-sweep --model two-photon-kerr`: the gap against the two-photon pump g for several N (the analogue of seed 000's
+ * Fig. 3; the data of the `two-photon-gap` preset). At ε = 0 the gap of each parity sector (the odd one closes above
+ * g_th as N grows), otherwise the slowest eigenvalue of the whole Liouvillian; K by convergence, warm-started along g.
+ * Columns as the study's task CSVs (src-main/studies/spec.ts); progress on stderr, one line per point.
+ */
+export async function gapSweepTwoPhoton(o: Omit<Flags, 'N' | 'g'> & { N: number[]; gFrom?: number; gTo?: number; points: number; tol: number; csv?: string; json?: boolean }): Promise<void> {
+  // loaded here, not at the top: `steady`/`gap --model two-photon-kerr` load no spec (zod) or file module (cold start)
+  const [{ TP_GAP_COLUMNS, TP_GAP_SECTOR_COLUMNS }, { toCsv }, { writeFileAtomic }, { printJson }] = await Promise.all([
+    import('../../studies/spec.js'), import('../../io/csv.js'), import('../../io/atomicWrite.js'), import('../output.js'),
+  ]);
+  if (o.csv !== undefined && o.json) throw new ParameterError('--json', 'not with --csv (one output format)', true);
+  const base = { kappa: o.kappa, delta: o.delta, u: o.u, eps: o.eps, eta0: o.eta0 ?? 0 };
+  const gth = twoPhotonThreshold(base);
+  const gFrom = checkNumber('--g-from', o.gFrom ?? 0, TWO_PHOTON_KERR_RULES.g);
+  const gTo = checkNumber('--g-to', o.gTo ?? 2 * gth, TWO_PHOTON_KERR_RULES.g);
+  if (!(gTo >= gFrom)) throw new ParameterError('--g-to', `a pump ≥ --g-from (${gFrom})`, gTo);
+  if (o.points > 1 && gTo === gFrom) throw new ParameterError('--points', '1 when --g-from equals --g-to', o.points);
+  for (const N of o.N) params({ ...o, N, g: gFrom });
+  const gs = Array.from({ length: o.points }, (_, i) => (o.points === 1 ? gFrom : gFrom + ((gTo - gFrom) * i) / (o.points - 1)));
+  const sectors = base.eps === 0;
+  const columns = sectors ? TP_GAP_SECTOR_COLUMNS : TP_GAP_COLUMNS;
+  const rows: number[][] = [];
+  const t0 = Date.now(), total = o.N.length * gs.length;
+  const report = (N: number, g: number, text: string, K: number, ok: boolean) =>
+    process.stderr.write(`[gap-sweep] ${rows.length}/${total}  N=${N} g=${g.toFixed(5)} ${text} K=${K}${ok ? '' : ' (NOT converged)'}  ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+  for (const N of o.N) {
+    if (sectors) {
+      flagged(() =>
+        twoPhotonGapSweep(base, [N], gs, {
+          tol: o.tol,
+          onPoint: (p) => {
+            rows.push([N, p.g, 0, p.gap, p.gapEven, p.gapOdd, p.K, p.converged ? 1 : 0]);
+            report(N, p.g, `λ_even=${p.gapEven.toExponential(6)} λ_odd=${p.gapOdd.toExponential(6)}`, p.K, p.converged);
+          },
+        }),
+      );
+    } else {
+      let warm: WarmStart | undefined;
+      for (const g of gs) {
+        const r = flagged(() => twoPhotonSpectrum({ ...base, N, g }, { count: 1, tol: o.tol }, warm));
+        warm = r.warm;
+        const s = r.spectrum, z = s.eigenvalues[0];
+        rows.push([N, g, base.eps, s.gap, z.re, z.im, s.K, s.converged ? 1 : 0]);
+        report(N, g, `λ=${s.gap.toExponential(6)}`, s.K, s.converged);
+      }
+    }
+  }
+  const bad = rows.filter((r) => r[r.length - 1] === 0).length;
+  if (bad) process.stderr.write(`epstudio gap-sweep: warning: ${bad} point(s) not converged (column converged = 0)\n`);
+  const meta = {
+    what: sectors ? 'Liouvillian gap of each parity sector against the two-photon pump g (ε = 0)' : 'Liouvillian gap against the two-photon pump g',
+    model: 'two-photon-kerr', kappa: o.kappa, delta: o.delta, u: o.u, eps: base.eps, eta0: base.eta0, g_th: gth,
+    N: o.N.join(' '), g_from: gFrom, g_to: gTo, points: o.points, tol: o.tol,
+    method: 'shift-invert Krylov–Schur per parity sector (ε = 0) or on the whole Liouvillian; nmax chosen by convergence of ζ₁',
+    version: VERSION,
+  };
+  if (o.json) {
+    printJson({ ...meta, columns: [...columns], rows, converged: bad === 0 }, true);
+    return;
+  }
+  const text = toCsv({ meta, columns: [...columns], rows });
   if (o.csv) writeFileAtomic(o.csv, text);
   else process.stdout.write(text);
 }

@@ -8,8 +8,9 @@
  */
 import type { Command } from 'commander';
 import { KERR_RULES } from '../../../src-core/kerr/model.js';
-import { lazyAction, num, numList } from '../args.js';
-import { addModelKindOptions, addModelOptions, addSizeOption, byModel } from '../kerrOptions.js';
+import { lazyAction, num, numList, oneOf } from '../args.js';
+import { ParameterError } from '../../../src-core/validation.js';
+import { addModelKindOptions, addModelOptions, addSizeOption, byModel, MODELS, type ModelKind } from '../kerrOptions.js';
 
 const COUNT_RULE = { min: 1, max: 50, integer: true };
 const NMAX_RULE = { min: 2, max: 400, integer: true };
@@ -37,7 +38,10 @@ export function register(program: Command): void {
   addModelOptions(
     program
       .command('gap-sweep')
-      .description('the gap λ against the pump ε for several N (seed Fig. 3), as CSV: N,eps,gap,nmax,zeta1_re,zeta1_im,converged'),
+      .description(
+        'the gap λ against the pump ε for several N (seed Fig. 3), as CSV: N,eps,gap,nmax,zeta1_re,zeta1_im,converged; ' +
+          'with --model two-photon-kerr against g (--g-from, --g-to) at a fixed --eps, per parity sector at ε = 0: N,g_tp,eps,gap,gap_even,gap_odd,nmax,converged',
+      ),
   )
     .requiredOption('--N <list>', 'comma-separated sizes N', numList('--N', KERR_RULES.N))
     .option('--eps-from <ε>', 'first pump', num('--eps-from', KERR_RULES.eps), 0.5)
@@ -45,7 +49,24 @@ export function register(program: Command): void {
     .option('--points <n>', 'number of pumps (evenly spaced, both ends included)', num('--points', POINTS_RULE), 91)
     .option('--tol <t>', 'relative change of the gap between consecutive K counted as converged', num('--tol', TOL_RULE), 1e-7)
     .option('--csv <file>', 'write the CSV to this file (default: stdout)')
-    .action(lazyAction(load, (m) => m.gapSweepCommand));
+    .option('--model <kind>', `model: ${MODELS.join(', ')}`, oneOf('--model', MODELS), 'kerr')
+    .option('--g-from <g>', 'with --model two-photon-kerr: first two-photon pump g (default 0)', num('--g-from', {}))
+    .option('--g-to <g>', 'with --model two-photon-kerr: last two-photon pump g (default 2 g_th, g_th = √(κ² + Δ²))', num('--g-to', {}))
+    .option('--eps <ε>', 'with --model two-photon-kerr: the fixed one-photon pump ε (default 0: gaps per parity sector)', num('--eps', KERR_RULES.eps))
+    .option('--eta0 <η₀>', 'with --model two-photon-kerr: two-photon loss η₀ (η = η₀/N)', num('--eta0', {}))
+    .option('--json', 'with --model two-photon-kerr: print JSON (columns and rows) instead of CSV')
+    .action(async (o: Record<string, unknown> & { model: ModelKind }, cmd: Command) => {
+      const given = (k: string) => cmd.getOptionValueSource(k) === 'cli';
+      const flag = (k: string) => '--' + k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+      if (o.model === 'two-photon-kerr') {
+        for (const k of ['epsFrom', 'epsTo'])
+          if (given(k)) throw new ParameterError(flag(k), 'only with the Kerr model (--model two-photon-kerr sweeps g: --g-from, --g-to, at a fixed --eps)', o[k]);
+        await (await import('../actions/twoPhoton.js')).gapSweepTwoPhoton({ ...(o as any), eps: (o.eps as number | undefined) ?? 0 });
+        return;
+      }
+      for (const k of ['gFrom', 'gTo', 'eps', 'eta0', 'json']) if (given(k)) throw new ParameterError(flag(k), 'only with --model two-photon-kerr', o[k]);
+      (await load()).gapSweepCommand(o as any);
+    });
 
   addModelOptions(
     addSizeOption(

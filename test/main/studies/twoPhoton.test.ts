@@ -14,6 +14,7 @@ import { getPreset, listPresets } from '../../../src-main/studies/presets.js';
 import * as service from '../../../src-main/studies/service.js';
 import { canonicalJson, expandSpec, parseSpec, specHash } from '../../../src-main/studies/spec.js';
 import { PROJECT_ROOT } from '../../../src-main/version.js';
+import { renderFigureSet } from '../../../src-main/figures/index.js';
 import { expectSameFiles, resultFiles } from './helpers.js';
 
 const root = mkdtempSync(join(tmpdir(), 'epstudio-tp-'));
@@ -163,12 +164,39 @@ describe('two-photon studies on the pool', () => {
     const odd = gc('gap_odd');
     for (let i = 1; i < odd.length; i++) expect(odd[i]).toBeLessThan(odd[i - 1]);
     gc('gap').forEach((g, i) => expect(g).toBe(Math.min(gc('gap_even')[i], odd[i])));
+    // the CLI's gap-sweep over the same g (one block: the same warm-started chain) gives the same numbers
+    const r = spawnSync(process.execPath, [BIN, 'gap-sweep', '--model', 'two-photon-kerr', '--N', '4', '--kappa', '0.5', '--delta', '0', '--u', '1', '--g-from', '0', '--g-to', '0.75', '--points', '4', '--json'], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^\[gap-sweep\] 4\/4 {2}N=4 g=0\.75000 λ_even=/m); // progress on stderr
+    const sweep = JSON.parse(r.stdout) as { columns: string[]; rows: number[][] };
+    expect(sweep.columns).toEqual(gap.columns);
+    sweep.rows.forEach((row, i) => row.forEach((v, j) => expect(v).toBeCloseTo(gap.rows[i][j], 12)));
     // the figure tables: g/g_th and the sector gaps
     const fig = readFileSync(join(dir, 'figures', 'tp-gap.csv'), 'utf8');
     expect(fig).toMatch(/^N,g_tp,g_over_gth,gap,gap_even,gap_odd,converged$/m);
     expect(fig).toMatch(/^4,0\.75,1\.5,/m);
     expect(readFileSync(join(dir, 'tasks', 'two-photon-kerr-gap-N4.csv'), 'utf8')).toMatch(/^# model: two-photon-kerr$/m);
   }, 180_000);
+
+  it('figures: tp-ness and tp-gap by the figure engine, with the model in their provenance; `epstudio figures` writes them', async () => {
+    const set = await renderFigureSet(dir, { formats: ['svg'] });
+    expect(set.files.map((f) => f.name)).toEqual(['tp-ness.svg', 'tp-gap.svg']);
+    const [ness, gap] = set.files.map((f) => String(f.data));
+    // provenance: the model kind and η₀; the NESS at N = 10 only (ε = 0.2 is another picture), the gap at N = 4
+    expect(ness).toMatch(/model: kind=two-photon-kerr, kappa=0\.5, delta=0, u=1, eta0=0/);
+    expect(ness).toMatch(/tasks: two-photon-kerr-ness-fock-entropy-N10\n/);
+    expect(gap).toMatch(/tasks: two-photon-kerr-gap-N4\n/);
+    // six panels (⟨a†a⟩/N, S_W, G, Π_J, Π_d, Π_U) and two sectors, each with the threshold line
+    for (const t of ['(a) photon number', '(f) unitary']) expect(ness).toContain(t);
+    for (const t of ['(a) odd parity sector', '(b) even parity sector']) expect(gap).toContain(t);
+    const out = join(root, 'figs');
+    const r = spawnSync(process.execPath, [BIN, 'figures', dir, '--out', out, '--format', 'png,pdf', '--figures', 'tp-gap'], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const png = readFileSync(join(out, 'tp-gap.png'));
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    expect(png.toString('latin1')).toContain('two-photon-kerr');
+    expect(readFileSync(join(out, 'tp-gap.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
+  }, 60_000);
 
   it('cancelled after its first rows and resumed: byte-identical to the uninterrupted run', async () => {
     const d2 = join(root, 'cancel');
