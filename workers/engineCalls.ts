@@ -21,11 +21,18 @@ import type { ParitySector } from '../src-core/model/liouvillian.js';
 import type { WarmStart } from '../src-core/kerr/spectrum.js';
 import { moments } from '../src-core/phaseSpace/entropyProduction.js';
 import { modelEntropyProduction } from '../src-core/phaseSpace/modelEntropy.js';
+import {
+  advanceModelQuench, ModelNessCache, modelQuenchInitialState, modelQuenchObservables, modelQuenchRow, planModelQuench,
+  type ModelQuenchPlan, type ModelQuenchSpec,
+} from '../src-core/model/quench.js';
 import { OBSERVABLE_FIELDS, type PlanResult, type QuenchJobParams, type RhoData, type RowsResult } from './protocol.js';
 
-const finalParams = (q: QuenchJobParams): KerrParams => ({ kappa: q.kappa, delta: q.delta, u: q.u, N: q.N, eps: q.epsFinal });
+type KerrQuenchJob = Exclude<QuenchJobParams, ModelQuenchSpec>;
+const isModelQuench = (q: QuenchJobParams): q is ModelQuenchSpec => 'model' in q;
 
-function quenchSpec(q: QuenchJobParams): QuenchSpec {
+const finalParams = (q: KerrQuenchJob): KerrParams => ({ kappa: q.kappa, delta: q.delta, u: q.u, N: q.N, eps: q.epsFinal });
+
+function quenchSpec(q: KerrQuenchJob): QuenchSpec {
   const s: QuenchSpec = { kappa: q.kappa, delta: q.delta, u: q.u, N: q.N, epsInitial: q.epsInitial, epsFinal: q.epsFinal, tMax: q.tMax, dt: q.dt };
   if (q.K !== undefined) s.K = q.K;
   if (q.rtol !== undefined) s.rtol = q.rtol;
@@ -34,13 +41,61 @@ function quenchSpec(q: QuenchJobParams): QuenchSpec {
 
 /** One plan per worker and spec (chooseK costs 5–40 ms; a trajectory's jobs all ask for the same one). */
 let planCache: { key: string; plan: QuenchPlan } | null = null;
-function cachedPlan(q: QuenchJobParams): QuenchPlan {
+function cachedPlan(q: KerrQuenchJob): QuenchPlan {
   const key = JSON.stringify(quenchSpec(q));
   if (planCache?.key !== key) planCache = { key, plan: planQuench(quenchSpec(q)) };
   return planCache.plan;
 }
 
+// ---- model-layer quench (two-photon-driven Kerr; src-core/model/quench.ts): the same jobs, the model's engine ----
+
+let modelPlanCache: { key: string; plan: ModelQuenchPlan; ness?: ModelNessCache } | null = null;
+function cachedModelPlan(q: ModelQuenchSpec): { plan: ModelQuenchPlan; ness?: ModelNessCache } {
+  const key = JSON.stringify(q);
+  if (modelPlanCache?.key !== key) modelPlanCache = { key, plan: planModelQuench(q) };
+  return modelPlanCache;
+}
+
+/** Column order of a model quench's observables rows: MODEL_QUENCH_COLUMNS without t, then |α| (TP_QUENCH_COLUMNS). */
+function modelObservablesRows(q: ModelQuenchSpec, Ks: number[], rhos: RhoData[], ks: number[], ts: number[], checkCancel: () => void, withNess: boolean): RowsResult {
+  const c = cachedModelPlan(q);
+  const { plan } = c;
+  const cols = 16;
+  const rows = new Float64Array(rhos.length * cols);
+  const dist = withNess ? new Float64Array(rhos.length) : undefined;
+  const top = new Float64Array(rhos.length);
+  const worst: string[] = [];
+  rhos.forEach((r, i) => {
+    checkCancel();
+    const K = Ks[i];
+    const rho = { K, re: r.re, im: r.im };
+    const tr = trace(rho);
+    const trErr = Math.hypot(tr.re - 1, tr.im);
+    if (!(trErr <= 1e-8)) throw new Error(`quench: |tr ρ − 1| = ${trErr.toExponential(2)} at t = ${ts[i]} (integration failed)`);
+    top[i] = guardTruncation(rho, { where: `t = ${ts[i]}` });
+    // sample 0: the pre-quench NESS under the pre-quench model (as runModelQuench)
+    const o = modelQuenchObservables(rho, ks[i] === 0 ? plan.initialModel : plan.finalModel, plan.final.N);
+    rows.set([...modelQuenchRow(ts[i], o).slice(1), o.alpha_abs], i * cols);
+    if (dist) {
+      c.ness ??= new ModelNessCache(plan.finalModel, plan.final.N);
+      const ref = c.ness.get(K);
+      const d = nessDistance(rho, o, ref.rho, ref.o, plan.final.kappa);
+      dist[i] = ks[i] === 0 ? Math.max(d.distance, Number.MIN_VALUE) : d.distance;
+      worst.push(d.worst);
+    }
+  });
+  return dist ? { cols, rows, top, dist, worst } : { cols, rows, top };
+}
+
 export function quenchPlan(q: QuenchJobParams, withState: boolean): PlanResult {
+  if (isModelQuench(q)) {
+    const { plan } = cachedModelPlan(q);
+    const times = plan.times.slice();
+    if (!withState) return { K: plan.K, adaptive: plan.adaptive !== null, times };
+    // the start NESS may grow K beyond the plan's first guess: its own K is the first sample's
+    const rho = modelQuenchInitialState(plan);
+    return { K: rho.K, adaptive: plan.adaptive !== null, times, rho: { re: rho.re, im: rho.im } };
+  }
   const plan = cachedPlan(q);
   const times = plan.times.slice();
   if (!withState) return { K: plan.K, adaptive: plan.adaptive !== null, times };
@@ -50,8 +105,14 @@ export function quenchPlan(q: QuenchJobParams, withState: boolean): PlanResult {
 
 /** ρ one sample (Δt) later, the basis adapted: the engine's deterministic interval step (resumable bit for bit). */
 export function propagateSamples(q: QuenchJobParams, K: number, rho: RhoData): { rho: RhoData; K: number; kinds: number; discarded: number } {
-  const plan = cachedPlan(q);
-  const r = advanceQuench({ K, re: rho.re, im: rho.im }, plan.final, q.dt, plan.rtol, plan.adaptive, undefined, slowFor(q));
+  let r: { rho: { K: number; re: Float64Array; im: Float64Array }; changes: { kind: keyof typeof K_CHANGE_BITS; discarded: number }[] };
+  if (isModelQuench(q)) {
+    const { plan } = cachedModelPlan(q);
+    r = advanceModelQuench({ K, re: rho.re, im: rho.im }, plan.finalModel, q.dt, plan.rtol, plan.adaptive);
+  } else {
+    const plan = cachedPlan(q);
+    r = advanceQuench({ K, re: rho.re, im: rho.im }, plan.final, q.dt, plan.rtol, plan.adaptive, undefined, slowFor(q));
+  }
   let kinds = 0, discarded = 0;
   for (const c of r.changes) {
     kinds |= K_CHANGE_BITS[c.kind];
@@ -62,7 +123,7 @@ export function propagateSamples(q: QuenchJobParams, K: number, rho: RhoData): {
 
 /** The NESS at ε_f and its observables, per K (a trajectory near its NESS keeps one or two K). */
 let nessCache: { key: string; cache: NessCache } | null = null;
-function nessFor(q: QuenchJobParams): NessCache {
+function nessFor(q: KerrQuenchJob): NessCache {
   const p = finalParams(q);
   const key = JSON.stringify(p);
   if (nessCache?.key !== key) nessCache = { key, cache: new NessCache(p) };
@@ -74,7 +135,7 @@ function nessFor(q: QuenchJobParams): NessCache {
  * (the same solve: nessDensityMatrix(final, K)), so a worker that does both solves it once.
  */
 let slowCache: { key: string; cache: SlowModeCache } | null = null;
-function slowFor(q: QuenchJobParams): SlowModeCache {
+function slowFor(q: KerrQuenchJob): SlowModeCache {
   const p = finalParams(q);
   const key = JSON.stringify(p);
   if (slowCache?.key !== key) {
@@ -90,6 +151,7 @@ function slowFor(q: QuenchJobParams): SlowModeCache {
  * number from a basis too small is never written. Sample 0 is the NESS at ε_i and is evaluated with those parameters.
  */
 export function observablesRows(q: QuenchJobParams, Ks: number[], rhos: RhoData[], ks: number[], ts: number[], checkCancel: () => void, withNess = false): RowsResult {
+  if (isModelQuench(q)) return modelObservablesRows(q, Ks, rhos, ks, ts, checkCancel, withNess);
   const cols = OBSERVABLE_FIELDS.length;
   const rows = new Float64Array(rhos.length * cols);
   const dist = withNess ? new Float64Array(rhos.length) : undefined;

@@ -3,9 +3,13 @@
  * Density matrices travel as split re/im Float64Arrays in the transfer list (moved, not copied or JSON-encoded).
  */
 import type { QuenchSpec } from '../src-core/kerr/quench.js';
+import type { ModelQuenchSpec } from '../src-core/model/quench.js';
 
-/** A quench as the engine plans it (one definition: src-core/kerr/quench.ts). */
-export type QuenchJobParams = QuenchSpec;
+/**
+ * A quench as the engine plans it (one definition: src-core/kerr/quench.ts for seed 000's Kerr model,
+ * src-core/model/quench.ts for a model-layer quench, told apart by its `model` field).
+ */
+export type QuenchJobParams = QuenchSpec | ModelQuenchSpec;
 
 /** ρ without its K (the job carries K). */
 export interface RhoData {

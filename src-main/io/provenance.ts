@@ -165,6 +165,7 @@ export function fromTaskParams(params: Params[], kOf?: (p: Params, i: number) =>
   // model, eta0, eps (a number: the fixed pump of a two-photon sweep) and gInitial: two-photon tasks only (issue 15)
   for (const k of ['model', 'method', 'entropy', 'preset', 'gammaB', 'untilNess', 'eta0', 'eps', 'gInitial'])
     if (p0[k] !== undefined && (typeof p0[k] !== 'object')) extra[k] = p0[k] as string | number | boolean;
+  if (all('gFinal').length) extra.g_final = all('gFinal');
   for (const k of ['eps', 'x', 'g']) {
     const xs = p0[k];
     if (Array.isArray(xs) && xs.length) extra[`${k}_range`] = `${xs[0]} … ${xs[xs.length - 1]} (${xs.length} points)`;

@@ -53,6 +53,8 @@ export const QUANTITIES: Readonly<Record<string, Quantity>> = Object.freeze({
   g_tp: { symbol: 'g (two-photon pump; G = g)', units: W },
   g_th: { symbol: 'g_th = √(κ² + Δ²)', units: W },
   g_over_gth: { symbol: 'g/g_th', units: '1' },
+  g_i: { symbol: 'g_i', units: W },
+  g_f: { symbol: 'g_f', units: W },
   eta0: { symbol: 'η₀ (two-photon loss η = η₀/N)', units: W },
   n_over_N: { symbol: '<a†a>/N', units: 'photon' },
   top_population: { symbol: 'population of the top two Fock levels', units: '1' },

@@ -17,7 +17,8 @@ import type { StudyEvent } from '../api/events.js';
 import { JobError } from '../jobs/pool.js';
 import { PRIORITY, type Scheduler } from '../jobs/scheduler.js';
 import type { PlanResult, PropagateResult, QuenchJobParams, RhoData, RowsResult } from '../../workers/protocol.js';
-import { GAP_COLUMNS, type PlannedTask } from './spec.js';
+import { GAP_COLUMNS, TP_GAP_SECTOR_COLUMNS, type PlannedTask } from './spec.js';
+import { planModelQuench } from '../../src-core/model/quench.js';
 import type { Checkpoint, StudyStore } from './store.js';
 import { formatKChanges, NESS_DISTANCE_TEXT, NessEta, planQuench, type KChangeMerged } from '../../src-core/kerr/quench.js';
 import { fromTaskParams, provenanceMeta, type Provenance } from '../io/provenance.js';
@@ -56,6 +57,10 @@ function isCancel(e: unknown): boolean {
 }
 
 export function quenchJobParams(t: PlannedTask): QuenchJobParams {
+  if (t.modelQuench) {
+    const { untilNess: _, ...spec } = t.modelQuench;
+    return spec;
+  }
   const q = t.quench!;
   const p: QuenchJobParams = { kappa: q.kappa, delta: q.delta, u: q.u, N: q.N, epsInitial: q.epsInitial, epsFinal: q.epsFinal, tMax: q.tMax, dt: q.dt };
   if (q.K !== undefined) p.K = q.K;
@@ -94,13 +99,26 @@ function polarGridRule(K?: number): string {
   return `polar per state (autoPolarGrid): Gauss–Legendre radial nodes 10·r_max + 10 on [0; r_max] with r_max where the angle-averaged Q falls below 1e-18 of its peak (rounded up to 0.5); FFT angles adaptive per radius up to ${cap}`;
 }
 
+/**
+ * The 'points' job whose gap λ at the final parameters seeds an untilNess run's ETA (distance ≈ C e^{−λt}): the Kerr
+ * gap at ε_f, or the two-photon model's at g_f (the overall gap: both parity sectors at ε = 0; the gap column is the
+ * 4th of both TP_GAP layouts, as GAP_COLUMNS' 3rd for Kerr).
+ */
+function etaGapJob(q: QuenchJobParams): Parameters<Scheduler['submit']>[0] {
+  if ('model' in q) {
+    const f = q.final;
+    return { op: 'points', sweep: 'tp-gap', fixed: { model: q.model, kappa: f.kappa, delta: f.delta, u: f.u, eta0: f.eta0, eps: f.eps, N: f.N }, xs: [f.g] };
+  }
+  return { op: 'points', sweep: 'gap', fixed: { kappa: q.kappa, delta: q.delta, u: q.u, N: q.N }, xs: [q.epsFinal] };
+}
+
 /** Numbers a quench checkpoint row carries after the task's columns (see runQuench). */
 export const QUENCH_CK_EXTRA = 5;
 
 export async function runQuench(t: PlannedTask, ctx: ExecContext): Promise<TaskOutcome> {
   const id = t.info.id;
   const q = quenchJobParams(t);
-  const tol = t.quench!.untilNess;
+  const tol = (t.quench ?? t.modelQuench)!.untilNess;
   const nCols = t.columns.length;
   const submit = <T>(job: Parameters<Scheduler['submit']>[0], prio: number, transfer?: ArrayBuffer[]) =>
     ctx.sched.submit<T>(job, prio, ctx.order, transfer ? { transfer } : {}, id);
@@ -131,9 +149,11 @@ export async function runQuench(t: PlannedTask, ctx: ExecContext): Promise<TaskO
   const eta = tol !== undefined ? new NessEta(tol, null) : null;
   if (eta)
     void ctx.sched
-      .submit<RowsResult>({ op: 'points', sweep: 'gap', fixed: { kappa: q.kappa, delta: q.delta, u: q.u, N: q.N }, xs: [q.epsFinal] }, PRIORITY.points, ctx.order, {}, id)
+      .submit<RowsResult>(etaGapJob(q), PRIORITY.points, ctx.order, {}, id)
       .then((r) => {
-        const g = r.rows[GAP_COLUMNS.indexOf('gap')];
+        // two-photon at ε = 0: the trajectory stays in the even sector (the NESS's), so its gap sets the approach
+        const col = !('model' in q) ? GAP_COLUMNS.indexOf('gap') : q.final.eps === 0 ? TP_GAP_SECTOR_COLUMNS.indexOf('gap_even') : TP_GAP_SECTOR_COLUMNS.indexOf('gap');
+        const g = r.rows[col];
         if (g > 0) eta.gap = g;
       })
       .catch(() => undefined);
@@ -292,12 +312,12 @@ export async function runQuench(t: PlannedTask, ctx: ExecContext): Promise<TaskO
     writeCk();
     return abort.cancelled ? { state: 'cancelled', rows: frontier + 1 } : { state: 'failed', rows: frontier + 1, error: abort.error };
   }
-  const dt = t.quench!.dt;
+  const dt = (t.quench ?? t.modelQuench)!.dt;
   // K: the fixed K, or "adaptive" with the history below (grid cap: the largest K used).
   const used = Ks.slice(0, last + 1);
   const Kmax = Math.max(...used);
   const meta: Record<string, string | number | boolean> = {
-    ...baseMeta(t, ctx, { K: plan.adaptive ? 'adaptive' : String(plan.K), rtol: planQuench(q).rtol, grid: polarGridRule(Kmax) }),
+    ...baseMeta(t, ctx, { K: plan.adaptive ? 'adaptive' : String(plan.K), rtol: 'model' in q ? planModelQuench(q).rtol : planQuench(q).rtol, grid: polarGridRule(Kmax) }),
     samples: last + 1,
   };
   {

@@ -38,6 +38,14 @@ export const FIGURES: Record<string, FigureDef> = {
       ...(['S_W', 'Pi_J', 'Pi_d', 'Pi_U', 'Pi_U_kerr', 'Pi_U_two_photon', 'Phi', 'Phi_q', 'G'] as const).map((c): [string, (r: Record<string, number>) => number | undefined] => [c, col(c)]),
     ],
   },
+  'tp-quench': {
+    keys: ['N', 'g_i', 'g_f', 't'],
+    values: [
+      ['n_over_N', (r, p) => r.n / Number(p.N)],
+      ['Phi_over_N', (r, p) => r.Phi / Number(p.N)],
+      ...(['S_W', 'Pi_J', 'Pi_d', 'Pi_U', 'Pi_U_kerr', 'Pi_U_two_photon', 'Pi_eta', 'G'] as const).map((c): [string, (r: Record<string, number>) => number | undefined] => [c, col(c)]),
+    ],
+  },
   'tp-gap': { keys: ['N', 'g_tp'], values: [['g_over_gth', gOverGth], ['gap', col('gap')], ['gap_even', col('gap_even')], ['gap_odd', col('gap_odd')], ['converged', col('converged')]] },
   'g-fig3a': { keys: ['x'], values: [['Pi_s', col('Pi_s')], ['mu_b', col('mu_b')]] },
   'g-fig3b': { keys: ['x'], values: [['Pi_s', col('Pi_s')], ['mu_b', col('mu_b')]] },
@@ -46,6 +54,8 @@ export const FIGURES: Record<string, FigureDef> = {
 function keyValue(k: string, row: Record<string, number>, p: Record<string, unknown>): number {
   if (k === 'eps_i') return Number(p.epsInitial);
   if (k === 'eps_f') return Number(p.epsFinal);
+  if (k === 'g_i') return Number(p.gInitial);
+  if (k === 'g_f') return Number(p.gFinal);
   if (k in row) return row[k];
   return Number(p[k]);
 }

@@ -109,6 +109,17 @@ const PRESETS: Preset[] = [
       tasks: [{ kind: 'gap-sweep', N: [5, 10, 15, 20, 30], g: { from: 0, to: 1.8 * G_TH, points: 91 }, figures: ['tp-gap'] }],
     },
   },
+  {
+    name: 'two-photon-quench',
+    summary: 'two-photon-driven Kerr quenches across the transition: g_i = 0.5 g_th → g_f ∈ {g_th, 1.5 g_th, 2 g_th}, N ∈ {5,10,20}, t ≤ 50',
+    spec: {
+      version: 1,
+      name: 'two-photon-quench',
+      description: `Issue 15: ${TWO_PHOTON_TEXT}; from the NESS at g_i = g_th/2 (below threshold) to g_f at, and above, the threshold; Δt = 0.5, t ≤ 50.`,
+      model: twoPhotonModel,
+      tasks: [{ kind: 'quench', N: [5, 10, 20], gInitial: 0.5 * G_TH, gFinal: [G_TH, 1.5 * G_TH, 2 * G_TH], tMax: 50, dt: 0.5, figures: ['tp-quench'] }],
+    },
+  },
 ];
 
 // Validate once at load: a broken preset is a programming error that the tests catch.

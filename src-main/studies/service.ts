@@ -381,7 +381,7 @@ function start(store: StudyStore, resumed: boolean, opts: StudyRunOptions, onEve
       };
       let out: TaskOutcome;
       try {
-        out = t.quench ? await runQuench(t, ctx) : await runSweep(t, ctx);
+        out = t.quench || t.modelQuench ? await runQuench(t, ctx) : await runSweep(t, ctx);
       } catch (e) {
         out = { state: 'failed', rows: 0, error: e instanceof Error ? e.message : String(e) };
       }
@@ -537,7 +537,7 @@ export function readTaskTable(dir: string, taskId: string): TaskTable & { comple
   const rows: number[][] = [];
   // A quench checkpoint row carries QUENCH_CK_EXTRA numbers after the columns (K history, NESS distance, …).
   const nc = t.columns.length;
-  if (ck && (ck.nCols === nc || (t.quench && ck.nCols === nc + QUENCH_CK_EXTRA)))
+  if (ck && (ck.nCols === nc || ((t.quench || t.modelQuench) && ck.nCols === nc + QUENCH_CK_EXTRA)))
     for (let i = 0; i < ck.nRows; i++) if (ck.mask[i]) rows.push(Array.from(ck.rows.subarray(i * ck.nCols, i * ck.nCols + nc)));
   return { meta: {}, columns: [...t.columns], rows, complete: false, ...(c.state === 'damaged' ? { damaged: `${store.relTask(taskId)}: ${c.reason}` } : {}) };
 }

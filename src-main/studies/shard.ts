@@ -41,8 +41,8 @@ export function parseShard(raw: string, flag = '--shard'): Shard {
  * Gaussian model: closed forms, nearly free.
  */
 export function expectedCost(t: PlannedTask): number {
-  const N = Number((t.quench ?? t.sweep?.fixed)?.N ?? 1);
-  if (t.quench) return t.total * (N + 2) * (N + 2);
+  const N = Number((t.quench ?? t.modelQuench?.final ?? t.sweep?.fixed)?.N ?? 1);
+  if (t.quench || t.modelQuench) return t.total * (N + 2) * (N + 2);
   if (t.sweep?.sweep === 'gap') return t.total * 4 * (N + 2) ** 2 * 10;
   if (t.sweep?.sweep === 'ness-fock') return t.total * (N + 2) ** 2;
   // two-photon model: K grows like the photon number N·n above threshold; a gap point solves two parity sectors

@@ -28,6 +28,7 @@ import { z } from 'zod';
 import { KERR_RULES, PAPER } from '../../src-core/kerr/model.js';
 import { TWO_PHOTON_KERR_RULES } from '../../src-core/model/instances.js';
 import type { QuenchSpec } from '../../src-core/kerr/quench.js';
+import { MODEL_QUENCH_COLUMNS, type ModelQuenchSpec } from '../../src-core/model/quench.js';
 import { QUENCH_COLUMNS } from '../../src-core/kerr/types.js';
 import { checkNumber, describeRule, ParameterError, quoteField, type NumberRule } from '../../src-core/validation.js';
 import type { TaskInfo, TaskKind } from '../api/events.js';
@@ -447,6 +448,14 @@ export const TP_GAP_SECTOR_COLUMNS = ['N', 'g_tp', 'eps', 'gap', 'gap_even', 'ga
 /** Gap sweep at ε > 0 (no parity symmetry): the slowest eigenvalue of the whole Liouvillian. */
 export const TP_GAP_COLUMNS = ['N', 'g_tp', 'eps', 'gap', 'zeta1_re', 'zeta1_im', 'nmax', 'converged'] as const;
 
+/** Two-photon quench CSV columns: the engine's MODEL_QUENCH_COLUMNS (Kerr columns, Π_U per term, Π_η), then |α|. */
+export const TP_QUENCH_COLUMNS = [...MODEL_QUENCH_COLUMNS, 'alpha_abs'] as const;
+
+/** A planned quench of the two-photon model: the engine's ModelQuenchSpec, plus the optional run-until-NESS tolerance. */
+export interface ModelQuenchParams extends ModelQuenchSpec {
+  untilNess?: number;
+}
+
 /** A planned quench: the engine's QuenchSpec, plus the optional run-until-NESS tolerance. */
 export interface QuenchParams extends QuenchSpec {
   untilNess?: number;
@@ -471,6 +480,8 @@ export interface PlannedTask {
   /** Rows the task produces (quench: samples, sweep: points); for `untilNess` quenches the cap. */
   total: number;
   quench?: QuenchParams;
+  /** A two-photon-driven Kerr quench (model layer: src-core/model/quench.ts). */
+  modelQuench?: ModelQuenchParams;
   sweep?: SweepParams;
 }
 
@@ -571,7 +582,18 @@ function expandTwoPhoton(spec: StudySpec, t: Exclude<TaskSpec, { kind: 'gaussian
       }
     }
   } else {
-    throw new ParameterError(`tasks[${group}].kind`, 'ness-sweep or gap-sweep for model kind two-photon-kerr (its quench is not available yet)', t.kind);
+    const side = (N: number, g: number) => ({ kappa: model.kappa, delta: model.delta, u: model.u, eta0: model.eta0, eps, g, N });
+    for (const N of t.N)
+      for (const gFinal of t.gFinal!) {
+        const q: ModelQuenchParams = { model: kind, initial: side(N, t.gInitial!), final: side(N, gFinal), tMax: t.tMax, dt: t.dt };
+        if (t.K !== undefined) q.K = t.K;
+        if (t.rtol !== undefined) q.rtol = t.rtol;
+        if (t.untilNess !== undefined) q.untilNess = t.untilNess;
+        const params: Record<string, unknown> = { ...model, eps, N, gInitial: t.gInitial, gFinal, tMax: t.tMax, dt: t.dt };
+        for (const k of ['K', 'rtol', 'untilNess'] as const) if (t[k] !== undefined) params[k] = t[k];
+        const ness = t.untilNess !== undefined;
+        push('quench', `${kind}-quench-N${fmt(N)}-gi${fmt(t.gInitial!)}-gf${fmt(gFinal)}${epsId}${ness ? '-ness' : ''}`, `${kind} quench N=${N} g=${t.gInitial}→${gFinal}${epsLabel}${ness ? ` until ${t.untilNess} of NESS` : ''}`, params, TP_QUENCH_COLUMNS, Math.round(t.tMax / t.dt) + 1, { modelQuench: q });
+      }
   }
   return out;
 }

@@ -242,7 +242,7 @@ function incompleteBecause(bytes: Buffer, t: PlannedTask, hash: string): string 
   }
   if (tab.meta.task !== t.info.id || tab.meta.spec_hash !== hash) return 'its metadata names another task or spec';
   const n = tab.rows.length;
-  if (n === 0 || (t.quench?.untilNess === undefined ? n !== t.total : n > t.total)) return `${n} rows of ${t.total}`;
+  if (n === 0 || ((t.quench ?? t.modelQuench)?.untilNess === undefined ? n !== t.total : n > t.total)) return `${n} rows of ${t.total}`;
   if (!tab.rows.every((r) => r.length === tab.columns.length && r.every((v) => Number.isFinite(v)))) return 'a row holds a non-number';
   return null;
 }

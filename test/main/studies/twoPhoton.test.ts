@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ParameterError } from '../../../src-core/validation.js';
 import { twoPhotonThreshold } from '../../../src-core/model/twoPhotonKerr.js';
+import { runModelQuench } from '../../../src-core/model/quench.js';
 import { getPreset, listPresets } from '../../../src-main/studies/presets.js';
 import * as service from '../../../src-main/studies/service.js';
 import { canonicalJson, expandSpec, parseSpec, specHash } from '../../../src-main/studies/spec.js';
@@ -49,7 +50,7 @@ describe('spec extension: existing specs unchanged', () => {
       expect(now, name).toEqual(rec.tasks);
     }
     // the new presets are additional
-    expect(listPresets().map((p) => p.name)).toEqual(expect.arrayContaining(['two-photon-ness', 'two-photon-gap']));
+    expect(listPresets().map((p) => p.name)).toEqual(expect.arrayContaining(['two-photon-ness', 'two-photon-gap', 'two-photon-quench']));
   });
 });
 
@@ -73,6 +74,9 @@ describe('spec extension: the two-photon forms', () => {
       'two-photon-kerr-gap-N5-eps0.2',
       'gaussian-cavity-bec',
     ]);
+    const qs = expandSpec(parseSpec(tp([{ kind: 'quench', N: [5], gInitial: 0.25, gFinal: [0.5, 1], tMax: 2, dt: 0.5, untilNess: 1e-6 }])));
+    expect(qs.map((t) => t.info.id)).toEqual(['two-photon-kerr-quench-N5-gi0.25-gf0.5-ness', 'two-photon-kerr-quench-N5-gi0.25-gf1-ness']);
+    expect(qs[1].modelQuench).toMatchObject({ model: 'two-photon-kerr', initial: { g: 0.25, N: 5, eps: 0 }, final: { g: 1, N: 5 }, tMax: 2, dt: 0.5, untilNess: 1e-6 });
     expect(tasks[0].sweep).toEqual({ sweep: 'tp-ness', fixed: { model: 'two-photon-kerr', kappa: 0.5, delta: 0, u: 1, eta0: 0, eps: 0, N: 5, entropy: true }, xs: [0, 0.25, 0.5, 0.75, 1] });
     expect(tasks[3].columns).toContain('gap_odd');
     expect(tasks[4].columns).toContain('zeta1_re'); // ε > 0: no parity sectors
@@ -117,6 +121,7 @@ const STUDY = tp([
   { kind: 'ness-sweep', method: 'fock', entropy: true, N: [10], g: [0.25, 0.5, 0.75, 1], figures: ['tp-ness'] },
   { kind: 'ness-sweep', method: 'fock', N: [4], g: [0.8], eps: 0.2 },
   { kind: 'gap-sweep', N: [4], g: [0, 0.25, 0.5, 0.75], figures: ['tp-gap'] },
+  { kind: 'quench', N: [4], gInitial: 0.25, gFinal: [0.75], tMax: 3, dt: 0.5, figures: ['tp-quench'] },
 ]);
 
 describe('two-photon studies on the pool', () => {
@@ -171,6 +176,18 @@ describe('two-photon studies on the pool', () => {
     const sweep = JSON.parse(r.stdout) as { columns: string[]; rows: number[][] };
     expect(sweep.columns).toEqual(gap.columns);
     sweep.rows.forEach((row, i) => row.forEach((v, j) => expect(v).toBeCloseTo(gap.rows[i][j], 12)));
+    // the quench on the pool (propagation chain + observables jobs) against the engine's serial runner
+    const q = service.readTaskTable(dir, 'two-photon-kerr-quench-N4-gi0.25-gf0.75');
+    const side = (g: number) => ({ kappa: 0.5, delta: 0, u: 1, eps: 0, eta0: 0, g, N: 4 });
+    const serial = runModelQuench({ model: 'two-photon-kerr', initial: side(0.25), final: side(0.75), tMax: 3, dt: 0.5 });
+    expect(q.rows.length).toBe(7);
+    expect(q.columns).toEqual([...serial.columns, 'alpha_abs']);
+    q.rows.forEach((row, i) => serial.rows[i].forEach((v, j) => expect(row[j]).toBeCloseTo(v, 10)));
+    // parity along the quench at ε = 0; Π_U is the sum of its parts
+    for (const row of q.rows) {
+      expect(row[q.columns.indexOf('a_re')]).toBe(0);
+      expect(row[q.columns.indexOf('Pi_U')]).toBeCloseTo(row[q.columns.indexOf('Pi_U_kerr')] + row[q.columns.indexOf('Pi_U_two_photon')], 12);
+    }
     // the figure tables: g/g_th and the sector gaps
     const fig = readFileSync(join(dir, 'figures', 'tp-gap.csv'), 'utf8');
     expect(fig).toMatch(/^N,g_tp,g_over_gth,gap,gap_even,gap_odd,converged$/m);
@@ -181,6 +198,7 @@ describe('two-photon studies on the pool', () => {
   it('figures: tp-ness and tp-gap by the figure engine, with the model in their provenance; `epstudio figures` writes them', async () => {
     const set = await renderFigureSet(dir, { formats: ['svg'] });
     expect(set.files.map((f) => f.name)).toEqual(['tp-ness.svg', 'tp-gap.svg']);
+    expect(readFileSync(join(dir, 'figures', 'tp-quench.csv'), 'utf8')).toMatch(/^N,g_i,g_f,t,n_over_N,Phi_over_N,S_W,Pi_J,Pi_d,Pi_U,Pi_U_kerr,Pi_U_two_photon,Pi_eta,G$/m);
     const [ness, gap] = set.files.map((f) => String(f.data));
     // provenance: the model kind and η₀; the NESS at N = 10 only (ε = 0.2 is another picture), the gap at N = 4
     expect(ness).toMatch(/model: kind=two-photon-kerr, kappa=0\.5, delta=0, u=1, eta0=0/);
