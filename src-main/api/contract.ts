@@ -332,7 +332,7 @@ export const METHODS = {
     z.object({
       dir,
       formats: z.array(z.enum(['svg', 'pdf', 'png'])).min(1).max(3).optional(),
-      figures: z.array(z.enum(['fig2', 'fig3', 'fig4', 'fig5', 'fig6', 'fig7', 'fig8', 'g-fig3', 'tp-ness', 'tp-gap'])).min(1).max(10).optional(),
+      figures: z.array(z.enum(['fig2', 'fig3', 'fig4', 'fig5', 'fig6', 'fig7', 'fig8', 'g-fig3', 'tp-ness', 'tp-gap', 'tp-quench'])).min(1).max(11).optional(),
       folder: name.optional(),
     }),
     z.object({ dir: z.string(), files: z.array(z.string()), missing: z.array(z.string()), seconds: z.number() }).nullable(),

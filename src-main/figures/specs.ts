@@ -90,7 +90,7 @@ export interface FigureSpec {
 }
 
 /** Figures the engine knows, in the order they are written. */
-export const FIGURE_NAMES = ['fig2', 'fig3', 'fig4', 'fig5', 'fig6', 'fig7', 'fig8', 'g-fig3', 'tp-ness', 'tp-gap'] as const;
+export const FIGURE_NAMES = ['fig2', 'fig3', 'fig4', 'fig5', 'fig6', 'fig7', 'fig8', 'g-fig3', 'tp-ness', 'tp-gap', 'tp-quench'] as const;
 export type FigureName = (typeof FIGURE_NAMES)[number];
 
 const QUENCH_Y: Record<string, { column: (t: LoadedTask) => number[]; label: (k: number) => string; title: string; nonNegative: boolean; eq: string }> = {
@@ -530,6 +530,65 @@ function tpGapFigure(data: StudyData): FigureSpec | null {
   };
 }
 
+/** Quenches of the two-photon model across its transition: ⟨a†a⟩/N, Π_d, Π_U against t, a column per g_f, a curve per N. */
+function tpQuenchFigure(data: StudyData): FigureSpec | null {
+  const tasks = byFigure(data, 'tp-quench', 'quench').filter((t) => t.planned.info.params.model === 'two-photon-kerr');
+  if (tasks.length === 0) return null;
+  const m = data.model;
+  const gth = twoPhotonThreshold(m);
+  const ru = rateUnit(m.kappa);
+  const p = (t: LoadedTask) => t.planned.info.params as { N: number; gInitial: number; gFinal: number; eps: number };
+  const Ns = [...new Set(tasks.map((t) => p(t).N))].sort((a, b) => a - b);
+  const groups = [...new Set(tasks.map((t) => `${p(t).gInitial}|${p(t).gFinal}|${p(t).eps}`))]
+    .map((k) => k.split('|').map(Number))
+    .sort((a, b) => a[1] - b[1] || a[0] - b[0] || a[2] - b[2]);
+  const rows: { label: string; y: (t: LoadedTask) => number[]; nonNegative: boolean }[] = [
+    { label: '⟨a†a⟩/N', y: (t) => column(t, 'n').map((v) => v / p(t).N), nonNegative: true },
+    { label: `Π_{d} [nat·${ru}]`, y: (t) => column(t, 'Pi_d'), nonNegative: true },
+    { label: `Π_{U} [nat·${ru}]`, y: (t) => column(t, 'Pi_U'), nonNegative: false },
+  ];
+  const panels: Panel[] = [];
+  rows.forEach((q, ri) =>
+    groups.forEach(([gI, gF, eps], gi) => {
+      const inGroup = tasks.filter((t) => p(t).gInitial === gI && p(t).gFinal === gF && p(t).eps === eps);
+      const tMax = Math.max(...inGroup.map((t) => column(t, 't').reduce((a, x) => Math.max(a, x), 0)));
+      const lines: Line[] = Ns.flatMap((N, k) => {
+        const t = inGroup.find((x) => p(x).N === N);
+        if (!t) return [];
+        const ts = column(t, 't'), ys = q.y(t);
+        return [{ ...curveStyle(k, Ns.length), legend: `N = ${fmtNum(N)}`, points: ts.map((x, j) => [x, ys[j]] as [number, number]).filter(([, y]) => Number.isFinite(y)) }];
+      });
+      panels.push({
+        tag: tag(ri * groups.length + gi),
+        title: ri === 0 ? `g: ${fmtNum(gI / gth)} → ${fmtNum(gF / gth)} g_{th}${eps ? `, ε = ${fmtNum(eps)}` : ''}` : '',
+        xLabel: timeLabel(m.kappa),
+        yLabel: q.label,
+        xDomain: [0, tMax],
+        yType: 'linear',
+        nonNegative: q.nonNegative,
+        lines,
+        hrefs: [],
+        vrefs: [],
+        bands: [],
+      });
+    }),
+  );
+  const legend: LegendItem[] = [twoPhotonModelText(data), ...Ns.map((N, i) => ({ ...curveStyle(i, Ns.length), label: `N = ${fmtNum(N)}`, kind: 'line' as const }))];
+  const cols = Math.min(3, groups.length);
+  return {
+    name: 'tp-quench',
+    title: 'Two-photon-driven Kerr resonator: quenches of g across the transition (photon number, Pi_d, Pi_U against t)',
+    widthIn: cols === 1 ? WIDTH_SINGLE_IN : WIDTH_DOUBLE_IN,
+    panelHeightIn: 1.6,
+    columns: cols,
+    panels,
+    legend,
+    provenance: provenanceOf(data, 'tp-quench', 'quenches of the two-photon pump g', tasks, plannedCount(data, 'tp-quench', 'quench'), `hbar = 1; t in units of ${timeUnit(m.kappa)}; g and rates in units of ${ru} (kappa = ${m.kappa}); entropies in nats; g_th = ${fmtNum(gth)}`, [
+      'model-layer quench (src-core/model/quench.ts): start in the NESS at g_i; Taylor propagator in the even parity sector at eps = 0; Pi_U summed over the Kerr and two-photon-drive terms',
+    ]),
+  };
+}
+
 /** The figures a study can make, in FIGURE_NAMES order (those without finished data are left out). */
 export function buildFigures(data: StudyData, only?: readonly string[]): FigureSpec[] {
   const want = (n: string) => !only || only.includes(n);
@@ -537,7 +596,7 @@ export function buildFigures(data: StudyData, only?: readonly string[]): FigureS
   for (const n of FIGURE_NAMES) {
     if (!want(n)) continue;
     const f =
-      n === 'fig2' ? fig2(data) : n === 'fig3' ? fig3(data) : n === 'g-fig3' ? gFig3(data) : n === 'tp-ness' ? tpNessFigure(data) : n === 'tp-gap' ? tpGapFigure(data) : quenchFigure(data, n);
+      n === 'fig2' ? fig2(data) : n === 'fig3' ? fig3(data) : n === 'g-fig3' ? gFig3(data) : n === 'tp-ness' ? tpNessFigure(data) : n === 'tp-gap' ? tpGapFigure(data) : n === 'tp-quench' ? tpQuenchFigure(data) : quenchFigure(data, n);
     if (f) out.push(f);
   }
   return out;

@@ -37,6 +37,9 @@ const value = (cheap: fc.Arbitrary<string>, wild = true) =>
 /** Junk for sizes, without 1e6: a valid N or point count of a million is honest minutes of work. */
 const sizeJunk = junk.filter((v) => v !== '1e6');
 
+/** Junk for a two-photon pump: without valid values large enough to be slow. */
+const gJunk = junk.filter((v) => !['3.5', '1e6', '1e-300'].includes(v));
+
 type FlagSpec = Record<string, fc.Arbitrary<string> | null>; // null: a flag without a value
 /** Flags shared by the Kerr commands: any double is cheap to reject or to compute with (within small N). */
 const KERR_MODEL: FlagSpec = { '--kappa': value(num(0.1, 2)), '--delta': value(num(-4, 4)), '--u': value(num(0.1, 3)) };
@@ -113,6 +116,29 @@ const COMMANDS: { name: string; weight: number; required: string[]; flags: FlagS
       '--nmax': value(int(2, 30), false),
       '--until-ness': null,
       '--csv': fc.constantFrom('out.csv', 'sub/out.csv'),
+    },
+  },
+  {
+    // the two-photon model's gap sweep (issue 15), with a few Kerr-only and Kerr flags mixed in; few points and small
+    // N keep each run short
+    // (--points and --g-to mostly given: the defaults, 91 pumps up to 2 g_th, are a legitimate minute of work)
+    name: 'gap-sweep',
+    weight: 2,
+    required: ['--N', '--model', '--points', '--g-to'],
+    flags: {
+      '--model': fc.constantFrom('two-photon-kerr', 'two-photon-kerr', 'two-photon-kerr', 'kerr', 'two-photon'),
+      '--N': fc.oneof(value(num(0.5, 2), false), fc.constantFrom('1,2', '1,,2')),
+      '--delta': fc.oneof({ weight: 8, arbitrary: num(-0.5, 0.5) }, { weight: 2, arbitrary: gJunk }), // Δ sets g_th and so the default --g-to
+      // pumps: junk but no large valid g (g = 3.5 at N = 4 is a legitimate 20-s gap, not a finding)
+      '--g-from': fc.oneof({ weight: 8, arbitrary: num(0, 0.5) }, { weight: 2, arbitrary: gJunk }),
+      '--g-to': fc.oneof({ weight: 8, arbitrary: num(0.5, 1) }, { weight: 2, arbitrary: gJunk }),
+      // ε > 0: the whole Liouvillian (no parity sectors), the dearer case
+      '--eps': fc.oneof({ weight: 6, arbitrary: fc.constantFrom('0', '0.1') }, { weight: 2, arbitrary: gJunk }),
+      '--eta0': value(num(0, 1)),
+      '--eps-from': value(num(0.5, 0.9)),
+      '--points': fc.oneof({ weight: 8, arbitrary: int(1, 2) }, { weight: 2, arbitrary: fc.constantFrom('0', '-1', 'x', '1.5', '', '1e9') }),
+      '--csv': fc.constantFrom('out.csv', 'sub/out.csv'),
+      '--json': null,
     },
   },
   { name: 'status', weight: 1, required: [], flags: { '--json': null } },
@@ -193,6 +219,7 @@ describe(`CLI flags: ${RUNS} generated argument vectors, in-process`, () => {
   const seen = { ok: 0, usage: 0, param: 0 };
   const sample: { args: string[]; status: number }[] = [];
   const time: Record<string, number> = {};
+  const okBy: Record<string, number> = {};
   const slowest = { ms: 0, args: '' };
 
   it('each ends in finite output (exit 0) or a usage/parameter error (exit 2) that names a flag', async () => {
@@ -208,6 +235,7 @@ describe(`CLI flags: ${RUNS} generated argument vectors, in-process`, () => {
           expect(r.stdout).not.toMatch(NON_FINITE);
           if (args.includes('--json') && r.stdout.trim().startsWith('{')) JSON.parse(r.stdout);
           seen.ok++;
+          okBy[args[0]] = (okBy[args[0]] ?? 0) + 1;
         } else if (r.error instanceof CommanderError) {
           expect([0, 2]).toContain(r.status);
           if (r.status === 2) expect(r.stderr).toMatch(/^epstudio: .*(option|argument|command|unknown|too many|missing)/is);
@@ -233,7 +261,7 @@ describe(`CLI flags: ${RUNS} generated argument vectors, in-process`, () => {
     expect(seen.ok).toBeGreaterThan(RUNS / 20);
     expect(seen.usage).toBeGreaterThan(RUNS / 50);
     expect(seen.param).toBeGreaterThan(RUNS / 20);
-    console.log(`fuzz-cli: ${RUNS} inputs: ${seen.ok} succeeded, ${seen.usage} usage errors, ${seen.param} parameter errors`);
+    console.log(`fuzz-cli: ${RUNS} inputs: ${seen.ok} succeeded (${JSON.stringify(okBy)}), ${seen.usage} usage errors, ${seen.param} parameter errors`);
     console.log(`fuzz-cli: ms per command ${JSON.stringify(Object.fromEntries(Object.entries(time).map(([k, v]) => [k, Math.round(v)])))}; slowest ${slowest.ms.toFixed(0)} ms: ${slowest.args}`);
   }, 120_000);
 

@@ -100,6 +100,7 @@ const presets = [
     tasks: [
       { kind: 'ness-sweep', method: 'fock', entropy: false, N: [5], g: [0.1, 0.2], eps: 0.1, K: 30 },
       { kind: 'gap-sweep', N: [5, 10], g: { from: 0, to: 1, points: 11 }, eps: 0 },
+      { kind: 'quench', N: [5], gInitial: 0.25, gFinal: [0.5, 1], eps: 0, tMax: 1, dt: 0.5, untilNess: 1e-6 },
       { kind: 'gaussian-sweep', preset: 'cavity-om', x: [1] },
     ],
   },

@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { ParameterError } from '../../../src-core/validation.js';
 
-const FIGURES = ['fig2', 'fig3', 'fig4', 'fig5', 'fig6', 'fig7', 'fig8', 'g-fig3', 'tp-ness', 'tp-gap'];
+const FIGURES = ['fig2', 'fig3', 'fig4', 'fig5', 'fig6', 'fig7', 'fig8', 'g-fig3', 'tp-ness', 'tp-gap', 'tp-quench'];
 const FORMATS = ['svg', 'pdf', 'png'];
 
 /** A comma-separated list of words from `allowed` (no empties, no duplicates). */

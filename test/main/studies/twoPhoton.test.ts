@@ -197,7 +197,8 @@ describe('two-photon studies on the pool', () => {
 
   it('figures: tp-ness and tp-gap by the figure engine, with the model in their provenance; `epstudio figures` writes them', async () => {
     const set = await renderFigureSet(dir, { formats: ['svg'] });
-    expect(set.files.map((f) => f.name)).toEqual(['tp-ness.svg', 'tp-gap.svg']);
+    expect(set.files.map((f) => f.name)).toEqual(['tp-ness.svg', 'tp-gap.svg', 'tp-quench.svg']);
+    expect(String(set.files[2].data)).toContain('(a) g: 0.5 → 1.5 g');
     expect(readFileSync(join(dir, 'figures', 'tp-quench.csv'), 'utf8')).toMatch(/^N,g_i,g_f,t,n_over_N,Phi_over_N,S_W,Pi_J,Pi_d,Pi_U,Pi_U_kerr,Pi_U_two_photon,Pi_eta,G$/m);
     const [ness, gap] = set.files.map((f) => String(f.data));
     // provenance: the model kind and η₀; the NESS at N = 10 only (ε = 0.2 is another picture), the gap at N = 4
