@@ -159,21 +159,15 @@ const MODEL_RULES: Record<ModelKind, Partial<Record<'kappa' | 'delta' | 'u' | 'e
   kerr: { kappa: KERR_RULES.kappa, delta: KERR_RULES.delta, u: KERR_RULES.u },
   'two-photon-kerr': { kappa: TWO_PHOTON_KERR_RULES.kappa, delta: TWO_PHOTON_KERR_RULES.delta, u: TWO_PHOTON_KERR_RULES.u, eta0: TWO_PHOTON_KERR_RULES.eta0 },
 };
-const either = (a: NumberRule, b: NumberRule): NumberRule => ({
-  min: Math.min(a.min ?? -Infinity, b.min ?? -Infinity),
-  max: Math.max(a.max ?? Infinity, b.max ?? Infinity),
-  // the looser bound: exclusive only where both are exclusive at the same value
-  exclusiveMin: (a.min ?? -Infinity) === (b.min ?? -Infinity) ? !!(a.exclusiveMin && b.exclusiveMin) : ((a.min ?? -Infinity) < (b.min ?? -Infinity) ? a : b).exclusiveMin,
-  exclusiveMax: (a.max ?? Infinity) === (b.max ?? Infinity) ? !!(a.exclusiveMax && b.exclusiveMax) : ((a.max ?? Infinity) > (b.max ?? Infinity) ? a : b).exclusiveMax,
-});
 
 const Model = z.strictObject(
   {
     kind: z.enum(MODEL_KINDS, { error: `one of ${MODEL_KINDS.join(', ')}` }).optional(),
-    kappa: rnum(either(KERR_RULES.kappa, TWO_PHOTON_KERR_RULES.kappa)).optional(),
-    delta: rnum(either(KERR_RULES.delta, TWO_PHOTON_KERR_RULES.delta)).optional(),
-    u: rnum(either(KERR_RULES.u, TWO_PHOTON_KERR_RULES.u)).optional(),
-    eta0: rnum(TWO_PHOTON_KERR_RULES.eta0).optional(),
+    // numbers here; each kind's range is checked by checkModelFields (so a Kerr κ = 0 gets the Kerr rule's message)
+    kappa: rnum({}).optional(),
+    delta: rnum({}).optional(),
+    u: rnum({}).optional(),
+    eta0: rnum({}).optional(),
   },
   { error: 'an object { kind?, kappa, delta, u } (kind two-photon-kerr also takes eta0)' },
 );
