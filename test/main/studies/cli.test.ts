@@ -24,7 +24,7 @@ describe('study CLI', () => {
     const r = cli('presets');
     expect(r.status).toBe(0);
     const names = r.stdout.trim().split('\n').map((l) => l.split(/\s+/)[0]);
-    expect(names).toEqual(['kerr-quench-paper', 'kerr-quench-demo', 'extended', 'gaussian-fig3']);
+    expect(names).toEqual(['kerr-quench-paper', 'kerr-quench-demo', 'extended', 'gaussian-fig3', 'two-photon-ness', 'two-photon-gap', 'two-photon-quench']);
   });
 
   it('runs kerr-quench-demo end to end; status; export to HDF5 and read it back', async () => {
