@@ -9,7 +9,7 @@ import { gaussianNess, type GaussianNess } from '../../src-core/gaussian/ness.js
 import { criticalCoupling, type CriticalCoupling } from '../../src-core/gaussian/stability.js';
 import { couplingFrom, gaussianSweep, sweepLimit } from '../../src-core/gaussian/sweep.js';
 import { frequencyGrid, outputSpectrum, toAngular } from '../../src-core/gaussian/spectrum.js';
-import { BEC_WORKING_POINT, becGammaBAssumption } from '../../src-core/gaussian/conventions.js';
+import { BEC_WORKING_POINT, becGammaBAssumption, RATE_CONVENTION_TEXT, rateFactor, type RateConvention } from '../../src-core/gaussian/conventions.js';
 import type { FitResult } from '../../src-core/gaussian/fit.js';
 import type { SpectrumData } from '../../src-core/gaussian/spectrumText.js';
 import type { ChartData } from '../lib/series.js';
@@ -32,6 +32,8 @@ export interface GaussianForm {
   theta: number;
   /** Points of the Fig. 3 curves. */
   points: number;
+  /** How κ_a and γ_b are entered: the seed's amplitude rates, or measured linewidths (FWHM = 2 × amplitude rate). */
+  rates: RateConvention;
 }
 
 /** The numeric fields of the form. */
@@ -76,6 +78,7 @@ export function formFromPreset(id: PresetId): GaussianForm {
     coupling: pr.example,
     theta: pr.theta,
     points: 400,
+    rates: 'amplitude',
   };
 }
 
@@ -112,9 +115,9 @@ export function evaluate(f: GaussianForm): Evaluation {
   if (errors.length) return { errors, variable };
   const base: GaussianParams = {
     omegaA: f.omegaA_MHz * TWO_PI * 1e6,
-    kappaA: f.kappaA_kHz * TWO_PI * 1e3,
+    kappaA: f.kappaA_kHz * TWO_PI * 1e3 * rateFactor(f.rates),
     omegaB: f.omegaB_kHz * TWO_PI * 1e3,
-    gammaB: f.gammaB_Hz * TWO_PI,
+    gammaB: f.gammaB_Hz * TWO_PI * rateFactor(f.rates),
     Tb: f.Tb_K,
     chiB: f.chiB_kHz * TWO_PI * 1e3,
     g: 0,
@@ -163,6 +166,7 @@ export function fig3Charts(f: GaussianForm, ev: Evaluation): { pi: ChartData; mu
     pi: {
       ...common,
       id: `gaussian-fig3-Pi_s-${f.preset}`,
+      meta: gaussianMeta(f),
       title: `Entropy production Π_s = μ_a + μ_b (seed 004 Eq. 4, Fig. 3), ${f.preset}`,
       yLabel: `entropy rate (${pi.unit})`,
       series: [
@@ -174,6 +178,7 @@ export function fig3Charts(f: GaussianForm, ev: Evaluation): { pi: ChartData; mu
     muB: {
       ...common,
       id: `gaussian-fig3-mu_b-${f.preset}`,
+      meta: gaussianMeta(f),
       title: `Inset: μ_b (flow to the ${f.preset === 'cavity-om' ? 'mechanical' : 'atomic'} bath; < 0 is cooling)`,
       yLabel: `μ_b (${mb.unit})`,
       series: [{ label: 'μ_b', values: Array.from(s.mu_b, (v) => v / mb.factor), color: 2 }],
@@ -205,6 +210,7 @@ export function spectrumChart(f: GaussianForm, ev: Evaluation, measured?: Spectr
   if (measured && fit) series.push({ label: 'fitted model', values: order.map((i) => fit.model[i]), color: 3 });
   return {
     id: `gaussian-spectrum-${f.preset}`,
+    meta: gaussianMeta(f),
     title: `Output-field homodyne spectrum, θ = ${+f.theta.toFixed(3)} rad (input–output theory; seed 004 Fig. 2)`,
     xLabel: 'frequency f [Hz]',
     xKey: 'frequency',
@@ -228,6 +234,7 @@ export function residualChart(f: GaussianForm, measured: SpectrumData, fit: FitR
   });
   return {
     id: `gaussian-residuals-${f.preset}`,
+    meta: gaussianMeta(f),
     title: `Fit residuals (χ²/dof = ${+fit.chi2_dof.toPrecision(4)})`,
     xLabel: 'frequency f [Hz]',
     xKey: 'frequency',
@@ -270,18 +277,43 @@ export function fmt(v: number, digits = 5): string {
 export function gammaBNote(f: GaussianForm, ev: Evaluation): { assumed: boolean; text: string } | undefined {
   if (f.preset !== 'cavity-bec' || !ev.base) return undefined;
   const presetHz = PRESETS['cavity-bec'].params.gammaB / TWO_PI;
-  const assumed = Math.abs(f.gammaB_Hz - presetHz) <= 1e-9 * presetHz;
-  const a = becGammaBAssumption(ev.base, 'amplitude');
+  const assumed = Math.abs(f.gammaB_Hz * rateFactor(f.rates) - presetHz) <= 1e-9 * presetHz;
+  const a = becGammaBAssumption(ev.base, f.rates);
+  const kind = f.rates === 'fwhm' ? ' (FWHM)' : '';
   const bal = a.gamma_b_balanced_over_2pi_hz;
   const balText =
     bal === null
       ? `no γ_b/2π in 1 Hz … 100 kHz gives μ_a = μ_b at (g/g_cr)² = ${BEC_WORKING_POINT}`
-      : `μ_a = μ_b at (g/g_cr)² = ${BEC_WORKING_POINT}, as the seed reports, needs γ_b/2π ≈ ${bal.toFixed(0)} Hz`;
+      : `μ_a = μ_b at (g/g_cr)² = ${BEC_WORKING_POINT}, as the seed reports, needs γ_b/2π ≈ ${bal.toFixed(0)} Hz${kind}`;
   return assumed
-    ? { assumed, text: `γ_b/2π = ${+presetHz.toPrecision(6)} Hz is an assumption: the seed does not give it. ${balText}. Set it, or fit it to a spectrum (γ_b free).` }
-    : { assumed, text: `γ_b/2π = ${+f.gammaB_Hz.toPrecision(6)} Hz as entered. ${balText}.` };
+    ? { assumed, text: `γ_b/2π = ${+f.gammaB_Hz.toPrecision(6)} Hz${kind} is an assumption: the seed does not give it. ${balText}. Set it, or fit it to a spectrum (γ_b free).` }
+    : { assumed, text: `γ_b/2π = ${+f.gammaB_Hz.toPrecision(6)} Hz${kind} as entered. ${balText}.` };
 }
 
-/** The rate convention of this panel, stated where the rates are entered (amplitude rates, as in the seed). */
-export const RATE_CONVENTION_NOTE =
-  'κ_a and γ_b are the seed’s amplitude rates (a mode left alone decays as e^{−κt}); a measured linewidth (FWHM) is twice the amplitude rate.';
+/** The rate convention, stated where the rates are entered and in every chart export. */
+export const RATE_CONVENTION_NOTE: Readonly<Record<RateConvention, string>> = Object.freeze({
+  amplitude: 'κ_a and γ_b are entered as the seed’s amplitude rates (a mode left alone decays as e^{−κt}); a measured linewidth (FWHM) is twice that.',
+  fwhm: 'κ_a and γ_b are entered as measured linewidths (FWHM); the model uses the amplitude rates FWHM/2 (seed’s convention).',
+});
+
+/** The form with κ_a and γ_b shown in convention c (the same physical rates: only the numbers shown change). */
+export function withRates(f: GaussianForm, c: RateConvention): GaussianForm {
+  const k = rateFactor(f.rates) / rateFactor(c);
+  const r = (v: number) => +(v * k).toPrecision(12);
+  return { ...f, rates: c, kappaA_kHz: r(f.kappaA_kHz), gammaB_Hz: r(f.gammaB_Hz) };
+}
+
+/** Provenance of the panel's charts: the model as entered, with the rate convention (README: every output says it). */
+export function gaussianMeta(f: GaussianForm): Record<string, string | number> {
+  return {
+    model: `seed 004 two coupled oscillators, preset ${f.preset}, damping ${f.damping}`,
+    rate_convention: RATE_CONVENTION_TEXT[f.rates],
+    omega_a_over_2pi_MHz: f.omegaA_MHz,
+    kappa_a_over_2pi_kHz: f.kappaA_kHz,
+    omega_b_over_2pi_kHz: f.omegaB_kHz,
+    gamma_b_over_2pi_Hz: f.gammaB_Hz,
+    T_b_K: f.Tb_K,
+    chi_b_over_2pi_kHz: f.chiB_kHz,
+    ...(f.preset === 'cavity-bec' ? { gamma_b_note: 'the cavity-BEC preset γ_b is an assumption (not given in the seed)' } : {}),
+  };
+}

@@ -6,7 +6,7 @@ import { gaussianNess } from '../../../src-core/gaussian/ness.js';
 import { criticalCoupling } from '../../../src-core/gaussian/stability.js';
 import { gaussianSweep } from '../../../src-core/gaussian/sweep.js';
 import { outputSpectrum } from '../../../src-core/gaussian/spectrum.js';
-import { evaluate, fig3Charts, formFromPreset, gammaBNote, residualChart, spectrumChart } from '../../../src-renderer/gaussian/gaussianModel.js';
+import { evaluate, fig3Charts, formFromPreset, gammaBNote, gaussianMeta, residualChart, spectrumChart, withRates } from '../../../src-renderer/gaussian/gaussianModel.js';
 
 describe('Gaussian panel model', () => {
   it('a preset round-trips through the form units (ν/2π in MHz, kHz, Hz) to the engine parameters', () => {
@@ -106,5 +106,24 @@ describe('Gaussian panel model', () => {
     const mine = gammaBNote({ ...f, gammaB_Hz: 700 }, evaluate({ ...f, gammaB_Hz: 700 }))!;
     expect(mine.assumed).toBe(false);
     expect(mine.text).toMatch(/700 Hz as entered/);
+  });
+
+  it('rates as linewidths (FWHM): the same physics as amplitude rates of half the value, and every chart says which', () => {
+    const a = formFromPreset('cavity-bec');
+    const w = withRates(a, 'fwhm');
+    expect(w.kappaA_kHz).toBeCloseTo(2 * a.kappaA_kHz, 9);
+    expect(w.gammaB_Hz).toBeCloseTo(2 * a.gammaB_Hz, 9);
+    const ea = evaluate(a), ew = evaluate(w);
+    expect(ew.params!.kappaA).toBeCloseTo(ea.params!.kappaA, 6);
+    expect(ew.params!.gammaB).toBeCloseTo(ea.params!.gammaB, 9);
+    expect(ew.ness!.Pi_s).toBeCloseTo(ea.ness!.Pi_s, 6);
+    // The preset's γ_b is still recognised as the assumption when shown as a linewidth, and the balance γ_b doubles.
+    const na = gammaBNote(a, ea)!, nw = gammaBNote(w, ew)!;
+    expect(nw.assumed).toBe(true);
+    const hz = (t: string) => Number(/≈ (\d+) Hz/.exec(t)![1]);
+    expect(Math.abs(hz(nw.text) - 2 * hz(na.text))).toBeLessThanOrEqual(1);
+    expect(withRates(w, 'amplitude').gammaB_Hz).toBeCloseTo(a.gammaB_Hz, 9);
+    expect(String(gaussianMeta(w).rate_convention)).toMatch(/FWHM/);
+    expect(fig3Charts(w, ew)!.pi.meta!.rate_convention).toBe(gaussianMeta(w).rate_convention);
   });
 });
