@@ -75,6 +75,8 @@ export interface KerrFitResult {
   /** The model's <a> and <a†a> (Fock NESS; the exact Drummond–Walls values beside them as a check). */
   moments: { a_re: number; a_im: number; n: number; n_exact: number };
   K: number;
+  /** The fitted NESS ρ in K Fock levels (before the detector's loss): its Q is the model's outcome density for η = 1. */
+  rho: ComplexMatrix;
   topPopulation: number;
   M: number;
   efficiency: number;
@@ -408,7 +410,7 @@ export function fitKerrNess(x: Float64Array, y: Float64Array, opts: KerrFitOptio
       sigma, covariance, free, logLikelihood: bm.logL(p0) - bm.lnArea, iterations, converged: r.converged,
       model, modelSigma,
       moments: { a_re: q0.a_re as number, a_im: q0.a_im as number, n: q0.n as number, n_exact: exact.n },
-      K: Kf, topPopulation: top, M, efficiency: eta, kappa, correlation,
+      K: Kf, rho: rho0, topPopulation: top, M, efficiency: eta, kappa, correlation,
       errorMethod: 'inverse observed information (Hessian of −ln L at the optimum; derivatives of the NESS ρ by central finite differences, exact chain rule through ρ → p_b)',
       goodnessOfFit: gof,
       warnings,

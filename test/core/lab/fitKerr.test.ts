@@ -48,6 +48,8 @@ describe('fitKerrNess: N = 5, ε = 1.1 (seed values κ = 0.5, Δ = −2, u = 1)'
       expect(r.moments.n).toBeCloseTo(r.moments.n_exact, 8);
       expect(r.topPopulation).toBeLessThan(1e-6);
       expect(r.goodnessOfFit.pValue).toBeGreaterThan(1e-3);
+      expect(r.rho.K).toBe(r.K);
+      expect(kerrObservables(r.rho, { ...P, eps: r.params.eps }).S_W).toBeCloseTo(r.model.S_W, 10);
     }
     expect(Math.max(...z.map(Math.abs))).toBeLessThan(3);
     expect(z.filter((v) => Math.abs(v) > 2).length).toBeLessThanOrEqual(1);
