@@ -7,7 +7,7 @@
  * runner (CLI, tests, bench): rows in QUENCH_COLUMNS order, every state checked for trace, Hermiticity and truncation.
  */
 import { hermiticityError, trace, type ComplexMatrix } from '../linalg/complexMatrix.js';
-import { kerrObservables } from '../phaseSpace/observables.js';
+import { kerrObservables, type KerrObservablesResult } from '../phaseSpace/observables.js';
 import { checkNumber, ParameterError } from '../validation.js';
 import { KERR_RULES, validateKerrParams, type KerrParams } from './model.js';
 import { propagateInterval, type PropagateStats } from './propagate.js';
@@ -409,20 +409,43 @@ export class NessCache {
   }
 }
 
-/** Serial runner: all samples with every observable. onSample(i, row, ρ, info) is called after each sample. */
-export function runQuench(
-  spec: QuenchSpec,
-  onSample?: (i: number, row: QuenchRow, rho: ComplexMatrix, info: SampleInfo) => void,
-  opts: RunQuenchOptions = {},
-): QuenchResult {
-  const plan = planQuench(spec);
+type NessObservables = Pick<KerrObservables, (typeof NESS_OBSERVABLES)[number]> & { grid: PolarGrid };
+
+/** What a model's quench gives the shared sampling loop (sampleQuench): its states, observables and rows. */
+export interface QuenchSampler<O extends NessObservables> {
+  times: ArrayLike<number>;
+  samples: number;
+  /** κ of the final model (the unit of the NESS distance's rates). */
+  kappa: number;
+  initialState(): ComplexMatrix;
+  /** ρ one sample interval later (the basis adapted), with the K changes made on the way. */
+  advance(rho: ComplexMatrix, stats: PropagateStats): { rho: ComplexMatrix; changes: Omit<KChange, 'sample'>[] };
+  /** Observables of sample i (i = 0: the pre-quench state under the pre-quench model). */
+  observe(rho: ComplexMatrix, i: number): O;
+  row(t: number, o: O): number[];
+  /** The NESS after the quench and its observables in basis K (untilNess only). */
+  ness(K: number): { rho: ComplexMatrix; o: Pick<KerrObservables, (typeof NESS_OBSERVABLES)[number]> };
+}
+
+export type SampledQuench = Omit<QuenchResult, 'plan' | 'columns'>;
+
+/**
+ * The sample loop every quench shares (Kerr here, the model layer's in model/quench.ts): propagate, check the state
+ * (trace, Hermiticity, truncation guard), observe, compare with the NESS when running until it. The order of the
+ * operations is the determinism contract of resume: do not reorder.
+ */
+export function sampleQuench<O extends NessObservables>(
+  q: QuenchSampler<O>,
+  onSample: ((i: number, row: number[], rho: ComplexMatrix, info: SampleInfo) => void) | undefined,
+  opts: Pick<RunQuenchOptions, 'guard' | 'traceTol' | 'untilNess'>,
+): SampledQuench {
   const traceTol = opts.traceTol ?? 1e-8;
   const stats: PropagateStats = { steps: 0, rejected: 0, evaluations: 0 };
   const timing = { initialState: 0, propagation: 0, observables: 0, ness: 0 };
   let t0 = now();
-  let rho = quenchInitialState(plan);
+  let rho = q.initialState();
   timing.initialState = now() - t0;
-  const rows: QuenchRow[] = [];
+  const rows: number[][] = [];
   const Ks: number[] = [];
   const changes: KChange[] = [];
   let discarded = 0;
@@ -430,15 +453,12 @@ export function runQuench(
   let grid: PolarGrid | undefined;
   const gridMax: PolarGrid = { radialNodes: 0, angles: 0, rMax: 0 };
   const until = opts.untilNess;
-  const nessCache = until ? new NessCache(plan.final) : null;
-  // the slow modes share the untilNess reference NESS (the same solve either way: nessDensityMatrix(final, K))
-  const slow = opts.slowModes === false ? null : new SlowModeCache(plan.final, nessCache ? (K) => nessCache.get(K).rho : undefined);
   const eta = until ? new NessEta(until.tol, until.gap ?? null) : null;
   let ness: QuenchResult['ness'];
-  for (let i = 0; i < plan.samples; i++) {
+  for (let i = 0; i < q.samples; i++) {
     if (i > 0) {
       t0 = now();
-      const r = advanceQuench(rho, plan.final, plan.spec.dt, plan.rtol, plan.adaptive, stats, slow);
+      const r = q.advance(rho, stats);
       rho = r.rho;
       for (const c of r.changes) {
         changes.push({ sample: i, ...c });
@@ -446,7 +466,7 @@ export function runQuench(
       }
       timing.propagation += now() - t0;
     }
-    const t = plan.times[i];
+    const t = q.times[i];
     const tr = trace(rho);
     const trErr = Math.hypot(tr.re - 1, tr.im);
     if (!(trErr <= traceTol)) throw new Error(`quench: |tr ρ − 1| = ${trErr.toExponential(2)} at t = ${t} (integration failed)`);
@@ -454,21 +474,21 @@ export function runQuench(
     maxHerm = Math.max(maxHerm, hermiticityError(rho));
     maxTop = Math.max(maxTop, guardTruncation(rho, { ...opts.guard, where: `t = ${t}` }));
     t0 = now();
-    const o = kerrObservables(rho, i === 0 ? plan.initial : plan.final);
+    const o = q.observe(rho, i);
     timing.observables += now() - t0;
     grid ??= o.grid;
     gridMax.radialNodes = Math.max(gridMax.radialNodes, o.grid.radialNodes);
     gridMax.angles = Math.max(gridMax.angles, o.grid.angles);
     gridMax.rMax = Math.max(gridMax.rMax, o.grid.rMax);
-    const row: QuenchRow = [t, o.a_re, o.a_im, o.n, o.S_W, o.Pi_J, o.Pi_ext, o.Pi_d, o.Pi_U, o.Phi, o.Phi_ext, o.Phi_q, o.G];
+    const row = q.row(t, o);
     rows.push(row);
     Ks.push(rho.K);
     const info: SampleInfo = { K: rho.K, maxTopPopulation: maxTop };
     let arrived = false;
     if (until && i > 0) {
       t0 = now();
-      const ref = nessCache!.get(rho.K);
-      const d = nessDistance(rho, o, ref.rho, ref.o, plan.final.kappa);
+      const ref = q.ness(rho.K);
+      const d = nessDistance(rho, o, ref.rho, ref.o, q.kappa);
       timing.ness += now() - t0;
       const e = eta!.add(t, d.distance);
       Object.assign(info, { distance: d.distance, worst: d.worst, tArrive: e.tArrive, rate: e.rate });
@@ -479,8 +499,6 @@ export function runQuench(
     if (arrived) break;
   }
   return {
-    plan,
-    columns: QUENCH_COLUMNS,
     rows,
     maxTopPopulation: maxTop,
     maxTraceError: maxTr,
@@ -494,4 +512,31 @@ export function runQuench(
     ...(ness && { ness }),
     timing,
   };
+}
+
+/** Serial runner: all samples with every observable. onSample(i, row, ρ, info) is called after each sample. */
+export function runQuench(
+  spec: QuenchSpec,
+  onSample?: (i: number, row: QuenchRow, rho: ComplexMatrix, info: SampleInfo) => void,
+  opts: RunQuenchOptions = {},
+): QuenchResult {
+  const plan = planQuench(spec);
+  const nessCache = opts.untilNess ? new NessCache(plan.final) : null;
+  // the slow modes share the untilNess reference NESS (the same solve either way: nessDensityMatrix(final, K))
+  const slow = opts.slowModes === false ? null : new SlowModeCache(plan.final, nessCache ? (K) => nessCache.get(K).rho : undefined);
+  const r = sampleQuench<KerrObservablesResult>(
+    {
+      times: plan.times,
+      samples: plan.samples,
+      kappa: plan.final.kappa,
+      initialState: () => quenchInitialState(plan),
+      advance: (rho, stats) => advanceQuench(rho, plan.final, plan.spec.dt, plan.rtol, plan.adaptive, stats, slow),
+      observe: (rho, i) => kerrObservables(rho, i === 0 ? plan.initial : plan.final),
+      row: (t, o) => [t, o.a_re, o.a_im, o.n, o.S_W, o.Pi_J, o.Pi_ext, o.Pi_d, o.Pi_U, o.Phi, o.Phi_ext, o.Phi_q, o.G],
+      ness: (K) => nessCache!.get(K),
+    },
+    onSample,
+    opts,
+  );
+  return { plan, columns: QUENCH_COLUMNS, ...r };
 }

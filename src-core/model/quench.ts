@@ -17,12 +17,12 @@
  *                    Φ, Φ_ext and Φ_q are those of 2κD[a] alone and two-photon loss is reported as this one total;
  *                    the balance reads dS_W/dt = Π_U + Π_J − Φ + Π_eta.
  */
-import { hermiticityError, trace, type ComplexMatrix } from '../linalg/complexMatrix.js';
+import type { ComplexMatrix } from '../linalg/complexMatrix.js';
 import { modelNess } from '../kerr/steadyState.js';
-import { NessEta, nessDistance, QUENCH_LIMITS, type KChange, type SampleInfo } from '../kerr/quench.js';
+import { QUENCH_LIMITS, sampleQuench, type KChange, type SampleInfo } from '../kerr/quench.js';
 import type { PropagateStats } from '../kerr/propagate.js';
 import {
-  adaptiveTargetK, DEFAULT_ADAPTIVE_K, embedRho, growStep, guardTruncation, tailPopulation, truncateRho,
+  adaptiveTargetK, DEFAULT_ADAPTIVE_K, embedRho, growStep, tailPopulation, truncateRho,
   type AdaptiveKPolicy, type GuardOptions,
 } from '../kerr/truncation.js';
 import { QUENCH_COLUMNS, type PolarGrid } from '../kerr/types.js';
@@ -246,91 +246,34 @@ export interface RunModelQuenchOptions {
   balance?: boolean;
 }
 
-const now = (): number => (globalThis as { performance?: { now(): number } }).performance?.now() ?? Date.now();
-
-/** Serial runner (CLI, tests, bench): rows in MODEL_QUENCH_COLUMNS order, every state checked. */
+/** Serial runner (CLI, tests, bench): rows in MODEL_QUENCH_COLUMNS order, every state checked (the Kerr quench's loop). */
 export function runModelQuench(
   spec: ModelQuenchSpec,
   onSample?: (i: number, row: ModelQuenchRow, rho: ComplexMatrix, info: SampleInfo) => void,
   opts: RunModelQuenchOptions = {},
 ): ModelQuenchResult {
   const plan = planModelQuench(spec);
-  const traceTol = opts.traceTol ?? 1e-8;
-  const stats: PropagateStats = { steps: 0, rejected: 0, evaluations: 0 };
-  const timing = { initialState: 0, propagation: 0, observables: 0, ness: 0 };
-  let t0 = now();
-  let rho = modelQuenchInitialState(plan);
-  timing.initialState = now() - t0;
-  const rows: ModelQuenchRow[] = [], Ks: number[] = [], changes: KChange[] = [];
   const dS_W: number[] | undefined = opts.balance ? [] : undefined;
-  let discarded = 0, maxTop = 0, maxTr = 0, maxHerm = 0;
-  let grid: PolarGrid | undefined;
-  const gridMax: PolarGrid = { radialNodes: 0, angles: 0, rMax: 0 };
-  const until = opts.untilNess;
-  const nessCache = until ? new ModelNessCache(plan.finalModel, plan.final.N) : null;
-  const eta = until ? new NessEta(until.tol, until.gap ?? null) : null;
-  let ness: ModelQuenchResult['ness'];
-  for (let i = 0; i < plan.samples; i++) {
-    if (i > 0) {
-      t0 = now();
-      const r = advanceModelQuench(rho, plan.finalModel, plan.spec.dt, plan.rtol, plan.adaptive, stats);
-      rho = r.rho;
-      for (const c of r.changes) {
-        changes.push({ sample: i, ...c });
-        discarded += c.discarded;
-      }
-      timing.propagation += now() - t0;
-    }
-    const t = plan.times[i];
-    const tr = trace(rho);
-    const trErr = Math.hypot(tr.re - 1, tr.im);
-    if (!(trErr <= traceTol)) throw new Error(`quench: |tr ρ − 1| = ${trErr.toExponential(2)} at t = ${t} (integration failed)`);
-    maxTr = Math.max(maxTr, trErr);
-    maxHerm = Math.max(maxHerm, hermiticityError(rho));
-    maxTop = Math.max(maxTop, guardTruncation(rho, { ...opts.guard, where: `t = ${t}` }));
-    t0 = now();
-    // t = 0: the pre-quench state under the pre-quench model (its NESS: balance 0); after: the final model
-    const model = i === 0 ? plan.initialModel : plan.finalModel;
-    const o = modelQuenchObservables(rho, model, plan.final.N, { balance: opts.balance });
-    timing.observables += now() - t0;
-    if (dS_W) dS_W.push(o.dS_W);
-    grid ??= o.grid;
-    gridMax.radialNodes = Math.max(gridMax.radialNodes, o.grid.radialNodes);
-    gridMax.angles = Math.max(gridMax.angles, o.grid.angles);
-    gridMax.rMax = Math.max(gridMax.rMax, o.grid.rMax);
-    const row = modelQuenchRow(t, o);
-    rows.push(row);
-    Ks.push(rho.K);
-    const info: SampleInfo = { K: rho.K, maxTopPopulation: maxTop };
-    let arrived = false;
-    if (until && i > 0) {
-      t0 = now();
-      const ref = nessCache!.get(rho.K);
-      const d = nessDistance(rho, o, ref.rho, ref.o, plan.final.kappa);
-      timing.ness += now() - t0;
-      const e = eta!.add(t, d.distance);
-      Object.assign(info, { distance: d.distance, worst: d.worst, tArrive: e.tArrive, rate: e.rate });
-      arrived = d.distance <= until.tol;
-      ness = { reached: arrived, distance: d.distance, worst: d.worst, gap: until.gap ?? null, tFinal: t };
-    }
-    onSample?.(i, row, rho, info);
-    if (arrived) break;
-  }
-  return {
-    plan,
-    columns: MODEL_QUENCH_COLUMNS,
-    rows,
-    maxTopPopulation: maxTop,
-    maxTraceError: maxTr,
-    maxHermiticityError: maxHerm,
-    grid: grid!,
-    gridMax,
-    stats,
-    Ks,
-    changes,
-    discarded,
-    ...(dS_W && { dS_W }),
-    ...(ness && { ness }),
-    timing,
-  };
+  const nessCache = opts.untilNess ? new ModelNessCache(plan.finalModel, plan.final.N) : null;
+  const r = sampleQuench<ModelQuenchObservables>(
+    {
+      times: plan.times,
+      samples: plan.samples,
+      kappa: plan.final.kappa,
+      initialState: () => modelQuenchInitialState(plan),
+      advance: (rho, stats) => advanceModelQuench(rho, plan.finalModel, plan.spec.dt, plan.rtol, plan.adaptive, stats),
+      observe: (rho, i) => {
+        // t = 0: the pre-quench state under the pre-quench model (its NESS: balance 0); after: the final model
+        const o = modelQuenchObservables(rho, i === 0 ? plan.initialModel : plan.finalModel, plan.final.N, { balance: opts.balance });
+        if (dS_W) dS_W.push(o.dS_W);
+        return o;
+      },
+      row: modelQuenchRow,
+      ness: (K) => nessCache!.get(K),
+    },
+    onSample,
+    opts,
+  );
+  const { ness, timing, ...head } = r;
+  return { plan, columns: MODEL_QUENCH_COLUMNS, ...head, ...(dS_W && { dS_W }), ...(ness && { ness }), timing };
 }
