@@ -6,10 +6,9 @@
 // Static imports are the light ones; each command imports its engine modules itself (cold start, issue 12:
 // `meanfield` must not load the propagator, `steady` not the quench, `--method exact` not the Fock solver).
 import type { KerrParams } from '../../../src-core/kerr/model.js';
-import type { QuenchSpec, SampleInfo } from '../../../src-core/kerr/quench.js';
+import type { QuenchSpec } from '../../../src-core/kerr/quench.js';
 import type { ComplexMatrix } from '../../../src-core/linalg/complexMatrix.js';
 import { checkNumber, ParameterError } from '../../../src-core/validation.js';
-import { VERSION } from '../../version.js';
 import { kerrParamsFrom } from '../kerrOptions.js';
 import type { METHODS } from '../commands/kerr.js';
 import { assertFiniteResult, printJson } from '../output.js';
@@ -227,13 +226,10 @@ const UNTIL_NESS_TOL = 1e-6;
 export async function quench(o: ModelFlags & { N: number; epsI: number; epsF: number; tMax: number; dt: number; nmax?: number; rtol?: number; csv?: string; untilNess?: boolean; tol?: number }): Promise<void> {
   if (o.tol !== undefined && !o.untilNess) throw new ParameterError('--tol', 'only with --until-ness', o.tol);
   if (o.tol !== undefined) checkNumber('--tol', o.tol, { min: 1e-14, max: 1 });
-  const [{ planQuench, runQuench, formatKChanges, mergeKChanges, NESS_DISTANCE_TEXT }, { toRaw }, { toCsv }, { writeFileAtomic }, { nowIso, provenanceMeta }, { sampleTime }] = await Promise.all([
+  const [{ planQuench, runQuench, formatKChanges, mergeKChanges }, { toRaw }, { quenchProgress, reportUntilNess, writeQuenchCsv }] = await Promise.all([
     import('../../../src-core/kerr/quench.js'),
     import('../../../src-core/kerr/model.js'),
-    import('../../io/csv.js'),
-    import('../../io/atomicWrite.js'),
-    import('../../io/provenance.js'),
-    import('../../io/sampleTime.js'),
+    import('./quenchOutput.js'),
   ]);
   const spec: QuenchSpec = {
     kappa: o.kappa, delta: o.delta, u: o.u, N: o.N,
@@ -252,28 +248,7 @@ export async function quench(o: ModelFlags & { N: number; epsI: number; epsF: nu
     gap = compute(() => liouvillianGap(plan.final));
     process.stderr.write(`quench: Liouvillian gap at ε_f = ${plan.final.eps}: λ = ${gap.toPrecision(6)} (relaxation time 1/λ = ${(1 / gap).toPrecision(4)}; ${((Date.now() - g0) / 1000).toFixed(1)} s)\n`);
   }
-  const t0 = Date.now();
-  let lastReport = 0;
-  const progress = (i: number, info: SampleInfo) => {
-    const now = Date.now();
-    if (i + 1 === plan.samples || now - lastReport > 1000) {
-      lastReport = now;
-      const el = (now - t0) / 1000;
-      let line = `quench: sample ${i + 1}/${plan.samples}, t = ${plan.times[i].toFixed(3)}, K = ${info.K}${plan.adaptive ? ' (adaptive)' : ''}, top population ≤ ${info.maxTopPopulation.toExponential(1)}, ${el.toFixed(1)} s`;
-      if (info.distance !== undefined) {
-        line += `; distance from the NESS ${info.distance.toExponential(2)} (${info.worst})`;
-        const ta = info.tArrive;
-        if (ta !== undefined && Number.isFinite(ta) && i > 0) {
-          // Remaining wall time at the rate seen so far; the cap tMax bounds the run, not the prediction.
-          const secs = ((ta - plan.times[i]) / plan.spec.dt) * (el / i);
-          line += ta > plan.spec.tMax
-            ? `, NESS predicted at t ≈ ${ta.toPrecision(4)}: beyond the cap t ≤ ${plan.spec.tMax}`
-            : `, NESS predicted at t ≈ ${ta.toPrecision(4)} (λ = ${info.rate!.toPrecision(3)}), ETA ${secs.toFixed(0)} s`;
-        }
-      }
-      process.stderr.write(line + '\n');
-    }
-  };
+  const progress = quenchProgress(plan);
   const res = asFlagError(() =>
     compute(() =>
       runQuench(spec, (i, _row, _rho, info) => progress(i, info), {
@@ -301,43 +276,6 @@ export async function quench(o: ModelFlags & { N: number; epsI: number; epsF: nu
     max_trace_error: res.maxTraceError,
     propagator_steps: res.stats.steps,
   };
-  if (res.ness) {
-    Object.assign(extra, {
-      until_ness_tol: tol!,
-      ness_distance_definition: NESS_DISTANCE_TEXT,
-      reached_ness: res.ness.reached,
-      ness_distance: res.ness.distance,
-      ness_distance_set_by: res.ness.worst,
-      t_final: res.ness.tFinal,
-      liouvillian_gap: gap!,
-    });
-    process.stderr.write(
-      res.ness.reached
-        ? `quench: reached the NESS at t = ${res.ness.tFinal}: distance ${res.ness.distance.toExponential(2)} ≤ ${tol} (largest: ${res.ness.worst})\n`
-        : `quench: NOT at the NESS by the cap t = ${res.ness.tFinal}: distance ${res.ness.distance.toExponential(2)} > ${tol} (largest: ${res.ness.worst})\n`,
-    );
-  }
-  const text = toCsv({
-    meta: provenanceMeta({
-      command: ['epstudio', VERSION, ...process.argv.slice(2)].join(' '),
-      appVersion: VERSION,
-      date: nowIso(),
-      model: { kappa: plan.final.kappa, delta: plan.final.delta, u: plan.final.u },
-      N: [plan.final.N],
-      epsInitial: [plan.initial.eps],
-      epsFinal: [plan.final.eps],
-      dt: plan.spec.dt,
-      tMax: plan.spec.tMax,
-      K: plan.adaptive ? 'adaptive' : String(plan.K),
-      rtol: plan.rtol,
-      grid: `polar Gauss–Legendre radial x FFT angles, first sample ${res.grid.radialNodes}x${res.grid.angles} r<=${res.grid.rMax}, largest ${res.gridMax.radialNodes}x${res.gridMax.angles} r<=${res.gridMax.rMax}`,
-      extra,
-      columns,
-    }),
-    columns,
-    // t_k = k·Δt as written in decimals (0.6, not 0.6000000000000001): src-main/io/sampleTime.ts
-    rows: res.rows.map((r, k) => [sampleTime(k, plan.spec.dt), ...r.slice(1)]),
-  });
-  if (o.csv) writeFileAtomic(o.csv, text);
-  else process.stdout.write(text);
+  if (tol !== undefined) reportUntilNess(res, tol, gap, extra);
+  writeQuenchCsv(o.csv, plan, res, columns, extra);
 }

@@ -116,14 +116,11 @@ export async function quenchTwoPhoton(o: QuenchTwoPhotonFlags): Promise<void> {
   if (gI === undefined) throw new ParameterError('--g-i', 'the two-photon pump before the quench (or --g for both sides)', undefined);
   if (gF === undefined) throw new ParameterError('--g-f', 'the two-photon pump after the quench (or --g for both sides)', undefined);
   const epsI = o.epsI ?? o.eps ?? 0, epsF = o.epsF ?? o.eps ?? 0;
-  const [{ planModelQuench, runModelQuench, MODEL_QUENCH_COLUMNS, MODEL_QUENCH_COLUMN_DOCS }, { formatKChanges, mergeKChanges, NESS_DISTANCE_TEXT }, { toCsv }, { writeFileAtomic }, { nowIso, provenanceMeta }, { sampleTime }] =
+  const [{ planModelQuench, runModelQuench, MODEL_QUENCH_COLUMNS, MODEL_QUENCH_COLUMN_DOCS }, { formatKChanges, mergeKChanges }, { quenchProgress, reportUntilNess, writeQuenchCsv }] =
     await Promise.all([
       import('../../../src-core/model/quench.js'),
       import('../../../src-core/kerr/quench.js'),
-      import('../../io/csv.js'),
-      import('../../io/atomicWrite.js'),
-      import('../../io/provenance.js'),
-      import('../../io/sampleTime.js'),
+      import('./quenchOutput.js'),
     ]);
   const side = (g: number, eps: number): TwoPhotonKerrParams => ({ kappa: o.kappa, delta: o.delta, u: o.u, N: o.N, g, eps, eta0: o.eta0 ?? 0 });
   const spec = {
@@ -155,20 +152,11 @@ export async function quenchTwoPhoton(o: QuenchTwoPhotonFlags): Promise<void> {
       : twoPhotonSpectrum(plan.final, { count: 1 }).spectrum.gap;
     process.stderr.write(`quench: Liouvillian gap at the final parameters${plan.parity ? ' (even parity sector)' : ''}: λ = ${gap.toPrecision(6)} (${((Date.now() - g0) / 1000).toFixed(1)} s)\n`);
   }
-  const t0 = Date.now();
-  let last = 0;
+  const progress = quenchProgress(plan);
   const res = asFlag(() =>
     runModelQuench(
       spec,
-      (i, _row, _rho, info) => {
-        const now = Date.now();
-        if (i + 1 === plan.samples || now - last > 1000) {
-          last = now;
-          let line = `quench: sample ${i + 1}/${plan.samples}, t = ${plan.times[i].toFixed(3)}, K = ${info.K}${plan.adaptive ? ' (adaptive)' : ''}, top population ≤ ${info.maxTopPopulation.toExponential(1)}, ${((now - t0) / 1000).toFixed(1)} s`;
-          if (info.distance !== undefined) line += `; distance from the NESS ${info.distance.toExponential(2)} (${info.worst})`;
-          process.stderr.write(line + '\n');
-        }
-      },
+      (i, _row, _rho, info) => progress(i, info),
       { guard: { onWarn: (m) => process.stderr.write(`epstudio: ${m}\n`) }, ...(tol !== undefined && { untilNess: { tol, gap } }) },
     ),
   );
@@ -193,42 +181,8 @@ export async function quenchTwoPhoton(o: QuenchTwoPhotonFlags): Promise<void> {
     propagator_steps: res.stats.steps,
     columns_doc: columns.filter((c) => c.startsWith('Pi_U_') || c === 'Pi_eta' || c === 'Pi_J' || c === 'Phi').map((c) => `${c}: ${MODEL_QUENCH_COLUMN_DOCS[c]}`).join(' | '),
   };
-  if (res.ness) {
-    Object.assign(extra, {
-      until_ness_tol: tol!,
-      ness_distance_definition: NESS_DISTANCE_TEXT,
-      reached_ness: res.ness.reached,
-      ness_distance: res.ness.distance,
-      ness_distance_set_by: res.ness.worst,
-      t_final: res.ness.tFinal,
-      liouvillian_gap: gap!,
-    });
-    process.stderr.write(
-      `quench: ${res.ness.reached ? 'reached' : 'NOT at'} the NESS ${res.ness.reached ? 'at' : 'by the cap'} t = ${res.ness.tFinal}: distance ${res.ness.distance.toExponential(2)} (largest: ${res.ness.worst})\n`,
-    );
-  }
-  const text = toCsv({
-    meta: provenanceMeta({
-      command: ['epstudio', VERSION, ...process.argv.slice(2)].join(' '),
-      appVersion: VERSION,
-      date: nowIso(),
-      model: { kappa: plan.final.kappa, delta: plan.final.delta, u: plan.final.u },
-      N: [plan.final.N],
-      epsInitial: [plan.initial.eps],
-      epsFinal: [plan.final.eps],
-      dt: plan.spec.dt,
-      tMax: plan.spec.tMax,
-      K: plan.adaptive ? 'adaptive' : String(plan.K),
-      rtol: plan.rtol,
-      grid: `polar Gauss–Legendre radial x FFT angles (adaptive per radius), first sample ${res.grid.radialNodes}x${res.grid.angles} r<=${res.grid.rMax}, largest ${res.gridMax.radialNodes}x${res.gridMax.angles} r<=${res.gridMax.rMax}`,
-      extra,
-      columns,
-    }),
-    columns,
-    rows: res.rows.map((r, k) => [sampleTime(k, plan.spec.dt), ...r.slice(1)]),
-  });
-  if (o.csv) writeFileAtomic(o.csv, text);
-  else process.stdout.write(text);
+  if (tol !== undefined) reportUntilNess(res, tol, gap, extra);
+  writeQuenchCsv(o.csv, plan, res, columns, extra);
 }
 
 /**
