@@ -21,6 +21,7 @@ import { run as cluster } from './cluster.js';
 import { run as quenchSpeed } from './quenchSpeed.js';
 import { run as quenchExtended } from './quenchExtended.js';
 import { run as model } from './model.js';
+import { run as lab } from './lab.js';
 
 type Section = { name: string; run: () => Promise<BenchSection> };
 const SECTIONS: Section[] = [
@@ -35,6 +36,7 @@ const SECTIONS: Section[] = [
   { name: 'quench-speed', run: quenchSpeed },
   { name: 'quench-extended', run: quenchExtended },
   { name: 'model', run: () => model() },
+  { name: 'lab', run: lab },
 ];
 
 function printSection(sec: BenchSection): void {

@@ -9,7 +9,7 @@ import type { TwoPhotonGapReport, TwoPhotonSteadyReport } from '../../src-core/m
 import { ParameterError } from '../../src-core/validation.js';
 import type { ModelJob } from '../../workers/modelWorker.js';
 import { Worker } from 'node:worker_threads';
-import { unpackedPath } from '../jobs/pool.js';
+import { synchronousWorkerCompilation, unpackedPath } from '../jobs/pool.js';
 import { PROJECT_ROOT } from '../version.js';
 import { ApiError, type parseRequest } from './contract.js';
 
@@ -39,6 +39,7 @@ export class ModelRuns {
   private run<T>(job: ModelJob): Promise<T> {
     if (this.worker) return Promise.reject(new ApiError({ message: 'a model run is in progress: wait for it or cancel it', field: '(request)' }));
     this.cancelled = false;
+    synchronousWorkerCompilation();
     const w = (this.worker = new Worker(MODEL_WORKER));
     return new Promise<T>((resolve, reject) => {
       let settled = false;

@@ -6,6 +6,7 @@
  * it is never used here. A worker that throws (or dies) rejects only its own job with a JobError.
  */
 import { availableParallelism } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
 import { join } from 'node:path';
 import { MessageChannel } from 'node:worker_threads';
 import { StaticPool } from 'node-worker-threads-pool';
@@ -21,6 +22,21 @@ export const WORKER_SCRIPT = unpackedPath(join(PROJECT_ROOT, 'dist', 'workers', 
 
 export function unpackedPath(p: string): string {
   return p.replace(/([\\/])app\.asar([\\/])/, '$1app.asar.unpacked$2');
+}
+
+/**
+ * Call before creating worker threads. Node 20 can abort the whole process (`NodePlatform::ForIsolate: Assertion
+ * (data.first) != nullptr`, seen once in CI at the end of a study run) when a worker isolate is torn down while one of
+ * V8's background TurboFan jobs for it is still running: the job asks the platform for the isolate's task runner after
+ * the isolate was unregistered. Without concurrent recompilation, isolates created from now on (the workers) compile
+ * optimised code on their own thread, so no background job outlives them; the cost is a few ms of compilation inside
+ * each worker's long computations. Process-wide and idempotent; the main isolate, created before, is unchanged.
+ */
+let workerCompileSet = false;
+export function synchronousWorkerCompilation(): void {
+  if (workerCompileSet) return;
+  setFlagsFromString('--no-concurrent-recompilation');
+  workerCompileSet = true;
 }
 
 export class JobError extends Error {
@@ -52,6 +68,7 @@ export class WorkerPool {
     const sab = new SharedArrayBuffer(4);
     this.cancelFlag = new Int32Array(sab);
     const init: WorkerInit = { cancel: sab };
+    synchronousWorkerCompilation();
     this.pool = new StaticPool({ size, task: script, workerData: init });
   }
 
