@@ -162,7 +162,6 @@ export function advanceQuench(
   stats?: PropagateStats,
   slow?: SlowModeCache | null,
 ): { rho: ComplexMatrix; changes: Omit<KChange, 'sample'>[] } {
-  const changes: Omit<KChange, 'sample'>[] = [];
   // The slow-mode step (slowMode.ts) where its verified error bound is within the Taylor step's budget; a function
   // of the state (and of (final, K)), so the decisions repeat on resume like the K decisions.
   const step = (x: ComplexMatrix): ComplexMatrix => {
@@ -175,6 +174,20 @@ export function advanceQuench(
     }
     return propagateInterval(x, final, dt, { rtol, stats });
   };
+  return advanceAdaptive(rho, policy, step);
+}
+
+/**
+ * One interval of any quench with its basis adapted (the model layer's quench uses it too): before the interval grow or
+ * shrink as adaptiveTargetK says; after it, if the top population exceeds growTol, redo the interval from the start
+ * state embedded in a larger basis (zero padding is exact). `step` advances one interval in the basis of its argument.
+ */
+export function advanceAdaptive(
+  rho: ComplexMatrix,
+  policy: AdaptiveKPolicy | null,
+  step: (x: ComplexMatrix) => ComplexMatrix,
+): { rho: ComplexMatrix; changes: Omit<KChange, 'sample'>[] } {
+  const changes: Omit<KChange, 'sample'>[] = [];
   if (!policy) return { rho: step(rho), changes };
   let cur = rho;
   const K1 = adaptiveTargetK(cur, policy);

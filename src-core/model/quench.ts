@@ -19,10 +19,10 @@
  */
 import type { ComplexMatrix } from '../linalg/complexMatrix.js';
 import { modelNess } from '../kerr/steadyState.js';
-import { QUENCH_LIMITS, sampleQuench, type KChange, type SampleInfo } from '../kerr/quench.js';
+import { advanceAdaptive, QUENCH_LIMITS, sampleQuench, type KChange, type SampleInfo } from '../kerr/quench.js';
 import type { PropagateStats } from '../kerr/propagate.js';
 import {
-  adaptiveTargetK, DEFAULT_ADAPTIVE_K, embedRho, growStep, tailPopulation, truncateRho,
+  DEFAULT_ADAPTIVE_K, tailPopulation,
   type AdaptiveKPolicy, type GuardOptions,
 } from '../kerr/truncation.js';
 import { QUENCH_COLUMNS, type PolarGrid } from '../kerr/types.js';
@@ -154,26 +154,7 @@ export function advanceModelQuench(
   policy: AdaptiveKPolicy | null,
   stats?: PropagateStats,
 ): { rho: ComplexMatrix; changes: Omit<KChange, 'sample'>[] } {
-  const changes: Omit<KChange, 'sample'>[] = [];
-  const step = (r: ComplexMatrix) => propagateModelInterval(r, model, dt, { rtol, stats });
-  if (!policy) return { rho: step(rho), changes };
-  let cur = rho;
-  const K1 = adaptiveTargetK(cur, policy);
-  if (K1 > cur.K) {
-    changes.push({ from: cur.K, to: K1, kind: 'grow', discarded: 0 });
-    cur = embedRho(cur, K1);
-  } else if (K1 < cur.K) {
-    const t = truncateRho(cur, K1);
-    changes.push({ from: cur.K, to: K1, kind: 'shrink', discarded: t.discarded });
-    cur = t.rho;
-  }
-  for (;;) {
-    const next = step(cur);
-    if (!(tailPopulation(next, next.K - 2) > policy.growTol) || cur.K >= policy.maxK) return { rho: next, changes };
-    const K2 = Math.min(policy.maxK, cur.K + growStep(cur.K));
-    changes.push({ from: cur.K, to: K2, kind: 'redo', discarded: 0 });
-    cur = embedRho(cur, K2);
-  }
+  return advanceAdaptive(rho, policy, (r) => propagateModelInterval(r, model, dt, { rtol, stats }));
 }
 
 export type ModelQuenchRow = number[];
