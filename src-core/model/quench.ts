@@ -19,13 +19,13 @@
  */
 import type { ComplexMatrix } from '../linalg/complexMatrix.js';
 import { modelNess } from '../kerr/steadyState.js';
-import { advanceAdaptive, QUENCH_LIMITS, sampleQuench, type KChange, type SampleInfo } from '../kerr/quench.js';
+import { advanceAdaptive, QUENCH_LIMITS, sampleQuench, type KChange, type QuenchResult, type SampleInfo } from '../kerr/quench.js';
 import type { PropagateStats } from '../kerr/propagate.js';
 import {
   DEFAULT_ADAPTIVE_K, tailPopulation,
   type AdaptiveKPolicy, type GuardOptions,
 } from '../kerr/truncation.js';
-import { QUENCH_COLUMNS, type PolarGrid } from '../kerr/types.js';
+import { QUENCH_COLUMNS } from '../kerr/types.js';
 import { modelEntropyProduction, type ModelEntropyProduction } from '../phaseSpace/modelEntropy.js';
 import { fastModelEntropy } from '../phaseSpace/twoPhotonEntropy.js';
 import { checkNumber, ParameterError } from '../validation.js';
@@ -200,24 +200,12 @@ export class ModelNessCache {
   }
 }
 
-export interface ModelQuenchResult {
+/** A Kerr quench's result (kerr/quench.ts) with this plan, and the balance's left side when asked for. */
+export type ModelQuenchResult = Omit<QuenchResult, 'plan'> & {
   plan: ModelQuenchPlan;
-  columns: readonly string[];
-  rows: ModelQuenchRow[];
-  maxTopPopulation: number;
-  maxTraceError: number;
-  maxHermiticityError: number;
-  grid: PolarGrid;
-  gridMax: PolarGrid;
-  stats: PropagateStats;
-  Ks: number[];
-  changes: KChange[];
-  discarded: number;
   /** With `balance`: dS_W/dt = −∫Q[L(ρ)] ln Q at every sample (the balance's left side; NaN at t = 0, the pre-quench L). */
   dS_W?: number[];
-  ness?: { reached: boolean; distance: number; worst: string; gap: number | null; tFinal: number };
-  timing: { initialState: number; propagation: number; observables: number; ness: number };
-}
+};
 
 export interface RunModelQuenchOptions {
   guard?: GuardOptions;

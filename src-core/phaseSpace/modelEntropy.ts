@@ -13,7 +13,7 @@ import type { ComplexMatrix } from '../linalg/complexMatrix.js';
 import type { PolarGrid } from '../kerr/types.js';
 import { lossKappa, type Dissipator, type HamiltonianTerm, type Model } from '../model/model.js';
 import { modelLiouvillian } from '../model/liouvillian.js';
-import { entropyRate, moments } from './entropyProduction.js';
+import { entropyRate, moments, type Moments } from './entropyProduction.js';
 import { nonGaussianity } from './gaussianity.js';
 import { autoPolarGrid, evaluatePolar, newPolarField, polarPlan } from './husimi.js';
 import { phaseSpaceIntegrals } from './observables.js';
@@ -86,6 +86,20 @@ export function modelEntropyProduction(rho: ComplexMatrix, model: Model, opts: M
   const eta: Dissipator[] = model.dissipators.filter((d) => d.kind === 'twoPhotonLoss');
   const Pi_eta = eta.length ? rate({ hamiltonian: [], dissipators: eta }) : 0;
   const dS_W = opts.balance ? rate(model) : NaN;
+  return entropyProductionOf(rho, mom, I, kappa, { Pi_U, Pi_U_terms, Pi_eta, dS_W, grid });
+}
+
+/**
+ * The record both evaluations return (this module's generic one and twoPhotonEntropy.ts's fast one): the seed-000
+ * quantities from the moments, the Husimi integrals and κ, with the Π_U parts as each computed them.
+ */
+export function entropyProductionOf(
+  rho: ComplexMatrix,
+  mom: Moments,
+  I: { S_W: number; jj: number; norm: number },
+  kappa: number,
+  parts: Pick<ModelEntropyProduction, 'Pi_U' | 'Pi_U_terms' | 'Pi_eta' | 'dS_W' | 'grid'>,
+): ModelEntropyProduction {
   const a2 = mom.a_re * mom.a_re + mom.a_im * mom.a_im;
   const Pi_J = 2 * kappa * I.jj, Pi_ext = 2 * kappa * a2, Phi = 2 * kappa * mom.n;
   return {
@@ -96,15 +110,15 @@ export function modelEntropyProduction(rho: ComplexMatrix, model: Model, opts: M
     Pi_J,
     Pi_ext,
     Pi_d: Pi_J - Pi_ext,
-    Pi_U,
-    Pi_U_terms,
+    Pi_U: parts.Pi_U,
+    Pi_U_terms: parts.Pi_U_terms,
     Phi,
     Phi_ext: Pi_ext,
     Phi_q: Phi - Pi_ext,
-    Pi_eta,
-    dS_W,
+    Pi_eta: parts.Pi_eta,
+    dS_W: parts.dS_W,
     G: nonGaussianity(rho, mom).G,
-    grid,
+    grid: parts.grid,
     norm: I.norm,
   };
 }

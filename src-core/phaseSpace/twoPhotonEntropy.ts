@@ -15,9 +15,8 @@ import type { ComplexMatrix } from '../linalg/complexMatrix.js';
 import type { PolarGrid } from '../kerr/types.js';
 import { coefficient, lossKappa, twoPhotonLossRate, type Model } from '../model/model.js';
 import { integrate, moments, type Moments } from './entropyProduction.js';
-import { nonGaussianity } from './gaussianity.js';
 import { autoPolarGrid, evaluatePolar, polarPlan } from './husimi.js';
-import { modelEntropyProduction, type ModelEntropyProduction } from './modelEntropy.js';
+import { entropyProductionOf, modelEntropyProduction, type ModelEntropyProduction } from './modelEntropy.js';
 
 /** Below this fraction of the per-radius bound q is round-off (husimi.ts's FLOOR): its integrands are left out there. */
 const FLOOR = 1e-14;
@@ -68,26 +67,5 @@ export function fastModelEntropy(rho: ComplexMatrix, model: Model, grid?: Partia
   if (model.hamiltonian.some((t) => t.kind === 'kerr')) Pi_U_terms.kerr = Pi_U_kerr;
   if (model.hamiltonian.some((t) => t.kind === 'twoPhotonDrive')) Pi_U_terms.twoPhotonDrive = Pi_U_2ph;
   const Pi_eta = twoPhotonLossRate(model) > 0 ? modelEntropyProduction(rho, { hamiltonian: [], dissipators: model.dissipators.filter((d) => d.kind === 'twoPhotonLoss') }).Pi_eta : 0;
-  const a2 = mom.a_re * mom.a_re + mom.a_im * mom.a_im;
-  const Pi_J = 2 * kappa * I.jj, Pi_ext = 2 * kappa * a2, Phi = 2 * kappa * mom.n;
-  return {
-    a_re: mom.a_re,
-    a_im: mom.a_im,
-    n: mom.n,
-    S_W: I.S_W,
-    Pi_J,
-    Pi_ext,
-    Pi_d: Pi_J - Pi_ext,
-    Pi_U: Pi_U_kerr + Pi_U_2ph,
-    Pi_U_terms,
-    Phi,
-    Phi_ext: Pi_ext,
-    Phi_q: Phi - Pi_ext,
-    Pi_eta,
-    dS_W: NaN,
-    G: nonGaussianity(rho, mom).G,
-    grid: g,
-    norm: I.norm,
-    moments: mom,
-  };
+  return { ...entropyProductionOf(rho, mom, I, kappa, { Pi_U: Pi_U_kerr + Pi_U_2ph, Pi_U_terms, Pi_eta, dS_W: NaN, grid: g }), moments: mom };
 }
