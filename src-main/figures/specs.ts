@@ -414,6 +414,16 @@ const thresholdRef = (): VRef => ({ ...REF.critical, x: 1, legend: 'mean-field t
 /** Tasks of a two-photon figure at ε = 0 (a sweep at another ε is a different picture: left out of these panels). */
 const twoPhotonTasks = (data: StudyData, fig: string, kind: string) => byFigure(data, fig, kind).filter((t) => t.planned.info.params.model === 'two-photon-kerr' && Number(t.planned.info.params.eps) === 0);
 
+/** What the g-sweep figures share: their tasks, the model, g_th, the rate unit, the sizes and x = g/g_th per task. */
+function twoPhotonSweep(data: StudyData, fig: string, kind: string) {
+  const tasks = twoPhotonTasks(data, fig, kind);
+  if (tasks.length === 0) return null;
+  const m = data.model;
+  const gth = twoPhotonThreshold(m);
+  const Ns = [...new Set(tasks.map((t) => Number(t.planned.info.params.N)))].sort((a, b) => a - b);
+  return { tasks, m, gth, ru: rateUnit(m.kappa), Ns, xOf: (t: LoadedTask) => column(t, 'g_tp').map((g) => g / gth) };
+}
+
 const TP_NESS_PANELS: { column: string; label: (ru: string) => string; title: string; nonNegative: boolean }[] = [
   { column: 'n_over_N', label: () => '⟨a†a⟩/N', title: 'photon number', nonNegative: true },
   { column: 'S_W', label: () => 'S_{W} [nat]', title: 'Wehrl entropy', nonNegative: false },
@@ -424,13 +434,9 @@ const TP_NESS_PANELS: { column: string; label: (ru: string) => string; title: st
 ];
 
 function tpNessFigure(data: StudyData): FigureSpec | null {
-  const tasks = twoPhotonTasks(data, 'tp-ness', 'ness-sweep');
-  if (tasks.length === 0) return null;
-  const m = data.model;
-  const gth = twoPhotonThreshold(m);
-  const ru = rateUnit(m.kappa);
-  const Ns = [...new Set(tasks.map((t) => Number(t.planned.info.params.N)))].sort((a, b) => a - b);
-  const xOf = (t: LoadedTask) => column(t, 'g_tp').map((g) => g / gth);
+  const sweep = twoPhotonSweep(data, 'tp-ness', 'ness-sweep');
+  if (!sweep) return null;
+  const { tasks, m, gth, ru, Ns, xOf } = sweep;
   const xMax = Math.max(...tasks.flatMap(xOf));
   const entropy = tasks.some((t) => t.col.S_W !== undefined);
   const panels: Panel[] = (entropy ? TP_NESS_PANELS : TP_NESS_PANELS.slice(0, 1)).map((q, i) => {
@@ -475,13 +481,9 @@ function tpNessFigure(data: StudyData): FigureSpec | null {
 }
 
 function tpGapFigure(data: StudyData): FigureSpec | null {
-  const tasks = twoPhotonTasks(data, 'tp-gap', 'gap-sweep');
-  if (tasks.length === 0) return null;
-  const m = data.model;
-  const gth = twoPhotonThreshold(m);
-  const ru = rateUnit(m.kappa);
-  const Ns = [...new Set(tasks.map((t) => Number(t.planned.info.params.N)))].sort((a, b) => a - b);
-  const xOf = (t: LoadedTask) => column(t, 'g_tp').map((g) => g / gth);
+  const sweep = twoPhotonSweep(data, 'tp-gap', 'gap-sweep');
+  if (!sweep) return null;
+  const { tasks, m, gth, ru, Ns, xOf } = sweep;
   const xs = tasks.flatMap(xOf);
   const sectors: [string, string, string][] = [
     ['gap_odd', 'odd parity sector (⟨a⟩, Z_{2}-breaking)', 'λ_{odd}'],
