@@ -5,15 +5,13 @@
 import { exactNess } from '../src-core/kerr/exactSteadyState.js';
 import { nessDensityMatrix } from '../src-core/kerr/steadyState.js';
 import type { KerrParams } from '../src-core/kerr/model.js';
-import type { ComplexMatrix } from '../src-core/linalg/complexMatrix.js';
 import { kerrObservables } from '../src-core/phaseSpace/observables.js';
 import { gaussianNess } from '../src-core/gaussian/ness.js';
 import { PRESETS as GAUSSIAN_PRESETS } from '../src-core/gaussian/model.js';
 import { criticalCoupling } from '../src-core/gaussian/stability.js';
 import { couplingFrom } from '../src-core/gaussian/sweep.js';
-import { advanceQuench, K_CHANGE_BITS, NessCache, SlowModeCache, nessDistance, planQuench, quenchInitialState, type QuenchPlan, type QuenchSpec } from '../src-core/kerr/quench.js';
+import { advanceQuench, checkQuenchState, K_CHANGE_BITS, NessCache, SlowModeCache, nessDistance, planQuench, quenchInitialState, type QuenchPlan, type QuenchSpec } from '../src-core/kerr/quench.js';
 import { chooseK, guardTruncation } from '../src-core/kerr/truncation.js';
-import { trace } from '../src-core/linalg/complexMatrix.js';
 import { gapSweep, liouvillianSpectrum } from '../src-core/kerr/spectrum.js';
 import { twoPhotonKerrModel, type TwoPhotonKerrParams } from '../src-core/model/instances.js';
 import { twoPhotonGapSweep, twoPhotonNess, twoPhotonSectorSpectra, twoPhotonSpectrum } from '../src-core/model/twoPhotonKerr.js';
@@ -69,10 +67,7 @@ function modelObservablesRows(q: ModelQuenchSpec, Ks: number[], rhos: RhoData[],
     checkCancel();
     const K = Ks[i];
     const rho = { K, re: r.re, im: r.im };
-    const tr = trace(rho);
-    const trErr = Math.hypot(tr.re - 1, tr.im);
-    if (!(trErr <= 1e-8)) throw new Error(`quench: |tr ρ − 1| = ${trErr.toExponential(2)} at t = ${ts[i]} (integration failed)`);
-    top[i] = guardTruncation(rho, { where: `t = ${ts[i]}` });
+    top[i] = checkQuenchState(rho, ts[i]).top;
     // sample 0: the pre-quench NESS under the pre-quench model (as runModelQuench)
     const o = modelQuenchObservables(rho, ks[i] === 0 ? plan.initialModel : plan.finalModel, plan.final.N);
     rows.set([...modelQuenchRow(ts[i], o).slice(1), o.alpha_abs], i * cols);
@@ -163,10 +158,7 @@ export function observablesRows(q: QuenchJobParams, Ks: number[], rhos: RhoData[
     checkCancel();
     const K = Ks[i];
     const rho = { K, re: r.re, im: r.im };
-    const tr = trace(rho);
-    const trErr = Math.hypot(tr.re - 1, tr.im);
-    if (!(trErr <= 1e-8)) throw new Error(`quench: |tr ρ − 1| = ${trErr.toExponential(2)} at t = ${ts[i]} (integration failed)`);
-    top[i] = guardTruncation(rho, { where: `t = ${ts[i]}` });
+    top[i] = checkQuenchState(rho, ts[i]).top;
     const o = kerrObservables(rho, ks[i] === 0 ? pi : pf);
     OBSERVABLE_FIELDS.forEach((f, j) => (rows[i * cols + j] = o[f]));
     if (dist) {

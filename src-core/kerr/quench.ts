@@ -404,22 +404,42 @@ export interface RunQuenchOptions {
 /** Wall clock in ms (performance.now where the host has it: Node, workers, browsers; src-core has no DOM types). */
 const now = (): number => (globalThis as { performance?: { now(): number } }).performance?.now() ?? Date.now();
 
-/** The NESS at ε_f and its observables in a given K, computed once per K. */
-export class NessCache {
-  private byK = new Map<number, { rho: ComplexMatrix; o: KerrObservables }>();
-  constructor(readonly final: KerrParams) {}
-  get(K: number): { rho: ComplexMatrix; o: KerrObservables } {
+/** A NESS after the quench and its observables per basis size K, solved once per K (untilNess; any model). */
+export class NessByK<O> {
+  private byK = new Map<number, { rho: ComplexMatrix; o: O }>();
+  constructor(private readonly solve: (K: number) => { rho: ComplexMatrix; o: O }) {}
+  get(K: number): { rho: ComplexMatrix; o: O } {
     let e = this.byK.get(K);
     if (!e) {
       // The NESS solve holds a nested-dissection factorisation (∝ K³ memory): the fixed-K limit applies to it.
       if (K > QUENCH_LIMITS.K.max)
         throw new ParameterError('untilNess', `a state that fits K ≤ ${QUENCH_LIMITS.K.max} levels (the NESS solve in the same basis); this one needs K = ${K}`, K);
-      const rho = nessDensityMatrix(this.final, K);
-      e = { rho, o: kerrObservables(rho, this.final) };
+      e = this.solve(K);
       this.byK.set(K, e);
     }
     return e;
   }
+}
+
+/** The NESS at ε_f and its observables in a given K, computed once per K. */
+export class NessCache extends NessByK<KerrObservables> {
+  constructor(readonly final: KerrParams) {
+    super((K) => {
+      const rho = nessDensityMatrix(final, K);
+      return { rho, o: kerrObservables(rho, final) };
+    });
+  }
+}
+
+/**
+ * The checks every quench sample passes before it is observed (the serial loop and the study workers): the trace
+ * (a failed integration otherwise) and the truncation guard. Returns |tr ρ − 1| and the top-level population.
+ */
+export function checkQuenchState(rho: ComplexMatrix, t: number, traceTol = 1e-8, guard?: GuardOptions): { trErr: number; top: number } {
+  const tr = trace(rho);
+  const trErr = Math.hypot(tr.re - 1, tr.im);
+  if (!(trErr <= traceTol)) throw new Error(`quench: |tr ρ − 1| = ${trErr.toExponential(2)} at t = ${t} (integration failed)`);
+  return { trErr, top: guardTruncation(rho, { ...guard, where: `t = ${t}` }) };
 }
 
 type NessObservables = Pick<KerrObservables, (typeof NESS_OBSERVABLES)[number]> & { grid: PolarGrid };
@@ -480,12 +500,10 @@ export function sampleQuench<O extends NessObservables>(
       timing.propagation += now() - t0;
     }
     const t = q.times[i];
-    const tr = trace(rho);
-    const trErr = Math.hypot(tr.re - 1, tr.im);
-    if (!(trErr <= traceTol)) throw new Error(`quench: |tr ρ − 1| = ${trErr.toExponential(2)} at t = ${t} (integration failed)`);
-    maxTr = Math.max(maxTr, trErr);
+    const chk = checkQuenchState(rho, t, traceTol, opts.guard);
+    maxTr = Math.max(maxTr, chk.trErr);
     maxHerm = Math.max(maxHerm, hermiticityError(rho));
-    maxTop = Math.max(maxTop, guardTruncation(rho, { ...opts.guard, where: `t = ${t}` }));
+    maxTop = Math.max(maxTop, chk.top);
     t0 = now();
     const o = q.observe(rho, i);
     timing.observables += now() - t0;

@@ -19,7 +19,7 @@
  */
 import type { ComplexMatrix } from '../linalg/complexMatrix.js';
 import { modelNess } from '../kerr/steadyState.js';
-import { advanceAdaptive, QUENCH_LIMITS, sampleQuench, type KChange, type QuenchResult, type SampleInfo } from '../kerr/quench.js';
+import { advanceAdaptive, NessByK, QUENCH_LIMITS, sampleQuench, type KChange, type QuenchResult, type SampleInfo } from '../kerr/quench.js';
 import type { PropagateStats } from '../kerr/propagate.js';
 import {
   DEFAULT_ADAPTIVE_K, tailPopulation,
@@ -181,22 +181,15 @@ export function modelQuenchRow(t: number, o: ModelQuenchObservables): ModelQuenc
 }
 
 /** The final model's NESS and its observables per K (untilNess). */
-export class ModelNessCache {
-  private byK = new Map<number, { rho: ComplexMatrix; o: ModelQuenchObservables }>();
+export class ModelNessCache extends NessByK<ModelQuenchObservables> {
   constructor(
     readonly model: Model,
     readonly N: number,
-  ) {}
-  get(K: number): { rho: ComplexMatrix; o: ModelQuenchObservables } {
-    let e = this.byK.get(K);
-    if (!e) {
-      if (K > QUENCH_LIMITS.K.max)
-        throw new ParameterError('untilNess', `a state that fits K ≤ ${QUENCH_LIMITS.K.max} levels (the NESS solve in the same basis); this one needs K = ${K}`, K);
-      const rho = modelNess(this.model, K);
-      e = { rho, o: modelQuenchObservables(rho, this.model, this.N) };
-      this.byK.set(K, e);
-    }
-    return e;
+  ) {
+    super((K) => {
+      const rho = modelNess(model, K);
+      return { rho, o: modelQuenchObservables(rho, model, N) };
+    });
   }
 }
 
