@@ -588,18 +588,24 @@ function propagateTaylor(
     y[2 * i + 1] = rho.im[i];
   }
   let evaluations = 0;
+  const seed = ws
+    ? (): number => ws.seed()
+    : (): number => {
+        let scale = 0;
+        for (let m = 0; m < K; m++)
+          for (let n = m; n < K; n++) {
+            const i = 2 * (m * K + n);
+            const a = y[i], b = y[i + 1];
+            v[i] = a;
+            v[i + 1] = b;
+            const c = Math.abs(a) + Math.abs(b);
+            if (c > scale) scale = c;
+          }
+        return scale;
+      };
   for (let s = 0; s < substeps; s++) {
-    let scale = 0;
-    for (let m = 0; m < K; m++)
-      for (let n = m; n < K; n++) {
-        const i = 2 * (m * K + n);
-        const a = y[i], b = y[i + 1];
-        v[i] = a;
-        v[i + 1] = b;
-        const c = Math.abs(a) + Math.abs(b);
-        if (c > scale) scale = c;
-      }
-    const tol = rtol * scale;
+    // v = y on the upper triangle, and the scale max|y| of this substep's tolerance
+    const tol = rtol * seed();
     let k = 1;
     for (; k <= MAX_TERMS; k++) {
       const mx = term(tau / k);

@@ -9,6 +9,7 @@
 import { TAYLOR_KERNEL_WASM } from './taylorKernelWasm.js';
 
 type TermFn = (K: number, E: number, kappa: number, f: number, v: number, w: number, y: number, hd: number, sq: number) => number;
+type SeedFn = (K: number, v: number, y: number) => number;
 
 interface WasmApi {
   validate(bytes: Uint8Array): boolean;
@@ -32,18 +33,20 @@ export interface TaylorWorkspace {
    * the term. hd = h_m and sq = √m were copied in by `taylorKernel`.
    */
   term(E: number, kappa: number, f: number): number;
+  /** Start of a substep: v = y on the upper triangle; returns max |Re y_mn| + |Im y_mn| there. */
+  seed(): number;
 }
 
-let instance: { term: TermFn; memory: WasmMemory } | null | undefined;
+let instance: { term: TermFn; seed: SeedFn; memory: WasmMemory } | null | undefined;
 
-function load(): { term: TermFn; memory: WasmMemory } | null {
+function load(): { term: TermFn; seed: SeedFn; memory: WasmMemory } | null {
   if (instance !== undefined) return instance;
   instance = null;
   const wa = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
   try {
     if (wa && wa.validate(TAYLOR_KERNEL_WASM)) {
       const ex = new wa.Instance(new wa.Module(TAYLOR_KERNEL_WASM)).exports;
-      instance = { term: ex.term as TermFn, memory: ex.mem as WasmMemory };
+      instance = { term: ex.term as TermFn, seed: ex.seed as SeedFn, memory: ex.mem as WasmMemory };
     }
   } catch {
     instance = null; // no SIMD, or compilation refused: the TypeScript kernel serves
@@ -73,7 +76,7 @@ export function taylorKernel(K: number, hd: Float64Array, sq: Float64Array): Tay
   new Float64Array(buf, sqOff, K + 1).set(sq.subarray(0, K + 1));
   let a = new Float64Array(buf, vOff, n2), b = new Float64Array(buf, wOff, n2);
   let aOff = vOff, bOff = wOff;
-  const fn = wasm.term;
+  const fn = wasm.term, seedFn = wasm.seed;
   const ws: TaylorWorkspace = {
     K,
     v: a,
@@ -87,6 +90,7 @@ export function taylorKernel(K: number, hd: Float64Array, sq: Float64Array): Tay
       ws.w = b;
       return mx;
     },
+    seed: () => seedFn(K, aOff, yOff),
   };
   current = ws;
   currentHd = hd.slice(0, K);

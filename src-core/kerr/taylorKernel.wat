@@ -108,4 +108,25 @@
       (local.set $m (i32.add (local.get $m) (i32.const 1)))
       (br $rows)))
     (local.get $mx))
+
+  ;; Start of a substep: v = y on the upper triangle; returns max_mn |Re y_mn| + |Im y_mn| (the series' scale).
+  (func (export "seed") (param $K i32) (param $v i32) (param $y i32) (result f64)
+    (local $m i32) (local $p i32) (local $end i32) (local $X v128) (local $mx f64)
+    (local.set $m (i32.const 0))
+    (block $done (loop $rows
+      (br_if $done (i32.ge_s (local.get $m) (local.get $K)))
+      ;; elements (m, m) … (m, K−1): bytes 16(mK + m) up to 16(mK + K)
+      (local.set $p (i32.shl (i32.add (i32.mul (local.get $m) (local.get $K)) (local.get $m)) (i32.const 4)))
+      (local.set $end (i32.shl (i32.mul (i32.add (local.get $m) (i32.const 1)) (local.get $K)) (i32.const 4)))
+      (block $idone (loop $inner
+        (br_if $idone (i32.ge_s (local.get $p) (local.get $end)))
+        (local.set $X (v128.load (i32.add (local.get $y) (local.get $p))))
+        (v128.store (i32.add (local.get $v) (local.get $p)) (local.get $X))
+        (local.set $X (f64x2.abs (local.get $X)))
+        (local.set $mx (f64.max (local.get $mx) (f64.add (f64x2.extract_lane 0 (local.get $X)) (f64x2.extract_lane 1 (local.get $X)))))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (br $inner)))
+      (local.set $m (i32.add (local.get $m) (i32.const 1)))
+      (br $rows)))
+    (local.get $mx))
 )

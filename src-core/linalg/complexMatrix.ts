@@ -35,7 +35,10 @@ export function hermiticityError(A: ComplexMatrix): number {
     for (let n = m; n < K; n++) {
       const dr = A.re[m * K + n] - A.re[n * K + m];
       const di = A.im[m * K + n] + A.im[n * K + m];
-      e = Math.max(e, Math.hypot(dr, di));
+      // √(a² + b²), not Math.hypot: this runs on every quench sample and hypot was its largest allocator (boxed
+      // arguments); no overflow at the scale of a density matrix. A NaN is kept once met.
+      const h = Math.sqrt(dr * dr + di * di);
+      if (h > e || h !== h) e = h;
     }
   return e;
 }
