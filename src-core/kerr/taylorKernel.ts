@@ -1,25 +1,15 @@
 /**
  * The Taylor term of propagate.ts as WebAssembly SIMD (taylorKernel.wat): the same operations in the same order as
- * the TypeScript taylorTerm, so the results are bit-identical (test/core/taylorKernel.test.ts), 3× faster (one f64x2
+ * the TypeScript taylorTerm, so the results are bit-identical (test/core/kerr/taylorKernel.test.ts), 3× faster (one f64x2
  * lane pair per complex element; measured 7.8 against 23–27 µs per term at K = 65, 71 against 220 µs at K = 200,
- * Node 20). WebAssembly is a global of every host the engine runs in (Node, worker threads, Chromium), not an import;
- * where it or its SIMD is missing, `taylorKernel` returns null and propagate.ts uses the TypeScript kernel.
- * The module (1 KB) is compiled synchronously, once per thread, on first use.
+ * Node 20). Where WebAssembly SIMD is missing (wasmKernel.ts), `taylorKernel` returns null and propagate.ts uses the
+ * TypeScript kernel. The module is compiled once per thread, on first use.
  */
+import { ensureMemory, instantiateKernel, type WasmMemory } from '../linalg/wasmKernel.js';
 import { TAYLOR_KERNEL_WASM } from './taylorKernelWasm.js';
 
 type TermFn = (K: number, E: number, kappa: number, f: number, v: number, w: number, y: number, hd: number, sq: number) => number;
 type SeedFn = (K: number, v: number, y: number) => number;
-
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports?: object) => { exports: Record<string, unknown> };
-}
-interface WasmMemory {
-  buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
 
 /** A workspace for one K in the kernel's memory: ping-pong terms v, w and the sum y (2K² doubles each, interleaved). */
 export interface TaylorWorkspace {
@@ -41,16 +31,8 @@ let instance: { term: TermFn; seed: SeedFn; memory: WasmMemory } | null | undefi
 
 function load(): { term: TermFn; seed: SeedFn; memory: WasmMemory } | null {
   if (instance !== undefined) return instance;
-  instance = null;
-  const wa = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-  try {
-    if (wa && wa.validate(TAYLOR_KERNEL_WASM)) {
-      const ex = new wa.Instance(new wa.Module(TAYLOR_KERNEL_WASM)).exports;
-      instance = { term: ex.term as TermFn, seed: ex.seed as SeedFn, memory: ex.mem as WasmMemory };
-    }
-  } catch {
-    instance = null; // no SIMD, or compilation refused: the TypeScript kernel serves
-  }
+  const k = instantiateKernel(TAYLOR_KERNEL_WASM);
+  instance = k && { term: k.exports.term as TermFn, seed: k.exports.seed as SeedFn, memory: k.memory };
   return instance;
 }
 
@@ -68,8 +50,7 @@ export function taylorKernel(K: number, hd: Float64Array, sq: Float64Array): Tay
   if (current && current.K === K && currentHd !== undefined && sameTable(currentHd, hd)) return current;
   const n2 = 2 * K * K;
   const bytes = (3 * n2 + K + K + 1) * 8;
-  const have = wasm.memory.buffer.byteLength;
-  if (bytes > have) wasm.memory.grow(Math.ceil((bytes - have) / 65536));
+  ensureMemory(wasm.memory, bytes);
   const buf = wasm.memory.buffer;
   const vOff = 0, wOff = n2 * 8, yOff = 2 * n2 * 8, hdOff = 3 * n2 * 8, sqOff = hdOff + K * 8;
   new Float64Array(buf, hdOff, K).set(hd.subarray(0, K));

@@ -22,6 +22,7 @@ import type { PolarGrid } from '../kerr/types.js';
 import type { ComplexMatrix } from '../linalg/complexMatrix.js';
 import { fftPlan, nextPow2 } from '../linalg/fft.js';
 import { gaussLegendreOn } from '../linalg/gaussLegendre.js';
+import { husimiKernel } from './husimiKernel.js';
 
 /** Everything that depends only on (K, grid): cached and shared by every state of that size. */
 export interface PolarPlan {
@@ -196,12 +197,13 @@ const ANGLE_TOL = 1e-12;
 const ANGLE_ABS = 1e-13;
 
 /**
- * The O(K²) sweep for two radii at once (b0, b1: their rows of c; each element of X is loaded once for both):
+ * The O(K²) sweep for two radii at once (b0, b1: their rows of c; each element of X is loaded once for both; pack holds
+ * the upper triangle by diagonals, interleaved complex; husimiKernel.wat is the same loop in WebAssembly SIMD):
  * coef[8k…8k+3] = A_k, D_k of radius b0 and coef[8k+4…8k+7] those of b1, over the window [lo, hi]. A separate function
  * so that the JIT optimises this hot loop on its own (inside evaluatePolar, rarely taken branches kept deoptimising it).
  */
 function sweepPair(
-  packRe: Float64Array, packIm: Float64Array, packOff: Int32Array, c: Float64Array,
+  pack: Float64Array, packOff: Int32Array, c: Float64Array,
   b0: number, b1: number, lo: number, hi: number, coef: Float64Array,
 ): void {
   const kMax = Math.max(hi - lo, 0);
@@ -209,7 +211,7 @@ function sweepPair(
     let ar = 0, ai = 0, dr = 0, di = 0, br = 0, bi = 0, er = 0, ei = 0;
     const o = packOff[k];
     for (let m = lo; m + k <= hi; m++) {
-      const pr = packRe[o + m], pi = packIm[o + m];
+      const pr = pack[2 * (o + m)], pi = pack[2 * (o + m) + 1];
       const t = c[b0 + m] * c[b0 + m + k], u = c[b1 + m] * c[b1 + m + k];
       const x = t * pr, y = t * pi, x1 = u * pr, y1 = u * pi;
       ar += x;
@@ -281,8 +283,8 @@ function samplePass(
 
 /** Per-state scratch of dimension K: the upper-triangle diagonals of X packed contiguously (k-th at off[k]). */
 let packK = -1;
-let packRe = new Float64Array(0), packIm = new Float64Array(0), packOff = new Int32Array(0);
-let coef = new Float64Array(0);
+let packJs = new Float64Array(0), packOff = new Int32Array(0);
+let coefJs = new Float64Array(0);
 const passSums = new Float64Array(9);
 
 /**
@@ -296,13 +298,14 @@ const passSums = new Float64Array(9);
  * (mixed) states need few angles; nearly pure states, whose q has near-zeros, get more. Coefficients are wrapped modulo Lr[i] (e^{ikθ_l} is Lr-periodic in k),
  * so the samples stay exact for any Lr[i]. `fullAngles` forces Lr[i] = L (when two fields must share sample points).
  * `psd` declares X positive semidefinite (a density matrix): the tighter bound |ρ_mn| ≤ √(ρ_mm ρ_nn) then narrows
- * the window of contributing Fock levels at each radius.
+ * the window of contributing Fock levels at each radius. `kernel: 'js'` runs the TypeScript sweep instead of the
+ * WebAssembly one (the same bits; for the tests).
  */
 export function evaluatePolar(
   X: ComplexMatrix,
   plan: PolarPlan,
   into?: PolarField,
-  opts: { fullAngles?: boolean; angleFactor?: number; psd?: boolean } = {},
+  opts: { fullAngles?: boolean; angleFactor?: number; psd?: boolean; kernel?: 'auto' | 'js' } = {},
 ): PolarField {
   const K = plan.K;
   if (X.K !== K) throw new RangeError(`matrix dimension ${X.K} ≠ plan dimension ${K}`);
@@ -319,18 +322,22 @@ export function evaluatePolar(
   const xr = X.re, xi = X.im;
   if (packK !== K) {
     packK = K;
-    packRe = new Float64Array((K * (K + 1)) / 2);
-    packIm = new Float64Array((K * (K + 1)) / 2);
     packOff = new Int32Array(K + 1);
     for (let k = 0; k < K; k++) packOff[k + 1] = packOff[k] + (K - k);
-    coef = new Float64Array(8 * K);
   }
+  // The sweep in WebAssembly SIMD where the host has it (husimiKernel.ts; the same bits), else in TypeScript.
+  const wk = opts.kernel === 'js' ? null : husimiKernel(K, c);
+  if (!wk && packJs.length !== K * (K + 1)) {
+    packJs = new Float64Array(K * (K + 1));
+    coefJs = new Float64Array(8 * K);
+  }
+  const pack = wk ? wk.pack : packJs, coef = wk ? wk.coef : coefJs;
   // Diagonal k of the upper triangle, contiguous: the per-radius sweep then streams memory.
   for (let k = 0; k < K; k++) {
     const o = packOff[k];
     for (let m = 0; m + k < K; m++) {
-      packRe[o + m] = xr[m * K + m + k];
-      packIm[o + m] = xi[m * K + m + k];
+      pack[2 * (o + m)] = xr[m * K + m + k];
+      pack[2 * (o + m) + 1] = xi[m * K + m + k];
     }
   }
   // Bound |X_mn| ≤ √(s_m s_n): for a density matrix s_m = ρ_mm (positivity), in general the row norms of X.
@@ -397,7 +404,8 @@ export function evaluatePolar(
     }
     const b0 = i0 * K, b1 = pair ? b0 + K : b0;
     const kMax = Math.max(hi - lo, 0);
-    sweepPair(packRe, packIm, packOff, c, b0, b1, lo, hi, coef);
+    if (wk) wk.sweep(b0, b1, lo, hi);
+    else sweepPair(pack, packOff, c, b0, b1, lo, hi, coef);
     for (let i = i0; i < i0 + (pair ? 2 : 1); i++) {
       const sel = i === i0 ? 0 : 4;
       let asum = 0;

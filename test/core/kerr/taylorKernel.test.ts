@@ -19,12 +19,14 @@ const ROOT = join(import.meta.dirname, '..', '..', '..');
 const paper = { kappa: 0.5, delta: -2, u: 1 };
 
 describe('WebAssembly Taylor kernel', () => {
-  it('is the assembly of taylorKernel.wat (the committed bytes are not stale)', async () => {
-    const { assemble, render } = (await import(pathToFileURL(join(ROOT, 'scripts', 'build-wasm.mjs')).href)) as {
-      assemble(): Promise<Uint8Array>;
-      render(b: Uint8Array): string;
+  it('is the assembly of its text (the committed bytes of every kernel are not stale)', async () => {
+    const { assemble, render, KERNELS } = (await import(pathToFileURL(join(ROOT, 'scripts', 'build-wasm.mjs')).href)) as {
+      assemble(wat: string): Promise<Uint8Array>;
+      render(b: Uint8Array, wat: string, name: string): string;
+      KERNELS: [string, string, string][];
     };
-    expect(render(await assemble())).toBe(readFileSync(join(ROOT, 'src-core', 'kerr', 'taylorKernelWasm.ts'), 'utf8'));
+    expect(KERNELS.map((k) => k[0])).toEqual(['src-core/kerr/taylorKernel.wat', 'src-core/phaseSpace/husimiKernel.wat']);
+    for (const [wat, out, name] of KERNELS) expect(render(await assemble(wat), wat, name), out).toBe(readFileSync(join(ROOT, out), 'utf8'));
   });
 
   it('loads under Node (WebAssembly SIMD present)', () => {
