@@ -5,6 +5,7 @@
  * the reduction; used for the von Neumann entropy S(ρ) of the non-Gaussianity G (seed Eq. 27) at every sample.
  */
 import type { ComplexMatrix } from './complexMatrix.js';
+import { hermitianKernel } from './hermitianKernel.js';
 
 interface Workspace {
   K: number;
@@ -43,26 +44,52 @@ function workspace(K: number): Workspace {
 function trailingMatVec(
   K: number, s: number, ar: Float64Array, ai: Float64Array, vr: Float64Array, vi: Float64Array, pr: Float64Array, pi: Float64Array,
 ): void {
-  // p = τ A v over the trailing block, reading only its lower triangle (row-contiguous, one pass).
+  // p = A v over the trailing block, reading only its lower triangle (row-contiguous, one pass).
   for (let i = s; i < K; i++) { pr[i] = 0; pi[i] = 0; }
-  // Two rows per pass: v_j and p_j are loaded once for both (the loop is load-bound).
+  // Two rows per pass: v_j and p_j are loaded once for both (the loop is load-bound). The row sums are split in two
+  // partial sums, over j − s even and odd, added at the end: the arithmetic of the WebAssembly kernel
+  // (hermitianKernel.wat), whose two f64x2 lanes are those two j, so both kernels give the same bits.
   let i = s;
   for (; i + 1 < K; i += 2) {
     const r0 = i * K, r1 = r0 + K;
     const v0r = vr[i], v0i = vi[i], v1r = vr[i + 1], v1i = vi[i + 1];
-    let s0r = 0, s0i = 0, s1r = 0, s1i = 0;
-    for (let j = s; j < i; j++) {
+    let e0r = 0, e0i = 0, e1r = 0, e1i = 0, o0r = 0, o0i = 0, o1r = 0, o1i = 0;
+    let j = s;
+    for (; j + 1 < i; j += 2) {
+      {
+        const a0r = ar[r0 + j], a0i = ai[r0 + j], a1r = ar[r1 + j], a1i = ai[r1 + j];
+        const vjr = vr[j], vji = vi[j];
+        e0r += a0r * vjr - a0i * vji;
+        e0i += a0r * vji + a0i * vjr;
+        e1r += a1r * vjr - a1i * vji;
+        e1i += a1r * vji + a1i * vjr;
+        pr[j] += a0r * v0r + a0i * v0i + a1r * v1r + a1i * v1i;
+        pi[j] += a0r * v0i - a0i * v0r + a1r * v1i - a1i * v1r;
+      }
+      {
+        const k = j + 1;
+        const a0r = ar[r0 + k], a0i = ai[r0 + k], a1r = ar[r1 + k], a1i = ai[r1 + k];
+        const vjr = vr[k], vji = vi[k];
+        o0r += a0r * vjr - a0i * vji;
+        o0i += a0r * vji + a0i * vjr;
+        o1r += a1r * vjr - a1i * vji;
+        o1i += a1r * vji + a1i * vjr;
+        pr[k] += a0r * v0r + a0i * v0i + a1r * v1r + a1i * v1i;
+        pi[k] += a0r * v0i - a0i * v0r + a1r * v1i - a1i * v1r;
+      }
+    }
+    if (j < i) {
+      // one j left (i − s odd): the even partial sum
       const a0r = ar[r0 + j], a0i = ai[r0 + j], a1r = ar[r1 + j], a1i = ai[r1 + j];
       const vjr = vr[j], vji = vi[j];
-      // p_i += A_ij v_j
-      s0r += a0r * vjr - a0i * vji;
-      s0i += a0r * vji + a0i * vjr;
-      s1r += a1r * vjr - a1i * vji;
-      s1i += a1r * vji + a1i * vjr;
-      // p_j += conj(A_ij) v_i
+      e0r += a0r * vjr - a0i * vji;
+      e0i += a0r * vji + a0i * vjr;
+      e1r += a1r * vjr - a1i * vji;
+      e1i += a1r * vji + a1i * vjr;
       pr[j] += a0r * v0r + a0i * v0i + a1r * v1r + a1i * v1i;
       pi[j] += a0r * v0i - a0i * v0r + a1r * v1i - a1i * v1r;
     }
+    let s0r = e0r + o0r, s0i = e0i + o0i, s1r = e1r + o1r, s1i = e1i + o1i;
     // element (i+1, i) and the two diagonals
     const br = ar[r1 + i], bi = ai[r1 + i];
     s1r += br * v0r - bi * v0i;
@@ -76,21 +103,37 @@ function trailingMatVec(
   for (; i < K; i++) {
     const row = i * K;
     const vir = vr[i], vii = vi[i];
-    let sr = 0, si = 0;
-    for (let j = s; j < i; j++) {
+    let er = 0, ei = 0, or = 0, oi = 0;
+    let j = s;
+    for (; j + 1 < i; j += 2) {
       const a_r = ar[row + j], a_i = ai[row + j];
-      sr += a_r * vr[j] - a_i * vi[j];
-      si += a_r * vi[j] + a_i * vr[j];
+      er += a_r * vr[j] - a_i * vi[j];
+      ei += a_r * vi[j] + a_i * vr[j];
+      pr[j] += a_r * vir + a_i * vii;
+      pi[j] += a_r * vii - a_i * vir;
+      const b_r = ar[row + j + 1], b_i = ai[row + j + 1];
+      or += b_r * vr[j + 1] - b_i * vi[j + 1];
+      oi += b_r * vi[j + 1] + b_i * vr[j + 1];
+      pr[j + 1] += b_r * vir + b_i * vii;
+      pi[j + 1] += b_r * vii - b_i * vir;
+    }
+    if (j < i) {
+      const a_r = ar[row + j], a_i = ai[row + j];
+      er += a_r * vr[j] - a_i * vi[j];
+      ei += a_r * vi[j] + a_i * vr[j];
       pr[j] += a_r * vir + a_i * vii;
       pi[j] += a_r * vii - a_i * vir;
     }
     const dii = ar[row + i];
-    pr[i] += sr + dii * vir;
-    pi[i] += si + dii * vii;
+    pr[i] += er + or + dii * vir;
+    pi[i] += ei + oi + dii * vii;
   }
 }
 
-/** A ← A − v w* − w v* on the lower triangle of the trailing block (w stored in p). */
+/**
+ * A ← A − v w* − w v* on the lower triangle of the trailing block (rows i, i+1 per pass). Element-wise: the
+ * WebAssembly kernel does the same operations two columns at a time.
+ */
 function rank2Update(
   K: number, s: number, ar: Float64Array, ai: Float64Array, vr: Float64Array, vi: Float64Array, pr: Float64Array, pi: Float64Array,
 ): void {
@@ -125,9 +168,11 @@ function rank2Update(
  * Reduce Hermitian A (only its lower triangle is read) to real symmetric tridiagonal form.
  * Writes the diagonal to d[0..K−1] and the sub-diagonal moduli to e[0..K−2] (e[K−1] = 0).
  */
-export function hermitianTridiagonal(A: ComplexMatrix, d: Float64Array, e: Float64Array): void {
+export function hermitianTridiagonal(A: ComplexMatrix, d: Float64Array, e: Float64Array, kernel: 'auto' | 'js' = 'auto'): void {
   const K = A.K;
-  const w = workspace(K);
+  // The two O(K²) loops in WebAssembly SIMD where the host has it (hermitianKernel.ts; the same bits), else TypeScript.
+  const wk = kernel === 'auto' ? hermitianKernel(K) : null;
+  const w = wk ?? workspace(K);
   const { ar, ai, vr, vi, pr, pi } = w;
   ar.set(A.re);
   ai.set(A.im);
@@ -162,7 +207,8 @@ export function hermitianTridiagonal(A: ComplexMatrix, d: Float64Array, e: Float
     let vnorm2 = 0;
     for (let i = s; i < K; i++) vnorm2 += vr[i] * vr[i] + vi[i] * vi[i];
     const tau = 2 / vnorm2;
-    trailingMatVec(K, s, ar, ai, vr, vi, pr, pi);
+    if (wk) wk.trailingMatVec(s);
+    else trailingMatVec(K, s, ar, ai, vr, vi, pr, pi);
     let beta = 0; // (τ/2) v* p, real
     for (let i = s; i < K; i++) {
       pr[i] *= tau;
@@ -175,7 +221,8 @@ export function hermitianTridiagonal(A: ComplexMatrix, d: Float64Array, e: Float
       pr[i] -= beta * vr[i];
       pi[i] -= beta * vi[i];
     }
-    rank2Update(K, s, ar, ai, vr, vi, pr, pi);
+    if (wk) wk.rank2Update(s);
+    else rank2Update(K, s, ar, ai, vr, vi, pr, pi);
   }
   if (K >= 2) {
     d[K - 2] = ar[(K - 2) * K + (K - 2)];
@@ -252,12 +299,15 @@ export function tridiagonalEigenvalues(d: Float64Array, e: Float64Array, n = d.l
   }
 }
 
-/** All eigenvalues of Hermitian A (lower triangle read), ascending, in a fresh Float64Array. */
-export function hermitianEigenvalues(A: ComplexMatrix): Float64Array {
+/**
+ * All eigenvalues of Hermitian A (lower triangle read), ascending, in a fresh Float64Array. kernel 'js': the
+ * TypeScript loops instead of the WebAssembly ones (the same bits; for the tests).
+ */
+export function hermitianEigenvalues(A: ComplexMatrix, kernel: 'auto' | 'js' = 'auto'): Float64Array {
   const K = A.K;
   const d = new Float64Array(K), e = new Float64Array(K);
   if (K === 0) return d;
-  hermitianTridiagonal(A, d, e);
+  hermitianTridiagonal(A, d, e, kernel);
   // QL chases from the bottom: it converges fast and keeps the small eigenvalues accurate when the matrix is graded
   // with its large entries at the bottom. A density matrix in the Fock basis is graded the other way (populations fall
   // with n, by ~30 orders of magnitude for a converged K), so flip such a matrix.
