@@ -22,6 +22,7 @@ import { run as quenchSpeed } from './quenchSpeed.js';
 import { run as quenchExtended } from './quenchExtended.js';
 import { run as model } from './model.js';
 import { run as lab } from './lab.js';
+import { run as kernels } from './kernels.js';
 
 type Section = { name: string; run: () => Promise<BenchSection> };
 const SECTIONS: Section[] = [
@@ -37,6 +38,7 @@ const SECTIONS: Section[] = [
   { name: 'quench-extended', run: quenchExtended },
   { name: 'model', run: () => model() },
   { name: 'lab', run: lab },
+  { name: 'kernels', run: kernels },
 ];
 
 function printSection(sec: BenchSection): void {
