@@ -13,6 +13,7 @@ import { ParameterError } from '../src-core/validation.js';
 import { VERSION } from './version.js';
 import { refuseRepeatedFlags } from './cli/args.js';
 import { reportTiming } from './cli/timing.js';
+import { setWasmKernels } from '../src-core/linalg/wasmKernel.js';
 import * as kerr from './cli/commands/kerr.js';
 import * as study from './cli/commands/study.js';
 import * as gaussian from './cli/commands/gaussian.js';
@@ -75,6 +76,8 @@ export function reportError(e: unknown): number {
 
 /** Run the CLI on argv (process.argv form: node, script, args…); sets process.exitCode. */
 export async function main(argv: readonly string[] = process.argv): Promise<void> {
+  // EPSTUDIO_WASM=0: the TypeScript twins of the WebAssembly kernels (the same bits), for measurements and diagnosis
+  if (process.env.EPSTUDIO_WASM === '0') setWasmKernels(false);
   try {
     await buildProgram(argv).parseAsync(argv as string[]);
   } catch (e) {

@@ -5,7 +5,7 @@
  * Node 20). Where WebAssembly SIMD is missing (wasmKernel.ts), `taylorKernel` returns null and propagate.ts uses the
  * TypeScript kernel. The module is compiled once per thread, on first use.
  */
-import { ensureMemory, instantiateKernel, type WasmMemory } from '../linalg/wasmKernel.js';
+import { ensureMemory, instantiateKernel, wasmKernelsEnabled, type WasmMemory } from '../linalg/wasmKernel.js';
 import { TAYLOR_KERNEL_WASM } from './taylorKernelWasm.js';
 
 type TermFn = (K: number, E: number, kappa: number, f: number, v: number, w: number, y: number, hd: number, sq: number) => number;
@@ -45,6 +45,7 @@ let currentHd: Float64Array | undefined;
  * of the previous one. Not reentrant, as the propagator that uses it.
  */
 export function taylorKernel(K: number, hd: Float64Array, sq: Float64Array): TaylorWorkspace | null {
+  if (!wasmKernelsEnabled()) return null;
   const wasm = load();
   if (!wasm) return null;
   if (current && current.K === K && currentHd !== undefined && sameTable(currentHd, hd)) return current;

@@ -4,7 +4,7 @@
  * (test/core/linalg/gridLUKernel.test.ts). The front and the panel multipliers live in the module's memory for the
  * duration of one factorisation; null where WebAssembly SIMD is missing (wasmKernel.ts).
  */
-import { ensureMemory, instantiateKernel, type WasmMemory } from './wasmKernel.js';
+import { ensureMemory, instantiateKernel, wasmKernelsEnabled, type WasmMemory } from './wasmKernel.js';
 import { GRID_LU_KERNEL_WASM } from './gridLUKernelWasm.js';
 
 type UpdateFn = (
@@ -34,7 +34,7 @@ export function frontWorkspace(maxFront: number): FrontWorkspace | null {
     const k = instantiateKernel(GRID_LU_KERNEL_WASM);
     instance = k && { update: k.exports.trailingUpdate4 as UpdateFn, memory: k.memory };
   }
-  if (!instance) return null;
+  if (!instance || !wasmKernelsEnabled()) return null;
   const n2 = maxFront * maxFront;
   const FrO = 0, FiO = 8 * n2, P0 = 16 * n2;
   const bytes = P0 + 8 * 8 * maxFront;

@@ -4,7 +4,7 @@
  * bit-identical (test/core/linalg/hermitianKernel.test.ts); ~2× faster at K = 65–233. The workspace arrays live in the
  * module's memory; null where WebAssembly SIMD is missing (wasmKernel.ts).
  */
-import { ensureMemory, instantiateKernel, type WasmMemory } from './wasmKernel.js';
+import { ensureMemory, instantiateKernel, wasmKernelsEnabled, type WasmMemory } from './wasmKernel.js';
 import { HERMITIAN_KERNEL_WASM } from './hermitianKernelWasm.js';
 
 type LoopFn = (K: number, s: number, ar: number, ai: number, vr: number, vi: number, pr: number, pi: number) => void;
@@ -32,7 +32,7 @@ export function hermitianKernel(K: number): HermitianWorkspace | null {
     const k = instantiateKernel(HERMITIAN_KERNEL_WASM);
     instance = k && { tmv: k.exports.trailingMatVec as LoopFn, r2u: k.exports.rank2Update as LoopFn, memory: k.memory };
   }
-  if (!instance) return null;
+  if (!instance || !wasmKernelsEnabled()) return null;
   if (current && current.K === K) return current;
   const n2 = K * K;
   const arO = 0, aiO = 8 * n2, vrO = 16 * n2, viO = vrO + 8 * K, prO = viO + 8 * K, piO = prO + 8 * K;

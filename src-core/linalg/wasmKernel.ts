@@ -16,6 +16,16 @@ interface WasmApi {
   Instance: new (module: object, imports?: object) => { exports: Record<string, unknown> };
 }
 
+let enabled = true;
+/**
+ * Switch the WebAssembly kernels off (or on again) for this thread: the TypeScript loops then run, with the same
+ * results. For measurements and diagnosis (the CLI's EPSTUDIO_WASM=0); the default is on.
+ */
+export function setWasmKernels(on: boolean): void {
+  enabled = on;
+}
+export const wasmKernelsEnabled = (): boolean => enabled;
+
 export function instantiateKernel(bytes: Uint8Array): { exports: Record<string, unknown>; memory: WasmMemory } | null {
   const wa = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
   try {

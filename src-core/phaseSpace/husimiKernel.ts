@@ -5,7 +5,7 @@
  * coefficients (8 doubles per k) and the plan's c_m(r_i) table, copied in once per plan. Null where WebAssembly SIMD is
  * missing (wasmKernel.ts): husimi.ts then runs its TypeScript sweep on plain arrays of the same layout.
  */
-import { ensureMemory, instantiateKernel, type WasmMemory } from '../linalg/wasmKernel.js';
+import { ensureMemory, instantiateKernel, wasmKernelsEnabled, type WasmMemory } from '../linalg/wasmKernel.js';
 import { HUSIMI_KERNEL_WASM } from './husimiKernelWasm.js';
 
 type SweepFn = (K: number, pack: number, c: number, b0: number, b1: number, lo: number, hi: number, coef: number) => void;
@@ -32,7 +32,7 @@ export function husimiKernel(K: number, c: Float64Array): HusimiWorkspace | null
     const k = instantiateKernel(HUSIMI_KERNEL_WASM);
     instance = k && { sweep: k.exports.sweepPair as SweepFn, memory: k.memory };
   }
-  if (!instance) return null;
+  if (!instance || !wasmKernelsEnabled()) return null;
   if (current && current.ws.K === K && current.c === c) return current.ws;
   const packLen = K * (K + 1); // doubles: K(K+1)/2 complex
   const packOff = 0, coefOff = packLen * 8, cOff = coefOff + 8 * K * 8;
