@@ -3,16 +3,13 @@
  * in the same process and run. Each pair gives the same bits (test/core/**\/*Kernel.test.ts), so the ratio is pure speed:
  *  - the Taylor term of the Kerr propagator (one interval Δt = 0.2 of the N = 10 / N = 50 quench at ε_f = 1.1);
  *  - the Householder loops of the Hermitian eigenvalues (G's von Neumann entropy) on the NESS;
- *  - the polar Husimi evaluation (S_W, Π_J, Π_U grid) on the NESS;
- *  - the multifrontal LU of the Liouvillian (the NESS solve).
+ *  - the polar Husimi evaluation (S_W, Π_J, Π_U grid) on the NESS.
  * Baseline = the TypeScript kernel; ratio = baseline/value (× faster).
  */
 import { loadavg } from 'node:os';
-import { PAPER, toRaw } from '../src-core/kerr/model.js';
-import { liouvillianStencil } from '../src-core/kerr/liouvillianBanded.js';
+import { PAPER } from '../src-core/kerr/model.js';
 import { propagateInterval } from '../src-core/kerr/propagate.js';
 import { nessDensityMatrix } from '../src-core/kerr/steadyState.js';
-import { gridLUFactor, gridSymbolic } from '../src-core/linalg/gridLU.js';
 import { hermitianEigenvalues } from '../src-core/linalg/hermitianEigen.js';
 import { autoPolarGrid, evaluatePolar, polarPlan } from '../src-core/phaseSpace/husimi.js';
 import { timeIt, type BenchRow, type BenchSection } from './types.js';
@@ -43,9 +40,6 @@ export async function run(): Promise<BenchSection> {
     const plan = polarPlan(K, autoPolarGrid(ness));
     rows.push(pair(`polar Husimi evaluation (S_W, Π_J, Π_U grid), K = ${K}`, 'ms',
       () => evaluatePolar(ness, plan, undefined, { psd: true, kernel: 'js' }), () => evaluatePolar(ness, plan, undefined, { psd: true }), K > 100 ? 3 : 15, 1000));
-    const A = liouvillianStencil(toRaw(p), K);
-    const sym = gridSymbolic(K, A.offsets);
-    rows.push(pair(`multifrontal LU of L (NESS solve), K = ${K}`, 'ms', () => gridLUFactor(A, sym, { kernel: 'js' }), () => gridLUFactor(A, sym), 3, 1000));
   }
   return { title: `WebAssembly SIMD kernels against the TypeScript ones (same bits), load average ${load0.toFixed(1)} at start`, rows };
 }

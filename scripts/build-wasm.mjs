@@ -1,5 +1,5 @@
 // Assembles the engine's WebAssembly kernels (text with SIMD: src-core/kerr/taylorKernel.wat, src-core/phaseSpace/
-// husimiKernel.wat, src-core/linalg/hermitianKernel.wat, gridLUKernel.wat) into <name>Wasm.ts next to each, the bytes as a TypeScript constant, so that the engine needs no file, fetch or Node API to load it (src-core runs in Node,
+// husimiKernel.wat, src-core/linalg/hermitianKernel.wat) into <name>Wasm.ts next to each, the bytes as a TypeScript constant, so that the engine needs no file, fetch or Node API to load it (src-core runs in Node,
 // workers and the renderer alike). wabt (the WebAssembly binary toolkit, devDependency) is needed only here; the
 // generated files are committed, and test/core/kerr/taylorKernel.test.ts re-assembles the texts and compares the bytes.
 // Usage: node scripts/build-wasm.mjs [--check]   (--check: exit 1 when the committed file is out of date)
@@ -14,7 +14,6 @@ export const KERNELS = [
   ['src-core/kerr/taylorKernel.wat', 'src-core/kerr/taylorKernelWasm.ts', 'TAYLOR_KERNEL_WASM'],
   ['src-core/phaseSpace/husimiKernel.wat', 'src-core/phaseSpace/husimiKernelWasm.ts', 'HUSIMI_KERNEL_WASM'],
   ['src-core/linalg/hermitianKernel.wat', 'src-core/linalg/hermitianKernelWasm.ts', 'HERMITIAN_KERNEL_WASM'],
-  ['src-core/linalg/gridLUKernel.wat', 'src-core/linalg/gridLUKernelWasm.ts', 'GRID_LU_KERNEL_WASM'],
 ];
 
 export async function assemble(wat) {

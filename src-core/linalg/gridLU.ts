@@ -25,7 +25,6 @@
  * (`perturbed`), as in bandedLU's perturbZeroPivots; `gridResidual` measures the solve's backward error.
  */
 
-import { frontWorkspace } from './gridLUKernel.js';
 import { packedDot } from './packedDot.js';
 
 export type Offset = readonly [number, number];
@@ -100,8 +99,6 @@ export interface GridLU {
 export interface GridLUOptions {
   /** Relative pivot floor (default 2⁻⁵²): smaller pivots are replaced by it (never throws). */
   tiny?: number;
-  /** 'js': the TypeScript panel update instead of the WebAssembly one (the same bits; for the tests). */
-  kernel?: 'auto' | 'js';
 }
 
 /**
@@ -389,12 +386,10 @@ export function gridLUFactor(A: StencilMatrix, sym: GridSymbolic, opts: GridLUOp
   for (let i = 0; i < nodes; i++) pivStart[i + 1] = pivStart[i] + sArr[i];
   const invPiv = new Float64Array(2 * pivStart[nodes]);
   const swap = new Int32Array(pivStart[nodes]);
-  // The front and the panel multipliers (by row position, until the panel's trailing update): in the WebAssembly
-  // module's memory where the host has it, whose rank-4 update (gridLUKernel.ts) gives the same bits, ~2× faster.
-  const fw = opts.kernel === 'js' ? null : frontWorkspace(maxFront);
-  const Fr = fw ? fw.Fr : new Float64Array(maxFront * maxFront), Fi = fw ? fw.Fi : new Float64Array(maxFront * maxFront);
-  const PR = fw ? fw.PR : Array.from({ length: PANEL }, () => new Float64Array(maxFront));
-  const PI = fw ? fw.PI : Array.from({ length: PANEL }, () => new Float64Array(maxFront));
+  const Fr = new Float64Array(maxFront * maxFront), Fi = new Float64Array(maxFront * maxFront);
+  // multipliers of the panel's steps by row position, until the panel's trailing update
+  const PR = Array.from({ length: PANEL }, () => new Float64Array(maxFront));
+  const PI = Array.from({ length: PANEL }, () => new Float64Array(maxFront));
   const stR = new Float64Array(sym.stackSize), stI = new Float64Array(sym.stackSize);
   const loc = new Int32Array(nv).fill(-1);
   const stackSizes: number[] = [];
@@ -562,10 +557,7 @@ export function gridLUFactor(A: StencilMatrix, sym: GridSymbolic, opts: GridLUOp
         }
       }
       // (e) rank-w update of the trailing rows and columns
-      if (kw < f) {
-        if (fw && w === PANEL) fw.update4(f, k0);
-        else trailingUpdate(Fr, Fi, f, k0, w, PR, PI);
-      }
+      if (kw < f) trailingUpdate(Fr, Fi, f, k0, w, PR, PI);
     }
     // update matrix F[s…f−1, s…f−1] onto the stack
     const b = f - s;

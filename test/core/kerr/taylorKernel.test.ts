@@ -25,7 +25,7 @@ describe('WebAssembly Taylor kernel', () => {
       render(b: Uint8Array, wat: string, name: string): string;
       KERNELS: [string, string, string][];
     };
-    expect(KERNELS.map((k) => k[0])).toEqual(['src-core/kerr/taylorKernel.wat', 'src-core/phaseSpace/husimiKernel.wat', 'src-core/linalg/hermitianKernel.wat', 'src-core/linalg/gridLUKernel.wat']);
+    expect(KERNELS.map((k) => k[0])).toEqual(['src-core/kerr/taylorKernel.wat', 'src-core/phaseSpace/husimiKernel.wat', 'src-core/linalg/hermitianKernel.wat']);
     for (const [wat, out, name] of KERNELS) expect(render(await assemble(wat), wat, name), out).toBe(readFileSync(join(ROOT, out), 'utf8'));
   });
 
