@@ -10,7 +10,7 @@ import { gaussianNess } from '../src-core/gaussian/ness.js';
 import { PRESETS as GAUSSIAN_PRESETS } from '../src-core/gaussian/model.js';
 import { criticalCoupling } from '../src-core/gaussian/stability.js';
 import { couplingFrom } from '../src-core/gaussian/sweep.js';
-import { advanceQuench, checkQuenchState, K_CHANGE_BITS, NessCache, SlowModeCache, nessDistance, planQuench, quenchInitialState, type QuenchPlan, type QuenchSpec } from '../src-core/kerr/quench.js';
+import { advanceQuench, checkQuenchState, K_CHANGE_BITS, NessCache, SlowModeCache, slowModesPay, nessDistance, planQuench, quenchInitialState, type QuenchPlan, type QuenchSpec } from '../src-core/kerr/quench.js';
 import { chooseK, guardTruncation } from '../src-core/kerr/truncation.js';
 import { gapSweep, liouvillianSpectrum } from '../src-core/kerr/spectrum.js';
 import { twoPhotonKerrModel, type TwoPhotonKerrParams } from '../src-core/model/instances.js';
@@ -106,7 +106,9 @@ export function propagateSamples(q: QuenchJobParams, K: number, rho: RhoData): {
     r = advanceModelQuench({ K, re: rho.re, im: rho.im }, plan.finalModel, q.dt, plan.rtol, plan.adaptive);
   } else {
     const plan = cachedPlan(q);
-    r = advanceQuench({ K, re: rho.re, im: rho.im }, plan.final, q.dt, plan.rtol, plan.adaptive, undefined, slowFor(q));
+    // slow modes where they pay for their set-up: the rule of the serial runQuench (a function of the spec)
+    const slow = slowModesPay(plan.samples, plan.spec.dt, plan.final.kappa, plan.rtol) ? slowFor(q) : null;
+    r = advanceQuench({ K, re: rho.re, im: rho.im }, plan.final, q.dt, plan.rtol, plan.adaptive, undefined, slow);
   }
   let kinds = 0, discarded = 0;
   for (const c of r.changes) {

@@ -13,7 +13,7 @@ import { KERR_RULES, validateKerrParams, type KerrParams } from './model.js';
 import { propagateInterval, type PropagateStats } from './propagate.js';
 import { meanFieldSteadyStates } from './meanField.js';
 import { nessDensityMatrix } from './steadyState.js';
-import { slowModeStep, SlowModeCache } from './slowMode.js';
+import { slowModeStep, SlowModeCache, slowModesPay } from './slowMode.js';
 import {
   adaptiveTargetK, chooseK, DEFAULT_ADAPTIVE_K, embedRho, growStep, guardTruncation, tailPopulation, truncateRho,
   type AdaptiveKPolicy, type GuardOptions,
@@ -22,7 +22,7 @@ import type { KerrObservables } from './types.js';
 import { QUENCH_COLUMNS, type PolarGrid } from './types.js';
 
 export { propagateInterval, newStats, type PropagateOptions, type PropagateStats } from './propagate.js';
-export { SlowModeCache } from './slowMode.js';
+export { SlowModeCache, slowModesPay } from './slowMode.js';
 
 export interface QuenchSpec {
   kappa: number;
@@ -395,10 +395,16 @@ export interface RunQuenchOptions {
   /** Run until the NESS at ε_f (within tol in ρ and every NESS_OBSERVABLES quantity). */
   untilNess?: UntilNessOptions;
   /**
-   * Slow-mode steps near the NESS (slowMode.ts; default true): exact to the Taylor step's error budget by a bound
-   * checked at every step. false: Taylor steps only (the second method of the tests).
+   * Slow-mode steps near the NESS (slowMode.ts): exact to the Taylor step's error budget by a bound checked at every
+   * step. Default: where they can pay for their set-up (slowModesPay, a function of the spec; the studies decide the
+   * same). true: always (tests); false: Taylor steps only (the second method of the tests).
    */
   slowModes?: boolean;
+  /**
+   * Where the observables are computed (default: here, serially). An observer on another thread (built from
+   * kerrQuenchObserve's spec) gives the same result to the bit.
+   */
+  observer?: QuenchObserver<KerrObservablesResult>;
 }
 
 /** Wall clock in ms (performance.now where the host has it: Node, workers, browsers; src-core has no DOM types). */
@@ -451,32 +457,110 @@ export interface QuenchSampler<O extends NessObservables> {
   /** κ of the final model (the unit of the NESS distance's rates). */
   kappa: number;
   initialState(): ComplexMatrix;
-  /** ρ one sample interval later (the basis adapted), with the K changes made on the way. */
+  /** ρ one sample interval later (the basis adapted), with the K changes made on the way. Must not modify its argument. */
   advance(rho: ComplexMatrix, stats: PropagateStats): { rho: ComplexMatrix; changes: Omit<KChange, 'sample'>[] };
-  /** Observables of sample i (i = 0: the pre-quench state under the pre-quench model). */
+  /**
+   * Observables of sample i (i = 0: the pre-quench state under the pre-quench model): a pure function of (ρ, i), so
+   * that it may run on another thread (a QuenchObserver) with the same bits.
+   */
   observe(rho: ComplexMatrix, i: number): O;
+  /** The sample's row; called once per reported sample, in sample order. */
   row(t: number, o: O): number[];
   /** The NESS after the quench and its observables in basis K (untilNess only). */
   ness(K: number): { rho: ComplexMatrix; o: Pick<KerrObservables, (typeof NESS_OBSERVABLES)[number]> };
 }
 
+/** Observables of one sample, or the error its observation threw (rethrown when the loop reaches that sample). */
+export interface ObservedSample<O> {
+  i: number;
+  o?: O;
+  error?: unknown;
+  /** Time spent observing it (ms, on whichever thread did it). */
+  ms: number;
+}
+
+/**
+ * Where sampleQuench's observables are computed. The loop hands over each checked state in sample order (submit) and
+ * reports samples in order as their observables come back (take), so an observer may compute them at once (the
+ * serial one, serialObserver), later, or on another thread (src-main/jobs/observePipeline.ts): the rows, the K
+ * history, the arrival at the NESS and every message are the same, since observe is a pure function of (ρ, i).
+ */
+export interface QuenchObserver<O> {
+  /**
+   * How many samples the propagation may run ahead of the oldest sample not yet reported (≥ 1; 1: strictly serial),
+   * for states of K levels (the memory held is about lag × 16K² bytes).
+   */
+  lag(K: number): number;
+  /** Sample i's checked state (the loop never modifies it): observe it now, or later, here or elsewhere. */
+  submit(i: number, rho: ComplexMatrix): void;
+  /**
+   * The observations finished since the last call, any order. `wait`: the loop cannot go on (the propagation is
+   * `lag` ahead, finished or failed) until one more arrives, so return at least one (computing here if need be).
+   */
+  take(wait: boolean): ObservedSample<O>[];
+}
+
+/** Observe each state at submit, on this thread: the loop's order is then propagate, check, observe, report. */
+export function serialObserver<O>(observe: (rho: ComplexMatrix, i: number) => O): QuenchObserver<O> {
+  let done: ObservedSample<O>[] = [];
+  return {
+    lag: () => 1,
+    submit(i, rho) {
+      const t0 = now();
+      try {
+        done.push({ i, o: observe(rho, i), ms: now() - t0 });
+      } catch (error) {
+        done.push({ i, error, ms: now() - t0 });
+      }
+    },
+    take() {
+      const d = done;
+      done = [];
+      return d;
+    },
+  };
+}
+
 export type SampledQuench = Omit<QuenchResult, 'plan' | 'columns'>;
+
+/** A propagated and checked state waiting to be reported, with what its interval did (or the error that stopped it). */
+interface Produced {
+  rho: ComplexMatrix;
+  changes: Omit<KChange, 'sample'>[];
+  /** The propagator's counters after this sample (a run that stops at the NESS reports those of its last sample). */
+  stats: PropagateStats;
+  propagationMs: number;
+  trErr: number;
+  herm: number;
+  top: number;
+  /** The truncation guard's warnings, replayed when the sample is reported (so they come in sample order). */
+  warnings: string[];
+  error?: unknown;
+}
 
 /**
  * The sample loop every quench shares (Kerr here, the model layer's in model/quench.ts): propagate, check the state
  * (trace, Hermiticity, truncation guard), observe, compare with the NESS when running until it. The order of the
  * operations is the determinism contract of resume: do not reorder.
+ *
+ * The observations may run on another thread (opts.observer): the propagation then runs up to observer.lag(K)
+ * samples ahead of the samples reported, and everything a caller sees happens at the report, in sample order, as in
+ * the serial loop: rows, onSample, guard warnings, the errors of a failed propagation, check or observation (thrown
+ * when the loop reaches that sample), the arrival at the NESS (states propagated beyond it are discarded, and the
+ * counters, K changes and timing are those up to it).
  */
 export function sampleQuench<O extends NessObservables>(
   q: QuenchSampler<O>,
   onSample: ((i: number, row: number[], rho: ComplexMatrix, info: SampleInfo) => void) | undefined,
-  opts: Pick<RunQuenchOptions, 'guard' | 'traceTol' | 'untilNess'>,
+  opts: Pick<RunQuenchOptions, 'guard' | 'traceTol' | 'untilNess'> & { observer?: QuenchObserver<O> | undefined },
 ): SampledQuench {
   const traceTol = opts.traceTol ?? 1e-8;
-  const stats: PropagateStats = { steps: 0, rejected: 0, evaluations: 0 };
+  const observer = opts.observer ?? serialObserver((rho, i) => q.observe(rho, i));
+  const live: PropagateStats = { steps: 0, rejected: 0, evaluations: 0 };
+  let stats: PropagateStats = { ...live };
   const timing = { initialState: 0, propagation: 0, observables: 0, ness: 0 };
   let t0 = now();
-  let rho = q.initialState();
+  let rho: ComplexMatrix | undefined = q.initialState();
   timing.initialState = now() - t0;
   const rows: number[][] = [];
   const Ks: number[] = [];
@@ -488,46 +572,96 @@ export function sampleQuench<O extends NessObservables>(
   const until = opts.untilNess;
   const eta = until ? new NessEta(until.tol, until.gap ?? null) : null;
   let ness: QuenchResult['ness'];
-  for (let i = 0; i < q.samples; i++) {
-    if (i > 0) {
-      t0 = now();
-      const r = q.advance(rho, stats);
-      rho = r.rho;
-      for (const c of r.changes) {
+
+  // Producer: sample `next` propagated (from the last produced state) and checked; a failure is kept with the sample
+  // and thrown when the loop reaches it, as the serial loop would have thrown there.
+  const queue: Produced[] = [];
+  const observed = new Map<number, ObservedSample<O>>();
+  let next = 0, reported = 0, halted = false;
+  const produce = (i: number): Produced => {
+    const p: Produced = { rho: rho!, changes: [], stats, propagationMs: 0, trErr: 0, herm: 0, top: 0, warnings: [] };
+    try {
+      if (i > 0) {
+        t0 = now();
+        const r = q.advance(rho!, live);
+        p.rho = r.rho;
+        p.changes = r.changes;
+        p.stats = { ...live };
+        p.propagationMs = now() - t0;
+      }
+      const onWarn = opts.guard?.onWarn && ((m: string) => p.warnings.push(m));
+      const chk = checkQuenchState(p.rho, q.times[i], traceTol, { ...opts.guard, ...(onWarn && { onWarn }) });
+      p.trErr = chk.trErr;
+      p.top = chk.top;
+      p.herm = hermiticityError(p.rho);
+    } catch (e) {
+      p.error = e;
+    }
+    return p;
+  };
+  const collect = (wait: boolean) => {
+    for (const r of observer.take(wait)) observed.set(r.i, r);
+  };
+
+  for (;;) {
+    // Report, in order, every sample whose observables are back.
+    while (reported < next) {
+      const p = queue[0];
+      for (const m of p.warnings) opts.guard!.onWarn!(m);
+      p.warnings = [];
+      if (p.error !== undefined) throw p.error;
+      const r = observed.get(reported);
+      if (!r) break;
+      if (r.error !== undefined) throw r.error;
+      const o = r.o!;
+      queue.shift();
+      observed.delete(reported);
+      const i = reported++;
+      const t = q.times[i];
+      for (const c of p.changes) {
         changes.push({ sample: i, ...c });
         discarded += c.discarded;
       }
-      timing.propagation += now() - t0;
+      stats = p.stats;
+      timing.propagation += p.propagationMs;
+      timing.observables += r.ms;
+      maxTr = Math.max(maxTr, p.trErr);
+      maxHerm = Math.max(maxHerm, p.herm);
+      maxTop = Math.max(maxTop, p.top);
+      grid ??= o.grid;
+      gridMax.radialNodes = Math.max(gridMax.radialNodes, o.grid.radialNodes);
+      gridMax.angles = Math.max(gridMax.angles, o.grid.angles);
+      gridMax.rMax = Math.max(gridMax.rMax, o.grid.rMax);
+      const row = q.row(t, o);
+      rows.push(row);
+      Ks.push(p.rho.K);
+      const info: SampleInfo = { K: p.rho.K, maxTopPopulation: maxTop };
+      let arrived = false;
+      if (until && i > 0) {
+        t0 = now();
+        const ref = q.ness(p.rho.K);
+        const d = nessDistance(p.rho, o, ref.rho, ref.o, q.kappa);
+        timing.ness += now() - t0;
+        const e = eta!.add(t, d.distance);
+        Object.assign(info, { distance: d.distance, worst: d.worst, tArrive: e.tArrive, rate: e.rate });
+        arrived = d.distance <= until.tol;
+        ness = { reached: arrived, distance: d.distance, worst: d.worst, gap: until.gap ?? null, tFinal: t };
+      }
+      onSample?.(i, row, p.rho, info);
+      if (arrived) reported = q.samples;
     }
-    const t = q.times[i];
-    const chk = checkQuenchState(rho, t, traceTol, opts.guard);
-    maxTr = Math.max(maxTr, chk.trErr);
-    maxHerm = Math.max(maxHerm, hermiticityError(rho));
-    maxTop = Math.max(maxTop, chk.top);
-    t0 = now();
-    const o = q.observe(rho, i);
-    timing.observables += now() - t0;
-    grid ??= o.grid;
-    gridMax.radialNodes = Math.max(gridMax.radialNodes, o.grid.radialNodes);
-    gridMax.angles = Math.max(gridMax.angles, o.grid.angles);
-    gridMax.rMax = Math.max(gridMax.rMax, o.grid.rMax);
-    const row = q.row(t, o);
-    rows.push(row);
-    Ks.push(rho.K);
-    const info: SampleInfo = { K: rho.K, maxTopPopulation: maxTop };
-    let arrived = false;
-    if (until && i > 0) {
-      t0 = now();
-      const ref = q.ness(rho.K);
-      const d = nessDistance(rho, o, ref.rho, ref.o, q.kappa);
-      timing.ness += now() - t0;
-      const e = eta!.add(t, d.distance);
-      Object.assign(info, { distance: d.distance, worst: d.worst, tArrive: e.tArrive, rate: e.rate });
-      arrived = d.distance <= until.tol;
-      ness = { reached: arrived, distance: d.distance, worst: d.worst, gap: until.gap ?? null, tFinal: t };
-    }
-    onSample?.(i, row, rho, info);
-    if (arrived) break;
+    if (reported >= q.samples) break;
+    if (!halted && next < q.samples && next - reported < observer.lag(rho!.K)) {
+      const p = produce(next);
+      queue.push(p);
+      if (p.error !== undefined) halted = true;
+      else {
+        rho = p.rho;
+        observer.submit(next, p.rho);
+      }
+      next++;
+      collect(false);
+    } else collect(true);
   }
   return {
     rows,
@@ -545,16 +679,33 @@ export function sampleQuench<O extends NessObservables>(
   };
 }
 
+/**
+ * What sampleQuench's observe of a Kerr quench depends on (serialisable: a worker thread rebuilds the same function
+ * from it, src-main/jobs/observePipeline.ts).
+ */
+export interface KerrObserveSpec {
+  model: 'kerr';
+  initial: KerrParams;
+  final: KerrParams;
+}
+
+/** The observables of sample i of a Kerr quench: the pre-quench state under ε_i at i = 0, then under ε_f. */
+export function kerrQuenchObserve(s: Pick<KerrObserveSpec, 'initial' | 'final'>): (rho: ComplexMatrix, i: number) => KerrObservablesResult {
+  return (rho, i) => kerrObservables(rho, i === 0 ? s.initial : s.final);
+}
+
 /** Serial runner: all samples with every observable. onSample(i, row, ρ, info) is called after each sample. */
 export function runQuench(
-  spec: QuenchSpec,
+  spec: QuenchSpec | QuenchPlan,
   onSample?: (i: number, row: QuenchRow, rho: ComplexMatrix, info: SampleInfo) => void,
   opts: RunQuenchOptions = {},
 ): QuenchResult {
-  const plan = planQuench(spec);
+  // a caller that planned already (the CLI: K and errors before any output) passes its plan: chooseK once
+  const plan = 'samples' in spec ? spec : planQuench(spec);
   const nessCache = opts.untilNess ? new NessCache(plan.final) : null;
   // the slow modes share the untilNess reference NESS (the same solve either way: nessDensityMatrix(final, K))
-  const slow = opts.slowModes === false ? null : new SlowModeCache(plan.final, nessCache ? (K) => nessCache.get(K).rho : undefined);
+  const useSlow = opts.slowModes ?? slowModesPay(plan.samples, plan.spec.dt, plan.final.kappa, plan.rtol);
+  const slow = useSlow ? new SlowModeCache(plan.final, nessCache ? (K) => nessCache.get(K).rho : undefined) : null;
   const r = sampleQuench<KerrObservablesResult>(
     {
       times: plan.times,
@@ -562,7 +713,7 @@ export function runQuench(
       kappa: plan.final.kappa,
       initialState: () => quenchInitialState(plan),
       advance: (rho, stats) => advanceQuench(rho, plan.final, plan.spec.dt, plan.rtol, plan.adaptive, stats, slow),
-      observe: (rho, i) => kerrObservables(rho, i === 0 ? plan.initial : plan.final),
+      observe: kerrQuenchObserve(plan),
       row: (t, o) => [t, o.a_re, o.a_im, o.n, o.S_W, o.Pi_J, o.Pi_ext, o.Pi_d, o.Pi_U, o.Phi, o.Phi_ext, o.Phi_q, o.G],
       ness: (K) => nessCache!.get(K),
     },

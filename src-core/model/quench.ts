@@ -19,7 +19,7 @@
  */
 import type { ComplexMatrix } from '../linalg/complexMatrix.js';
 import { modelNess } from '../kerr/steadyState.js';
-import { advanceAdaptive, NessByK, QUENCH_LIMITS, sampleQuench, type KChange, type QuenchResult, type SampleInfo } from '../kerr/quench.js';
+import { advanceAdaptive, NessByK, QUENCH_LIMITS, sampleQuench, type KChange, type QuenchObserver, type QuenchResult, type SampleInfo } from '../kerr/quench.js';
 import type { PropagateStats } from '../kerr/propagate.js';
 import {
   DEFAULT_ADAPTIVE_K, tailPopulation,
@@ -180,6 +180,23 @@ export function modelQuenchRow(t: number, o: ModelQuenchObservables): ModelQuenc
   ];
 }
 
+/**
+ * What sampleQuench's observe of a model quench depends on (serialisable: a worker thread rebuilds the same function
+ * from it, src-main/jobs/observePipeline.ts). initial and final are the plan's validated parameters.
+ */
+export interface ModelObserveSpec {
+  model: 'two-photon-kerr';
+  initial: TwoPhotonKerrParams;
+  final: TwoPhotonKerrParams;
+  balance: boolean;
+}
+
+/** The observables of sample i: t = 0 the pre-quench state under the pre-quench model (its NESS: balance 0), then the final model. */
+export function modelQuenchObserve(s: Omit<ModelObserveSpec, 'model'>): (rho: ComplexMatrix, i: number) => ModelQuenchObservables {
+  const initialModel = twoPhotonKerrModel(s.initial), finalModel = twoPhotonKerrModel(s.final);
+  return (rho, i) => modelQuenchObservables(rho, i === 0 ? initialModel : finalModel, s.final.N, { balance: s.balance });
+}
+
 /** The final model's NESS and its observables per K (untilNess). */
 export class ModelNessCache extends NessByK<ModelQuenchObservables> {
   constructor(
@@ -206,6 +223,8 @@ export interface RunModelQuenchOptions {
   untilNess?: { tol: number; gap?: number | null };
   /** Also dS_W/dt = −∫Q[L_f(ρ)] ln Q per sample (one more field evaluation), for the balance check. */
   balance?: boolean;
+  /** Where the observables are computed (default: here, serially); one built from modelQuenchObserve's spec. */
+  observer?: QuenchObserver<ModelQuenchObservables>;
 }
 
 /** Serial runner (CLI, tests, bench): rows in MODEL_QUENCH_COLUMNS order, every state checked (the Kerr quench's loop). */
@@ -224,17 +243,16 @@ export function runModelQuench(
       kappa: plan.final.kappa,
       initialState: () => modelQuenchInitialState(plan),
       advance: (rho, stats) => advanceModelQuench(rho, plan.finalModel, plan.spec.dt, plan.rtol, plan.adaptive, stats),
-      observe: (rho, i) => {
-        // t = 0: the pre-quench state under the pre-quench model (its NESS: balance 0); after: the final model
-        const o = modelQuenchObservables(rho, i === 0 ? plan.initialModel : plan.finalModel, plan.final.N, { balance: opts.balance });
+      observe: modelQuenchObserve({ initial: plan.initial, final: plan.final, balance: opts.balance ?? false }),
+      row: (t, o) => {
+        // called once per reported sample, in order (observe may run ahead, on another thread)
         if (dS_W) dS_W.push(o.dS_W);
-        return o;
+        return modelQuenchRow(t, o);
       },
-      row: modelQuenchRow,
       ness: (K) => nessCache!.get(K),
     },
     onSample,
-    opts,
+    { guard: opts.guard, traceTol: opts.traceTol, untilNess: opts.untilNess, observer: opts.observer },
   );
   const { ness, timing, ...head } = r;
   return { plan, columns: MODEL_QUENCH_COLUMNS, ...head, ...(dS_W && { dS_W }), ...(ness && { ness }), timing };

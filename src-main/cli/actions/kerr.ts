@@ -7,13 +7,14 @@
 // `meanfield` must not load the propagator, `steady` not the quench, `--method exact` not the Fock solver).
 import type { KerrParams } from '../../../src-core/kerr/model.js';
 import type { QuenchSpec } from '../../../src-core/kerr/quench.js';
+import type { ObservePipeline } from '../../jobs/observePipeline.js';
 import type { ComplexMatrix } from '../../../src-core/linalg/complexMatrix.js';
 import { checkNumber, ParameterError } from '../../../src-core/validation.js';
 import { kerrParamsFrom } from '../kerrOptions.js';
 import type { METHODS } from '../commands/kerr.js';
 import { assertFiniteResult, printJson } from '../output.js';
 import { phaseReporter, thousands } from '../progress.js';
-import { compute } from '../timing.js';
+import { compute, timingEnabled } from '../timing.js';
 
 /** Fock levels K for `steady --method fock` (the engine's QUENCH_LIMITS.K and the spec's LIMITS.K). */
 const NMAX_RULE = { min: 2, max: 400, integer: true };
@@ -226,7 +227,19 @@ const UNTIL_NESS_TOL = 1e-6;
 export async function quench(o: ModelFlags & { N: number; epsI: number; epsF: number; tMax: number; dt: number; nmax?: number; rtol?: number; csv?: string; untilNess?: boolean; tol?: number }): Promise<void> {
   if (o.tol !== undefined && !o.untilNess) throw new ParameterError('--tol', 'only with --until-ness', o.tol);
   if (o.tol !== undefined) checkNumber('--tol', o.tol, { min: 1e-14, max: 1 });
-  const [{ planQuench, runQuench, formatKChanges, mergeKChanges }, { toRaw }, { quenchProgress, reportUntilNess, writeQuenchCsv }] = await Promise.all([
+  // The observables' worker starts first: it loads while this thread plans and computes the initial state.
+  const { quenchPipeline, pipelineStatsLine } = await import('../../jobs/observePipeline.js');
+  const pipe = quenchPipeline('kerr');
+  try {
+    await quenchKerr(o, pipe);
+  } finally {
+    void pipe?.close();
+    if (pipe && timingEnabled()) process.stderr.write(pipelineStatsLine(pipe.stats));
+  }
+}
+
+async function quenchKerr(o: Parameters<typeof quench>[0], pipe: ObservePipeline | undefined): Promise<void> {
+  const [{ planQuench, runQuench, formatKChanges, mergeKChanges, kerrQuenchObserve }, { toRaw }, { quenchProgress, reportUntilNess, writeQuenchCsv }] = await Promise.all([
     import('../../../src-core/kerr/quench.js'),
     import('../../../src-core/kerr/model.js'),
     import('./quenchOutput.js'),
@@ -251,9 +264,10 @@ export async function quench(o: ModelFlags & { N: number; epsI: number; epsF: nu
   const progress = quenchProgress(plan);
   const res = asFlagError(() =>
     compute(() =>
-      runQuench(spec, (i, _row, _rho, info) => progress(i, info), {
+      runQuench(plan, (i, _row, _rho, info) => progress(i, info), {
         guard: { onWarn: (m) => process.stderr.write(`epstudio: ${m}\n`) },
         ...(tol !== undefined && { untilNess: { tol, gap } }),
+        observer: pipe?.observer({ model: 'kerr', initial: plan.initial, final: plan.final }, kerrQuenchObserve(plan), { untilNess: tol !== undefined }),
       }),
     ),
   );

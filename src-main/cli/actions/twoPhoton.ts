@@ -12,7 +12,8 @@ import type { WarmStart } from '../../../src-core/kerr/spectrum.js';
 import { checkNumber, ParameterError } from '../../../src-core/validation.js';
 import { VERSION } from '../../version.js';
 import type { ModelKind } from '../kerrOptions.js';
-import { compute } from '../timing.js';
+import { compute, timingEnabled } from '../timing.js';
+import type { ObservePipeline } from '../../jobs/observePipeline.js';
 
 interface Flags {
   model: ModelKind;
@@ -116,7 +117,19 @@ export async function quenchTwoPhoton(o: QuenchTwoPhotonFlags): Promise<void> {
   if (gI === undefined) throw new ParameterError('--g-i', 'the two-photon pump before the quench (or --g for both sides)', undefined);
   if (gF === undefined) throw new ParameterError('--g-f', 'the two-photon pump after the quench (or --g for both sides)', undefined);
   const epsI = o.epsI ?? o.eps ?? 0, epsF = o.epsF ?? o.eps ?? 0;
-  const [{ planModelQuench, runModelQuench, MODEL_QUENCH_COLUMNS, MODEL_QUENCH_COLUMN_DOCS }, { formatKChanges, mergeKChanges }, { quenchProgress, reportUntilNess, writeQuenchCsv }] =
+  // The observables' worker starts first: it loads while this thread plans and computes the initial state.
+  const { quenchPipeline, pipelineStatsLine } = await import('../../jobs/observePipeline.js');
+  const pipe = quenchPipeline('two-photon-kerr');
+  try {
+    await quenchTwoPhotonRun(o, { gI, gF, epsI, epsF }, pipe);
+  } finally {
+    void pipe?.close();
+    if (pipe && timingEnabled()) process.stderr.write(pipelineStatsLine(pipe.stats));
+  }
+}
+
+async function quenchTwoPhotonRun(o: QuenchTwoPhotonFlags, { gI, gF, epsI, epsF }: { gI: number; gF: number; epsI: number; epsF: number }, pipe: ObservePipeline | undefined): Promise<void> {
+  const [{ planModelQuench, runModelQuench, modelQuenchObserve, MODEL_QUENCH_COLUMNS, MODEL_QUENCH_COLUMN_DOCS }, { formatKChanges, mergeKChanges }, { quenchProgress, reportUntilNess, writeQuenchCsv }] =
     await Promise.all([
       import('../../../src-core/model/quench.js'),
       import('../../../src-core/kerr/quench.js'),
@@ -157,7 +170,15 @@ export async function quenchTwoPhoton(o: QuenchTwoPhotonFlags): Promise<void> {
     runModelQuench(
       spec,
       (i, _row, _rho, info) => progress(i, info),
-      { guard: { onWarn: (m) => process.stderr.write(`epstudio: ${m}\n`) }, ...(tol !== undefined && { untilNess: { tol, gap } }) },
+      {
+        guard: { onWarn: (m) => process.stderr.write(`epstudio: ${m}\n`) },
+        ...(tol !== undefined && { untilNess: { tol, gap } }),
+        observer: pipe?.observer(
+          { model: 'two-photon-kerr', initial: plan.initial, final: plan.final, balance: false },
+          modelQuenchObserve({ initial: plan.initial, final: plan.final, balance: false }),
+          { untilNess: tol !== undefined },
+        ),
+      },
     ),
   );
   const columns = [...MODEL_QUENCH_COLUMNS];

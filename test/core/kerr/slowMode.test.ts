@@ -3,7 +3,7 @@ import { applyLiouvillian } from '../../../src-core/kerr/liouvillian.js';
 import { toRaw } from '../../../src-core/kerr/model.js';
 import { propagateInterval } from '../../../src-core/kerr/propagate.js';
 import { advanceQuench, planQuench, quenchInitialState, runQuench, type QuenchSpec } from '../../../src-core/kerr/quench.js';
-import { SlowModeCache, slowModeStep } from '../../../src-core/kerr/slowMode.js';
+import { SlowModeCache, slowModeStep, slowModesPay } from '../../../src-core/kerr/slowMode.js';
 import { spectrumAtK } from '../../../src-core/kerr/spectrum.js';
 import type { ComplexMatrix } from '../../../src-core/linalg/complexMatrix.js';
 
@@ -57,6 +57,17 @@ describe('slow-mode steps near the NESS', () => {
       }
     expect(worst).toBeLessThan(1e-10);
     expect(worst).toBeGreaterThan(0); // they are two methods, not one
+  });
+
+  it('by default only where a set-up can pay: not in a run that ends soon after the fast modes decay (slowModesPay)', () => {
+    // t ≤ 60: the faster modes reach the Taylor floor at ≈ ln(1e10)/κ = 46, leaving 70 samples (< 2 × 50 set-up steps)
+    expect(slowModesPay(301, 0.2, 0.5, 1e-10)).toBe(false);
+    expect(slowModesPay(501, 0.2, 0.5, 1e-10)).toBe(true);
+    expect(slowModesPay(100_001, 0.2, 0.5, 1e-10)).toBe(true); // the extended preset (t ≤ 20 000 until the NESS)
+    expect(slowModesPay(100_001, 0.2, 0.5, 1e-14)).toBe(true);
+    const auto = runQuench(spec);
+    expect(auto.stats.slowSteps ?? 0).toBe(0);
+    expect(auto.rows).toEqual(runQuench(spec, undefined, { slowModes: false }).rows);
   });
 
   it('the step error bound holds against a tight Taylor propagation, and a state off the slow manifold is refused', () => {

@@ -1,0 +1,230 @@
+/**
+ * A quench's observables on the second core (issue 12: the N = 10 quench as a whole process). The engine's sample
+ * loop (sampleQuench, src-core/kerr/quench.ts) propagates on this thread and hands each checked state to a
+ * QuenchObserver; this one sends them to a worker thread (workers/observeWorker.ts), which computes the observables
+ * with the engine's own observe function, while this thread propagates the next samples.
+ *
+ * The loop stays synchronous: the worker's replies are read with receiveMessageOnPort and waited for with
+ * Atomics.wait on a shared counter, so no event-loop turn is needed (and none of the callers changes shape).
+ *
+ * Work sharing: the worker holds at most DEPTH samples (one computing, the others queued, so it never idles between
+ * messages); the rest wait here. When the loop cannot propagate (it is `lag` samples ahead, or done) it asks for an
+ * observation and this thread computes the oldest waiting sample itself rather than idle; it also observes everything
+ * until the worker has started (tens of ms, so start-up is off the critical path) and takes back the samples of a
+ * worker that failed or exited. Since observe is a pure function of (ρ, i), which thread computed a sample never
+ * changes a bit of the result.
+ */
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import type { ObservedSample, QuenchObserver } from '../../src-core/kerr/quench.js';
+import type { ComplexMatrix } from '../../src-core/linalg/complexMatrix.js';
+import type { ObserveReply, ObserveSpec, ObserveWorkerData } from '../../workers/observeWorker.js';
+import { PROJECT_ROOT } from '../version.js';
+import { synchronousWorkerCompilation, unpackedPath } from './pool.js';
+
+export const OBSERVE_WORKER = unpackedPath(join(PROJECT_ROOT, 'dist', 'workers', 'observeWorker.js'));
+
+/** Samples sent to the worker and not yet back (one computing, the rest queued behind it). */
+const DEPTH = 3;
+/**
+ * How far the propagation may run ahead of the samples reported: states of at most LAG_BYTES, and in a run until the
+ * NESS at most LAG_NESS samples (the states propagated beyond the arrival are discarded). Otherwise as far as memory
+ * allows: the propagation is the serial chain, so it runs ahead (the worker's backlog is shared at the end).
+ */
+const LAG_NESS = 32;
+const LAG_BYTES = 64 * 2 ** 20;
+/** Longest single wait (ms) before checking that the worker is still alive. */
+const WAIT_MS = 250;
+
+/** Counters of one pipelined run (the bench's and the tests' view of the work sharing). */
+export interface PipelineStats {
+  /** Samples observed by the worker and here. */
+  worker: number;
+  local: number;
+  /** Of the local ones: before the worker was ready. */
+  beforeReady: number;
+  /** ms from the pipeline's start to the worker's ready message (NaN: never). */
+  readyMs: number;
+  /** ms spent here copying states into messages and reading replies, and blocked waiting for the worker. */
+  messageMs: number;
+  waitMs: number;
+}
+
+export interface ObservePipeline {
+  /** The observer for a run with this spec; localObserve must be the engine function the spec names (the worker builds the same). */
+  observer<O>(spec: ObserveSpec, localObserve: (rho: ComplexMatrix, i: number) => O, run?: { untilNess?: boolean }): QuenchObserver<O>;
+  /** Block until the worker has loaded the engine (at most timeoutMs); whether it has. Tests: a run that surely shares. */
+  waitReady(timeoutMs: number): boolean;
+  readonly stats: PipelineStats;
+  /** End the worker (the run may be over or have thrown). */
+  close(): Promise<void>;
+}
+
+export interface ObservePipelineOptions {
+  /** Override the lag (samples) and the worker's depth (tests: force work sharing). */
+  lag?: number;
+  depth?: number;
+  /** The worker script (tests: one that never starts). */
+  script?: string;
+}
+
+/**
+ * Start the worker now (it loads the engine's `kind` module while the caller plans and computes the initial state).
+ * A worker that cannot start only means every sample is observed here.
+ */
+export function startObservePipeline(kind: ObserveSpec['model'], opts: ObservePipelineOptions = {}): ObservePipeline {
+  const t0 = performance.now();
+  const sig = new Int32Array(new SharedArrayBuffer(8));
+  const { port1, port2 } = new MessageChannel();
+  const stats: PipelineStats = { worker: 0, local: 0, beforeReady: 0, readyMs: NaN, messageMs: 0, waitMs: 0 };
+  let worker: Worker | undefined;
+  let dead = false;
+  try {
+    // see pool.ts: a worker isolate torn down while V8 compiles for it in the background can abort the process
+    synchronousWorkerCompilation();
+    const data: ObserveWorkerData = { kind, port: port2, signal: sig.buffer as SharedArrayBuffer };
+    worker = new Worker(opts.script ?? OBSERVE_WORKER, { workerData: data, transferList: [port2 as unknown as MessagePort] });
+    // errors reach here only when the event loop turns (after a synchronous run): the signal word says it earlier
+    worker.on('error', () => (dead = true));
+    worker.on('exit', () => (dead = true));
+    worker.unref();
+  } catch {
+    dead = true;
+  }
+  const workerGone = () => dead || Atomics.load(sig, 1) === 1;
+  let ready = false;
+  /** Replies of the worker, in arrival order (ready is taken out here). */
+  const replies: Exclude<ObserveReply, { ready: true }>[] = [];
+  const read = (): void => {
+    const t = performance.now();
+    for (let m; (m = receiveMessageOnPort(port1)); ) {
+      const r = m.message as ObserveReply;
+      if ('ready' in r) {
+        ready = true;
+        stats.readyMs = performance.now() - t0;
+      } else replies.push(r);
+    }
+    stats.messageMs += performance.now() - t;
+  };
+  /** Block until the worker posts (or exits), at most ms. */
+  const block = (seen: number, ms: number): void => {
+    const t = performance.now();
+    Atomics.wait(sig, 0, seen, ms);
+    stats.waitMs += performance.now() - t;
+  };
+  let used = false;
+
+  const observer = <O>(spec: ObserveSpec, localObserve: (rho: ComplexMatrix, i: number) => O, run: { untilNess?: boolean } = {}): QuenchObserver<O> => {
+    if (used) throw new Error('observePipeline: one run per pipeline');
+    used = true;
+    if (worker && !dead) worker.postMessage({ spec });
+    const depth = opts.depth ?? DEPTH;
+    const waiting: { i: number; rho: ComplexMatrix }[] = [];
+    const inFlight = new Map<number, ComplexMatrix>();
+
+    const local = (i: number, rho: ComplexMatrix): ObservedSample<O> => {
+      const t = performance.now();
+      stats.local++;
+      if (!ready) stats.beforeReady++;
+      try {
+        return { i, o: localObserve(rho, i), ms: performance.now() - t };
+      } catch (error) {
+        return { i, error, ms: performance.now() - t };
+      }
+    };
+    const pump = () => {
+      if (!ready || workerGone()) return;
+      const t = performance.now();
+      while (inFlight.size < depth && waiting.length) {
+        const s = waiting.shift()!;
+        inFlight.set(s.i, s.rho);
+        // copied (structured clone): the loop still reads ρ (checks, NESS distance, onSample, the next interval)
+        worker!.postMessage({ i: s.i, K: s.rho.K, re: s.rho.re, im: s.rho.im });
+      }
+      stats.messageMs += performance.now() - t;
+    };
+    const drain = (out: ObservedSample<O>[]) => {
+      read();
+      for (const r of replies.splice(0)) {
+        const rho = inFlight.get(r.i)!;
+        inFlight.delete(r.i);
+        // an error there is recomputed here, so the caller gets the engine's own error (class and field) at this sample
+        if ('error' in r) out.push(local(r.i, rho));
+        else {
+          stats.worker++;
+          out.push({ i: r.i, o: r.o as O, ms: r.ms });
+        }
+      }
+      // a worker that exited: its samples come back here
+      if (workerGone() && inFlight.size) {
+        for (const [i, rho] of inFlight) waiting.push({ i, rho });
+        inFlight.clear();
+        waiting.sort((a, b) => a.i - b.i);
+      }
+    };
+
+    return {
+      lag: (K) => opts.lag ?? Math.max(2, Math.min(run.untilNess ? LAG_NESS : Infinity, Math.floor(LAG_BYTES / (16 * K * K)))),
+      submit(i, rho) {
+        waiting.push({ i, rho });
+        pump();
+      },
+      take(wait) {
+        const out: ObservedSample<O>[] = [];
+        for (;;) {
+          drain(out);
+          pump();
+          if (out.length || !wait) return out;
+          // the loop cannot go on: observe the oldest waiting sample here rather than idle
+          if (waiting.length) {
+            const s = waiting.shift()!;
+            out.push(local(s.i, s.rho));
+            pump();
+            return out;
+          }
+          // everything outstanding is at the worker
+          const seen = Atomics.load(sig, 0);
+          drain(out);
+          if (out.length || waiting.length) continue;
+          block(seen, WAIT_MS);
+        }
+      },
+    };
+  };
+
+  return {
+    observer,
+    stats,
+    waitReady(timeoutMs) {
+      const end = performance.now() + timeoutMs;
+      for (;;) {
+        const seen = Atomics.load(sig, 0);
+        read();
+        if (ready || workerGone()) return ready;
+        const left = end - performance.now();
+        if (left <= 0) return false;
+        block(seen, left);
+      }
+    },
+    async close() {
+      port1.close();
+      if (worker) await worker.terminate();
+    },
+  };
+}
+
+/**
+ * The pipeline for a command's quench, or undefined to observe serially: on a single core (nothing to gain), or with
+ * EPSTUDIO_QUENCH_PIPELINE=0 (the serial run the tests compare it with, byte for byte).
+ */
+export function quenchPipeline(kind: ObserveSpec['model']): ObservePipeline | undefined {
+  if (process.env.EPSTUDIO_QUENCH_PIPELINE === '0' || availableParallelism() < 2) return undefined;
+  return startObservePipeline(kind);
+}
+
+/** The pipeline's counters as one stderr line (EPSTUDIO_TIMING=1, next to the epstudio-timing line). */
+export function pipelineStatsLine(st: PipelineStats): string {
+  const ms = (x: number) => (x / 1000).toFixed(4);
+  return `epstudio-pipeline: worker_samples=${st.worker} local_samples=${st.local} local_before_ready=${st.beforeReady} worker_ready_s=${ms(st.readyMs)} message_s=${ms(st.messageMs)} wait_s=${ms(st.waitMs)}\n`;
+}
