@@ -23,12 +23,16 @@ export interface ObserveWorkerData {
   signal: SharedArrayBuffer;
 }
 
-export type ObserveReply = { ready: true } | { i: number; o: unknown; ms: number } | { i: number; error: string; ms: number };
+/** Replies carry the sample's arrays back (moved), for the main thread to reuse for the next samples' copies. */
+export type ObserveReply =
+  | { ready: true }
+  | { i: number; o: unknown; ms: number; re: Float64Array; im: Float64Array }
+  | { i: number; error: string; ms: number; re: Float64Array; im: Float64Array };
 
 const { kind, port, signal } = workerData as ObserveWorkerData;
 const sig = new Int32Array(signal);
 const post = (m: ObserveReply): void => {
-  port.postMessage(m);
+  port.postMessage(m, 're' in m ? [m.re.buffer as ArrayBuffer, m.im.buffer as ArrayBuffer] : []);
   Atomics.add(sig, 0, 1);
   Atomics.notify(sig, 0);
 };
@@ -56,9 +60,9 @@ parentPort!.on('message', async (m: { spec: ObserveSpec } | { i: number; K: numb
   const t0 = performance.now();
   try {
     const o = f({ K: m.K, re: m.re, im: m.im }, m.i);
-    post({ i: m.i, o, ms: performance.now() - t0 });
+    post({ i: m.i, o, ms: performance.now() - t0, re: m.re, im: m.im });
   } catch (e) {
     // the main thread observes this sample itself, so the caller sees the engine's own error (class, field)
-    post({ i: m.i, error: e instanceof Error ? e.message : String(e), ms: performance.now() - t0 });
+    post({ i: m.i, error: e instanceof Error ? e.message : String(e), ms: performance.now() - t0, re: m.re, im: m.im });
   }
 });

@@ -8,11 +8,14 @@
  * Atomics.wait on a shared counter, so no event-loop turn is needed (and none of the callers changes shape).
  *
  * Work sharing: the worker holds at most DEPTH samples (one computing, the others queued, so it never idles between
- * messages); the rest wait here. When the loop cannot propagate (it is `lag` samples ahead, or done) it asks for an
- * observation and this thread computes the oldest waiting sample itself rather than idle; it also observes everything
- * until the worker has started (tens of ms, so start-up is off the critical path) and takes back the samples of a
- * worker that failed or exited. Since observe is a pure function of (ρ, i), which thread computed a sample never
- * changes a bit of the result.
+ * messages); the rest wait here. The propagation is the serial chain, so this thread propagates first, as far ahead
+ * as the lag allows (LAG); when it cannot (it is `lag` ahead, or done) it observes the oldest waiting sample itself, but only
+ * when that ends before the worker alone would have cleared the backlog (backlog × the worker's time per sample >
+ * this thread's expected time per sample). A thread's first observations are slow (JIT compilation, the polar plans
+ * cached per K and grid: measured 50–110 ms for the first at K = 65, ~10 ms for the next few, ~1.2 ms warm), so a
+ * cold main thread helps only with a long backlog. It observes everything while the worker has not started (a worker
+ * that cannot start only means a serial run) and takes back the samples of a worker that exited. Since observe is a
+ * pure function of (ρ, i), which thread computed a sample never changes a bit of the result.
  */
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -28,14 +31,17 @@ export const OBSERVE_WORKER = unpackedPath(join(PROJECT_ROOT, 'dist', 'workers',
 /** Samples sent to the worker and not yet back (one computing, the rest queued behind it). */
 const DEPTH = 3;
 /**
- * How far the propagation may run ahead of the samples reported: states of at most LAG_BYTES, and in a run until the
- * NESS at most LAG_NESS samples (the states propagated beyond the arrival are discarded). Otherwise as far as memory
- * allows: the propagation is the serial chain, so it runs ahead (the worker's backlog is shared at the end).
+ * How far the propagation may run ahead of the samples reported: LAG samples, and states of at most LAG_BYTES (the
+ * states propagated beyond an arrival at the NESS are discarded). Measured on the N = 50, t ≤ 20 quench (K ≈ 200–260,
+ * 1 MB a state): with the lag bounded only by 64 MB the main thread's CPU time grew from 6.4 s (lag 4) to 8.4 s (the
+ * states no longer stay in cache, and external memory drives the garbage collector), for no gain in overlap.
  */
-const LAG_NESS = 32;
-const LAG_BYTES = 64 * 2 ** 20;
+const LAG = 8;
+const LAG_BYTES = 32 * 2 ** 20;
 /** Longest single wait (ms) before checking that the worker is still alive. */
 const WAIT_MS = 250;
+/** Expected ms of this thread's first observation (cold: JIT and plans), refined by each one it makes. */
+const LOCAL_COLD_MS = 25;
 
 /** Counters of one pipelined run (the bench's and the tests' view of the work sharing). */
 export interface PipelineStats {
@@ -44,6 +50,8 @@ export interface PipelineStats {
   local: number;
   /** Of the local ones: before the worker was ready. */
   beforeReady: number;
+  /** ms spent observing here. */
+  localMs: number;
   /** ms from the pipeline's start to the worker's ready message (NaN: never). */
   readyMs: number;
   /** ms spent here copying states into messages and reading replies, and blocked waiting for the worker. */
@@ -53,7 +61,7 @@ export interface PipelineStats {
 
 export interface ObservePipeline {
   /** The observer for a run with this spec; localObserve must be the engine function the spec names (the worker builds the same). */
-  observer<O>(spec: ObserveSpec, localObserve: (rho: ComplexMatrix, i: number) => O, run?: { untilNess?: boolean }): QuenchObserver<O>;
+  observer<O>(spec: ObserveSpec, localObserve: (rho: ComplexMatrix, i: number) => O): QuenchObserver<O>;
   /** Block until the worker has loaded the engine (at most timeoutMs); whether it has. Tests: a run that surely shares. */
   waitReady(timeoutMs: number): boolean;
   readonly stats: PipelineStats;
@@ -77,7 +85,7 @@ export function startObservePipeline(kind: ObserveSpec['model'], opts: ObservePi
   const t0 = performance.now();
   const sig = new Int32Array(new SharedArrayBuffer(8));
   const { port1, port2 } = new MessageChannel();
-  const stats: PipelineStats = { worker: 0, local: 0, beforeReady: 0, readyMs: NaN, messageMs: 0, waitMs: 0 };
+  const stats: PipelineStats = { worker: 0, local: 0, beforeReady: 0, localMs: 0, readyMs: NaN, messageMs: 0, waitMs: 0 };
   let worker: Worker | undefined;
   let dead = false;
   try {
@@ -115,13 +123,15 @@ export function startObservePipeline(kind: ObserveSpec['model'], opts: ObservePi
   };
   let used = false;
 
-  const observer = <O>(spec: ObserveSpec, localObserve: (rho: ComplexMatrix, i: number) => O, run: { untilNess?: boolean } = {}): QuenchObserver<O> => {
+  const observer = <O>(spec: ObserveSpec, localObserve: (rho: ComplexMatrix, i: number) => O): QuenchObserver<O> => {
     if (used) throw new Error('observePipeline: one run per pipeline');
     used = true;
     if (worker && !dead) worker.postMessage({ spec });
     const depth = opts.depth ?? DEPTH;
     const waiting: { i: number; rho: ComplexMatrix }[] = [];
     const inFlight = new Map<number, ComplexMatrix>();
+    /** Running estimates of the ms per observation here and on the worker (NaN: none back yet). */
+    let localEst = LOCAL_COLD_MS, workerEst = NaN;
 
     const local = (i: number, rho: ComplexMatrix): ObservedSample<O> => {
       const t = performance.now();
@@ -131,6 +141,10 @@ export function startObservePipeline(kind: ObserveSpec['model'], opts: ObservePi
         return { i, o: localObserve(rho, i), ms: performance.now() - t };
       } catch (error) {
         return { i, error, ms: performance.now() - t };
+      } finally {
+        const ms = performance.now() - t;
+        stats.localMs += ms;
+        localEst = 0.5 * localEst + 0.5 * ms;
       }
     };
     const pump = () => {
@@ -139,20 +153,34 @@ export function startObservePipeline(kind: ObserveSpec['model'], opts: ObservePi
       while (inFlight.size < depth && waiting.length) {
         const s = waiting.shift()!;
         inFlight.set(s.i, s.rho);
-        // copied (structured clone): the loop still reads ρ (checks, NESS distance, onSample, the next interval)
-        worker!.postMessage({ i: s.i, K: s.rho.K, re: s.rho.re, im: s.rho.im });
+        // a copy, moved (the loop still reads ρ: NESS distance, onSample, the next interval), into arrays the worker
+        // handed back (fewer allocations, less garbage collection here); measured at K = 65: ~35 µs a sample,
+        // against ~100 µs for the structured clone of the arrays
+        const n = s.rho.re.length;
+        const re = spare(n), im = spare(n);
+        re.set(s.rho.re);
+        im.set(s.rho.im);
+        worker!.postMessage({ i: s.i, K: s.rho.K, re, im }, [re.buffer as ArrayBuffer, im.buffer as ArrayBuffer]);
       }
       stats.messageMs += performance.now() - t;
+    };
+    /** Arrays back from the worker, for the next copies (only of the current size: K changes only a few times). */
+    let spares: Float64Array[] = [];
+    const spare = (n: number): Float64Array => {
+      if (spares.length && spares[0].length !== n) spares = [];
+      return spares.pop() ?? new Float64Array(n);
     };
     const drain = (out: ObservedSample<O>[]) => {
       read();
       for (const r of replies.splice(0)) {
+        if (spares.length < 2 * depth) spares.push(r.re, r.im);
         const rho = inFlight.get(r.i)!;
         inFlight.delete(r.i);
         // an error there is recomputed here, so the caller gets the engine's own error (class and field) at this sample
         if ('error' in r) out.push(local(r.i, rho));
         else {
           stats.worker++;
+          workerEst = Number.isNaN(workerEst) ? r.ms : 0.8 * workerEst + 0.2 * r.ms;
           out.push({ i: r.i, o: r.o as O, ms: r.ms });
         }
       }
@@ -165,7 +193,7 @@ export function startObservePipeline(kind: ObserveSpec['model'], opts: ObservePi
     };
 
     return {
-      lag: (K) => opts.lag ?? Math.max(2, Math.min(run.untilNess ? LAG_NESS : Infinity, Math.floor(LAG_BYTES / (16 * K * K)))),
+      lag: (K) => opts.lag ?? Math.max(2, Math.min(LAG, Math.floor(LAG_BYTES / (16 * K * K)))),
       submit(i, rho) {
         waiting.push({ i, rho });
         pump();
@@ -176,8 +204,10 @@ export function startObservePipeline(kind: ObserveSpec['model'], opts: ObservePi
           drain(out);
           pump();
           if (out.length || !wait) return out;
-          // the loop cannot go on: observe the oldest waiting sample here rather than idle
-          if (waiting.length) {
+          // the loop cannot go on: observe the oldest waiting sample here if that ends before the worker would
+          // have cleared the backlog alone (always when the worker is not running)
+          const alone = (waiting.length + inFlight.size) * (Number.isNaN(workerEst) ? localEst : workerEst);
+          if (waiting.length && (!ready || workerGone() || localEst < alone)) {
             const s = waiting.shift()!;
             out.push(local(s.i, s.rho));
             pump();
@@ -186,7 +216,7 @@ export function startObservePipeline(kind: ObserveSpec['model'], opts: ObservePi
           // everything outstanding is at the worker
           const seen = Atomics.load(sig, 0);
           drain(out);
-          if (out.length || waiting.length) continue;
+          if (out.length) continue;
           block(seen, WAIT_MS);
         }
       },
@@ -226,5 +256,5 @@ export function quenchPipeline(kind: ObserveSpec['model']): ObservePipeline | un
 /** The pipeline's counters as one stderr line (EPSTUDIO_TIMING=1, next to the epstudio-timing line). */
 export function pipelineStatsLine(st: PipelineStats): string {
   const ms = (x: number) => (x / 1000).toFixed(4);
-  return `epstudio-pipeline: worker_samples=${st.worker} local_samples=${st.local} local_before_ready=${st.beforeReady} worker_ready_s=${ms(st.readyMs)} message_s=${ms(st.messageMs)} wait_s=${ms(st.waitMs)}\n`;
+  return `epstudio-pipeline: worker_samples=${st.worker} local_samples=${st.local} local_before_ready=${st.beforeReady} local_s=${ms(st.localMs)} worker_ready_s=${ms(st.readyMs)} message_s=${ms(st.messageMs)} wait_s=${ms(st.waitMs)}\n`;
 }

@@ -69,7 +69,7 @@ describe('pipelined quench observables (in-process engine)', () => {
 
   it('a basis too small: the same rows, then the truncation guard’s error at the same sample', () => {
     const s: QuenchSpec = { ...spec, K: 26, tMax: 4 };
-    const run = (observer?: Parameters<typeof runQuench>[2]['observer']) => {
+    const run = (observer?: NonNullable<Parameters<typeof runQuench>[2]>['observer']) => {
       const rows: number[][] = [];
       let error = '';
       try {

@@ -267,7 +267,7 @@ async function quenchKerr(o: Parameters<typeof quench>[0], pipe: ObservePipeline
       runQuench(plan, (i, _row, _rho, info) => progress(i, info), {
         guard: { onWarn: (m) => process.stderr.write(`epstudio: ${m}\n`) },
         ...(tol !== undefined && { untilNess: { tol, gap } }),
-        observer: pipe?.observer({ model: 'kerr', initial: plan.initial, final: plan.final }, kerrQuenchObserve(plan), { untilNess: tol !== undefined }),
+        observer: pipe?.observer({ model: 'kerr', initial: plan.initial, final: plan.final }, kerrQuenchObserve(plan)),
       }),
     ),
   );

@@ -176,7 +176,6 @@ async function quenchTwoPhotonRun(o: QuenchTwoPhotonFlags, { gI, gF, epsI, epsF 
         observer: pipe?.observer(
           { model: 'two-photon-kerr', initial: plan.initial, final: plan.final, balance: false },
           modelQuenchObserve({ initial: plan.initial, final: plan.final, balance: false }),
-          { untilNess: tol !== undefined },
         ),
       },
     ),
