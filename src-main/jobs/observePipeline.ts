@@ -17,7 +17,7 @@
  * that cannot start only means a serial run) and takes back the samples of a worker that exited. Since observe is a
  * pure function of (ρ, i), which thread computed a sample never changes a bit of the result.
  */
-import { availableParallelism, loadavg } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { ObservedSample, QuenchObserver } from '../../src-core/kerr/quench.js';
@@ -245,18 +245,17 @@ export function startObservePipeline(kind: ObserveSpec['model'], opts: ObservePi
 }
 
 /**
- * The pipeline for a command's quench, or undefined to observe serially. EPSTUDIO_QUENCH_PIPELINE=1 always, =0 never
- * (the serial run the tests compare it with, byte for byte); by default only when a core is idle (the 1-minute load
- * average below the cores − 1): the serial run already keeps V8's compiler and garbage-collector threads busy on the
- * second core (~0.3 s of the N = 10 quench's 1.1 s CPU), and a worker adds its own start-up, JIT and messages
- * (~0.4 s CPU), so on a busy machine the extra thread only competes for the cores (measured on this 2-core machine
- * at load 4–6: the N = 10 quench 0.86–1.38 s pipelined against 0.81–1.08 s serial, N = 50 t ≤ 20 9.2 against 7.4 s).
+ * The pipeline for a command's quench with EPSTUDIO_QUENCH_PIPELINE=1 (on a machine with ≥ 2 cores), else undefined:
+ * the serial loop. Not the default, because on the 2-core machine it was built for it does not pay: the serial N = 10
+ * quench already keeps the second core busy with V8's compiler and garbage-collector threads (~0.2 s of its 1.0–1.2 s
+ * CPU), and the worker adds ~0.5 s of CPU (its start-up, its own JIT and polar plans, ~0.4 ms of messaging a sample),
+ * so the two threads contend for the cores: measured with both cores idle at the start (5 pairs), whole process
+ * 0.98–1.54 s pipelined against 0.98–1.03 s serial (process CPU 1.70–1.89 against 1.17–1.23 s); N = 50, t ≤ 20 at
+ * load 3.7: 9.2 against 7.4 s. Machines with more cores, or longer observations per sample, may gain: measure with
+ * EPSTUDIO_TIMING=1 (its epstudio-pipeline line says who observed what).
  */
 export function quenchPipeline(kind: ObserveSpec['model']): ObservePipeline | undefined {
-  const env = process.env.EPSTUDIO_QUENCH_PIPELINE;
-  if (env === '0') return undefined;
-  const cores = availableParallelism();
-  if (env !== '1' && !(cores >= 2 && loadavg()[0] < cores - 1)) return undefined;
+  if (process.env.EPSTUDIO_QUENCH_PIPELINE !== '1' || availableParallelism() < 2) return undefined;
   return startObservePipeline(kind);
 }
 
