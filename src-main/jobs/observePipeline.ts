@@ -174,7 +174,9 @@ export function startObservePipeline(kind: ObserveSpec['model'], opts: ObservePi
       read();
       for (const r of replies.splice(0)) {
         if (spares.length < 2 * depth) spares.push(r.re, r.im);
-        const rho = inFlight.get(r.i)!;
+        const rho = inFlight.get(r.i);
+        // a late reply of a worker that was given up on: its sample is (being) observed here
+        if (!rho) continue;
         inFlight.delete(r.i);
         // an error there is recomputed here, so the caller gets the engine's own error (class and field) at this sample
         if ('error' in r) out.push(local(r.i, rho));
