@@ -11,12 +11,15 @@
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { ComplexMatrix } from '../src-core/linalg/complexMatrix.js';
+import { setWasmKernels } from '../src-core/linalg/wasmKernel.js';
 import type { KerrObserveSpec } from '../src-core/kerr/quench.js';
 import type { ModelObserveSpec } from '../src-core/model/quench.js';
 
 export type ObserveSpec = KerrObserveSpec | ModelObserveSpec;
 
 export interface ObserveWorkerData {
+  /** The main thread's WebAssembly-kernel switch (EPSTUDIO_WASM=0 there: the TypeScript twins here too; same bits). */
+  wasm: boolean;
   /** Which engine module to load before the spec arrives (start-up off the critical path). */
   kind: ObserveSpec['model'];
   port: MessagePort;
@@ -29,7 +32,8 @@ export type ObserveReply =
   | { i: number; o: unknown; ms: number; re: Float64Array; im: Float64Array }
   | { i: number; error: string; ms: number; re: Float64Array; im: Float64Array };
 
-const { kind, port, signal } = workerData as ObserveWorkerData;
+const { kind, port, signal, wasm } = workerData as ObserveWorkerData;
+setWasmKernels(wasm);
 const sig = new Int32Array(signal);
 const post = (m: ObserveReply): void => {
   port.postMessage(m, 're' in m ? [m.re.buffer as ArrayBuffer, m.im.buffer as ArrayBuffer] : []);

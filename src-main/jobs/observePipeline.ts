@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { ObservedSample, QuenchObserver } from '../../src-core/kerr/quench.js';
 import type { ComplexMatrix } from '../../src-core/linalg/complexMatrix.js';
+import { wasmKernelsEnabled } from '../../src-core/linalg/wasmKernel.js';
 import type { ObserveReply, ObserveSpec, ObserveWorkerData } from '../../workers/observeWorker.js';
 import { PROJECT_ROOT } from '../version.js';
 import { synchronousWorkerCompilation, unpackedPath } from './pool.js';
@@ -91,7 +92,7 @@ export function startObservePipeline(kind: ObserveSpec['model'], opts: ObservePi
   try {
     // see pool.ts: a worker isolate torn down while V8 compiles for it in the background can abort the process
     synchronousWorkerCompilation();
-    const data: ObserveWorkerData = { kind, port: port2, signal: sig.buffer as SharedArrayBuffer };
+    const data: ObserveWorkerData = { kind, port: port2, signal: sig.buffer as SharedArrayBuffer, wasm: wasmKernelsEnabled() };
     worker = new Worker(opts.script ?? OBSERVE_WORKER, { workerData: data, transferList: [port2 as unknown as MessagePort] });
     // errors reach here only when the event loop turns (after a synchronous run): the signal word says it earlier
     worker.on('error', () => (dead = true));
