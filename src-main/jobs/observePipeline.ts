@@ -253,9 +253,12 @@ export function startObservePipeline(kind: ObserveSpec['model'], opts: ObservePi
  * quench already keeps the second core busy with V8's compiler and garbage-collector threads (~0.2 s of its 1.0–1.2 s
  * CPU), and the worker adds ~0.5 s of CPU (its start-up, its own JIT and polar plans, ~0.4 ms of messaging a sample),
  * so the two threads contend for the cores: measured with both cores idle at the start (5 pairs), whole process
- * 0.98–1.54 s pipelined against 0.98–1.03 s serial (process CPU 1.70–1.89 against 1.17–1.23 s); N = 50, t ≤ 20 at
- * load 3.7: 9.2 against 7.4 s. Machines with more cores, or longer observations per sample, may gain: measure with
- * EPSTUDIO_TIMING=1 (its epstudio-pipeline line says who observed what).
+ * 0.98–1.54 s pipelined against 0.98–1.03 s serial (process CPU 1.70–1.89 against 1.17–1.23 s); with the WebAssembly
+ * kernels (propagation ~2.9× faster, so the observables are most of the work) 10 interleaved pairs at load 2.9–3.2:
+ * median 1.48 s pipelined against 1.19 s serial, the serial run faster in all 10; N = 50, t ≤ 20 at load 3.7: 9.2
+ * against 7.4 s. Machines with more cores may gain: measure with EPSTUDIO_TIMING=1 (its epstudio-pipeline line says
+ * who observed what). What would cut the worker's cost: states and results through a SharedArrayBuffer instead of
+ * messages (the worker's profile shows ~0.2 s of garbage collection and ~40 ms of postMessage for 250 samples).
  */
 export function quenchPipeline(kind: ObserveSpec['model']): ObservePipeline | undefined {
   if (process.env.EPSTUDIO_QUENCH_PIPELINE !== '1' || availableParallelism() < 2) return undefined;
