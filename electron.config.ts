@@ -19,6 +19,7 @@ const config: Configuration = {
     'dist/src-main/**/*.cjs',
     'dist/src-core/**/*.js',
     'dist/workers/**/*.js',
+    'dist/workers/**/*.cjs',
     'dist/renderer/**',
     '!dist/**/*.map',
     '!**/*.ts',

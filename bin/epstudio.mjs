@@ -1,17 +1,6 @@
 #!/usr/bin/env node
-// Thin launcher: the CLI is compiled TypeScript (workers must be JS anyway), built by `npm install` (prepare).
-// dist/cli/cli.js is the same program bundled into per-command chunks (scripts/build-cli.mjs; cold start, issue 12);
-// the tsc tree dist/src-main/cli.js is the fallback when only tsc has run.
-import { existsSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { dirname, join } from 'node:path';
+// `node bin/epstudio.mjs …` (tests, scripts, older docs) runs the launcher bin/epstudio.cjs, the package's "bin"
+// (CommonJS: no ESM loader at start, cold start, issue 12). This file itself costs the ESM loader once (~10 ms).
+import { createRequire } from 'node:module';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const bundle = join(root, 'dist', 'cli', 'cli.js');
-const entry = existsSync(bundle) ? bundle : join(root, 'dist', 'src-main', 'cli.js');
-if (!existsSync(entry)) {
-  process.stderr.write(`epstudio: not built yet (${entry} missing). Run \`npm run build\` in ${root}.\n`);
-  process.exit(1);
-}
-const { main } = await import(pathToFileURL(entry).href);
-await main(process.argv);
+createRequire(import.meta.url)('./epstudio.cjs');

@@ -3,17 +3,15 @@
  * their own (workers/modelWorker.ts) so that the main side (Electron IPC, the browser host) never waits on the
  * engine. One run at a time; model.cancel ends the worker, and with it the run.
  */
-import { join } from 'node:path';
 import { validateTwoPhotonKerrParams, type TwoPhotonKerrParams } from '../../src-core/model/instances.js';
 import type { TwoPhotonGapReport, TwoPhotonSteadyReport } from '../../src-core/model/twoPhotonReport.js';
 import { ParameterError } from '../../src-core/validation.js';
 import type { ModelJob } from '../../workers/modelWorker.js';
 import { Worker } from 'node:worker_threads';
-import { synchronousWorkerCompilation, unpackedPath } from '../jobs/pool.js';
-import { PROJECT_ROOT } from '../version.js';
+import { synchronousWorkerCompilation, workerScript } from '../jobs/pool.js';
 import { ApiError, type parseRequest } from './contract.js';
 
-const MODEL_WORKER = unpackedPath(join(PROJECT_ROOT, 'dist', 'workers', 'modelWorker.js'));
+const MODEL_WORKER = workerScript('modelWorker');
 
 type Point = ReturnType<typeof parseRequest<'model.ness'>>;
 

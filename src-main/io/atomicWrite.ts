@@ -10,9 +10,9 @@
  * full"). Temporary names let the one owner of a study folder recognise leftovers of dead processes
  * (see tempFileOwner) and never touch a live writer's file.
  */
-import { randomBytes, createHash } from 'node:crypto';
 import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { QUOTE_MAX } from '../../src-core/validation.js';
 
@@ -55,12 +55,21 @@ export class FileWriteError extends Error {
 
 const errno = (e: unknown): string => ((e as NodeJS.ErrnoException)?.code as string | undefined) ?? 'EIO';
 
-/** Host names may hold any character; temporary names carry a short hex tag of it instead. */
-export const HOST_TAG = createHash('sha256').update(hostname()).digest('hex').slice(0, 8);
+// node:crypto (with the stream modules it pulls in, ~5–10 ms) is loaded on the first write, not with this module: the
+// CLI commands that print to stdout import the writer but never call it (cold start, issue 12).
+const requireBuiltin = createRequire(import.meta.url);
+let crypto: typeof import('node:crypto') | undefined;
+const lazyCrypto = () => (crypto ??= requireBuiltin('node:crypto') as typeof import('node:crypto'));
+
+/** Host names may hold any character; temporary names carry a short hex tag of it instead (sha256, first 8 digits). */
+let hostTagMemo: string | undefined;
+export function hostTag(): string {
+  return (hostTagMemo ??= lazyCrypto().createHash('sha256').update(hostname()).digest('hex').slice(0, 8));
+}
 
 /** `.name.<pid>.<host tag>.<random>.tmp`, in the target's folder (rename is atomic only within one file system). */
 export function tempPathFor(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${process.pid}.${HOST_TAG}.${randomBytes(6).toString('hex')}.tmp`);
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${hostTag()}.${lazyCrypto().randomBytes(6).toString('hex')}.tmp`);
 }
 
 /**
@@ -71,7 +80,7 @@ export function tempFileOwner(name: string): { pid: number; hostTag: string } | 
   let m = /^\..+\.(\d+)\.([0-9a-f]{8})\.[0-9a-f]+\.tmp$/.exec(name);
   if (m) return { pid: Number(m[1]), hostTag: m[2] };
   m = /^\..+\.(\d+)\.\d{10,}\.tmp$/.exec(name);
-  if (m) return { pid: Number(m[1]), hostTag: HOST_TAG };
+  if (m) return { pid: Number(m[1]), hostTag: hostTag() };
   return null;
 }
 

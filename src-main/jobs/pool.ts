@@ -5,6 +5,7 @@
  * sends progress over a MessageChannel port given with the job. Its task-timeout option has a published advisory:
  * it is never used here. A worker that throws (or dies) rejects only its own job with a JobError.
  */
+import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { join } from 'node:path';
@@ -14,11 +15,23 @@ import type { Job, JobEnvelope, JobReply, WorkerInit } from '../../workers/proto
 import { PROJECT_ROOT } from '../version.js';
 
 /**
- * Compiled worker (workers must be JS on Node 20): built by `npm run build`. In a packaged app the code lives in
- * app.asar, which worker threads cannot load from; electron.config.ts unpacks dist/workers (and what it imports)
- * next to it, so point at the unpacked copy.
+ * The file a worker thread runs for workers/<name>.ts (workers must be JS on Node 20), built by `npm run build`: the
+ * bundled CommonJS file dist/workers/bundled/<name>.cjs (scripts/build-cli.mjs; one file instead of the ESM loader
+ * resolving and compiling ~30–60 engine modules in every new thread, issue 12) unless the tsc output
+ * dist/workers/<name>.js is newer (only tsc re-run since), else that. In a packaged app the code lives in app.asar,
+ * which worker threads cannot load from; electron.config.ts unpacks dist/workers (and what it imports) next to it,
+ * so point at the unpacked copy.
  */
-export const WORKER_SCRIPT = unpackedPath(join(PROJECT_ROOT, 'dist', 'workers', 'studyWorker.js'));
+export function workerScript(name: string): string {
+  const tsc = join(PROJECT_ROOT, 'dist', 'workers', `${name}.js`);
+  const bundled = join(PROJECT_ROOT, 'dist', 'workers', 'bundled', `${name}.cjs`);
+  const mtime = (p: string) => statSync(p, { throwIfNoEntry: false })?.mtimeMs;
+  const b = mtime(bundled);
+  const t = mtime(tsc);
+  return unpackedPath(b !== undefined && (t === undefined || b >= t) ? bundled : tsc);
+}
+
+export const WORKER_SCRIPT = workerScript('studyWorker');
 
 export function unpackedPath(p: string): string {
   return p.replace(/([\\/])app\.asar([\\/])/, '$1app.asar.unpacked$2');

@@ -31,7 +31,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { ParameterError } from '../../src-core/validation.js';
 import type { TaskState } from '../api/events.js';
-import { FileWriteError, HOST_TAG, quotePath, tempFileOwner, writeFileAtomic } from '../io/atomicWrite.js';
+import { FileWriteError, hostTag, quotePath, tempFileOwner, writeFileAtomic } from '../io/atomicWrite.js';
 import { toCsv } from '../io/csv.js';
 import { acquireLock, LockHeldError, lockState, pidLiveness, removeDeadBreakers, type LockHandle, type LockState } from '../io/lockFile.js';
 import { VERSION } from '../version.js';
@@ -485,7 +485,7 @@ export class StudyStore {
       }
       for (const f of names) {
         const o = tempFileOwner(f);
-        if (!o || o.hostTag !== HOST_TAG || o.pid === process.pid || pidLiveness(o.pid) !== 'dead') continue;
+        if (!o || o.hostTag !== hostTag() || o.pid === process.pid || pidLiveness(o.pid) !== 'dead') continue;
         try {
           unlinkSync(join(d, f));
         } catch {

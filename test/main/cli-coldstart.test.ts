@@ -1,24 +1,29 @@
 /**
- * Cold start of the CLI (issue 12): each command loads only what it uses. A resolve hook (node:module register) lists
- * every file the real binary loads; the binary runs the esbuild chunks of dist/cli (scripts/build-cli.mjs), and
- * dist/cli/meta.json says which source modules and packages each chunk holds, so the lists below are in source terms
- * (dist/src-main/….js names, pkg:name for a package, bundled or not). `--help` and `--version` must load commander
- * and the flag rules only, the Kerr and Gaussian commands none of h5wasm, zod, the worker pool or the propagator
- * unless they run it, and only `export` loads h5wasm. Module lists rather than timings: this machine is shared, times
- * are in bench/coldStart.ts (`npm run bench -- coldStart`).
+ * Cold start of the CLI (issue 12): each command loads only what it uses. A preload (`node --require`) lists every
+ * file the real binary loads: CommonJS files from require.cache at exit (the launcher and the CommonJS chunks of
+ * dist/cli, scripts/build-cli.mjs), builtins from Module._load, and whatever goes through the ESM loader (ESM-only
+ * packages such as h5wasm, the .mjs chunks that import them) from a resolve hook it registers. dist/cli/meta.json says
+ * which source modules and packages each chunk holds, so the lists below are in source terms (dist/src-main/….js
+ * names, pkg:name for a package, bundled or not). `--help` and `--version` must load commander and the flag rules
+ * only, the Kerr and Gaussian commands none of h5wasm, zod, the worker pool or the propagator unless they run it, and
+ * only `export` loads h5wasm. Module lists rather than timings: this machine is shared, times are in
+ * bench/coldStart.ts (`npm run bench -- coldStart`).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { SMALL_SPEC } from './studies/helpers.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'epstudio.mjs');
+/** The binary users start: package.json "bin". */
+const BIN = join(ROOT, (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> }).bin.epstudio);
 const dir = mkdtempSync(join(tmpdir(), 'epstudio-coldstart-'));
 const hooks = join(dir, 'hooks.mjs');
-const register = join(dir, 'register.mjs');
+const preload = join(dir, 'record.cjs');
+const record = join(dir, 'record.json');
 
 const META = join(ROOT, 'dist', 'cli', 'meta.json');
 let chunks: Map<string, string[]>;
@@ -39,19 +44,32 @@ beforeAll(() => {
   const meta = JSON.parse(readFileSync(META, 'utf8')) as { outputs: Record<string, { inputs: Record<string, unknown> }> };
   chunks = new Map(Object.entries(meta.outputs).map(([out, o]) => [out, Object.keys(o.inputs).map(sourceName)]));
   writeFileSync(hooks, 'export async function resolve(s, c, next) { const r = await next(s, c); process.stderr.write(`LOADED ${r.url}\\n`); return r; }\n');
-  writeFileSync(register, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
+  writeFileSync(
+    preload,
+    [
+      "const Module = require('node:module');",
+      'const builtins = new Set();',
+      'const load = Module._load;',
+      "Module._load = function (request) { if (Module.isBuiltin(request)) builtins.add(request.startsWith('node:') ? request : 'node:' + request); return load.apply(this, arguments); };",
+      `Module.register(${JSON.stringify(pathToFileURL(hooks).href)});`,
+      `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(record)}, JSON.stringify({ files: Object.keys(require.cache), builtins: [...builtins] })));`,
+    ].join('\n'),
+  );
 });
 
 /** The modules (project-relative paths, package names, node: builtins) the binary loads for these arguments. */
-function loaded(...args: string[]): { status: number | null; modules: string[]; stdout: string } {
-  const r = spawnSync(process.execPath, ['--import', register, BIN, ...args], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
-  const files = [...new Set(r.stderr.split('\n').filter((l) => l.startsWith('LOADED ')).map((l) => l.slice(7)))].map((u) =>
+function loaded(...args: string[]): { status: number | null; modules: string[]; stdout: string; files: string[] } {
+  rmSync(record, { force: true });
+  const r = spawnSync(process.execPath, ['--require', preload, BIN, ...args], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+  const rec = JSON.parse(readFileSync(record, 'utf8')) as { files: string[]; builtins: string[] };
+  const esm = r.stderr.split('\n').filter((l) => l.startsWith('LOADED ')).map((l) => l.slice(7));
+  const files = [...new Set([...rec.files.map((f) => pathToFileURL(f).href), ...esm])].map((u) =>
     u.startsWith('file://') ? u.replace(pathToFileURL(ROOT).href + '/', '') : u,
   );
-  // the binary must run the bundle (else these lists would describe the fallback tsc tree, not what users start)
-  expect(files).toContain('dist/cli/cli.js');
-  const modules = files.flatMap((f) => (f === 'bin/epstudio.mjs' ? [] : chunks.get(f) ?? [f.startsWith('node_modules/') ? sourceName(f) : f]));
-  return { status: r.status, modules: [...new Set(modules)].sort(), stdout: r.stdout };
+  // the binary must run the CommonJS bundle (else these lists would describe the fallback tsc tree, not what users start)
+  expect(files).toContain('dist/cli/cli.cjs');
+  const modules = files.flatMap((f) => (f.startsWith('bin/') ? [] : chunks.get(f) ?? [f.startsWith('node_modules/') ? sourceName(f) : f]));
+  return { status: r.status, modules: [...new Set([...modules, ...rec.builtins])].sort(), stdout: r.stdout, files };
 }
 
 const HEAVY = ['pkg:h5wasm', 'pkg:zod', 'pkg:ml-matrix', 'pkg:ml-levenberg-marquardt', 'pkg:node-worker-threads-pool', 'pkg:cli-progress', 'pkg:csv-parse'];
@@ -100,6 +118,9 @@ describe('cold start: what each command loads', () => {
         expect(HEAVY).not.toContain(m);
         expect(m).not.toMatch(ENGINE);
       }
+      // node:crypto (temporary-file names of the atomic writer) only when a file is written
+      expect(r.modules).toContain('node:fs');
+      expect(r.modules).not.toContain('node:crypto');
     }
   });
 
@@ -140,6 +161,7 @@ describe('cold start: what each command loads', () => {
         expect(HEAVY.filter((h) => h !== 'pkg:csv-parse' && h !== 'pkg:ml-matrix')).not.toContain(m);
         expect(m).not.toMatch(/^dist\/src-main\/(studies|jobs)\//);
       }
+      expect(r.modules).not.toContain('node:crypto');
     }
   });
 
@@ -152,5 +174,19 @@ describe('cold start: what each command loads', () => {
     const e = loaded('export', join(dir, 'none'), '--h5', join(dir, 'x.h5'));
     expect(e.status).not.toBe(0);
     expect(e.modules).not.toContain('pkg:h5wasm');
+  });
+
+  it('a study run loads the pool but not h5wasm; export of it loads h5wasm (ESM only: an .mjs chunk through import())', () => {
+    const spec = join(dir, 'gap1.json');
+    writeFileSync(spec, JSON.stringify({ ...SMALL_SPEC, name: 'gap1', tasks: [SMALL_SPEC.tasks[2]] }));
+    const study = join(dir, 'gap1');
+    const run = loaded('run', spec, '--out', study, '--workers', '1');
+    expect(run.status).toBe(0);
+    expect(run.modules).toContain('pkg:node-worker-threads-pool');
+    expect(run.modules).not.toContain('pkg:h5wasm');
+    const e = loaded('export', study, '--h5', join(dir, 'gap1.h5'));
+    expect(e.status).toBe(0);
+    expect(e.modules).toContain('pkg:h5wasm');
+    expect(e.files.filter((f) => /^dist\/cli\/h5export-\w+\.mjs$/.test(f))).toHaveLength(1);
   });
 });

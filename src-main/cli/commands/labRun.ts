@@ -2,7 +2,6 @@
  * The work behind the lab subcommands (lab.ts declares their flags). Imported only when a lab command runs.
  */
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
 import { bootstrapQuantities, fitHeterodyne, summarizeHeterodyne, STATE_QUANTITIES, type Estimate, type HeterodyneAnalysis, type HeterodyneFit, type HeterodyneOptions, type StateQuantity } from '../../../src-core/lab/analysis.js';
 import { fitKerrNess, kerrFitStart, KERR_FIT_PARAMS, MODEL_QUANTITIES, type KerrFitParam, type KerrFitResult } from '../../../src-core/lab/fitKerr.js';
 import { stateQuantities } from '../../../src-core/lab/analysis.js';
@@ -11,12 +10,12 @@ import { ParameterError } from '../../../src-core/validation.js';
 import { writeFileAtomic } from '../../io/atomicWrite.js';
 import { toCsv, type CsvCell } from '../../io/csv.js';
 import { readOutcomes } from '../../io/samples.js';
-import { unpackedPath, WorkerPool } from '../../jobs/pool.js';
-import { PROJECT_ROOT, VERSION } from '../../version.js';
+import { workerScript, WorkerPool } from '../../jobs/pool.js';
+import { VERSION } from '../../version.js';
 import type { Job } from '../../../workers/protocol.js';
 import type { LabBootJob } from '../../../workers/labWorker.js';
 
-export const LAB_WORKER = unpackedPath(join(PROJECT_ROOT, 'dist', 'workers', 'labWorker.js'));
+export const LAB_WORKER = workerScript('labWorker');
 
 const UNITS: Record<string, string> = {
   a_re: '√photons', a_im: '√photons', n: 'photons', S_W: 'nats', S_W_detected: 'nats',

@@ -7,7 +7,7 @@ import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HOST_TAG } from '../../../src-main/io/atomicWrite.js';
+import { hostTag } from '../../../src-main/io/atomicWrite.js';
 import * as service from '../../../src-main/studies/service.js';
 import { PROJECT_ROOT } from '../../../src-main/version.js';
 import { expectSameFiles, FAST_SPEC, filesOf, resultFiles, treeSnapshot } from './helpers.js';
@@ -72,8 +72,8 @@ describe('readers of a study folder', () => {
     // what a kill -9 leaves: its lock, its half-written temporary files, a checkpoint, a manifest still 'running'
     const dead = spawnSync('true').pid!;
     writeFileSync(join(dir, '.lock'), JSON.stringify({ pid: dead, host: hostname(), started: '2026-12-05T00:00:00.000Z', token: 'dead' }));
-    writeFileSync(join(dir, 'tasks', `.quench-N5-epsf1.1.csv.${dead}.${HOST_TAG}.00aa11.tmp`), 't,n\n0,');
-    writeFileSync(join(dir, `.manifest.json.${dead}.${HOST_TAG}.00aa12.tmp`), '{');
+    writeFileSync(join(dir, 'tasks', `.quench-N5-epsf1.1.csv.${dead}.${hostTag()}.00aa11.tmp`), 't,n\n0,');
+    writeFileSync(join(dir, `.manifest.json.${dead}.${hostTag()}.00aa12.tmp`), '{');
     rmSync(join(dir, 'tasks', 'ness-exact-N5.csv'));
     rmSync(join(dir, 'figures'), { recursive: true });
     const before = treeSnapshot(dir);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ParameterError } from '../../../src-core/validation.js';
-import { HOST_TAG } from '../../../src-main/io/atomicWrite.js';
+import { hostTag } from '../../../src-main/io/atomicWrite.js';
 import { toCsv } from '../../../src-main/io/csv.js';
 import { getPreset } from '../../../src-main/studies/presets.js';
 import { decodeCheckpoint, encodeCheckpoint, parseTable, StudyStore } from '../../../src-main/studies/store.js';
@@ -56,8 +56,8 @@ describe('study store', () => {
     // a dead writer's leftover (pid of a process that has exited) and a live writer's file in progress
     const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
     const live = spawn('sleep', ['30']);
-    const deadTmp = `.x.csv.${dead}.${HOST_TAG}.0a1b2c.tmp`;
-    const liveTmp = `.y.csv.${live.pid}.${HOST_TAG}.0a1b2d.tmp`;
+    const deadTmp = `.x.csv.${dead}.${hostTag()}.0a1b2c.tmp`;
+    const liveTmp = `.y.csv.${live.pid}.${hostTag()}.0a1b2d.tmp`;
     const otherHost = `.z.csv.${dead}.ffffffff.0a1b2e.tmp`;
     for (const f of [deadTmp, liveTmp, otherHost]) writeFileSync(join(dir, 'tasks', f), 'partial');
     const s2 = StudyStore.open(dir);
