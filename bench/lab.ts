@@ -13,7 +13,7 @@ import { PROJECT_ROOT } from '../src-main/version.js';
 import { parseTiming } from '../src-main/cli/timing.js';
 import type { BenchRow, BenchSection } from './types.js';
 
-const BIN = join(PROJECT_ROOT, 'bin', 'epstudio.mjs');
+const BIN = join(PROJECT_ROOT, 'bin', 'epstudio.cjs'); // the package bin, as users start it
 const STATE = ['--N', '5', '--eps', '1.1'];
 
 function cli(args: string[]): { wall: number; cpu: number; stdout: string } {

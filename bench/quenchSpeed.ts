@@ -90,7 +90,7 @@ export async function run(): Promise<BenchSection> {
 
   // 1. Whole process against the QuTiP pipeline.
   {
-    const bin = join(PROJECT_ROOT, 'bin', 'epstudio.mjs');
+    const bin = join(PROJECT_ROOT, 'bin', 'epstudio.cjs'); // the package bin, as users start it
     const dir = mkdtempSync(join(tmpdir(), 'epstudio-qs-'));
     const tMax = quick ? '2' : '50';
     const args = [bin, 'quench', '--N', '10', '--eps-f', '1.1', '--t-max', tMax, '--csv', join(dir, 'q.csv')];

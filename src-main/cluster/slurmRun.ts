@@ -50,7 +50,7 @@ export function prepareSlurm(specOrPreset: string, outDir: string, opts: SlurmOp
   const dir = resolve(outDir);
   const tasks = expandSpec(spec);
   if (opts.array > tasks.length) throw new ParameterError('--array', `at most the number of tasks of this study (${tasks.length}): a task is never split`, opts.array);
-  const launcher = { node: process.execPath, epstudio: join(PROJECT_ROOT, 'bin', 'epstudio.mjs') };
+  const launcher = { node: process.execPath, epstudio: join(PROJECT_ROOT, 'bin', 'epstudio.cjs') }; // the package bin (CommonJS launcher, issue 12)
   // Scripts first (they validate the folder path for #SBATCH lines), then the folder: nothing is created for a bad path.
   const run = runScript(dir, opts, launcher);
   const fin = finalizeScript(dir, opts, launcher);
