@@ -22,9 +22,9 @@ import { PROJECT_ROOT } from '../version.js';
  * which worker threads cannot load from; electron.config.ts unpacks dist/workers (and what it imports) next to it,
  * so point at the unpacked copy.
  */
-export function workerScript(name: string): string {
-  const tsc = join(PROJECT_ROOT, 'dist', 'workers', `${name}.js`);
-  const bundled = join(PROJECT_ROOT, 'dist', 'workers', 'bundled', `${name}.cjs`);
+export function workerScript(name: string, root = PROJECT_ROOT): string {
+  const tsc = join(root, 'dist', 'workers', `${name}.js`);
+  const bundled = join(root, 'dist', 'workers', 'bundled', `${name}.cjs`);
   const mtime = (p: string) => statSync(p, { throwIfNoEntry: false })?.mtimeMs;
   const b = mtime(bundled);
   const t = mtime(tsc);

@@ -24,6 +24,7 @@ const dir = mkdtempSync(join(tmpdir(), 'epstudio-coldstart-'));
 const hooks = join(dir, 'hooks.mjs');
 const preload = join(dir, 'record.cjs');
 const record = join(dir, 'record.json');
+const workerRecord = join(dir, 'workers.txt');
 
 const META = join(ROOT, 'dist', 'cli', 'meta.json');
 let chunks: Map<string, string[]>;
@@ -52,7 +53,10 @@ beforeAll(() => {
       'const load = Module._load;',
       "Module._load = function (request) { if (Module.isBuiltin(request)) builtins.add(request.startsWith('node:') ? request : 'node:' + request); return load.apply(this, arguments); };",
       `Module.register(${JSON.stringify(pathToFileURL(hooks).href)});`,
-      `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(record)}, JSON.stringify({ files: Object.keys(require.cache), builtins: [...builtins] })));`,
+      // worker threads inherit --require: each appends the files it compiles (a terminated worker emits no 'exit')
+      "const { threadId } = require('node:worker_threads');",
+      `if (threadId !== 0) { const compile = Module.prototype._compile; Module.prototype._compile = function (c, f) { require('node:fs').appendFileSync(${JSON.stringify(workerRecord)}, f + '\\n'); return compile.apply(this, arguments); }; }`,
+      `else process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(record)}, JSON.stringify({ files: Object.keys(require.cache), builtins: [...builtins] })));`,
     ].join('\n'),
   );
 });
@@ -60,6 +64,7 @@ beforeAll(() => {
 /** The modules (project-relative paths, package names, node: builtins) the binary loads for these arguments. */
 function loaded(...args: string[]): { status: number | null; modules: string[]; stdout: string; files: string[] } {
   rmSync(record, { force: true });
+  rmSync(workerRecord, { force: true });
   const r = spawnSync(process.execPath, ['--require', preload, BIN, ...args], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
   const rec = JSON.parse(readFileSync(record, 'utf8')) as { files: string[]; builtins: string[] };
   const esm = r.stderr.split('\n').filter((l) => l.startsWith('LOADED ')).map((l) => l.slice(7));
@@ -184,6 +189,10 @@ describe('cold start: what each command loads', () => {
     expect(run.status).toBe(0);
     expect(run.modules).toContain('pkg:node-worker-threads-pool');
     expect(run.modules).not.toContain('pkg:h5wasm');
+    // its worker is the bundled one (dist/workers/bundled, one file), not the tsc tree's modules
+    const workerFiles = readFileSync(workerRecord, 'utf8').trim().split('\n').map((f) => f.replace(ROOT + '/', ''));
+    expect(workerFiles).toContain('dist/workers/bundled/studyWorker.cjs');
+    expect(workerFiles.filter((f) => f.startsWith('dist/') && f !== 'dist/workers/bundled/studyWorker.cjs')).toEqual([]);
     const e = loaded('export', study, '--h5', join(dir, 'gap1.h5'));
     expect(e.status).toBe(0);
     expect(e.modules).toContain('pkg:h5wasm');
