@@ -18,16 +18,14 @@
  * pure function of (ρ, i), which thread computed a sample never changes a bit of the result.
  */
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { ObservedSample, QuenchObserver } from '../../src-core/kerr/quench.js';
 import type { ComplexMatrix } from '../../src-core/linalg/complexMatrix.js';
 import { wasmKernelsEnabled } from '../../src-core/linalg/wasmKernel.js';
 import type { ObserveReply, ObserveSpec, ObserveWorkerData } from '../../workers/observeWorker.js';
-import { PROJECT_ROOT } from '../version.js';
-import { synchronousWorkerCompilation, unpackedPath } from './pool.js';
+import { synchronousWorkerCompilation, workerScript } from './workerFiles.js';
 
-export const OBSERVE_WORKER = unpackedPath(join(PROJECT_ROOT, 'dist', 'workers', 'observeWorker.js'));
+export const OBSERVE_WORKER = workerScript('observeWorker');
 
 /** Samples sent to the worker and not yet back (one computing, the rest queued behind it). */
 const DEPTH = 3;
