@@ -14,14 +14,18 @@ const { join } = require('node:path');
  * not yet written) keeps the ordinary exit. 'exit' listeners run either way; the status is process.exitCode.
  */
 function exitWhenIdle() {
-  if (process.stdout.writableLength > 0 || process.stderr.writableLength > 0) return;
+  // A stdout/stderr pipe or terminal is a PipeWrap/TTYWrap handle; a write still in flight on it is a WriteWrap
+  // request, so it keeps the ordinary exit (process.stdout is not touched here: that would create the stream).
   if (process.getActiveResourcesInfo().every((r) => r === 'PipeWrap' || r === 'TTYWrap')) process.exit();
 }
 
 const root = join(__dirname, '..');
 const bundle = join(root, 'dist', 'cli', 'cli.cjs');
 if (existsSync(bundle)) {
-  require(bundle).main(process.argv).then(exitWhenIdle);
+  const cli = require(bundle);
+  cli.directStdio(); // results and progress by write(2), without creating process.stdout/stderr (src-main/cli/stdio.ts)
+  // setImmediate: errors the streams report on the next tick (EPIPE, ENOSPC on stdout) surface first, as before
+  cli.main(process.argv).then(() => setImmediate(exitWhenIdle));
 } else {
   const entry = join(root, 'dist', 'src-main', 'cli.js');
   if (!existsSync(entry)) {

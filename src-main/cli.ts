@@ -13,6 +13,7 @@ import { ParameterError } from '../src-core/validation.js';
 import { VERSION } from './version.js';
 import { refuseRepeatedFlags } from './cli/args.js';
 import { reportTiming } from './cli/timing.js';
+export { directStdio } from './cli/stdio.js';
 import { setWasmKernels } from '../src-core/linalg/wasmKernel.js';
 import * as kerr from './cli/commands/kerr.js';
 import * as study from './cli/commands/study.js';

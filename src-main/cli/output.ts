@@ -4,6 +4,7 @@
  * (JSON.stringify's silent NaN → null) or `NaN`/`Infinity`. A deliberate "no value" is written as null by the caller.
  */
 import { NonFiniteResultError } from '../io/nonFinite.js';
+import { writeOut } from './stdio.js';
 
 /** Throws NonFiniteResultError naming the first non-finite number found in a JSON-like value (depth-first). */
 export function assertFiniteResult(value: unknown, path = 'result'): void {
@@ -27,11 +28,11 @@ export function assertFiniteResult(value: unknown, path = 'result'): void {
 /** One JSON document on stdout, checked first (pretty = 2 indents like the existing `--json` outputs that use it). */
 export function printJson(value: unknown, pretty = false): void {
   assertFiniteResult(value);
-  process.stdout.write(JSON.stringify(value, null, pretty ? 2 : undefined) + '\n');
+  writeOut(JSON.stringify(value, null, pretty ? 2 : undefined) + '\n');
 }
 
 /** Text on stdout whose numbers were checked by the caller with assertFiniteResult. */
 export function printChecked(value: unknown, text: string): void {
   assertFiniteResult(value);
-  process.stdout.write(text);
+  writeOut(text);
 }

@@ -3,6 +3,7 @@
  * convention of `quench` and `gap-sweep` is kept: plain lines on stderr, TTY or not (stdout carries the result, so a
  * pipe or a redirect stays clean); nothing for a run that ends within QUIET_MS.
  */
+import { writeErr } from './stdio.js';
 export const QUIET_MS = 2000;
 const EVERY_MS = 1000;
 
@@ -18,7 +19,7 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
  * A throttled reporter: call it as often as you like with a thunk for the text; it writes `[label] text, 12.3 s` at
  * most once a second and only once QUIET_MS have passed. `done()` writes a last line if anything was written.
  */
-export function throttledReporter(label: string, now: () => number = Date.now, write: (s: string) => unknown = (s) => process.stderr.write(s)) {
+export function throttledReporter(label: string, now: () => number = Date.now, write: (s: string) => unknown = writeErr) {
   const t0 = now();
   let last = -Infinity;
   let wrote = false;
@@ -39,7 +40,7 @@ export function throttledReporter(label: string, now: () => number = Date.now, w
  * Phase lines for work with no inner progress points (one LU factorisation): when `slow` (the caller's estimate says
  * it takes more than QUIET_MS) each phase is announced as it starts, so a long silence is never unexplained.
  */
-export function phaseReporter(label: string, slow: boolean, now: () => number = Date.now, write: (s: string) => unknown = (s) => process.stderr.write(s)) {
+export function phaseReporter(label: string, slow: boolean, now: () => number = Date.now, write: (s: string) => unknown = writeErr) {
   const t0 = now();
   return (text: string): void => {
     if (slow) write(`[${label}] ${text} … (${seconds(now() - t0)})\n`);

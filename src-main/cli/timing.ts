@@ -8,6 +8,7 @@
  * against the compute of the same run. On a shared machine the CPU pair is the robust one (wall includes waiting for
  * a core). Nothing is written without the variable.
  */
+import { writeErr } from './stdio.js';
 let computeMs = 0;
 let computeCpuUs = 0;
 
@@ -46,7 +47,7 @@ export const timingEnabled = (): boolean => process.env.EPSTUDIO_TIMING === '1';
 export function reportTiming(): void {
   if (!timingEnabled()) return;
   const s = (x: number) => x.toFixed(4);
-  process.stderr.write(
+  writeErr(
     `epstudio-timing: compute_s=${s(computeMs / 1000)} compute_cpu_s=${s(computeCpuUs / 1e6)} process_cpu_s=${s(cpuNow() / 1e6)} process_wall_s=${s(performance.now() / 1000)}\n`,
   );
 }

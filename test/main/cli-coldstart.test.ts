@@ -11,7 +11,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -107,7 +107,7 @@ describe('cold start: what each command loads', () => {
       const r = loaded(...args);
       expect(r.status).toBe(0);
       const project = r.modules.filter((m) => m.startsWith('dist/'));
-      for (const m of project) expect(m).toMatch(/^dist\/(src-main\/(cli\.js|version\.js|cli\/(args|kerrOptions|timing|commands\/\w+)\.js)|src-core\/(validation|kerr\/model|gaussian\/model|linalg\/wasmKernel)\.js)$/);
+      for (const m of project) expect(m).toMatch(/^dist\/(src-main\/(cli\.js|version\.js|cli\/(args|kerrOptions|timing|stdio|commands\/\w+)\.js)|src-core\/(validation|kerr\/model|gaussian\/model|linalg\/wasmKernel)\.js)$/);
       expect(r.modules.filter((m) => m.startsWith('pkg:'))).toEqual(['pkg:commander']);
     }
     // help stays complete: every command is listed
@@ -199,5 +199,37 @@ describe('cold start: what each command loads', () => {
     expect(e.status).toBe(0);
     expect(e.modules).toContain('pkg:h5wasm');
     expect(e.files.filter((f) => /^dist\/cli\/h5export-\w+\.mjs$/.test(f))).toHaveLength(1);
+  });
+});
+
+describe('cold start: the launcher writes results without the stdio streams, and loses none', () => {
+  // bin/epstudio.cjs writes with write(2) (src-main/cli/stdio.ts) and exits as soon as nothing is pending
+  it('a full disk on stdout is an error (exit 1, ENOSPC), not a silent success', () => {
+    for (const args of [['meanfield', '--eps', '1', '--json'], ['heterodyne-sample', '--N', '2', '--eps', '0.5', '--samples', '20000', '--nmax', '12']]) {
+      const fd = openSync('/dev/full', 'w');
+      try {
+        const r = spawnSync(process.execPath, [BIN, ...args], { stdio: ['ignore', fd, 'pipe'], encoding: 'utf8', timeout: 60_000 });
+        expect(r.status).toBe(1);
+        expect(r.stderr).toMatch(/ENOSPC/);
+      } finally {
+        closeSync(fd);
+      }
+    }
+  });
+
+  it('a reader slower than the writer gets every byte (the same as a file gets)', () => {
+    const args = ['heterodyne-sample', '--N', '2', '--eps', '0.5', '--samples', '50000', '--nmax', '12', '--seed', '3'];
+    const file = join(dir, 'h.csv');
+    const fd = openSync(file, 'w');
+    try {
+      expect(spawnSync(process.execPath, [BIN, ...args], { stdio: ['ignore', fd, 'ignore'] }).status).toBe(0);
+    } finally {
+      closeSync(fd);
+    }
+    // through a pipe that is read only after the writer filled it (64 KiB): the writer blocks, then finishes
+    const r = spawnSync('/bin/sh', ['-c', `"${process.execPath}" "${BIN}" ${args.join(' ')} | (sleep 0.5; cat)`], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    expect(r.status).toBe(0);
+    expect(r.stdout.replace(/^# date: .*\n/m, '')).toBe(readFileSync(file, 'utf8').replace(/^# date: .*\n/m, ''));
+    expect(r.stdout.length).toBeGreaterThan(1 << 20);
   });
 });

@@ -23,6 +23,7 @@ import { OUT_NAMES } from '../commands/gaussian.js';
 import { assertFiniteResult, printChecked, printJson } from '../output.js';
 import { mulberry32, normalDeviate } from '../../../src-core/random.js';
 import { compute } from '../timing.js';
+import { writeOut } from '../stdio.js';
 
 interface ModelFlags {
   preset: GaussianPreset['id'];
@@ -156,7 +157,7 @@ function conventionLines(c: ReturnType<typeof conventions>): string {
 /** Write to a file (atomically) or, for `--csv` without a path, to stdout. */
 function emit(target: string | boolean | undefined, text: string): void {
   if (typeof target === 'string') writeFileAtomic(target, text);
-  else process.stdout.write(text);
+  else writeOut(text);
 }
 
 

@@ -16,6 +16,7 @@ import { VERSION } from '../../version.js';
 import { kerrParamsFrom } from '../kerrOptions.js';
 import { throttledReporter } from '../progress.js';
 import { compute } from '../timing.js';
+import { writeErr, writeOut } from '../stdio.js';
 
 interface SampleFlags {
   kappa: number;
@@ -38,7 +39,7 @@ export async function heterodyneSample(o: SampleFlags): Promise<void> {
   if (times) for (let i = 1; i < times.length; i++) if (!(times[i] > times[i - 1])) throw new ParameterError('--t', 'strictly increasing times', times.join(','));
   const initial = times ? kerrParamsFrom(o, o.epsI) : params;
   const K = o.nmax ?? compute(() => chooseK(params, times ? [o.epsI, o.eps] : [o.eps], times ? { quenchTime: times[times.length - 1] } : {}).K);
-  const onWarn = (m: string) => process.stderr.write(`epstudio: ${m}\n`);
+  const onWarn = (m: string) => writeErr(`epstudio: ${m}\n`);
   let rho: ComplexMatrix = compute(() => nessDensityMatrix(initial, K));
   const propagateInterval = times ? (await import('../../../src-core/kerr/quench.js')).propagateInterval : undefined;
   guardTruncation(rho, { onWarn, where: times ? `NESS at ε_i = ${o.epsI}` : `NESS at ε = ${o.eps}` });
@@ -77,6 +78,6 @@ export async function heterodyneSample(o: SampleFlags): Promise<void> {
     rows,
   });
   if (o.csv) writeFileAtomic(o.csv, text);
-  else process.stdout.write(text);
+  else writeOut(text);
 }
 

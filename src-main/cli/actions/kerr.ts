@@ -15,6 +15,7 @@ import type { METHODS } from '../commands/kerr.js';
 import { assertFiniteResult, printJson } from '../output.js';
 import { phaseReporter, thousands } from '../progress.js';
 import { compute, timingEnabled } from '../timing.js';
+import { writeErr, writeOut } from '../stdio.js';
 
 /** Fock levels K for `steady --method fock` (the engine's QUENCH_LIMITS.K and the spec's LIMITS.K). */
 const NMAX_RULE = { min: 2, max: 400, integer: true };
@@ -78,7 +79,7 @@ function printTable(title: string, rows: Row[]): void {
   for (const [, f, v] of rows) assertFiniteResult(v, f);
   for (const c of cells) for (let i = 0; i < 3; i++) w[i] = Math.max(w[i], c[i].length);
   const lines = cells.map(([s, f, v, u]) => `  ${s.padEnd(w[0])}  ${f.padEnd(w[1])}  ${v.padStart(w[2])}  ${u}`);
-  process.stdout.write(`${title}\n${lines.join('\n')}\n`);
+  writeOut(`${title}\n${lines.join('\n')}\n`);
 }
 
 const RATE = 'rate, in ω₀ (the unit κ, Δ, u, ε are given in; ħ = 1)';
@@ -142,7 +143,7 @@ export async function steady(o: ModelFlags & { N: number; eps: number; method: (
   phase(`K = ${K} Fock levels: factorising the Liouvillian (${thousands(K * K)} unknowns)`);
   const rho = compute(() => nessDensityMatrix(params, K));
   // Refuse (exit 2, naming K and the population) rather than print numbers from a basis too small for the state.
-  const top = asFlagError(() => guardTruncation(rho, { onWarn: (m) => process.stderr.write(`epstudio: ${m}\n`) }));
+  const top = asFlagError(() => guardTruncation(rho, { onWarn: (m) => writeErr(`epstudio: ${m}\n`) }));
   const residual = compute(() => nessResidual(params, rho));
   let out: Record<string, number | string>;
   let extra: Row[] = [];
@@ -234,7 +235,7 @@ export async function quench(o: ModelFlags & { N: number; epsI: number; epsF: nu
     await quenchKerr(o, pipe);
   } finally {
     void pipe?.close();
-    if (pipe && timingEnabled()) process.stderr.write(pipelineStatsLine(pipe.stats));
+    if (pipe && timingEnabled()) writeErr(pipelineStatsLine(pipe.stats));
   }
 }
 
@@ -259,13 +260,13 @@ async function quenchKerr(o: Parameters<typeof quench>[0], pipe: ObservePipeline
     const { liouvillianGap } = await import('../../../src-core/kerr/spectrum.js');
     const g0 = Date.now();
     gap = compute(() => liouvillianGap(plan.final));
-    process.stderr.write(`quench: Liouvillian gap at ε_f = ${plan.final.eps}: λ = ${gap.toPrecision(6)} (relaxation time 1/λ = ${(1 / gap).toPrecision(4)}; ${((Date.now() - g0) / 1000).toFixed(1)} s)\n`);
+    writeErr(`quench: Liouvillian gap at ε_f = ${plan.final.eps}: λ = ${gap.toPrecision(6)} (relaxation time 1/λ = ${(1 / gap).toPrecision(4)}; ${((Date.now() - g0) / 1000).toFixed(1)} s)\n`);
   }
   const progress = quenchProgress(plan);
   const res = asFlagError(() =>
     compute(() =>
       runQuench(plan, (i, _row, _rho, info) => progress(i, info), {
-        guard: { onWarn: (m) => process.stderr.write(`epstudio: ${m}\n`) },
+        guard: { onWarn: (m) => writeErr(`epstudio: ${m}\n`) },
         ...(tol !== undefined && { untilNess: { tol, gap } }),
         observer: pipe?.observer({ model: 'kerr', initial: plan.initial, final: plan.final }, kerrQuenchObserve(plan)),
       }),

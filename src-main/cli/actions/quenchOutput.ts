@@ -11,6 +11,7 @@ import { toCsv } from '../../io/csv.js';
 import { nowIso, provenanceMeta } from '../../io/provenance.js';
 import { sampleTime } from '../../io/sampleTime.js';
 import { VERSION } from '../../version.js';
+import { writeErr, writeOut } from '../stdio.js';
 
 /** The parts of a quench plan (Kerr or model layer) the output needs. */
 export interface QuenchPlanShape {
@@ -53,7 +54,7 @@ export function quenchProgress(plan: QuenchPlanShape): (i: number, info: SampleI
           : `, NESS predicted at t ≈ ${ta.toPrecision(4)} (λ = ${info.rate!.toPrecision(3)}), ETA ${secs.toFixed(0)} s`;
       }
     }
-    process.stderr.write(line + '\n');
+    writeErr(line + '\n');
   };
 }
 
@@ -70,7 +71,7 @@ export function reportUntilNess(res: QuenchResultShape, tol: number, gap: number
     t_final: n.tFinal,
     ...(gap !== null && { liouvillian_gap: gap }),
   });
-  process.stderr.write(
+  writeErr(
     n.reached
       ? `quench: reached the NESS at t = ${n.tFinal}: distance ${n.distance.toExponential(2)} ≤ ${tol} (largest: ${n.worst})\n`
       : `quench: NOT at the NESS by the cap t = ${n.tFinal}: distance ${n.distance.toExponential(2)} > ${tol} (largest: ${n.worst})\n`,
@@ -101,5 +102,5 @@ export function writeQuenchCsv(file: string | undefined, plan: QuenchPlanShape, 
     rows: res.rows.map((r, k) => [sampleTime(k, plan.spec.dt), ...r.slice(1)]),
   });
   if (file) writeFileAtomic(file, text);
-  else process.stdout.write(text);
+  else writeOut(text);
 }

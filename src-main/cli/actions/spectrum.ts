@@ -14,6 +14,7 @@ import { kerrParamsFrom } from '../kerrOptions.js';
 import { printChecked, printJson } from '../output.js';
 import { throttledReporter } from '../progress.js';
 import { compute } from '../timing.js';
+import { writeErr, writeOut } from '../stdio.js';
 
 
 /** Engine field names → flags, so every error names a flag. */
@@ -59,7 +60,7 @@ export function gap(o: ModelFlags & { N: number; eps: number; count: number; nma
     ...(s.note ? { note: s.note } : {}),
     version: VERSION,
   };
-  if (!s.converged) process.stderr.write(`epstudio gap: warning: not converged: ${s.note}\n`);
+  if (!s.converged) writeErr(`epstudio gap: warning: not converged: ${s.note}\n`);
   if (o.json) printJson(out, true);
   else
     printChecked(
@@ -78,7 +79,7 @@ export function gapSweepCommand(o: ModelFlags & { N: number[]; epsFrom: number; 
   const points: GapPoint[] = compute(() => gapSweep({ kappa: o.kappa, delta: o.delta, u: o.u }, o.N, epsList, {
     tol: o.tol,
     onPoint: (p, i, total) =>
-      process.stderr.write(
+      writeErr(
         `[gap-sweep] ${i + 1}/${total}  N=${p.N} ε=${p.eps.toFixed(5)} λ=${p.gap.toExponential(6)} K=${p.K}${p.converged ? '' : ' (NOT converged)'}  ${((Date.now() - t0) / 1000).toFixed(1)} s\n`,
       ),
   }));
@@ -103,9 +104,9 @@ export function gapSweepCommand(o: ModelFlags & { N: number[]; epsFrom: number; 
     rows: points.map((p) => [p.N, p.eps, p.gap, p.K, p.zeta1.re, p.zeta1.im, p.converged]),
   });
   const bad = points.filter((p) => !p.converged).length;
-  if (bad) process.stderr.write(`epstudio gap-sweep: warning: ${bad} point(s) not converged (column converged = false)\n`);
+  if (bad) writeErr(`epstudio gap-sweep: warning: ${bad} point(s) not converged (column converged = false)\n`);
   if (o.csv) writeFileAtomic(o.csv, text);
-  else process.stdout.write(text);
+  else writeOut(text);
 }
 
 export function critical(o: ModelFlags & { N: number; largeN: boolean; json?: boolean }): void {
@@ -155,7 +156,7 @@ export function critical(o: ModelFlags & { N: number; largeN: boolean; json?: bo
     converged: g.converged,
     version: VERSION,
   };
-  if (!g.converged) process.stderr.write('epstudio critical: warning: some gap evaluations did not converge\n');
+  if (!g.converged) writeErr('epstudio critical: warning: some gap evaluations did not converge\n');
   if (o.json) printJson(out, true);
   else {
     let text = `N = ${o.N}: ε_c (gap minimum) = ${g.eps_c.toFixed(6)}  (λ_min = ${g.gap.toExponential(4)})\n`;
