@@ -18,7 +18,8 @@
  * pure function of (ρ, i), which thread computed a sample never changes a bit of the result.
  */
 import { availableParallelism } from 'node:os';
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import type { MessagePort, Worker } from 'node:worker_threads';
 import type { ObservedSample, QuenchObserver } from '../../src-core/kerr/quench.js';
 import type { ComplexMatrix } from '../../src-core/linalg/complexMatrix.js';
 import { wasmKernelsEnabled } from '../../src-core/linalg/wasmKernel.js';
@@ -26,6 +27,11 @@ import type { ObserveReply, ObserveSpec, ObserveWorkerData } from '../../workers
 import { synchronousWorkerCompilation, workerScript } from './workerFiles.js';
 
 export const OBSERVE_WORKER = workerScript('observeWorker');
+
+// node:worker_threads (~3 ms to load) only once a pipeline starts: every quench imports this module to ask whether
+// one should (cold start, issue 12).
+const requireBuiltin = createRequire(import.meta.url);
+const threads = () => requireBuiltin('node:worker_threads') as typeof import('node:worker_threads');
 
 /** Samples sent to the worker and not yet back (one computing, the rest queued behind it). */
 const DEPTH = 3;
@@ -82,6 +88,7 @@ export interface ObservePipelineOptions {
  */
 export function startObservePipeline(kind: ObserveSpec['model'], opts: ObservePipelineOptions = {}): ObservePipeline {
   const t0 = performance.now();
+  const { MessageChannel, receiveMessageOnPort, Worker } = threads();
   const sig = new Int32Array(new SharedArrayBuffer(8));
   const { port1, port2 } = new MessageChannel();
   const stats: PipelineStats = { worker: 0, local: 0, beforeReady: 0, localMs: 0, readyMs: NaN, messageMs: 0, waitMs: 0 };

@@ -4,7 +4,7 @@
  */
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
+import { createRequire } from 'node:module';
 import { PROJECT_ROOT } from '../version.js';
 
 /**
@@ -39,6 +39,7 @@ export function unpackedPath(p: string): string {
 let workerCompileSet = false;
 export function synchronousWorkerCompilation(): void {
   if (workerCompileSet) return;
-  setFlagsFromString('--no-concurrent-recompilation');
+  // node:v8 loaded here, not with the module (the quench imports this file whether or not it starts a worker)
+  (createRequire(import.meta.url)('node:v8') as typeof import('node:v8')).setFlagsFromString('--no-concurrent-recompilation');
   workerCompileSet = true;
 }

@@ -49,12 +49,12 @@ beforeAll(() => {
     preload,
     [
       "const Module = require('node:module');",
+      "const { threadId } = require('node:worker_threads'); // before the hook below: the preload's own, not the CLI's",
       'const builtins = new Set();',
       'const load = Module._load;',
       "Module._load = function (request) { if (Module.isBuiltin(request)) builtins.add(request.startsWith('node:') ? request : 'node:' + request); return load.apply(this, arguments); };",
       `Module.register(${JSON.stringify(pathToFileURL(hooks).href)});`,
       // worker threads inherit --require: each appends the files it compiles (a terminated worker emits no 'exit')
-      "const { threadId } = require('node:worker_threads');",
       `if (threadId !== 0) { const compile = Module.prototype._compile; Module.prototype._compile = function (c, f) { require('node:fs').appendFileSync(${JSON.stringify(workerRecord)}, f + '\\n'); return compile.apply(this, arguments); }; }`,
       `else process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(record)}, JSON.stringify({ files: Object.keys(require.cache), builtins: [...builtins] })));`,
     ].join('\n'),
@@ -169,6 +169,8 @@ describe('cold start: what each command loads', () => {
         expect(m).not.toMatch(/^dist\/src-main\/(studies\/|jobs\/(?!(observePipeline|workerFiles)\.js$))/);
       }
       expect(r.modules).not.toContain('node:crypto');
+      // no thread started, so no worker_threads (the pipeline is opt-in: EPSTUDIO_QUENCH_PIPELINE=1)
+      expect(r.modules).not.toContain('node:worker_threads');
     }
   });
 
