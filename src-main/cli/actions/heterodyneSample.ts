@@ -11,7 +11,7 @@ import type { ComplexMatrix } from '../../../src-core/linalg/complexMatrix.js';
 import { mulberry32 } from '../../../src-core/random.js';
 import { ParameterError } from '../../../src-core/validation.js';
 import { writeFileAtomic } from '../../io/atomicWrite.js';
-import { toCsv, type CsvCell } from '../../io/csv.js';
+import { toCsvColumns } from '../../io/csv.js';
 import { VERSION } from '../../version.js';
 import { kerrParamsFrom } from '../kerrOptions.js';
 import { throttledReporter } from '../progress.js';
@@ -44,10 +44,17 @@ export async function heterodyneSample(o: SampleFlags): Promise<void> {
   const propagateInterval = times ? (await import('../../../src-core/kerr/quench.js')).propagateInterval : undefined;
   guardTruncation(rho, { onWarn, where: times ? `NESS at ε_i = ${o.epsI}` : `NESS at ε = ${o.eps}` });
   const rand = mulberry32(o.seed);
-  const rows: CsvCell[][] = [];
+  // the table as columns (t, re, im): no array per outcome
+  const total = o.samples * (times ? times.length : 1);
+  const colT = new Float64Array(times ? total : 0), colRe = new Float64Array(total), colIm = new Float64Array(total);
+  let drawn = 0;
   const draw = (st: ComplexMatrix, t?: number) => {
     const s = compute(() => sampleHusimi(st, o.samples, { rand, eta: o.efficiency }));
-    for (let i = 0; i < o.samples; i++) rows.push(t === undefined ? [s.re[i], s.im[i]] : [t, s.re[i], s.im[i]]);
+    for (let i = 0; i < o.samples; i++, drawn++) {
+      if (t !== undefined) colT[drawn] = t;
+      colRe[drawn] = s.re[i];
+      colIm[drawn] = s.im[i];
+    }
   };
   // Progress (issue 12): many --t (each a propagation) or many draws; after 2 s, at most one line a second.
   const report = throttledReporter('heterodyne-sample');
@@ -62,9 +69,9 @@ export async function heterodyneSample(o: SampleFlags): Promise<void> {
       report(() => `t = ${t}: ${o.samples} outcomes drawn (${i + 1}/${times.length} times, K = ${K})`);
     }
   }
-  report.done(() => `${rows.length} outcomes drawn`);
+  report.done(() => `${drawn} outcomes drawn`);
   const raw = toRaw(params);
-  const text = toCsv({
+  const text = toCsvColumns({
     meta: {
       program: `epstudio ${VERSION} heterodyne-sample`,
       model: 'Kerr: H = Δa†a + iE(a† − a) + (U/2)a†a†aa, dρ/dt = −i[H,ρ] + 2κD[a]ρ, E = √N ε, U = u/N',
@@ -75,7 +82,7 @@ export async function heterodyneSample(o: SampleFlags): Promise<void> {
       units: 'μ in units of the field amplitude (vacuum: e^{−|μ|²}/π)',
     },
     columns: times ? ['t', 're', 'im'] : ['re', 'im'],
-    rows,
+    data: times ? [colT, colRe, colIm] : [colRe, colIm],
   });
   if (o.csv) writeFileAtomic(o.csv, text);
   else writeOut(text);

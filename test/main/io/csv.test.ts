@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { stringify } from 'csv-stringify/sync';
-import { toCsv, type CsvCell } from '../../../src-main/io/csv.js';
+import { toCsv, toCsvColumns, type CsvCell } from '../../../src-main/io/csv.js';
 
 const text = fc.string({ unit: fc.constantFrom('a', 'Z', '0', ' ', '\t', ',', '"', '\n', '\r', ';', '#', '=', 'ε', '−', '😀', "'") , maxLength: 8 });
 const cellArb: fc.Arbitrary<CsvCell> = fc.oneof(
@@ -36,5 +36,21 @@ describe('toCsv', () => {
 
   it('refuses a non-finite number, naming its column and row', () => {
     expect(() => toCsv({ columns: ['t', 'G'], rows: [[0, 1], [1, Number.NaN]] })).toThrow(/column "G", data row 2/);
+  });
+
+  it('toCsvColumns writes what toCsv writes for the same numbers given as rows', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 3 }).chain((k) => fc.tuple(fc.array(text, { minLength: k, maxLength: k }), fc.array(fc.array(fc.double({ noNaN: true, noDefaultInfinity: true }), { minLength: k, maxLength: k }), { maxLength: 8 }))),
+        fc.dictionary(fc.string({ maxLength: 5 }), fc.oneof(fc.string({ maxLength: 6 }), fc.integer())),
+        ([columns, rows], meta) => {
+          const data = columns.map((_, j) => Float64Array.from(rows, (r) => r[j]));
+          expect(toCsvColumns({ meta, columns, data })).toBe(toCsv({ meta, columns, rows }));
+        },
+      ),
+      { numRuns: 1000 },
+    );
+    expect(() => toCsvColumns({ columns: ['re', 'im'], data: [new Float64Array([0, 1]), new Float64Array([2, Number.POSITIVE_INFINITY])] })).toThrow(/column "im", data row 2/);
+    expect(() => toCsvColumns({ columns: ['re', 'im'], data: [new Float64Array(2), new Float64Array(3)] })).toThrow(RangeError);
   });
 });
