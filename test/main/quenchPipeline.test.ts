@@ -13,6 +13,7 @@ import { kerrQuenchObserve, planQuench, runQuench, type QuenchResult, type Quenc
 import { modelQuenchObserve, planModelQuench, runModelQuench, type ModelQuenchSpec } from '../../src-core/model/quench.js';
 import { startObservePipeline, type ObservePipeline } from '../../src-main/jobs/observePipeline.js';
 import { PROJECT_ROOT } from '../../src-main/version.js';
+import { parseTiming } from '../../src-main/cli/timing.js';
 
 const model = { kappa: 0.5, delta: -2, u: 1 };
 const pipes: ObservePipeline[] = [];
@@ -136,6 +137,7 @@ describe('epstudio quench: the pipelined CSV is the serial one, byte for byte', 
       stderr: r.stderr.split('\n').filter((l) => !timed.test(l)),
       progress: r.stderr.split('\n').filter((l) => l.startsWith('quench: sample ')).map((l) => l.replace(/, [\d.]+ s(;|$)/, '$1')),
       shared: m ? { worker: Number(m[1]), local: Number(m[2]) } : undefined,
+      timing: parseTiming(r.stderr),
     };
   };
 
@@ -147,6 +149,11 @@ describe('epstudio quench: the pipelined CSV is the serial one, byte for byte', 
     const serial = run('serial', name, args), piped = run('piped', name, args);
     expect(piped.csv).toBe(serial.csv);
     expect(piped.stderr).toEqual(serial.stderr);
+    // EPSTUDIO_TIMING counts the run as compute for every model (the two-photon quench reported 0 before)
+    for (const t of [serial.timing!, piped.timing!]) {
+      expect(t.compute).toBeGreaterThan(0.01);
+      expect(t.compute).toBeLessThanOrEqual(t.wall);
+    }
     expect(serial.shared).toBeUndefined();
     // every sample observed once, by the worker or here; the progress lines are throttled by wall time, but the first
     // (and the last of a run to t_max) are always written, with the same K, top population and NESS distance

@@ -160,24 +160,28 @@ async function quenchTwoPhotonRun(o: QuenchTwoPhotonFlags, { gI, gF, epsI, epsF 
   if (tol !== undefined) {
     // The gap of the sector the run lives in: the even one when parity is conserved (ε = 0 before and after).
     const g0 = Date.now();
-    gap = plan.parity
-      ? twoPhotonSectorSpectra(plan.final, { count: 1 }).sectors.find((s) => s.sector === 'even')!.spectrum.gap
-      : twoPhotonSpectrum(plan.final, { count: 1 }).spectrum.gap;
+    gap = compute(() =>
+      plan.parity
+        ? twoPhotonSectorSpectra(plan.final, { count: 1 }).sectors.find((s) => s.sector === 'even')!.spectrum.gap
+        : twoPhotonSpectrum(plan.final, { count: 1 }).spectrum.gap,
+    );
     process.stderr.write(`quench: Liouvillian gap at the final parameters${plan.parity ? ' (even parity sector)' : ''}: λ = ${gap.toPrecision(6)} (${((Date.now() - g0) / 1000).toFixed(1)} s)\n`);
   }
   const progress = quenchProgress(plan);
   const res = asFlag(() =>
-    runModelQuench(
-      spec,
-      (i, _row, _rho, info) => progress(i, info),
-      {
-        guard: { onWarn: (m) => process.stderr.write(`epstudio: ${m}\n`) },
-        ...(tol !== undefined && { untilNess: { tol, gap } }),
-        observer: pipe?.observer(
-          { model: 'two-photon-kerr', initial: plan.initial, final: plan.final, balance: false },
-          modelQuenchObserve({ initial: plan.initial, final: plan.final, balance: false }),
-        ),
-      },
+    compute(() =>
+      runModelQuench(
+        spec,
+        (i, _row, _rho, info) => progress(i, info),
+        {
+          guard: { onWarn: (m) => process.stderr.write(`epstudio: ${m}\n`) },
+          ...(tol !== undefined && { untilNess: { tol, gap } }),
+          observer: pipe?.observer(
+            { model: 'two-photon-kerr', initial: plan.initial, final: plan.final, balance: false },
+            modelQuenchObserve({ initial: plan.initial, final: plan.final, balance: false }),
+          ),
+        },
+      ),
     ),
   );
   const columns = [...MODEL_QUENCH_COLUMNS];
