@@ -5,22 +5,12 @@
  * the reduction; used for the von Neumann entropy S(ρ) of the non-Gaussianity G (seed Eq. 27) at every sample.
  */
 import type { ComplexMatrix } from './complexMatrix.js';
-import { hermitianKernel } from './hermitianKernel.js';
+import { hermitianKernel, type HouseholderArrays } from './hermitianKernel.js';
 
-interface Workspace {
-  K: number;
-  ar: Float64Array;
-  ai: Float64Array;
-  vr: Float64Array;
-  vi: Float64Array;
-  pr: Float64Array;
-  pi: Float64Array;
-  d: Float64Array;
-  e: Float64Array;
-}
-let ws: Workspace | undefined;
+/** The TypeScript loops' arrays (the WebAssembly ones live in the module's memory). */
+let ws: HouseholderArrays | undefined;
 
-function workspace(K: number): Workspace {
+function workspace(K: number): HouseholderArrays {
   if (ws && ws.K === K) return ws;
   ws = {
     K,
@@ -30,8 +20,6 @@ function workspace(K: number): Workspace {
     vi: new Float64Array(K),
     pr: new Float64Array(K),
     pi: new Float64Array(K),
-    d: new Float64Array(K),
-    e: new Float64Array(K),
   };
   return ws;
 }
@@ -54,38 +42,22 @@ function trailingMatVec(
     const r0 = i * K, r1 = r0 + K;
     const v0r = vr[i], v0i = vi[i], v1r = vr[i + 1], v1i = vi[i + 1];
     let e0r = 0, e0i = 0, e1r = 0, e1i = 0, o0r = 0, o0i = 0, o1r = 0, o1i = 0;
-    let j = s;
-    for (; j + 1 < i; j += 2) {
-      {
-        const a0r = ar[r0 + j], a0i = ai[r0 + j], a1r = ar[r1 + j], a1i = ai[r1 + j];
-        const vjr = vr[j], vji = vi[j];
-        e0r += a0r * vjr - a0i * vji;
-        e0i += a0r * vji + a0i * vjr;
-        e1r += a1r * vjr - a1i * vji;
-        e1i += a1r * vji + a1i * vjr;
-        pr[j] += a0r * v0r + a0i * v0i + a1r * v1r + a1i * v1i;
-        pi[j] += a0r * v0i - a0i * v0r + a1r * v1i - a1i * v1r;
-      }
-      {
-        const k = j + 1;
-        const a0r = ar[r0 + k], a0i = ai[r0 + k], a1r = ar[r1 + k], a1i = ai[r1 + k];
-        const vjr = vr[k], vji = vi[k];
-        o0r += a0r * vjr - a0i * vji;
-        o0i += a0r * vji + a0i * vjr;
-        o1r += a1r * vjr - a1i * vji;
-        o1i += a1r * vji + a1i * vjr;
-        pr[k] += a0r * v0r + a0i * v0i + a1r * v1r + a1i * v1i;
-        pi[k] += a0r * v0i - a0i * v0r + a1r * v1i - a1i * v1r;
-      }
-    }
-    if (j < i) {
-      // one j left (i − s odd): the even partial sum
+    for (let j = s; j < i; j++) {
       const a0r = ar[r0 + j], a0i = ai[r0 + j], a1r = ar[r1 + j], a1i = ai[r1 + j];
       const vjr = vr[j], vji = vi[j];
-      e0r += a0r * vjr - a0i * vji;
-      e0i += a0r * vji + a0i * vjr;
-      e1r += a1r * vjr - a1i * vji;
-      e1i += a1r * vji + a1i * vjr;
+      const t0r = a0r * vjr - a0i * vji, t0i = a0r * vji + a0i * vjr;
+      const t1r = a1r * vjr - a1i * vji, t1i = a1r * vji + a1i * vjr;
+      if ((j - s) & 1) {
+        o0r += t0r;
+        o0i += t0i;
+        o1r += t1r;
+        o1i += t1i;
+      } else {
+        e0r += t0r;
+        e0i += t0i;
+        e1r += t1r;
+        e1i += t1i;
+      }
       pr[j] += a0r * v0r + a0i * v0i + a1r * v1r + a1i * v1i;
       pi[j] += a0r * v0i - a0i * v0r + a1r * v1i - a1i * v1r;
     }
@@ -104,23 +76,16 @@ function trailingMatVec(
     const row = i * K;
     const vir = vr[i], vii = vi[i];
     let er = 0, ei = 0, or = 0, oi = 0;
-    let j = s;
-    for (; j + 1 < i; j += 2) {
+    for (let j = s; j < i; j++) {
       const a_r = ar[row + j], a_i = ai[row + j];
-      er += a_r * vr[j] - a_i * vi[j];
-      ei += a_r * vi[j] + a_i * vr[j];
-      pr[j] += a_r * vir + a_i * vii;
-      pi[j] += a_r * vii - a_i * vir;
-      const b_r = ar[row + j + 1], b_i = ai[row + j + 1];
-      or += b_r * vr[j + 1] - b_i * vi[j + 1];
-      oi += b_r * vi[j + 1] + b_i * vr[j + 1];
-      pr[j + 1] += b_r * vir + b_i * vii;
-      pi[j + 1] += b_r * vii - b_i * vir;
-    }
-    if (j < i) {
-      const a_r = ar[row + j], a_i = ai[row + j];
-      er += a_r * vr[j] - a_i * vi[j];
-      ei += a_r * vi[j] + a_i * vr[j];
+      const tr = a_r * vr[j] - a_i * vi[j], ti = a_r * vi[j] + a_i * vr[j];
+      if ((j - s) & 1) {
+        or += tr;
+        oi += ti;
+      } else {
+        er += tr;
+        ei += ti;
+      }
       pr[j] += a_r * vir + a_i * vii;
       pi[j] += a_r * vii - a_i * vir;
     }

@@ -9,7 +9,8 @@ import { HERMITIAN_KERNEL_WASM } from './hermitianKernelWasm.js';
 
 type LoopFn = (K: number, s: number, ar: number, ai: number, vr: number, vi: number, pr: number, pi: number) => void;
 
-export interface HermitianWorkspace {
+/** The arrays of the Householder reduction: A (K×K, split real/imaginary, row-major), v and p (K each). */
+export interface HouseholderArrays {
   K: number;
   ar: Float64Array;
   ai: Float64Array;
@@ -17,6 +18,9 @@ export interface HermitianWorkspace {
   vi: Float64Array;
   pr: Float64Array;
   pi: Float64Array;
+}
+
+export interface HermitianWorkspace extends HouseholderArrays {
   /** p = A v on the trailing block s…K−1 (lower triangle read). */
   trailingMatVec(s: number): void;
   /** A ← A − v w* − w v* on the lower triangle of the trailing block (w held in p). */
