@@ -50,7 +50,7 @@ import type { ComplexMatrix } from '../linalg/complexMatrix.js';
 import { ParameterError } from '../validation.js';
 import { hamiltonianDiagonal, sqrtTable } from './liouvillian.js';
 import { toRaw, type KerrParams, type KerrRaw } from './model.js';
-import { taylorKernel } from './taylorKernel.js';
+import { taylorKernel, type TaylorWorkspace } from './taylorKernel.js';
 
 export interface PropagateOptions {
   /**
@@ -473,6 +473,44 @@ const MAX_TERMS = 200;
 let tScratch: { K: number; v: Float64Array; w: Float64Array; y: Float64Array } | undefined;
 
 /**
+ * The TypeScript kernel behind the same interface as the WebAssembly one (taylorKernel.ts): ping-pong terms v, w and
+ * the sum y in plain arrays (reused between calls of the same K), taylorTerm for `term`.
+ */
+function typescriptWorkspace(K: number, hd: Float64Array, sq: Float64Array): TaylorWorkspace {
+  if (!tScratch || tScratch.K !== K) {
+    const f = () => new Float64Array(2 * K * K);
+    tScratch = { K, v: f(), w: f(), y: f() };
+  }
+  const y = tScratch.y;
+  const ws: TaylorWorkspace = {
+    K,
+    v: tScratch.v,
+    w: tScratch.w,
+    y,
+    term(E, kappa, f) {
+      const mx = taylorTerm(K, E, kappa, hd, sq, f, ws.v, ws.w, y);
+      [ws.v, ws.w] = [ws.w, ws.v];
+      return mx;
+    },
+    seed() {
+      const v = ws.v;
+      let scale = 0;
+      for (let m = 0; m < K; m++)
+        for (let n = m; n < K; n++) {
+          const i = 2 * (m * K + n);
+          const a = y[i], b = y[i + 1];
+          v[i] = a;
+          v[i + 1] = b;
+          const c = Math.abs(a) + Math.abs(b);
+          if (c > scale) scale = c;
+        }
+      return scale;
+    },
+  };
+  return ws;
+}
+
+/**
  * One Taylor term, fused: w = f·L(v) on the upper triangle (lower neighbours read as conjugates, the diagonal real),
  * y += w. Returns max |w_mn| (|Re| + |Im|). L(v)_mn = [−i(h_m − h_n) − κ(m + n)] v_mn + drive + jump (liouvillian.ts).
  * v, w, y hold element i = mK + n interleaved at 2i (Re), 2i + 1 (Im): one memory stream per row instead of two
@@ -564,51 +602,19 @@ function propagateTaylor(
   const tau = dt / substeps;
   const theta = tau * normL;
   // The WebAssembly SIMD kernel where the host has it (the same bits as taylorTerm, 3× faster), else TypeScript.
-  const ws = kernel === 'auto' ? taylorKernel(K, hd, sq) : null;
-  if (!ws && (!tScratch || tScratch.K !== K)) {
-    const f = () => new Float64Array(2 * n2);
-    tScratch = { K, v: f(), w: f(), y: f() };
-  }
-  let { v, w } = ws ?? tScratch!;
-  const y = (ws ?? tScratch!).y;
-  const term = ws
-    ? (f: number): number => {
-        const mx = ws.term(raw.E, raw.kappa, f);
-        v = ws.v;
-        w = ws.w;
-        return mx;
-      }
-    : (f: number): number => {
-        const mx = taylorTerm(K, raw.E, raw.kappa, hd, sq, f, v, w, y);
-        [v, w] = [w, v];
-        return mx;
-      };
+  const ws = (kernel === 'auto' ? taylorKernel(K, hd, sq) : null) ?? typescriptWorkspace(K, hd, sq);
+  const y = ws.y;
   for (let i = 0; i < n2; i++) {
     y[2 * i] = rho.re[i];
     y[2 * i + 1] = rho.im[i];
   }
   let evaluations = 0;
-  const seed = ws
-    ? (): number => ws.seed()
-    : (): number => {
-        let scale = 0;
-        for (let m = 0; m < K; m++)
-          for (let n = m; n < K; n++) {
-            const i = 2 * (m * K + n);
-            const a = y[i], b = y[i + 1];
-            v[i] = a;
-            v[i + 1] = b;
-            const c = Math.abs(a) + Math.abs(b);
-            if (c > scale) scale = c;
-          }
-        return scale;
-      };
   for (let s = 0; s < substeps; s++) {
     // v = y on the upper triangle, and the scale max|y| of this substep's tolerance
-    const tol = rtol * seed();
+    const tol = rtol * ws.seed();
     let k = 1;
     for (; k <= MAX_TERMS; k++) {
-      const mx = term(tau / k);
+      const mx = ws.term(raw.E, raw.kappa, tau / k);
       evaluations++;
       // Rigorous remainder bound: ‖term_{k+j}‖ ≤ ‖term_k‖ (τ‖L‖)^j k!/(k+j)! ≤ ‖term_k‖ ρ^j with ρ = τ‖L‖/(k+1) < 1,
       // so the rest of the series is at most ‖term_k‖ ρ/(1 − ρ).
