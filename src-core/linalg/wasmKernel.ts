@@ -1,9 +1,9 @@
 /**
  * Instantiation of the engine's WebAssembly kernels (taylorKernel.wat, husimiKernel.wat, hermitianKernel.wat; issue
- * 12). WebAssembly is a global of every host the engine runs in (Node, worker threads, Chromium), not an import; the modules are ~1 KB
- * and compiled synchronously. Returns null where WebAssembly or its SIMD is missing, or where compilation is refused
- * (a Content-Security-Policy without wasm-unsafe-eval): the callers then run their TypeScript kernels, which give the
- * same bits.
+ * 12). WebAssembly is a global of every host the engine runs in (Node, worker threads, Chromium), not an import; the
+ * modules are ~1 KB and compiled synchronously. Returns null where WebAssembly or its SIMD is missing, or where
+ * compilation is refused (a Content-Security-Policy without wasm-unsafe-eval): the callers then run their TypeScript
+ * kernels, which give the same bits.
  */
 export interface WasmMemory {
   buffer: ArrayBuffer;
