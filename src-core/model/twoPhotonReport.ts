@@ -5,7 +5,7 @@
  */
 import { twoPhotonKerrModel, validateTwoPhotonKerrParams, type TwoPhotonKerrParams } from './instances.js';
 import { modelResidual } from './liouvillian.js';
-import { twoPhotonNess, twoPhotonSectorSpectra, twoPhotonSpectrum, twoPhotonThreshold } from './twoPhotonKerr.js';
+import { spectrumAbsTol, twoPhotonNess, twoPhotonSectorSpectra, twoPhotonSpectrum, twoPhotonThreshold } from './twoPhotonKerr.js';
 import { moments } from '../phaseSpace/entropyProduction.js';
 import { modelEntropyProduction } from '../phaseSpace/modelEntropy.js';
 import type { SpectrumOptions } from '../kerr/spectrum.js';
@@ -45,7 +45,20 @@ export function twoPhotonSteadyReport(params: TwoPhotonKerrParams, opts: { entro
 export interface TwoPhotonGapReport {
   /** min over the sectors. */
   gap: number;
-  sectors: { sector: 'even' | 'odd' | 'all'; gap: number; nmax: number; converged: boolean; eigenvalues: { re: number; im: number }[]; note?: string }[];
+  sectors: {
+    sector: 'even' | 'odd' | 'all';
+    gap: number;
+    nmax: number;
+    converged: boolean;
+    /**
+     * False when the gap is within `bound` = 2 × the K test's round-off floor (spectrumAbsTol, 20ε·max|L|): double
+     * precision does not resolve it (the odd gap above threshold at large N), only λ ≲ bound is known.
+     */
+    resolved: boolean;
+    bound: number;
+    eigenvalues: { re: number; im: number }[];
+    note?: string;
+  }[];
   converged: boolean;
 }
 
@@ -56,10 +69,11 @@ export function twoPhotonGapReport(params: TwoPhotonKerrParams, opts: SpectrumOp
     p.eps === 0
       ? twoPhotonSectorSpectra(p, opts).sectors
       : [{ sector: 'all' as const, spectrum: twoPhotonSpectrum(p, opts).spectrum }];
+  const bound = 2 * spectrumAbsTol(p);
   return {
     gap: Math.min(...sectors.map((s) => s.spectrum.gap)),
     sectors: sectors.map((s) => ({
-      sector: s.sector, gap: s.spectrum.gap, nmax: s.spectrum.K, converged: s.spectrum.converged,
+      sector: s.sector, gap: s.spectrum.gap, nmax: s.spectrum.K, converged: s.spectrum.converged, resolved: s.spectrum.gap > bound, bound,
       eigenvalues: s.spectrum.eigenvalues.map((z) => ({ re: z.re, im: z.im })), ...(s.spectrum.note ? { note: s.spectrum.note } : {}),
     })),
     converged: sectors.every((s) => s.spectrum.converged),

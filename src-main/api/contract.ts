@@ -365,7 +365,12 @@ export const METHODS = {
       gap: z.number(),
       converged: z.boolean(),
       sectors: z.array(
-        z.object({ sector: z.enum(['even', 'odd', 'all']), gap: z.number(), nmax: z.number(), converged: z.boolean(), eigenvalues: z.array(z.object({ re: z.number(), im: z.number() })), note: z.string().optional() }),
+        z.object({
+          sector: z.enum(['even', 'odd', 'all']), gap: z.number(), nmax: z.number(), converged: z.boolean(),
+          // resolved = false: the gap is below bound = 2 × the K test's round-off floor; only λ ≲ bound is known
+          resolved: z.boolean(), bound: z.number(),
+          eigenvalues: z.array(z.object({ re: z.number(), im: z.number() })), note: z.string().optional(),
+        }),
       ),
       seconds: z.number(),
     }),

@@ -33,6 +33,10 @@ export interface YRange {
 }
 
 /** The panel's y-range: the data, the references that fit (REF_STRETCH), 0 for a non-negative quantity. */
+/** An upper bound: an open triangle pointing down (the value lies at or below it). */
+const BOUND_MARK = (stroke: string, width: number) =>
+  ({ x: '0', y: '1', symbol: 'triangle', rotate: 180, r: 2.4, fill: 'white', stroke, strokeWidth: Math.max(0.8, Math.min(width, 1.2)) }) as const;
+
 export function yRange(p: Panel): YRange {
   const ys = p.lines.flatMap((l) => l.points.map((q) => q[1])).filter((y) => Number.isFinite(y) && (p.yType !== 'log' || y > 0));
   let lo = ys.length ? Math.min(...ys) : 0;
@@ -147,12 +151,17 @@ function panelPlot(doc: Doc, p0: Panel, width: number, height: number, opts: { f
   for (const r of range.drawn) marks.push(Plot.ruleY([r.y], { stroke: r.stroke, strokeDasharray: r.dash || undefined, strokeWidth: r.width }));
   for (const l of p.lines) {
     if (l.points.length === 0) continue;
-    marks.push(Plot.line(l.points, { x: '0', y: '1', stroke: l.stroke, strokeDasharray: l.dash || undefined, strokeWidth: l.width }));
+    const bounds = l.bounds ?? [];
+    // the curve breaks at a bound (NaN: Plot leaves a gap), so no segment suggests a value there
+    const curve = bounds.some(Boolean) ? l.points.map((q, i) => (bounds[i] ? ([q[0], NaN] as [number, number]) : q)) : l.points;
+    marks.push(Plot.line(curve, { x: '0', y: '1', stroke: l.stroke, strokeDasharray: l.dash || undefined, strokeWidth: l.width }));
     if (l.markers) {
       const hollow = l.hollow ?? [];
-      const solid = l.points.filter((_, i) => !hollow[i]), open = l.points.filter((_, i) => hollow[i]);
+      const solid = l.points.filter((_, i) => !hollow[i] && !bounds[i]), open = l.points.filter((_, i) => hollow[i] && !bounds[i]);
       marks.push(Plot.dot(solid, { x: '0', y: '1', r: 1.4, fill: l.stroke, stroke: 'none' }));
       if (open.length) marks.push(Plot.dot(open, { x: '0', y: '1', r: 1.8, fill: 'white', stroke: l.stroke, strokeWidth: 0.8 }));
+      const upper = l.points.filter((_, i) => bounds[i]);
+      if (upper.length) marks.push(Plot.dot(upper, BOUND_MARK(l.stroke, l.width)));
     }
   }
   marks.push(Plot.frame({ stroke: '#000000', strokeWidth: 0.6 }));
@@ -244,6 +253,7 @@ function legendPlot(doc: Doc, items: LegendItem[], width: number): { svg: Elemen
       marks.push(Plot.text([item.label], { x: () => x, y: () => y, textAnchor: 'start', fontSize: FONT_PT }));
       continue;
     } else if (item.kind === 'dot') marks.push(Plot.dot([0], { x: () => x + 8, y: () => y, r: 1.8, fill: 'white', stroke: item.stroke, strokeWidth: item.width }));
+    else if (item.kind === 'bound') marks.push(Plot.dot([0], { ...BOUND_MARK(item.stroke, item.width), x: () => x + 8, y: () => y }));
     else marks.push(Plot.link([0], { x1: () => x, x2: () => x + 16, y1: () => y, y2: () => y, stroke: item.stroke, strokeDasharray: item.dash || undefined, strokeWidth: item.width }));
     marks.push(Plot.text([item.label], { x: () => x + 19, y: () => y, textAnchor: 'start', fontSize: FONT_PT }));
   }

@@ -11,7 +11,7 @@
 import { EPS_C_SEED } from '../../src-core/kerr/critical.js';
 import { bistableWindow } from '../../src-core/kerr/meanField.js';
 import { PAPER } from '../../src-core/kerr/model.js';
-import { twoPhotonMeanFieldStates, twoPhotonThreshold } from '../../src-core/model/twoPhotonKerr.js';
+import { spectrumAbsTol, twoPhotonMeanFieldStates, twoPhotonThreshold } from '../../src-core/model/twoPhotonKerr.js';
 import { provenanceOf, type Provenance } from './provenance.js';
 import { exactNessReference, meanFieldCurve, meanFieldQuenchEnd, N_REF, BIMODAL_FLUCTUATION } from './references.js';
 import { column, type LoadedTask, type StudyData } from './studyData.js';
@@ -28,6 +28,11 @@ export interface Line extends LineStyle {
   points: [number, number][];
   /** Per point: draw it as a hollow marker (e.g. a gap the engine could not certify). */
   hollow?: boolean[];
+  /**
+   * Per point: only an upper bound is known (e.g. a gap below double precision's resolution): the point holds the
+   * bound, drawn as ▽ off the curve (the curve breaks there).
+   */
+  bounds?: boolean[];
   markers?: boolean;
 }
 
@@ -74,7 +79,7 @@ export interface Panel {
 
 export interface LegendItem extends LineStyle {
   label: string;
-  kind: 'line' | 'band' | 'dot' | 'text';
+  kind: 'line' | 'band' | 'dot' | 'bound' | 'text';
   opacity?: number;
 }
 
@@ -492,13 +497,19 @@ function tpGapFigure(data: StudyData): FigureSpec | null {
   const panels: Panel[] = sectors.map(([c, title, sym], i) => {
     const lines: Line[] = Ns.map((N, k) => {
       const t = tasks.find((x) => Number(x.planned.info.params.N) === N)!;
-      const x = xOf(t), g = column(t, c), conv = column(t, 'converged');
-      const keep = x.map((_, j) => Number.isFinite(g[j]) && g[j] > 0);
+      const x = xOf(t), g = column(t, c), conv = column(t, 'converged'), gTp = column(t, 'g_tp');
+      // A gap within 2× the engine's round-off floor (spectrumAbsTol: 20ε·max|L|, the K test's absolute tolerance) is
+      // not resolved by double precision (at N = 40 the odd gap falls to ~1e-15): drawn as the bound it is, never as
+      // a value on the curve; so are gaps that came out ≤ 0 (round-off), which a log axis would otherwise drop.
+      const bound = gTp.map((gv) => 2 * spectrumAbsTol({ kappa: m.kappa, delta: m.delta, u: m.u, eta0: m.eta0 ?? 0, eps: 0, N, g: gv }));
+      const below = g.map((v, j) => !(v > bound[j]));
+      const idx = x.map((_, j) => j).filter((j) => Number.isFinite(g[j]));
       return {
         ...curveStyle(k, Ns.length),
         legend: `N = ${fmtNum(N)}`,
-        points: x.map((v, j) => [v, g[j]] as [number, number]).filter((_, j) => keep[j]),
-        hollow: conv.filter((_, j) => keep[j]).map((v) => v === 0),
+        points: idx.map((j) => [x[j], below[j] ? bound[j] : g[j]] as [number, number]),
+        hollow: idx.map((j) => conv[j] === 0 && !below[j]),
+        bounds: idx.map((j) => below[j]),
         markers: true,
       };
     });
@@ -517,6 +528,8 @@ function tpGapFigure(data: StudyData): FigureSpec | null {
   const legend: LegendItem[] = [twoPhotonModelText(data), ...Ns.map((N, i) => ({ ...curveStyle(i, Ns.length), label: `N = ${fmtNum(N)}`, kind: 'line' as const }))];
   legend.push({ ...REF.meanField, label: 'κ − Re√(g² − Δ²) (linearised, α = 0)', kind: 'line' }, { ...REF.critical, label: 'g_{th}', kind: 'line' });
   if (panels.some((p) => p.lines.some((l) => l.hollow?.some(Boolean)))) legend.push({ stroke: '#000', dash: '', width: 0.8, label: 'not converged (hollow)', kind: 'dot' });
+  if (panels.some((p) => p.lines.some((l) => l.bounds?.some(Boolean))))
+    legend.push({ stroke: '#000', dash: '', width: 0.8, label: 'below double precision: λ ≲ 2 × 20ε·max|L| (drawn at that bound)', kind: 'bound' });
   return {
     name: 'tp-gap',
     title: 'Two-photon-driven Kerr resonator: Liouvillian gap of each parity sector against g/g_th (analogue of seed 000 Fig. 3)',
@@ -527,6 +540,7 @@ function tpGapFigure(data: StudyData): FigureSpec | null {
     legend,
     provenance: provenanceOf(data, 'tp-gap', 'Liouvillian gap per parity sector against g/g_th', tasks, plannedCount(data, 'tp-gap', 'gap-sweep'), `hbar = 1; g and lambda in units of ${ru} (kappa = ${m.kappa}); g_th = sqrt(kappa^2 + Delta^2) = ${fmtNum(gth)}`, [
       'shift-invert Krylov-Schur per parity sector at eps = 0; K chosen by convergence of the slowest eigenvalue (hollow: not converged)',
+      'gaps below 2 x 20 eps_mach max|L| (the round-off floor of the K test) are drawn as upper bounds at that value (triangles), off the curves',
       'linearised mean field about alpha = 0: slowest odd rate kappa - Re sqrt(g^2 - Delta^2) (PHYSICS.md section 5)',
     ]),
   };

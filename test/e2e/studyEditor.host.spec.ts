@@ -96,6 +96,15 @@ test('study editor: a two-photon NESS sweep built, checked, run and listed; a tw
     await page.getByTestId('tp-run-quench').click();
     await expect(page.getByTestId('tp-quench')).toContainText('5 samples', { timeout: 20_000 });
     await expect(page.locator('figure[data-chart="tp-quench-Pi_U"]')).toHaveAttribute('data-curves', '3');
+    // …and the gap per sector deep above threshold (N = 40, g = 3 g_th): the odd gap (tunnelling, ~1e-14) is below
+    // double precision's resolution, so the table shows only its bound (≲ 2 × 20ε·max|L|), never the round-off value.
+    await page.getByTestId('tp-N').fill('40');
+    await page.getByTestId('tp-g').fill('1.5');
+    await page.getByTestId('tp-run-gap').click();
+    const oddCell = page.locator('[data-testid="tp-gap"] tr[data-sector="odd"] td').first();
+    await expect(oddCell).toHaveAttribute('data-resolved', 'no', { timeout: 30_000 });
+    await expect(oddCell).toHaveText(/^≲ \d/);
+    await expect(page.locator('[data-testid="tp-gap"] tr[data-sector="even"] td').first()).toHaveAttribute('data-resolved', 'yes');
 
     expect(violations).toEqual([]);
     expect(await page.evaluate(() => (window as unknown as { __csp?: string[] }).__csp ?? [])).toEqual([]);

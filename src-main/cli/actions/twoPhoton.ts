@@ -6,7 +6,7 @@
  */
 import { TWO_PHOTON_KERR_RULES, twoPhotonKerrModel, validateTwoPhotonKerrParams, type TwoPhotonKerrParams } from '../../../src-core/model/instances.js';
 import { coefficient } from '../../../src-core/model/model.js';
-import { twoPhotonGapSweep, twoPhotonSectorSpectra, twoPhotonSpectrum, twoPhotonThreshold } from '../../../src-core/model/twoPhotonKerr.js';
+import { spectrumAbsTol, twoPhotonGapSweep, twoPhotonSectorSpectra, twoPhotonSpectrum, twoPhotonThreshold } from '../../../src-core/model/twoPhotonKerr.js';
 import { twoPhotonGapReport, twoPhotonSteadyReport } from '../../../src-core/model/twoPhotonReport.js';
 import type { WarmStart } from '../../../src-core/kerr/spectrum.js';
 import { checkNumber, ParameterError } from '../../../src-core/validation.js';
@@ -65,10 +65,14 @@ export function gapTwoPhoton(o: Flags & { count: number; nmax?: number; tol: num
   const r = flagged(() => compute(() => twoPhotonGapReport(p, { count: o.count, K: o.nmax, tol: o.tol })));
   const out = { model: 'two-photon-kerr', kappa: p.kappa, delta: p.delta, u: p.u, eps: p.eps, g: p.g, eta0: p.eta0, N: p.N, ...r, version: VERSION };
   for (const s of r.sectors) if (!s.converged) process.stderr.write(`epstudio gap: warning: sector ${s.sector} not converged: ${s.note}\n`);
+  for (const s of r.sectors)
+    if (!s.resolved) process.stderr.write(`epstudio gap: warning: sector ${s.sector}: λ = ${s.gap.toExponential(2)} is below double precision's resolution (2 × 20ε·max|L|): only λ ≲ ${s.bound.toExponential(1)} is known\n`);
   if (o.json) process.stdout.write(JSON.stringify(out, null, 2) + '\n');
   else
     for (const s of out.sectors)
-      process.stdout.write(`${s.sector.padEnd(4)} sector: gap λ = ${s.gap.toPrecision(10)}   (K = ${s.nmax}, converged: ${s.converged})\n`);
+      process.stdout.write(
+        `${s.sector.padEnd(4)} sector: gap λ = ${s.resolved ? s.gap.toPrecision(10) : `≲ ${s.bound.toExponential(1)} (not resolved: ${s.gap.toExponential(2)})`}   (K = ${s.nmax}, converged: ${s.converged})\n`,
+      );
 }
 
 // ---- quench --model two-photon-kerr (issue 15) ----
@@ -233,6 +237,16 @@ export async function gapSweepTwoPhoton(o: Omit<Flags, 'N' | 'g'> & { N: number[
   const columns = sectors ? TP_GAP_SECTOR_COLUMNS : TP_GAP_COLUMNS;
   const rows: number[][] = [];
   const t0 = Date.now(), total = o.N.length * gs.length;
+  // A gap within 2× the K test's round-off floor (spectrumAbsTol: 20ε·max|L|) is not resolved by double precision
+  // (the odd gap above threshold at N = 40 is ~1e-14): such points are named in the metadata and on stderr as bounds.
+  const unresolved: string[] = [];
+  const resolution = (N: number, g: number, gaps: [string, number][]): string => {
+    const bound = 2 * spectrumAbsTol({ ...base, N, g });
+    const below = gaps.filter(([, v]) => !(v > bound)).map(([name]) => name);
+    if (!below.length) return '';
+    unresolved.push(`N=${N} g=${g} (${below.join(', ')} ≲ ${bound.toExponential(1)})`);
+    return ` (${below.join(', ')} below double precision: only ≲ ${bound.toExponential(1)})`;
+  };
   const report = (N: number, g: number, text: string, K: number, ok: boolean) =>
     process.stderr.write(`[gap-sweep] ${rows.length}/${total}  N=${N} g=${g.toFixed(5)} ${text} K=${K}${ok ? '' : ' (NOT converged)'}  ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
   for (const N of o.N) {
@@ -242,7 +256,8 @@ export async function gapSweepTwoPhoton(o: Omit<Flags, 'N' | 'g'> & { N: number[
           tol: o.tol,
           onPoint: (p) => {
             rows.push([N, p.g, 0, p.gap, p.gapEven, p.gapOdd, p.K, p.converged ? 1 : 0]);
-            report(N, p.g, `λ_even=${p.gapEven.toExponential(6)} λ_odd=${p.gapOdd.toExponential(6)}`, p.K, p.converged);
+            const res = resolution(N, p.g, [['gap', p.gap], ['gap_even', p.gapEven], ['gap_odd', p.gapOdd]]);
+            report(N, p.g, `λ_even=${p.gapEven.toExponential(6)} λ_odd=${p.gapOdd.toExponential(6)}${res}`, p.K, p.converged);
           },
         }),
       );
@@ -253,17 +268,21 @@ export async function gapSweepTwoPhoton(o: Omit<Flags, 'N' | 'g'> & { N: number[
         warm = r.warm;
         const s = r.spectrum, z = s.eigenvalues[0];
         rows.push([N, g, base.eps, s.gap, z.re, z.im, s.K, s.converged ? 1 : 0]);
-        report(N, g, `λ=${s.gap.toExponential(6)}`, s.K, s.converged);
+        report(N, g, `λ=${s.gap.toExponential(6)}${resolution(N, g, [['gap', s.gap]])}`, s.K, s.converged);
       }
     }
   }
   const bad = rows.filter((r) => r[r.length - 1] === 0).length;
   if (bad) process.stderr.write(`epstudio gap-sweep: warning: ${bad} point(s) not converged (column converged = 0)\n`);
+  if (unresolved.length)
+    process.stderr.write(`epstudio gap-sweep: warning: ${unresolved.length} point(s) with a gap below double precision's resolution (only an upper bound is known): ${unresolved.join('; ')}\n`);
   const meta = {
     what: sectors ? 'Liouvillian gap of each parity sector against the two-photon pump g (ε = 0)' : 'Liouvillian gap against the two-photon pump g',
     model: 'two-photon-kerr', kappa: o.kappa, delta: o.delta, u: o.u, eps: base.eps, eta0: base.eta0, g_th: gth,
     N: o.N.join(' '), g_from: gFrom, g_to: gTo, points: o.points, tol: o.tol,
     method: 'shift-invert Krylov–Schur per parity sector (ε = 0) or on the whole Liouvillian; nmax chosen by convergence of ζ₁',
+    resolution: 'a gap ≤ 2 × 20 ε_mach max|L| (the round-off floor of the K test, from N and g) is not resolved: only that upper bound is known',
+    unresolved: unresolved.length ? unresolved.join('; ') : 'none',
     version: VERSION,
   };
   if (o.json) {

@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { spectrumAbsTol } from '../../../src-core/model/twoPhotonKerr.js';
 import { METHODS } from '../../../src-main/api/contract.js';
 import { PROJECT_ROOT } from '../../../src-main/version.js';
 import { makeSandbox, refusal, type Sandbox } from './sandbox.js';
@@ -59,7 +60,27 @@ describe('model.ness / model.gap equal the CLI', () => {
       expect(r.sectors[i].gap).toBe(o.sectors[i].gap);
       expect(r.sectors[i].eigenvalues).toEqual(o.sectors[i].eigenvalues);
     }
+    // both gaps (≥ 0.1) are far above the round-off floor
+    expect((r.sectors as unknown as { resolved: boolean }[]).map((s) => s.resolved)).toEqual([true, true]);
   });
+
+  it('a gap below double precision (N = 40, g = 3 g_th: tunnelling between the Z₂ branches) is marked unresolved with its bound, as `epstudio gap`', async () => {
+    sb = makeSandbox();
+    type Sec = { sector: string; gap: number; resolved: boolean; bound: number };
+    const r = (await sb.handlers.dispatch('model.gap', { model, N: 40, eps: 0, g: 1.5, count: 1 })) as { sectors: Sec[] };
+    expect(METHODS['model.gap'][1].safeParse(r).success).toBe(true);
+    const bound = 2 * spectrumAbsTol({ kappa: 0.5, delta: 0, u: 1, eta0: 0, eps: 0, N: 40, g: 1.5 });
+    const [even, odd] = r.sectors;
+    expect(odd.sector).toBe('odd');
+    expect(odd.gap).toBeLessThan(bound);
+    expect(odd).toMatchObject({ resolved: false, bound });
+    expect(even).toMatchObject({ resolved: true, bound });
+    expect(even.gap).toBeGreaterThan(0.1);
+    const c = spawnSync(process.execPath, [join(PROJECT_ROOT, 'bin', 'epstudio.mjs'), 'gap', '--model', 'two-photon-kerr', '--N', '40', '--eps', '0', '--g', '1.5', '--delta', '0', '--count', '1'], { encoding: 'utf8', timeout: 120_000 });
+    expect(c.status, c.stderr).toBe(0);
+    expect(c.stdout).toMatch(new RegExp(`^odd  sector: gap λ = ≲ ${bound.toExponential(1).replace('.', '\\.')} \\(not resolved: `, 'm'));
+    expect(c.stderr).toMatch(/warning: sector odd: λ = \S+ is below double precision's resolution/);
+  }, 60_000);
 });
 
 describe('model.quench equals `epstudio quench --model two-photon-kerr`', () => {

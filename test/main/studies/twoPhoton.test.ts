@@ -9,13 +9,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ParameterError } from '../../../src-core/validation.js';
-import { twoPhotonThreshold } from '../../../src-core/model/twoPhotonKerr.js';
+import { spectrumAbsTol, twoPhotonThreshold } from '../../../src-core/model/twoPhotonKerr.js';
 import { runModelQuench } from '../../../src-core/model/quench.js';
 import { getPreset, listPresets } from '../../../src-main/studies/presets.js';
 import * as service from '../../../src-main/studies/service.js';
 import { canonicalJson, expandSpec, parseSpec, specHash } from '../../../src-main/studies/spec.js';
 import { PROJECT_ROOT } from '../../../src-main/version.js';
 import { renderFigureSet } from '../../../src-main/figures/index.js';
+import { renderSvg } from '../../../src-main/figures/render.js';
+import { buildFigures } from '../../../src-main/figures/specs.js';
+import { loadStudy } from '../../../src-main/figures/studyData.js';
 import { expectSameFiles, resultFiles } from './helpers.js';
 
 const root = mkdtempSync(join(tmpdir(), 'epstudio-tp-'));
@@ -173,8 +176,9 @@ describe('two-photon studies on the pool', () => {
     const r = spawnSync(process.execPath, [BIN, 'gap-sweep', '--model', 'two-photon-kerr', '--N', '4', '--kappa', '0.5', '--delta', '0', '--u', '1', '--g-from', '0', '--g-to', '0.75', '--points', '4', '--json'], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/^\[gap-sweep\] 4\/4 {2}N=4 g=0\.75000 λ_even=/m); // progress on stderr
-    const sweep = JSON.parse(r.stdout) as { columns: string[]; rows: number[][] };
+    const sweep = JSON.parse(r.stdout) as { columns: string[]; rows: number[][]; unresolved: string };
     expect(sweep.columns).toEqual(gap.columns);
+    expect(sweep.unresolved).toBe('none'); // every N = 4 gap is far above the round-off floor
     sweep.rows.forEach((row, i) => row.forEach((v, j) => expect(v).toBeCloseTo(gap.rows[i][j], 12)));
     // the quench on the pool (propagation chain + observables jobs) against the engine's serial runner
     const q = service.readTaskTable(dir, 'two-photon-kerr-quench-N4-gi0.25-gf0.75');
@@ -216,6 +220,51 @@ describe('two-photon studies on the pool', () => {
     expect(png.toString('latin1')).toContain('two-photon-kerr');
     expect(readFileSync(join(out, 'tp-gap.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
   }, 60_000);
+
+  it('gap-sweep CLI: an odd gap below double precision (N = 40 above threshold) is named as an upper bound, in the file and on stderr', () => {
+    const r = spawnSync(process.execPath, [BIN, 'gap-sweep', '--model', 'two-photon-kerr', '--N', '40', '--kappa', '0.5', '--delta', '0', '--u', '1', '--g-from', '1.5', '--g-to', '1.5', '--points', '1', '--json'], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { columns: string[]; rows: number[][]; unresolved: string; resolution: string };
+    const row = Object.fromEntries(out.columns.map((c, j) => [c, out.rows[0][j]]));
+    const bound = 2 * spectrumAbsTol({ kappa: 0.5, delta: 0, u: 1, eta0: 0, eps: 0, N: 40, g: 1.5 });
+    // tunnelling between the two Z₂ branches: the odd gap is below what double precision resolves; the even one is not
+    expect(row.gap_odd).toBeLessThan(bound);
+    expect(row.gap_even).toBeGreaterThan(0.1);
+    expect(out.unresolved).toBe(`N=40 g=1.5 (gap, gap_odd ≲ ${bound.toExponential(1)})`);
+    expect(out.resolution).toMatch(/not resolved/);
+    expect(r.stderr).toMatch(/λ_odd=\S+ \(gap, gap_odd below double precision: only ≲ /);
+    expect(r.stderr).toMatch(/warning: 1 point\(s\) with a gap below double precision/);
+  }, 60_000);
+
+  it('tp-gap: a gap below double precision is drawn as its bound 2 × 20ε·max|L| (▽, off the curve), never as a value', () => {
+    const data = loadStudy(dir);
+    const t = data.done.find((x) => x.planned.info.id === 'two-photon-kerr-gap-N4')!;
+    const odd = t.col.gap_odd, gTp = t.col.g_tp;
+    // The N = 4 odd gaps are resolved (≥ 1e-2). Put in what N = 40 gives above threshold: one gap at round-off size
+    // (1e-15) and one that came out negative; the others stay measured values.
+    const measured = t.table.rows.map((r) => r[odd]);
+    t.table.rows[2][odd] = 1e-15;
+    t.table.rows[3][odd] = -3e-16;
+    const [fig] = buildFigures(data, ['tp-gap']);
+    const line = fig.panels[0].lines[0];
+    expect(fig.panels[0].title).toContain('odd parity');
+    // the bound is the engine's K-test floor (20ε·max|L| at the cut-off the photon number asks for), doubled
+    const floor = (g: number) => 2 * spectrumAbsTol({ kappa: 0.5, delta: 0, u: 1, eta0: 0, eps: 0, N: 4, g });
+    expect(line.bounds).toEqual([false, false, true, true]);
+    for (const j of [2, 3]) {
+      expect(line.points[j][1]).toBe(floor(t.table.rows[j][gTp]));
+      expect(line.points[j][1]).toBeGreaterThan(1e-14);
+      expect(line.points[j][1]).toBeLessThan(1e-11);
+    }
+    for (const j of [0, 1]) expect(line.points[j][1]).toBe(measured[j]);
+    expect(fig.legend.some((l) => l.kind === 'bound' && /below double precision/.test(l.label))).toBe(true);
+    // rendered: two ▽ (rotated triangles) in the odd panel plus one in the legend; the curve breaks at the bounds
+    const svg = renderSvg(fig);
+    expect((svg.match(/rotate\(180/g) ?? []).length).toBe(3);
+    expect(svg).toMatch(/upper bounds at that value/);
+    // the even panel's gaps are all resolved: no bound there
+    expect(fig.panels[1].lines[0].bounds?.some(Boolean)).toBe(false);
+  });
 
   it('cancelled after its first rows and resumed: byte-identical to the uninterrupted run', async () => {
     const d2 = join(root, 'cancel');
