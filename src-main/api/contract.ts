@@ -218,8 +218,12 @@ export const METHODS = {
         tasks: z.number(),
         done: z.number(),
         created: z.string().optional(),
-        /** What the study computes, for the list of past runs: task kinds, and the quenches' N, ε_f and t_max values. */
+        /**
+         * What the study computes, for the list of past runs: task kinds, a line per kind of task (studies/summary.ts),
+         * N over all tasks, and the quenches' ε_f and t_max values.
+         */
         kinds: z.array(z.string()).optional(),
+        what: z.array(z.string()).optional(),
         N: z.array(z.number()).optional(),
         epsFinal: z.array(z.number()).optional(),
         tMax: z.array(z.number()).optional(),

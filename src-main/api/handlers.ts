@@ -9,6 +9,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { ParameterError, quoteField, quoteValue } from '../../src-core/validation.js';
 import { checkFileName, FolderAccess } from './access.js';
 import { getPreset, presetNames } from '../studies/presets.js';
+import { describeTasks, modeNumbers } from '../studies/summary.js';
 import { writeFileAtomic } from '../io/atomicWrite.js';
 import { chartCsv } from '../io/chartCsv.js';
 import { newExportDir, runLabel, writeUnique } from '../io/exportFiles.js';
@@ -198,7 +199,8 @@ function summary(st: StudyStatus) {
     done: st.counts.done,
     created,
     kinds: [...new Set(st.tasks.map((t) => t.kind))],
-    N: uniq('N'),
+    what: describeTasks(st.tasks),
+    N: modeNumbers(st.tasks),
     epsFinal: uniq('epsFinal'),
     tMax: uniq('tMax'),
   };

@@ -527,7 +527,7 @@ export function defineSuite(title: string, start: () => Promise<Session>, skipRe
       await page.getByRole('tab', { name: 'Studies' }).click();
       const demo = page.locator('[data-testid="past-runs"] tbody tr[data-dir*="kerr-quench-demo"]').first();
       await expect(demo.locator('td[data-col="N"]')).toHaveText('1, 5');
-      await expect(demo.locator('td[data-col="tMax"]')).toHaveText('5');
+      await expect(demo.locator('td[data-col="what"]')).toHaveText(/quench ε_i = 0\.5 → ε_f = 0\.8, 1\.1, t ≤ 5\s*NESS sweep \(exact\) ε = 0–1\.5 \(31 values\)/);
       await shotOf(page.getByTestId('past-runs'), info, 'past-runs');
     });
   });
