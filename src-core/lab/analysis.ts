@@ -226,6 +226,9 @@ export function fitHeterodyne(x: Float64Array, y: Float64Array, opts: Heterodyne
   return { M, eta, opts, maxAbs, mom, kl, K, bins, binOf, fit, top, point, warnings };
 }
 
+/** Fewer bootstrap resamples than this: the error bars' own uncertainty (≥ 16 %) is named in the warnings. */
+export const MIN_BOOTSTRAP = 20;
+
 /** Combine the fit with bootstrap values (per quantity, one entry per resample) into the reported estimates. */
 export function summarizeHeterodyne(f: HeterodyneFit, boot: Map<StateQuantity, Float64Array>, B: number): HeterodyneAnalysis {
   const { kl, mom, fit, opts } = f;
@@ -248,6 +251,12 @@ export function summarizeHeterodyne(f: HeterodyneFit, boot: Map<StateQuantity, F
     let v2 = 0;
     for (const x of a) v2 += (x - mean) ** 2;
     quantities[q] = { value: v, sigma: Math.sqrt(v2 / (a.length - 1)), bias: mean - v };
+  }
+  // σ from B resamples is itself uncertain by ≈ 1/√(2(B − 1)) relative (chi distribution): say so where that is large
+  if (B >= 2 && B < MIN_BOOTSTRAP) {
+    const w = `σ from only ${B} bootstrap resamples is itself uncertain by ~${Math.round(100 / Math.sqrt(2 * (B - 1)))} % (≈ 1/√(2(B − 1))); B ≥ 100 brings that to ~7 %`;
+    warnings.push(w);
+    opts.onWarn?.(w);
   }
   const tomoDet = quantities.S_W_detected!;
   const difference = kl.value - tomoDet.value;

@@ -127,6 +127,19 @@ describe('heterodyne analysis: states with known answers', () => {
   });
 });
 
+describe('few bootstrap resamples', () => {
+  it('below 20 resamples the warnings say how uncertain σ itself is (1/√(2(B − 1))); from 20 on they do not', () => {
+    const s = sampleHusimi(thermal(0.5, 30), 300, { seed: 41 });
+    const few = analyzeHeterodyne(s.re, s.im, { bootstrap: 5, mleIterations: 100, bootIterations: 15, K: 8 });
+    expect(few.warnings.filter((w) => /bootstrap resamples/.test(w))).toEqual([
+      'σ from only 5 bootstrap resamples is itself uncertain by ~35 % (≈ 1/√(2(B − 1))); B ≥ 100 brings that to ~7 %',
+    ]);
+    expect(Number.isFinite(few.tomography.quantities.S_W!.sigma)).toBe(true);
+    const enough = analyzeHeterodyne(s.re, s.im, { bootstrap: 20, mleIterations: 100, bootIterations: 15, K: 8 });
+    expect(enough.warnings.some((w) => /bootstrap resamples/.test(w))).toBe(false);
+  });
+});
+
 describe('bootstrap coverage', () => {
   // Tomography is the expensive side: 100 repetitions of a small experiment (M = 300, K = 8, B = 20). Π_J is not
   // asserted here: as a Fisher-information functional its plug-in estimate is biased upwards by ~K²/M (measured at
