@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../playwright.config.js';
+import { shotOf } from './flows.js';
 
 test('study editor: a two-photon NESS sweep built, checked, run and listed; a two-photon NESS and quench in the form', async ({}, info) => {
   const { startHost } = await import('../../dist/src-main/host/server.js');
@@ -105,6 +106,11 @@ test('study editor: a two-photon NESS sweep built, checked, run and listed; a tw
     await expect(oddCell).toHaveAttribute('data-resolved', 'no', { timeout: 30_000 });
     await expect(oddCell).toHaveText(/^≲ \d/);
     await expect(page.locator('[data-testid="tp-gap"] tr[data-sector="even"] td').first()).toHaveAttribute('data-resolved', 'yes');
+    // the results sit in the wide column beside the form (not under it): the charts are wider than the form
+    const formBox = await page.getByTestId('tp-run-ness').boundingBox();
+    const chartBox = await page.locator('figure[data-chart="tp-quench-Pi_U"]').boundingBox();
+    expect(chartBox!.x).toBeGreaterThan(formBox!.x + 300);
+    await shotOf(page.locator('main'), info, 'two-photon-results');
 
     expect(violations).toEqual([]);
     expect(await page.evaluate(() => (window as unknown as { __csp?: string[] }).__csp ?? [])).toEqual([]);
