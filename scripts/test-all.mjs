@@ -22,6 +22,14 @@ if (run(process.execPath, [join(root, 'scripts', 'build.mjs')]) !== 0) {
   process.exit(1);
 }
 
+// The window's Svelte components are bundled by esbuild, which neither type-checks them nor notices a component used
+// without its import (it fails only at run time, in the window): svelte-check does both. Counted as one test.
+if (run(bin('svelte-check'), ['--tsconfig', join(root, 'tsconfig.json'), '--workspace', join(root, 'src-renderer'), '--fail-on-warnings']) === 0) passed += 1;
+else {
+  console.log('svelte-check: the window\'s components have errors or warnings (above)');
+  failed += 1;
+}
+
 const vitestJson = join(tmp, 'vitest.json');
 rmSync(vitestJson, { force: true });
 const vStatus = run(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile=${vitestJson}`]);
