@@ -8,7 +8,7 @@ import { bistableWindow } from '../../src-core/kerr/meanField.js';
 import { chooseK } from '../../src-core/kerr/truncation.js';
 import { planQuench, QUENCH_LIMITS } from '../../src-core/kerr/quench.js';
 import { EPS_C_SEED, steepestSlope } from '../../src-core/kerr/critical.js';
-import { checkNumber, ParameterError, quoteValue, type NumberRule } from '../../src-core/validation.js';
+import { checkNumber, describeRule, type NumberRule, ParameterError, quoteValue } from '../../src-core/validation.js';
 
 export type FieldName = 'kappa' | 'delta' | 'u' | 'epsInitial' | 'epsFinal' | 'N' | 'tMax' | 'dt' | 'K' | 'rtol';
 
@@ -106,14 +106,14 @@ export function validateForm(text: FormText, kOf: ChooseK = engineK): Validation
     try {
       if (f.list) {
         const parts = text[f.name].split(/[,;\s]+/).filter((x) => x !== '');
-        if (parts.length === 0) throw new ParameterError(f.symbol, `one or more numbers, each ${describe(f.rule)}`, undefined);
+        if (parts.length === 0) throw new ParameterError(f.symbol, `one or more numbers, each ${describeRule(f.rule)}`, undefined);
         if (parts.length > 64) throw new ParameterError(f.symbol, 'at most 64 values', parts.length);
         const vals = parts.map((p) => checkNumber(f.symbol, parseNumber(p), f.rule));
         if (new Set(vals).size !== vals.length) throw new ParameterError(f.symbol, 'distinct values', text[f.name]);
         out[f.name] = vals;
       } else {
         const v = parseNumber(text[f.name]);
-        if (v === undefined) throw new ParameterError(f.symbol, describe(f.rule), undefined);
+        if (v === undefined) throw new ParameterError(f.symbol, describeRule(f.rule), undefined);
         out[f.name] = checkNumber(f.symbol, v, f.rule);
       }
     } catch (e) {
@@ -179,15 +179,6 @@ function engineCheck(f: KerrQuenchForm): Partial<Record<FieldName, string>> | un
       }
     }
   return undefined;
-}
-
-function describe(r: NumberRule): string {
-  try {
-    checkNumber('x', NaN, r);
-  } catch (e) {
-    return (e as ParameterError).allowed;
-  }
-  return '';
 }
 
 /** "κ must be a finite number > 0 and ≤ 1000 (got −1)": one line the user can act on. */

@@ -8,7 +8,7 @@ import { KERR_RULES, PAPER } from '../../src-core/kerr/model.js';
 import { TWO_PHOTON_KERR_RULES } from '../../src-core/model/instances.js';
 import { twoPhotonInitialCutoff } from '../../src-core/model/twoPhotonKerr.js';
 import { QUENCH_LIMITS } from '../../src-core/kerr/quench.js';
-import { checkNumber, ParameterError, quoteValue, type NumberRule } from '../../src-core/validation.js';
+import { checkNumber, describeRule, type NumberRule, ParameterError, quoteValue } from '../../src-core/validation.js';
 import { parseList, parseRange, pointValues, type Points } from './rangeSyntax.js';
 
 export type ModelKind = 'kerr' | 'two-photon-kerr';
@@ -112,17 +112,8 @@ export interface Built {
 
 function one(sym: string, text: string, rule: NumberRule): number {
   const t = text.trim().replace(/\u2212/g, '-');
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(t)) throw new ParameterError(sym, describe(rule), t === '' ? undefined : t);
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(t)) throw new ParameterError(sym, describeRule(rule), t === '' ? undefined : t);
   return checkNumber(sym, Number(t), rule);
-}
-
-function describe(r: NumberRule): string {
-  try {
-    checkNumber('x', NaN, r);
-  } catch (e) {
-    return (e as ParameterError).allowed;
-  }
-  return '';
 }
 
 function message(e: unknown): string {
