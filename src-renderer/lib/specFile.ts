@@ -20,3 +20,18 @@ export async function readSpecFile(input: HTMLInputElement): Promise<{ spec: unk
     return { error: `spec file ${file.name}: not valid JSON (a study spec is a JSON object, see docs)` };
   }
 }
+
+/**
+ * readSpecFile for a form's file input: the file's name and its parsed JSON, or undefined when nothing was picked or
+ * after handing the message (which names the file) to onError.
+ */
+export async function pickSpecFile(input: HTMLInputElement, onError: (message: string) => void): Promise<{ name: string; spec: unknown } | undefined> {
+  const name = input.files?.[0]?.name ?? '';
+  const r = await readSpecFile(input);
+  if (!r) return undefined;
+  if ('error' in r) {
+    onError(r.error);
+    return undefined;
+  }
+  return { name, spec: r.spec };
+}
