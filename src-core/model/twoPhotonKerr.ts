@@ -167,6 +167,27 @@ export function spectrumAbsTol(params: TwoPhotonKerrParams): number {
   return 20 * Number.EPSILON * maxL;
 }
 
+/**
+ * The smallest gap double precision resolves at these parameters: 2 × spectrumAbsTol (the K test's round-off floor).
+ * A computed gap at or below it is round-off (the odd gap above threshold at N = 40 comes out ~1e-14): only
+ * λ ≲ gapResolution is known, and every output says so instead of printing the value as a gap.
+ */
+export function gapResolution(params: TwoPhotonKerrParams): number {
+  return 2 * spectrumAbsTol(params);
+}
+
+/** The rule, as file metadata states it (`resolution`); `unresolved` then lists the points it applies to. */
+export const GAP_RESOLUTION_TEXT = 'a gap ≤ 2 × 20 ε_mach max|L| (the round-off floor of the K test, from N and g) is not resolved: only that upper bound is known';
+
+/**
+ * "N=40 g=1.5 (gap, gap_odd ≲ 6.9e-12)": the named gaps of one point at or below `bound` (a non-finite gap counts as
+ * unresolved too), or undefined when all are resolved.
+ */
+export function unresolvedGaps(label: string, bound: number, gaps: [string, number][]): string | undefined {
+  const below = gaps.filter(([, v]) => !(v > bound)).map(([name]) => name);
+  return below.length ? `${label} (${below.join(', ')} ≲ ${bound.toExponential(1)})` : undefined;
+}
+
 export interface SectorSpectrum {
   sector: ParitySector;
   spectrum: LiouvillianSpectrum;

@@ -5,7 +5,7 @@
  */
 import { twoPhotonKerrModel, validateTwoPhotonKerrParams, type TwoPhotonKerrParams } from './instances.js';
 import { modelResidual } from './liouvillian.js';
-import { spectrumAbsTol, twoPhotonNess, twoPhotonSectorSpectra, twoPhotonSpectrum, twoPhotonThreshold } from './twoPhotonKerr.js';
+import { gapResolution, twoPhotonNess, twoPhotonSectorSpectra, twoPhotonSpectrum, twoPhotonThreshold } from './twoPhotonKerr.js';
 import { moments } from '../phaseSpace/entropyProduction.js';
 import { modelEntropyProduction } from '../phaseSpace/modelEntropy.js';
 import type { SpectrumOptions } from '../kerr/spectrum.js';
@@ -69,7 +69,7 @@ export function twoPhotonGapReport(params: TwoPhotonKerrParams, opts: SpectrumOp
     p.eps === 0
       ? twoPhotonSectorSpectra(p, opts).sectors
       : [{ sector: 'all' as const, spectrum: twoPhotonSpectrum(p, opts).spectrum }];
-  const bound = 2 * spectrumAbsTol(p);
+  const bound = gapResolution(p);
   return {
     gap: Math.min(...sectors.map((s) => s.spectrum.gap)),
     sectors: sectors.map((s) => ({

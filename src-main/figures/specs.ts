@@ -11,7 +11,7 @@
 import { EPS_C_SEED } from '../../src-core/kerr/critical.js';
 import { bistableWindow } from '../../src-core/kerr/meanField.js';
 import { PAPER } from '../../src-core/kerr/model.js';
-import { spectrumAbsTol, twoPhotonMeanFieldStates, twoPhotonThreshold } from '../../src-core/model/twoPhotonKerr.js';
+import { gapResolution, twoPhotonMeanFieldStates, twoPhotonThreshold } from '../../src-core/model/twoPhotonKerr.js';
 import { provenanceOf, type Provenance } from './provenance.js';
 import { exactNessReference, meanFieldCurve, meanFieldQuenchEnd, N_REF, BIMODAL_FLUCTUATION } from './references.js';
 import { column, type LoadedTask, type StudyData } from './studyData.js';
@@ -501,7 +501,7 @@ function tpGapFigure(data: StudyData): FigureSpec | null {
       // A gap within 2× the engine's round-off floor (spectrumAbsTol: 20ε·max|L|, the K test's absolute tolerance) is
       // not resolved by double precision (at N = 40 the odd gap falls to ~1e-15): drawn as the bound it is, never as
       // a value on the curve; so are gaps that came out ≤ 0 (round-off), which a log axis would otherwise drop.
-      const bound = gTp.map((gv) => 2 * spectrumAbsTol({ kappa: m.kappa, delta: m.delta, u: m.u, eta0: m.eta0 ?? 0, eps: 0, N, g: gv }));
+      const bound = gTp.map((gv) => gapResolution({ kappa: m.kappa, delta: m.delta, u: m.u, eta0: m.eta0 ?? 0, eps: 0, N, g: gv }));
       const below = g.map((v, j) => !(v > bound[j]));
       const idx = x.map((_, j) => j).filter((j) => Number.isFinite(g[j]));
       return {

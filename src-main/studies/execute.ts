@@ -19,6 +19,7 @@ import { PRIORITY, type Scheduler } from '../jobs/scheduler.js';
 import type { PlanResult, PropagateResult, QuenchJobParams, RhoData, RowsResult } from '../../workers/protocol.js';
 import { GAP_COLUMNS, TP_GAP_SECTOR_COLUMNS, type PlannedTask } from './spec.js';
 import { planModelQuench } from '../../src-core/model/quench.js';
+import { GAP_RESOLUTION_TEXT, gapResolution, unresolvedGaps } from '../../src-core/model/twoPhotonKerr.js';
 import type { Checkpoint, StudyStore } from './store.js';
 import { formatKChanges, NESS_DISTANCE_TEXT, NessEta, planQuench, type KChangeMerged } from '../../src-core/kerr/quench.js';
 import { fromTaskParams, provenanceMeta, type Provenance } from '../io/provenance.js';
@@ -352,6 +353,20 @@ export async function runQuench(t: PlannedTask, ctx: ExecContext): Promise<TaskO
 }
 
 /**
+ * A two-photon gap sweep's resolution metadata: the rule and the points whose gap (any of gap, gap_even, gap_odd) is
+ * at or below the resolution (gapResolution): round-off, only an upper bound (`unresolved`, or 'none').
+ */
+function twoPhotonGapResolution(fixed: Record<string, number | string | boolean>, xs: number[], columns: readonly string[], table: Float64Array[]): Record<string, string> {
+  const named = ['gap', 'gap_even', 'gap_odd'].filter((c) => columns.includes(c)).map((c) => [c, columns.indexOf(c)] as const);
+  const unresolved = xs.flatMap((g, i) => {
+    const p = { kappa: Number(fixed.kappa), delta: Number(fixed.delta), u: Number(fixed.u), eta0: Number(fixed.eta0 ?? 0), eps: Number(fixed.eps ?? 0), N: Number(fixed.N), g };
+    const u = unresolvedGaps(`g=${g}`, gapResolution(p), named.map(([c, j]) => [c, table[i][j]]));
+    return u ? [u] : [];
+  });
+  return { resolution: GAP_RESOLUTION_TEXT, unresolved: unresolved.length ? unresolved.join('; ') : 'none' };
+}
+
+/**
  * Points per job: a gap point takes up to ~1 s at N = 20 (the pumps of a block share their K search and Krylov
  * vectors, so longer blocks cost less per point: the whole N = 20 sweep took 42 s in one call and 46 s in blocks of 8;
  * 16 keeps ≥ 6 jobs per N for the two workers), an exact NESS point microseconds.
@@ -422,7 +437,9 @@ export async function runSweep(t: PlannedTask, ctx: ExecContext): Promise<TaskOu
   const table: Float64Array[] = [];
   for (let i = 0; i < n; i++) table.push(rows.subarray(i * nCols, (i + 1) * nCols));
   const fock = (s.sweep === 'ness-fock' || s.sweep === 'tp-ness') && s.fixed.entropy === true;
-  ctx.store.writeResult(id, { ...baseMeta(t, ctx, fock ? { grid: polarGridRule() } : {}), points: n }, t.columns, table);
+  const meta: Record<string, string | number | boolean> = { ...baseMeta(t, ctx, fock ? { grid: polarGridRule() } : {}), points: n };
+  if (s.sweep === 'tp-gap') Object.assign(meta, twoPhotonGapResolution(s.fixed, s.xs, t.columns, table));
+  ctx.store.writeResult(id, meta, t.columns, table);
   ctx.store.removeCheckpoint(id);
   return { state: 'done', rows: n };
 }

@@ -6,7 +6,7 @@
  */
 import { TWO_PHOTON_KERR_RULES, twoPhotonKerrModel, validateTwoPhotonKerrParams, type TwoPhotonKerrParams } from '../../../src-core/model/instances.js';
 import { coefficient } from '../../../src-core/model/model.js';
-import { spectrumAbsTol, twoPhotonGapSweep, twoPhotonSectorSpectra, twoPhotonSpectrum, twoPhotonThreshold } from '../../../src-core/model/twoPhotonKerr.js';
+import { GAP_RESOLUTION_TEXT, gapResolution, twoPhotonGapSweep, twoPhotonSectorSpectra, twoPhotonSpectrum, twoPhotonThreshold, unresolvedGaps } from '../../../src-core/model/twoPhotonKerr.js';
 import { twoPhotonGapReport, twoPhotonSteadyReport } from '../../../src-core/model/twoPhotonReport.js';
 import type { WarmStart } from '../../../src-core/kerr/spectrum.js';
 import { checkNumber, ParameterError } from '../../../src-core/validation.js';
@@ -241,11 +241,12 @@ export async function gapSweepTwoPhoton(o: Omit<Flags, 'N' | 'g'> & { N: number[
   // (the odd gap above threshold at N = 40 is ~1e-14): such points are named in the metadata and on stderr as bounds.
   const unresolved: string[] = [];
   const resolution = (N: number, g: number, gaps: [string, number][]): string => {
-    const bound = 2 * spectrumAbsTol({ ...base, N, g });
-    const below = gaps.filter(([, v]) => !(v > bound)).map(([name]) => name);
-    if (!below.length) return '';
-    unresolved.push(`N=${N} g=${g} (${below.join(', ')} ≲ ${bound.toExponential(1)})`);
-    return ` (${below.join(', ')} below double precision: only ≲ ${bound.toExponential(1)})`;
+    const bound = gapResolution({ ...base, N, g });
+    const u = unresolvedGaps(`N=${N} g=${g}`, bound, gaps);
+    if (!u) return '';
+    unresolved.push(u);
+    const names = gaps.filter(([, v]) => !(v > bound)).map(([name]) => name);
+    return ` (${names.join(', ')} below double precision: only ≲ ${bound.toExponential(1)})`;
   };
   const report = (N: number, g: number, text: string, K: number, ok: boolean) =>
     process.stderr.write(`[gap-sweep] ${rows.length}/${total}  N=${N} g=${g.toFixed(5)} ${text} K=${K}${ok ? '' : ' (NOT converged)'}  ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
@@ -281,7 +282,7 @@ export async function gapSweepTwoPhoton(o: Omit<Flags, 'N' | 'g'> & { N: number[
     model: 'two-photon-kerr', kappa: o.kappa, delta: o.delta, u: o.u, eps: base.eps, eta0: base.eta0, g_th: gth,
     N: o.N.join(' '), g_from: gFrom, g_to: gTo, points: o.points, tol: o.tol,
     method: 'shift-invert Krylov–Schur per parity sector (ε = 0) or on the whole Liouvillian; nmax chosen by convergence of ζ₁',
-    resolution: 'a gap ≤ 2 × 20 ε_mach max|L| (the round-off floor of the K test, from N and g) is not resolved: only that upper bound is known',
+    resolution: GAP_RESOLUTION_TEXT,
     unresolved: unresolved.length ? unresolved.join('; ') : 'none',
     version: VERSION,
   };

@@ -197,6 +197,7 @@ describe('two-photon studies on the pool', () => {
     expect(fig).toMatch(/^N,g_tp,g_over_gth,gap,gap_even,gap_odd,converged$/m);
     expect(fig).toMatch(/^4,0\.75,1\.5,/m);
     expect(readFileSync(join(dir, 'tasks', 'two-photon-kerr-gap-N4.csv'), 'utf8')).toMatch(/^# model: two-photon-kerr$/m);
+    expect(readFileSync(join(dir, 'tasks', 'two-photon-kerr-gap-N4.csv'), 'utf8')).toMatch(/^# unresolved: none$/m);
   }, 180_000);
 
   it('figures: tp-ness and tp-gap by the figure engine, with the model in their provenance; `epstudio figures` writes them', async () => {
@@ -234,6 +235,19 @@ describe('two-photon studies on the pool', () => {
     expect(out.resolution).toMatch(/not resolved/);
     expect(r.stderr).toMatch(/λ_odd=\S+ \(gap, gap_odd below double precision: only ≲ /);
     expect(r.stderr).toMatch(/warning: 1 point\(s\) with a gap below double precision/);
+  }, 60_000);
+
+  it('a gap sweep study at N = 40, g = 3 g_th: the task file names the round-off odd gap as unresolved, with its bound', async () => {
+    const d = join(root, 'n40');
+    const s = await service.run(tp([{ kind: 'gap-sweep', N: [40], g: [1.5] }]), d, { workers: 1 }, () => {}).done;
+    expect(s.status).toBe('completed');
+    const text = readFileSync(join(d, 'tasks', 'two-photon-kerr-gap-N40.csv'), 'utf8');
+    const bound = 2 * spectrumAbsTol({ kappa: 0.5, delta: 0, u: 1, eta0: 0, eps: 0, N: 40, g: 1.5 });
+    expect(text).toContain(`# unresolved: g=1.5 (gap`);
+    expect(text).toMatch(new RegExp(`^# unresolved: g=1\\.5 \\(gap[,;] gap_odd ≲ ${bound.toExponential(1).replace('.', '\\.')}\\)$`, 'm'));
+    expect(text).toMatch(/^# resolution: a gap ≤ 2 × 20 ε_mach max\|L\|/m);
+    const t = service.readTaskTable(d, 'two-photon-kerr-gap-N40');
+    expect(t.rows[0][t.columns.indexOf('gap_odd')]).toBeLessThan(bound);
   }, 60_000);
 
   it('tp-gap: a gap below double precision is drawn as its bound 2 × 20ε·max|L| (▽, off the curve), never as a value', () => {
