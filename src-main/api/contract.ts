@@ -204,7 +204,8 @@ export const METHODS = {
   'studies.cancel': [z.object({ studyId: z.string().min(1) }), z.object({ cancelled: z.boolean() })],
   'studies.resume': [
     z.object({ dir, workers: z.number().int().min(1).max(64).optional() }),
-    z.object({ studyId: z.string(), dir: z.string(), tasks: z.array(TaskInfoSchema) }),
+    /** notes: what to tell the user first (a study started by another version: service.versionNote). */
+    z.object({ studyId: z.string(), dir: z.string(), tasks: z.array(TaskInfoSchema), notes: z.array(z.string()).optional() }),
   ],
   /** Task list and states of a study folder (the window reopens a study from this plus readTask). */
   'studies.status': [z.object({ dir }), z.object({ dir: z.string(), tasks: z.array(TaskInfoSchema), states: z.record(z.string(), z.string()), status: z.string() })],

@@ -243,7 +243,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     void Promise.resolve(h.done)
       .catch(() => undefined)
       .finally(() => running.delete(h.studyId));
-    return { studyId: h.studyId, dir: h.dir, tasks: h.tasks.map(taskInfo) };
+    return { studyId: h.studyId, dir: h.dir, tasks: h.tasks.map(taskInfo), ...(h.notes.length ? { notes: h.notes } : {}) };
   }
 
   /** A study folder the API may read: allowed, no symlink inside leading out, with a study.json file. */

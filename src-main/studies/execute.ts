@@ -24,6 +24,7 @@ import type { Checkpoint, StudyStore } from './store.js';
 import { formatKChanges, NESS_DISTANCE_TEXT, NessEta, planQuench, type KChangeMerged } from '../../src-core/kerr/quench.js';
 import { fromTaskParams, provenanceMeta, type Provenance } from '../io/provenance.js';
 import { sampleTime } from '../io/sampleTime.js';
+import { VERSION } from '../version.js';
 
 export interface ExecContext {
   sched: Scheduler;
@@ -71,7 +72,9 @@ export function quenchJobParams(t: PlannedTask): QuenchJobParams {
 
 /**
  * Metadata lines common to every task CSV: the task, then the provenance record (src-main/io/provenance.ts) with the
- * model, N, ε_i, ε_f, Δt, K, rtol, grid and units. Deterministic (no date), so resumed files match.
+ * model, N, ε_i, ε_f, Δt, K, rtol, grid and units. Deterministic (no date), so resumed files match. The program and
+ * app_version are this one, the version that computes the task (a study resumed by a later version mixes the two: each
+ * task file names its own; service.versionNote says so at the resume).
  */
 function baseMeta(t: PlannedTask, ctx: ExecContext, extra: Partial<Provenance> = {}): Record<string, string | number | boolean> {
   const meta: Record<string, string | number | boolean> = {
@@ -81,8 +84,8 @@ function baseMeta(t: PlannedTask, ctx: ExecContext, extra: Partial<Provenance> =
     label: t.info.label,
   };
   const rec: Provenance = {
-    command: `epstudio ${ctx.store.study.appVersion} study (task ${t.info.id})`,
-    appVersion: ctx.store.study.appVersion,
+    command: `epstudio ${VERSION} study (task ${t.info.id})`,
+    appVersion: VERSION,
     ...fromTaskParams([t.info.params]),
     ...extra,
     columns: t.columns,

@@ -7,6 +7,7 @@
 import type { PlannedTask } from './spec.js';
 import type { StudyStore } from './store.js';
 import { fromTaskParams, provenanceMeta } from '../io/provenance.js';
+import { VERSION } from '../version.js';
 
 interface FigureDef {
   /** Identifying columns taken from the task parameters (quench) or the rows (sweeps). */
@@ -100,8 +101,8 @@ export function writeFigures(store: StudyStore, planned: PlannedTask[]): string[
       figure: fig,
       tasks: tasks.map((t) => t.info.id).join(' '),
       ...provenanceMeta({
-        command: `epstudio ${store.study.appVersion} study (figure table ${fig})`,
-        appVersion: store.study.appVersion,
+        command: `epstudio ${VERSION} study (figure table ${fig})`,
+        appVersion: VERSION,
         ...fromTaskParams(
           tasks.map((t) => t.info.params),
           (p, i) => (typeof p.K === 'number' ? p.K : kOf.get(tasks[i].info.id) || undefined),

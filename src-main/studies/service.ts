@@ -45,6 +45,7 @@ import { parseTable, StudyStore, type FileCheck, type TaskTable } from './store.
 import { writeFigures } from './figures.js';
 import { expectedCost, tasksOfShard, type Shard } from './shard.js';
 import { LockHeldError } from '../io/lockFile.js';
+import { VERSION } from '../version.js';
 
 export interface StudyRunOptions {
   /** Worker threads (default: the number of cores). */
@@ -87,6 +88,11 @@ export interface StudyHandle {
   tasks: TaskInfo[];
   /** Damaged files this session recomputes (a task's CSV) or rewrites (a figure table): relative path, what was wrong. */
   repairs: { file: string; reason: string }[];
+  /**
+   * What the user should know before the results mix (CLI: stderr; window: the notice line): a study started by
+   * another version of EP Studio and resumed by this one (versionNote).
+   */
+  notes: string[];
   done: Promise<StudySummary>;
   cancel(): void;
 }
@@ -233,6 +239,16 @@ export function finalize(dir: string): { status: 'completed' | 'incomplete'; not
       store.release();
     }
   });
+}
+
+/**
+ * A study started by another version and resumed by this one: the tasks finished then keep that version's results (each
+ * task file's app_version says which), the rest are computed now, and numerical details may differ between versions
+ * (e.g. last digits of G). Undefined when the versions agree or nothing is mixed.
+ */
+export function versionNote(studyVersion: string, current: string, done: number, total: number): string | undefined {
+  if (studyVersion === current || done === 0 || done === total) return undefined;
+  return `this study was started by EP Studio ${studyVersion} and is resumed by ${current}: its ${done} finished task(s) keep ${studyVersion}'s results, the other ${total - done} are computed by ${current} (the versions may differ in the last digits; each task file's app_version says which made it)`;
 }
 
 export function resume(dir: string, opts: StudyRunOptions = {}, onEvent?: StudyEventListener): StudyHandle {
@@ -476,11 +492,14 @@ function start(store: StudyStore, resumed: boolean, opts: StudyRunOptions, onEve
     await pool.destroy();
   });
 
+  const done0 = infos.filter((i) => i.state === 'done').length;
+  const note = resumed ? versionNote(store.study.appVersion, VERSION, done0, infos.length) : undefined;
   return {
     studyId,
     dir: store.dir,
     tasks: infos,
     repairs,
+    notes: note ? [note] : [],
     done: guarded,
     cancel: () => {
       if (cancelRequested) return;

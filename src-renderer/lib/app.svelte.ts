@@ -169,7 +169,10 @@ class AppState {
     const dir = this.run.dir;
     if (!dir || this.running) return;
     const r = await this.call(() => api.invoke('studies.resume', { dir }));
-    if (r) this.begin(r, true);
+    if (r) {
+      this.begin(r, true);
+      if (r.notes?.length) this.notice = r.notes.join(' ');
+    }
   }
 
   /** Reopen a study folder: task list and states, then every task's table. */

@@ -133,6 +133,7 @@ function unconvergedRows(dir: string): string[] {
 async function drive(start: (onEvent: (e: StudyEvent) => void) => service.StudyHandle, label: string, json: boolean): Promise<void> {
   const r = progressRenderer(label);
   const handle = start((e) => r.onEvent(e));
+  for (const n of handle.notes) process.stderr.write(`note: ${n}\n`);
   for (const d of handle.repairs)
     process.stderr.write(`${d.file} is damaged (${d.reason}): ${d.file.startsWith('tasks/') ? 'recomputing its task' : 'rewriting it from the task files'}\n`);
   let interrupts = 0;

@@ -9,7 +9,7 @@ import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHandlers, type Handlers } from '../../../src-main/api/handlers.js';
 import { parseTable } from '../../../src-main/studies/store.js';
-import { PROJECT_ROOT } from '../../../src-main/version.js';
+import { PROJECT_ROOT, VERSION } from '../../../src-main/version.js';
 import { PY, py, READ_CSVS } from './python.js';
 
 const BIN = join(PROJECT_ROOT, 'bin', 'epstudio.mjs');
@@ -103,7 +103,7 @@ describe('CLI quench CSV', () => {
     expect(r.status, r.stderr).toBe(0);
     const text = readFileSync(out, 'utf8');
     const m = metaOf(text);
-    expect(m).toMatchObject({ program: 'epstudio 0.1.0 quench --N 1 --eps-f 1.1 --t-max 1 --dt 0.2 --csv ' + out, kappa: '0.5', N: '1', eps_initial: '0.5', eps_final: '1.1', dt: '0.2', rtol: '1e-10' });
+    expect(m).toMatchObject({ program: `epstudio ${VERSION} quench --N 1 --eps-f 1.1 --t-max 1 --dt 0.2 --csv ${out}`, kappa: '0.5', N: '1', eps_initial: '0.5', eps_final: '1.1', dt: '0.2', rtol: '1e-10' });
     expect(m.date).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     expect(m.grid).toMatch(/first sample \d+x\d+ r<=/);
     for (const l of hashLines(text)) expect(l).not.toContain(',');
