@@ -24,7 +24,7 @@ if (run(process.execPath, [join(root, 'scripts', 'build.mjs')]) !== 0) {
 
 // The window's Svelte components are bundled by esbuild, which neither type-checks them nor notices a component used
 // without its import (it fails only at run time, in the window): svelte-check does both. Counted as one test.
-if (run(bin('svelte-check'), ['--tsconfig', join(root, 'tsconfig.json'), '--workspace', join(root, 'src-renderer'), '--fail-on-warnings']) === 0) passed += 1;
+if (run(bin('svelte-check'), ['--tsconfig', join(root, 'src-renderer', 'tsconfig.json'), '--workspace', join(root, 'src-renderer'), '--fail-on-warnings']) === 0) passed += 1;
 else {
   console.log('svelte-check: the window\'s components have errors or warnings (above)');
   failed += 1;
