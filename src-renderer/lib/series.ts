@@ -8,6 +8,7 @@ import { bistableWindow, meanFieldSteadyStates } from '../../src-core/kerr/meanF
 import { nessDensityMatrix } from '../../src-core/kerr/steadyState.js';
 import { chooseK } from '../../src-core/kerr/truncation.js';
 import { kerrObservables } from '../../src-core/phaseSpace/observables.js';
+import { gapResolution } from '../../src-core/model/twoPhotonKerr.js';
 import type { RunState, TaskRun } from './runState.js';
 
 export interface Series {
@@ -165,38 +166,53 @@ function num(v: unknown): number | undefined {
 }
 
 export interface QuenchGroup {
+  /** Kerr quenches ε_i → ε_f (seed 000), or the two-photon model's g_i → g_f at a fixed ε (no Kerr references). */
+  twoPhoton: boolean;
   epsFinal: number;
   epsInitial: number;
+  /** The panel's name: "ε_f = 1.1", or "g: 0.25 → 0.75" (", ε = 0.2" when ε ≠ 0) for the two-photon model. */
+  label: string;
+  /** Part of the chart ids: "epsf1.1", or "gi0.25-gf0.75" (+ "-eps0.2"). */
+  slug: string;
   model: ModelP;
   dt: number;
   tasks: TaskRun[];
 }
 
-/** Quench tasks grouped by ε_f (the panels (a)–(f) of Figs. 4–8), each sorted by N. */
+const isTwoPhoton = (t: TaskRun) => t.info.params.model === 'two-photon-kerr';
+
+/**
+ * Quench tasks grouped by ε_f (the panels (a)–(f) of Figs. 4–8), each sorted by N; the two-photon model's quenches
+ * (a study of the study editor) by (g_i, g_f, ε), after the Kerr ones.
+ */
 export function quenchGroups(s: RunState): QuenchGroup[] {
   const by = new Map<string, QuenchGroup>();
   for (const id of s.order) {
     const t = s.tasks[id];
     if (t.info.kind !== 'quench') continue;
     const p = t.info.params;
-    const epsFinal = num(p.epsFinal) ?? NaN;
-    const key = `${epsFinal}|${num(p.tMax)}|${num(p.dt)}`;
+    const tp = isTwoPhoton(t);
+    const model = { kappa: num(p.kappa) ?? 0.5, delta: num(p.delta) ?? -2, u: num(p.u) ?? 1 };
+    let head: Pick<QuenchGroup, 'epsFinal' | 'epsInitial' | 'label' | 'slug'>;
+    if (tp) {
+      const gI = num(p.gInitial) ?? NaN, gF = num(p.gFinal) ?? NaN, eps = num(p.eps) ?? 0;
+      const e = eps !== 0 ? `, ε = ${fmt(eps)}` : '';
+      head = { epsFinal: gF, epsInitial: gI, label: `g: ${fmt(gI)} → ${fmt(gF)}${e}`, slug: `gi${fmt(gI)}-gf${fmt(gF)}${eps !== 0 ? `-eps${fmt(eps)}` : ''}` };
+    } else {
+      const epsFinal = num(p.epsFinal) ?? NaN;
+      head = { epsFinal, epsInitial: num(p.epsInitial) ?? NaN, label: `ε_f = ${fmt(epsFinal)}`, slug: `epsf${fmt(epsFinal)}` };
+    }
+    const key = `${tp}|${head.slug}|${num(p.tMax)}|${num(p.dt)}`;
     let g = by.get(key);
     if (!g) {
-      g = {
-        epsFinal,
-        epsInitial: num(p.epsInitial) ?? NaN,
-        model: { kappa: num(p.kappa) ?? 0.5, delta: num(p.delta) ?? -2, u: num(p.u) ?? 1 },
-        dt: num(p.dt) ?? 0.2,
-        tasks: [],
-      };
+      g = { twoPhoton: tp, ...head, model, dt: num(p.dt) ?? 0.2, tasks: [] };
       by.set(key, g);
     }
     g.tasks.push(t);
   }
   const out = [...by.values()];
   for (const g of out) g.tasks.sort((a, b) => (num(a.info.params.N) ?? 0) - (num(b.info.params.N) ?? 0));
-  return out.sort((a, b) => a.epsFinal - b.epsFinal);
+  return out.sort((a, b) => Number(a.twoPhoton) - Number(b.twoPhoton) || a.epsFinal - b.epsFinal || a.epsInitial - b.epsInitial);
 }
 
 const fmt = (x: number) => String(+x.toPrecision(6));
@@ -220,7 +236,8 @@ export function quenchChart(g: QuenchGroup, o: Observable): ChartData {
     }
     return { label: `N=${fmt(N)}`, values, color: i };
   });
-  if (len > 0) {
+  // The NESS and mean-field references are the Kerr model's (seed 000): none for the two-photon model's quenches.
+  if (len > 0 && !g.twoPhoton) {
     const flat = (y: number) => new Array<number | null>(len).fill(y);
     if (o.ness) {
       series.push({ label: `NESS ε_i=${fmt(g.epsInitial)}, N=${N_LIMIT}`, values: flat(o.ness(g.model, g.epsInitial)), ref: 'ness', refStyle: 1 });
@@ -240,9 +257,9 @@ export function quenchChart(g: QuenchGroup, o: Observable): ChartData {
     }
   }
   return {
-    id: `${o.key}-epsf${fmt(g.epsFinal)}`,
-    title: `${o.title}, ε_f = ${fmt(g.epsFinal)}`,
-    source: o.source,
+    id: `${o.key}-${g.twoPhoton ? 'tp-' : ''}${g.slug}`,
+    title: g.twoPhoton ? `${o.title}, two-photon model, ${g.label}` : `${o.title}, ${g.label}`,
+    source: g.twoPhoton ? 'two-photon-driven Kerr model (PHYSICS.md §5)' : o.source,
     xLabel: timeLabel(g.model.kappa),
     xKey: 't',
     yLabel: o.yLabel,
@@ -255,7 +272,7 @@ export function quenchChart(g: QuenchGroup, o: Observable): ChartData {
 
 /** Fig. 3: Liouvillian gap λ against ε, one curve per N (gap-sweep tasks). */
 export function gapChart(s: RunState): ChartData | undefined {
-  const tasks = s.order.map((id) => s.tasks[id]).filter((t) => t.info.kind === 'gap-sweep');
+  const tasks = s.order.map((id) => s.tasks[id]).filter((t) => t.info.kind === 'gap-sweep' && !isTwoPhoton(t));
   if (tasks.length === 0) return undefined;
   const c = sweepChart(tasks, 'gap', 'Liouvillian gap λ against ε', 'λ [ω₀]', true);
   c.source = 'seed 000 Sec. II D, Fig. 3';
@@ -278,11 +295,77 @@ export function gapChart(s: RunState): ChartData | undefined {
 
 /** Fig. 2 from a study's NESS sweeps: |<a>|/√N against ε. */
 export function nessChart(s: RunState): ChartData | undefined {
-  const tasks = s.order.map((id) => s.tasks[id]).filter((t) => t.info.kind === 'ness-sweep');
+  const tasks = s.order.map((id) => s.tasks[id]).filter((t) => t.info.kind === 'ness-sweep' && !isTwoPhoton(t));
   if (tasks.length === 0) return undefined;
   const c = sweepChart(tasks, 'alpha_abs', 'Exact NESS |<a>|/√N against ε', '|α| [dimensionless]', false);
   c.source = 'seed 000 Eq. 6, Fig. 2';
   return c;
+}
+
+/**
+ * The two-photon model's sweeps against its pump g (studies built in the study editor): the gap of each parity sector
+ * (or the whole gap at ε ≠ 0) on a log axis, a gap below double precision's resolution (gapResolution) off its curve as
+ * a hollow point at that bound, a non-converged one hollow as well; ⟨a†a⟩/N of the NESS sweeps, and with the entropy
+ * columns S_W, G, Π_d and Π_U. One curve per N.
+ */
+export function twoPhotonSweepCharts(s: RunState): ChartData[] {
+  const all = s.order.map((id) => s.tasks[id]).filter(isTwoPhoton);
+  const out: ChartData[] = [];
+  const gaps = all.filter((t) => t.info.kind === 'gap-sweep');
+  const sectors: [string, string, string][] = gaps.some((t) => t.rows.some((r) => r && r.gap_odd !== undefined))
+    ? [['gap_odd', 'Liouvillian gap of the odd parity sector (⟨a⟩, Z₂-breaking)', 'λ_odd'], ['gap_even', 'Liouvillian gap of the even parity sector (the NESS)', 'λ_even']]
+    : [['gap', 'Liouvillian gap', 'λ']];
+  if (gaps.length)
+    for (const [key, title, sym] of sectors) {
+      const c = sweepChart(gaps, key, `${title} against g, two-photon model`, `${sym} [ω₀]`, true, 'g_tp', 'g [ω₀]');
+      const index = new Map(c.x.map((v, i) => [v, i]));
+      const bound = new Array<number | null>(c.x.length).fill(null), bad = new Array<number | null>(c.x.length).fill(null);
+      let nBound = 0, nBad = 0;
+      gaps.forEach((t, i) => {
+        const p = t.info.params;
+        for (const r of t.rows) {
+          if (!r || !index.has(r.g_tp)) continue;
+          const j = index.get(r.g_tp)!;
+          const b = gapResolution({ kappa: num(p.kappa) ?? 0.5, delta: num(p.delta) ?? 0, u: num(p.u) ?? 1, eta0: num(p.eta0) ?? 0, eps: num(p.eps) ?? 0, N: num(p.N) ?? 1, g: r.g_tp });
+          if (!(r[key] > b)) {
+            // round-off, not a gap: off the curve, shown as the bound
+            c.series[i].values[j] = null;
+            bound[j] = b;
+            nBound++;
+          } else if (r.converged === 0) {
+            bad[j] = r[key];
+            nBad++;
+          }
+        }
+      });
+      if (nBound) {
+        c.series.push({ label: `below double precision (≲ 2 × 20ε·max|L|, drawn at that bound): ${nBound}`, values: bound, flagged: true });
+        c.title += `: ${nBound} point${nBound > 1 ? 's' : ''} below double precision (hollow, at the bound)`;
+      }
+      if (nBad) {
+        c.series.push({ label: `not converged (${nBad})`, values: bad, flagged: true });
+        c.title += `: ${nBad} point${nBad > 1 ? 's' : ''} not converged (hollow)`;
+      }
+      c.id = `tp-${key}-sweep`;
+      c.source = 'two-photon-driven Kerr model (PHYSICS.md §5); g_th = √(κ² + Δ²)';
+      out.push(c);
+    }
+  const ness = all.filter((t) => t.info.kind === 'ness-sweep');
+  for (const [key, title, yLabel, logOk] of [
+    ['n_over_N', 'NESS photon number per size ⟨a†a⟩/N', '⟨a†a⟩/N [photon]', false],
+    ['S_W', 'NESS Wehrl entropy S_W', 'S_W [nat]', false],
+    ['G', 'NESS non-Gaussianity G', 'G [nat]', true],
+    ['Pi_d', 'NESS dissipative entropy production Π_d', `Π_d [${RATE_UNITS}]`, true],
+    ['Pi_U', 'NESS unitary entropy production Π_U', `Π_U [${RATE_UNITS}]`, false],
+  ] as const) {
+    const with_ = ness.filter((t) => t.rows.some((r) => r && r[key] !== undefined));
+    if (!with_.length) continue;
+    const c = sweepChart(with_, key, `${title} against g, two-photon model`, yLabel, logOk, 'g_tp', 'g [ω₀]');
+    c.id = `tp-${key}-sweep`;
+    c.source = 'two-photon-driven Kerr model (PHYSICS.md §5)';
+    out.push(c);
+  }
+  return out;
 }
 
 /** Seed 004 Fig. 3 from gaussian-sweep tasks: Π_s (Eq. 4) and μ_b against the preset's sweep axis. */
