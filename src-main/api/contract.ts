@@ -150,12 +150,13 @@ const labHandle = z.string().regex(/^[\w-]{1,64}$/, 'a handle returned by lab.op
 /** A number with its standard error; null where it cannot be estimated (no NaN crosses the wire). */
 const LabEstimate = z.object({ value: z.number().nullable(), sigma: z.number().nullable() }).nullable();
 /** The Kerr model (seed 000, Eqs. 2–3) whose NESS is shown beside the data: scaled parameters as in the Quench form. */
+/** The engine's ranges (KERR_RULES): below their minima U = u/N, ξ and x of the exact NESS under- or overflow. */
 export const LabModelSchema = z.strictObject({
-  N: finite.positive().max(1e3),
+  N: finite.min(KERR_RULES.N.min!).max(1e3),
   eps: finite.nonnegative().max(KERR_RULES.eps.max!),
   delta: finite.min(KERR_RULES.delta.min!).max(KERR_RULES.delta.max!),
-  u: finite.positive().max(KERR_RULES.u.max!),
-  kappa: finite.positive().max(KERR_RULES.kappa.max!),
+  u: finite.min(KERR_RULES.u.min!).max(KERR_RULES.u.max!),
+  kappa: finite.min(KERR_RULES.kappa.min!).max(KERR_RULES.kappa.max!),
 });
 const LabGrid = z.object({ xMin: z.number(), xMax: z.number(), yMin: z.number(), yMax: z.number(), nx: z.number(), ny: z.number() });
 /** Progress of a lab analysis: stage, time bin (1-based of bins), bootstrap resamples done of total. */

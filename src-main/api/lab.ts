@@ -15,6 +15,7 @@ import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { MIN_OUTCOMES, STATE_QUANTITIES, stateQuantities, summarizeHeterodyne, type Estimate, type HeterodyneAnalysis, type HeterodyneFit, type HeterodyneOptions } from '../../src-core/lab/analysis.js';
 import { polarBins } from '../../src-core/lab/heterodyneBins.js';
 import { lossChannel } from '../../src-core/lab/loss.js';
+import { validateKerrParams } from '../../src-core/kerr/model.js';
 import { nessDensityMatrix } from '../../src-core/kerr/steadyState.js';
 import { propagateInterval } from '../../src-core/kerr/propagate.js';
 import type { ComplexMatrix } from '../../src-core/linalg/complexMatrix.js';
@@ -338,6 +339,8 @@ export function createLabHandlers(ctx: LabContext): { impl: LabImpl; shutdown():
   /** K by the studies' truncation rule (NESS at ε, or the quench ε_i → ε with its mean-field transient up to tMax). */
   function modelK(m: ModelP, quench?: { epsInitial: number; tMax: number }): number {
     try {
+      // the engine's own rules as well (the contract states them too): no model reaches the solvers outside them
+      validateKerrParams(m);
       return chooseK(m, quench ? [quench.epsInitial, m.eps] : [m.eps], { maxK: 120, ...(quench && { quenchTime: quench.tMax }) }).K;
     } catch (e) {
       throw asApiError(e instanceof ParameterError ? new ParameterError(`model.${e.field}`, e.allowed, e.value) : e);

@@ -229,6 +229,12 @@ describe('lab.model: the Kerr NESS beside the data', () => {
     // A model too large for the Fock basis is refused naming the field.
     const e = await refusal(sb.handlers, 'lab.model', { model: { ...P, N: 100, eps: 1.3 }, grid });
     expect(e.field).toBe('model.N');
+    // Below the engine's ranges (KERR_RULES) the exact NESS's ξ = 2E/U overflows: refused at the edge with the range,
+    // not an internal error (a fuzz counterexample: κ = 1.09e-56, u = 1.37e-282 reached the ₀F₂ series).
+    const tiny = await refusal(sb.handlers, 'lab.model', { model: { ...P, kappa: 1.0868419004350446e-56, u: 1.3711536891956318e-282 }, grid });
+    expect(tiny.field).toBe('model.u');
+    expect(tiny.message).toMatch(/>=0\.000001/);
+    expect((await refusal(sb.handlers, 'lab.model', { model: { ...P, kappa: 1e-56 }, grid })).field).toBe('model.kappa');
   });
 });
 
