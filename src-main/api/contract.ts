@@ -82,12 +82,12 @@ export const StudyEventSchema = z.discriminatedUnion('type', [
 /** The Kerr quench of seed 000 Sec. IV A as the phase-space viewer needs it (scaled parameters, Eqs. 2–3). */
 // The engine's ranges (KERR_RULES): beyond them a frame is meaningless or would keep the main side busy for hours.
 export const QuenchParamsSchema = z.object({
-  kappa: finite.positive().max(KERR_RULES.kappa.max!),
+  kappa: finite.min(KERR_RULES.kappa.min!).max(KERR_RULES.kappa.max!),
   delta: finite.min(KERR_RULES.delta.min!).max(KERR_RULES.delta.max!),
-  u: finite.positive().max(KERR_RULES.u.max!),
+  u: finite.min(KERR_RULES.u.min!).max(KERR_RULES.u.max!),
   epsInitial: finite.nonnegative().max(KERR_RULES.eps.max!),
   epsFinal: finite.nonnegative().max(KERR_RULES.eps.max!),
-  N: finite.positive().max(1e4),
+  N: finite.min(KERR_RULES.N.min!).max(1e4),
   /** Duration of the quench shown (the truncation follows the mean-field transient up to it). */
   tMax: finite.positive().max(1e5),
 });
@@ -439,7 +439,7 @@ export const METHODS = {
       job: labJob,
       handle: labHandle,
       efficiency: finite.gt(0).max(1).optional(),
-      kappa: finite.positive().max(KERR_RULES.kappa.max!).optional(),
+      kappa: finite.min(KERR_RULES.kappa.min!).max(KERR_RULES.kappa.max!).optional(),
       U: finite.min(-1e3).max(1e3).optional(),
       bootstrap: z.number().int().min(0).max(2000).optional(),
       knn: z.number().int().min(1).max(50).optional(),
@@ -522,15 +522,15 @@ export const METHODS = {
       job: labJob,
       handle: labHandle,
       analysis: labJob.optional(),
-      kappa: finite.positive().max(KERR_RULES.kappa.max!),
+      kappa: finite.min(KERR_RULES.kappa.min!).max(KERR_RULES.kappa.max!),
       efficiency: finite.gt(0).max(1).optional(),
       free: z.array(z.enum(['eps', 'delta', 'u', 'N'])).min(1).max(3),
-      /** Fixed values and starting points (a free ε starts from the data's mean field). */
+      /** Fixed values and starting points (a free ε starts from the data's mean field), in the engine's ranges. */
       initial: z.strictObject({
-        N: finite.positive().max(1e3),
+        N: finite.min(KERR_RULES.N.min!).max(1e3),
         eps: finite.nonnegative().max(KERR_RULES.eps.max!),
         delta: finite.min(KERR_RULES.delta.min!).max(KERR_RULES.delta.max!),
-        u: finite.positive().max(KERR_RULES.u.max!),
+        u: finite.min(KERR_RULES.u.min!).max(KERR_RULES.u.max!),
       }),
     }),
     z.object({
