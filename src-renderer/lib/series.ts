@@ -319,10 +319,13 @@ export function twoPhotonSweepCharts(s: RunState): ChartData[] {
     for (const [key, title, sym] of sectors) {
       const c = sweepChart(gaps, key, `${title} against g, two-photon model`, `${sym} [ω₀]`, true, 'g_tp', 'g [ω₀]');
       const index = new Map(c.x.map((v, i) => [v, i]));
-      const bound = new Array<number | null>(c.x.length).fill(null), bad = new Array<number | null>(c.x.length).fill(null);
       let nBound = 0, nBad = 0;
+      const flagged: Series[] = [];
       gaps.forEach((t, i) => {
         const p = t.info.params;
+        // per N: its own bounds (they depend on N) and its non-converged points, hollow in the N's colour
+        const bound = new Array<number | null>(c.x.length).fill(null), bad = new Array<number | null>(c.x.length).fill(null);
+        let b0 = 0, b1 = 0;
         for (const r of t.rows) {
           if (!r || !index.has(r.g_tp)) continue;
           const j = index.get(r.g_tp)!;
@@ -331,21 +334,21 @@ export function twoPhotonSweepCharts(s: RunState): ChartData[] {
             // round-off, not a gap: off the curve, shown as the bound
             c.series[i].values[j] = null;
             bound[j] = b;
-            nBound++;
+            b0++;
           } else if (r.converged === 0) {
             bad[j] = r[key];
-            nBad++;
+            b1++;
           }
         }
+        const who = c.series[i].label;
+        if (b0) flagged.push({ label: `${who}: below double precision (≲ 2 × 20ε·max|L|, drawn at that bound): ${b0}`, values: bound, flagged: true, color: i });
+        if (b1) flagged.push({ label: `${who}: not converged (${b1})`, values: bad, flagged: true, color: i });
+        nBound += b0;
+        nBad += b1;
       });
-      if (nBound) {
-        c.series.push({ label: `below double precision (≲ 2 × 20ε·max|L|, drawn at that bound): ${nBound}`, values: bound, flagged: true });
-        c.title += `: ${nBound} point${nBound > 1 ? 's' : ''} below double precision (hollow, at the bound)`;
-      }
-      if (nBad) {
-        c.series.push({ label: `not converged (${nBad})`, values: bad, flagged: true });
-        c.title += `: ${nBad} point${nBad > 1 ? 's' : ''} not converged (hollow)`;
-      }
+      c.series.push(...flagged);
+      if (nBound) c.title += `: ${nBound} point${nBound > 1 ? 's' : ''} below double precision (hollow, at the bound)`;
+      if (nBad) c.title += `: ${nBad} point${nBad > 1 ? 's' : ''} not converged (hollow)`;
       c.id = `tp-${key}-sweep`;
       c.source = 'two-photon-driven Kerr model (PHYSICS.md §5); g_th = √(κ² + Δ²)';
       out.push(c);

@@ -75,6 +75,9 @@ describe('a two-photon study in the window', () => {
       const flagged = odd.series.find((x) => x.flagged)!;
       expect(flagged.values).toEqual([null, null, null, 2 * spectrumAbsTol({ kappa: 0.5, delta: 0, u: 1, eta0: 0, eps: 0, N: 4, g: 0.75 })]);
       expect(odd.title).toMatch(/1 point below double precision/);
+      // in the colour of its N, named by it (each N has its own bound)
+      expect(flagged.label).toMatch(/^N=4: below double precision/);
+      expect(flagged.color).toBe(0);
     } finally {
       rows[3].gap_odd = keep;
     }
