@@ -179,13 +179,14 @@ export function gapResolution(params: TwoPhotonKerrParams): number {
 /** The rule, as file metadata states it (`resolution`); `unresolved` then lists the points it applies to. */
 export const GAP_RESOLUTION_TEXT = 'a gap ≤ 2 × 20 ε_mach max|L| (the round-off floor of the K test, from N and g) is not resolved: only that upper bound is known';
 
-/**
- * "N=40 g=1.5 (gap, gap_odd ≲ 6.9e-12)": the named gaps of one point at or below `bound` (a non-finite gap counts as
- * unresolved too), or undefined when all are resolved.
- */
-export function unresolvedGaps(label: string, bound: number, gaps: [string, number][]): string | undefined {
-  const below = gaps.filter(([, v]) => !(v > bound)).map(([name]) => name);
-  return below.length ? `${label} (${below.join(', ')} ≲ ${bound.toExponential(1)})` : undefined;
+/** The names of the gaps of one point at or below `bound` (a non-finite gap counts as unresolved too). */
+export function gapsBelow(bound: number, gaps: [string, number][]): string[] {
+  return gaps.filter(([, v]) => !(v > bound)).map(([name]) => name);
+}
+
+/** "N=40 g=1.5 (gap, gap_odd ≲ 6.9e-12)": one unresolved point as the metadata lists it. */
+export function unresolvedText(label: string, bound: number, names: string[]): string {
+  return `${label} (${names.join(', ')} ≲ ${bound.toExponential(1)})`;
 }
 
 export interface SectorSpectrum {

@@ -19,7 +19,7 @@ import { PRIORITY, type Scheduler } from '../jobs/scheduler.js';
 import type { PlanResult, PropagateResult, QuenchJobParams, RhoData, RowsResult } from '../../workers/protocol.js';
 import { GAP_COLUMNS, TP_GAP_SECTOR_COLUMNS, type PlannedTask } from './spec.js';
 import { planModelQuench } from '../../src-core/model/quench.js';
-import { GAP_RESOLUTION_TEXT, gapResolution, unresolvedGaps } from '../../src-core/model/twoPhotonKerr.js';
+import { GAP_RESOLUTION_TEXT, gapResolution, gapsBelow, unresolvedText } from '../../src-core/model/twoPhotonKerr.js';
 import type { Checkpoint, StudyStore } from './store.js';
 import { formatKChanges, NESS_DISTANCE_TEXT, NessEta, planQuench, type KChangeMerged } from '../../src-core/kerr/quench.js';
 import { fromTaskParams, provenanceMeta, type Provenance } from '../io/provenance.js';
@@ -363,8 +363,9 @@ function twoPhotonGapResolution(fixed: Record<string, number | string | boolean>
   const named = ['gap', 'gap_even', 'gap_odd'].filter((c) => columns.includes(c)).map((c) => [c, columns.indexOf(c)] as const);
   const unresolved = xs.flatMap((g, i) => {
     const p = { kappa: Number(fixed.kappa), delta: Number(fixed.delta), u: Number(fixed.u), eta0: Number(fixed.eta0 ?? 0), eps: Number(fixed.eps ?? 0), N: Number(fixed.N), g };
-    const u = unresolvedGaps(`g=${g}`, gapResolution(p), named.map(([c, j]) => [c, table[i][j]]));
-    return u ? [u] : [];
+    const bound = gapResolution(p);
+    const names = gapsBelow(bound, named.map(([c, j]) => [c, table[i][j]]));
+    return names.length ? [unresolvedText(`g=${g}`, bound, names)] : [];
   });
   return { resolution: GAP_RESOLUTION_TEXT, unresolved: unresolved.length ? unresolved.join('; ') : 'none' };
 }

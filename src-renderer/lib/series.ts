@@ -315,6 +315,14 @@ export function twoPhotonSweepCharts(s: RunState): ChartData[] {
   const sectors: [string, string, string][] = gaps.some((t) => t.rows.some((r) => r && r.gap_odd !== undefined))
     ? [['gap_odd', 'Liouvillian gap of the odd parity sector (⟨a⟩, Z₂-breaking)', 'λ_odd'], ['gap_even', 'Liouvillian gap of the even parity sector (the NESS)', 'λ_even']]
     : [['gap', 'Liouvillian gap', 'λ']];
+  // The resolution of every row, once for all sector charts (charts are rebuilt on each update, on the UI thread).
+  const bounds = new Map(
+    gaps.map((t) => {
+      const p = t.info.params;
+      const base = { kappa: num(p.kappa) ?? 0.5, delta: num(p.delta) ?? 0, u: num(p.u) ?? 1, eta0: num(p.eta0) ?? 0, eps: num(p.eps) ?? 0, N: num(p.N) ?? 1 };
+      return [t, t.rows.map((r) => (r ? gapResolution({ ...base, g: r.g_tp }) : NaN))] as const;
+    }),
+  );
   if (gaps.length)
     for (const [key, title, sym] of sectors) {
       const c = sweepChart(gaps, key, `${title} against g, two-photon model`, `${sym} [ω₀]`, true, 'g_tp', 'g [ω₀]');
@@ -322,14 +330,14 @@ export function twoPhotonSweepCharts(s: RunState): ChartData[] {
       let nBound = 0, nBad = 0;
       const flagged: Series[] = [];
       gaps.forEach((t, i) => {
-        const p = t.info.params;
+        const rowBound = bounds.get(t)!;
         // per N: its own bounds (they depend on N) and its non-converged points, hollow in the N's colour
         const bound = new Array<number | null>(c.x.length).fill(null), bad = new Array<number | null>(c.x.length).fill(null);
         let b0 = 0, b1 = 0;
-        for (const r of t.rows) {
-          if (!r || !index.has(r.g_tp)) continue;
+        t.rows.forEach((r, k) => {
+          if (!r || !index.has(r.g_tp)) return;
           const j = index.get(r.g_tp)!;
-          const b = gapResolution({ kappa: num(p.kappa) ?? 0.5, delta: num(p.delta) ?? 0, u: num(p.u) ?? 1, eta0: num(p.eta0) ?? 0, eps: num(p.eps) ?? 0, N: num(p.N) ?? 1, g: r.g_tp });
+          const b = rowBound[k];
           if (!(r[key] > b)) {
             // round-off, not a gap: off the curve, shown as the bound
             c.series[i].values[j] = null;
@@ -339,7 +347,7 @@ export function twoPhotonSweepCharts(s: RunState): ChartData[] {
             bad[j] = r[key];
             b1++;
           }
-        }
+        });
         const who = c.series[i].label;
         if (b0) flagged.push({ label: `${who}: below double precision (≲ 2 × 20ε·max|L|, drawn at that bound): ${b0}`, values: bound, flagged: true, color: i });
         if (b1) flagged.push({ label: `${who}: not converged (${b1})`, values: bad, flagged: true, color: i });

@@ -6,7 +6,7 @@
  */
 import { TWO_PHOTON_KERR_RULES, twoPhotonKerrModel, validateTwoPhotonKerrParams, type TwoPhotonKerrParams } from '../../../src-core/model/instances.js';
 import { coefficient } from '../../../src-core/model/model.js';
-import { GAP_RESOLUTION_TEXT, gapResolution, twoPhotonGapSweep, twoPhotonSectorSpectra, twoPhotonSpectrum, twoPhotonThreshold, unresolvedGaps } from '../../../src-core/model/twoPhotonKerr.js';
+import { GAP_RESOLUTION_TEXT, gapResolution, gapsBelow, twoPhotonGapSweep, twoPhotonSectorSpectra, twoPhotonSpectrum, twoPhotonThreshold, unresolvedText } from '../../../src-core/model/twoPhotonKerr.js';
 import { twoPhotonGapReport, twoPhotonSteadyReport } from '../../../src-core/model/twoPhotonReport.js';
 import type { WarmStart } from '../../../src-core/kerr/spectrum.js';
 import { checkNumber, ParameterError } from '../../../src-core/validation.js';
@@ -242,10 +242,9 @@ export async function gapSweepTwoPhoton(o: Omit<Flags, 'N' | 'g'> & { N: number[
   const unresolved: string[] = [];
   const resolution = (N: number, g: number, gaps: [string, number][]): string => {
     const bound = gapResolution({ ...base, N, g });
-    const u = unresolvedGaps(`N=${N} g=${g}`, bound, gaps);
-    if (!u) return '';
-    unresolved.push(u);
-    const names = gaps.filter(([, v]) => !(v > bound)).map(([name]) => name);
+    const names = gapsBelow(bound, gaps);
+    if (!names.length) return '';
+    unresolved.push(unresolvedText(`N=${N} g=${g}`, bound, names));
     return ` (${names.join(', ')} below double precision: only ≲ ${bound.toExponential(1)})`;
   };
   const report = (N: number, g: number, text: string, K: number, ok: boolean) =>
